@@ -1,0 +1,99 @@
+package dev.celeriac;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Options for one enqueue, set fluently before the typed {@code enqueue} of a generated stub's
+ * {@code Call}: {@code SaveEventTask.with().countdown(Duration.ofMinutes(5)).enqueue(projectId, key)}.
+ * A {@code Call} is for one enqueue at a time and is not thread-safe; {@code with()} makes a new one.
+ *
+ * @param <C> the generated {@code Call} type, so that options chain
+ */
+public abstract class TaskCall<C extends TaskCall<C>> {
+
+  private final TaskDefinition definition;
+  private Celeriac app;
+  private Duration countdown;
+  private Instant eta;
+  private Duration expires;
+  private String queue;
+  private Integer priority;
+
+  protected TaskCall(TaskDefinition definition) {
+    this.definition = Objects.requireNonNull(definition);
+  }
+
+  /** Runs the task no sooner than {@code delay} from now. Replaces an earlier {@link #eta}. */
+  public C countdown(Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("countdown must not be negative: " + delay);
+    }
+    this.countdown = delay;
+    this.eta = null;
+    return self();
+  }
+
+  /** Runs the task no sooner than {@code when}. Replaces an earlier {@link #countdown}. */
+  public C eta(Instant when) {
+    this.eta = Objects.requireNonNull(when);
+    this.countdown = null;
+    return self();
+  }
+
+  /** Discards the message instead of running it if it has not started within {@code ttl} of now. */
+  public C expires(Duration ttl) {
+    if (ttl.isNegative() || ttl.isZero()) {
+      throw new IllegalArgumentException("expires must be positive: " + ttl);
+    }
+    this.expires = ttl;
+    return self();
+  }
+
+  /** Sends to {@code queue} instead of the task's own queue. */
+  public C queue(String queue) {
+    if (queue == null || queue.isBlank()) {
+      throw new IllegalArgumentException("queue must not be blank");
+    }
+    this.queue = queue;
+    return self();
+  }
+
+  /**
+   * The message priority, 0 to 9. On Redis 0 is the highest, as in Celery; on RabbitMQ it only has effect
+   * on a queue declared with {@code x-max-priority}.
+   */
+  public C priority(int priority) {
+    if (priority < 0 || priority > 9) {
+      throw new IllegalArgumentException("priority must be between 0 and 9, was " + priority);
+    }
+    this.priority = priority;
+    return self();
+  }
+
+  /** Enqueues through {@code app} instead of {@link Celeriac#getDefault()}. */
+  public C on(Celeriac app) {
+    this.app = Objects.requireNonNull(app);
+    return self();
+  }
+
+  /** This object, typed as the generated subclass. */
+  protected abstract C self();
+
+  /**
+   * Enqueues with the named keyword arguments plus the caller's extras; called by generated code. An
+   * extras key that names a parameter of the task is refused, since the typed argument already says it.
+   */
+  protected final TaskRef send(Map<String, Object> kwargs, Map<String, Object> extras) {
+    Celeriac target = app != null ? app : Celeriac.getDefault();
+    EnqueueOptions options = new EnqueueOptions(queue, countdown, eta, expires, priority);
+    return target.enqueue(definition, kwargs, extras, options);
+  }
+
+  /** The definition of the task this call enqueues. */
+  protected final TaskDefinition definition() {
+    return definition;
+  }
+}

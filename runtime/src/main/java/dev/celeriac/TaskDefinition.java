@@ -1,0 +1,187 @@
+package dev.celeriac;
+
+import dev.celeriac.internal.TaskInvoker;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the runtime knows of one task: its name, queue, retry policy, schedule, parameters and, for a
+ * task implemented in this JVM, the generated invoker that runs it. Generated stubs hold one as
+ * {@code DEFINITION}; workers find them through the task index. Immutable.
+ */
+public final class TaskDefinition {
+
+  private final String name;
+  private final String queue;
+  private final String origin;
+  private final RetryPolicy retryPolicy;
+  private final Duration timeLimit;
+  private final Duration expires;
+  private final Schedule schedule;
+  private final List<Parameter> parameters;
+  private final TaskInvoker invoker;
+
+  private TaskDefinition(Builder b) {
+    this.name = b.name;
+    this.queue = b.queue;
+    this.origin = b.origin;
+    this.retryPolicy = new RetryPolicy(b.maxRetries, b.retryDelay, b.retryBackoff, b.retryOn, b.dontRetryOn);
+    this.timeLimit = b.timeLimit;
+    this.expires = b.expires;
+    this.schedule = b.schedule;
+    this.parameters = List.copyOf(b.parameters);
+    this.invoker = b.invoker;
+  }
+
+  /** Starts a definition; generated code calls this, application code rarely needs to. */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /** The task name on the wire. */
+  public String name() {
+    return name;
+  }
+
+  /** The default queue. */
+  public String queue() {
+    return queue;
+  }
+
+  /** Where it was declared, as {@code com.acme.EventTasks#saveEvent}. */
+  public String origin() {
+    return origin;
+  }
+
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
+
+  /** The run-time limit, or {@link Duration#ZERO} for none. */
+  public Duration timeLimit() {
+    return timeLimit;
+  }
+
+  /** How long after enqueue an unstarted message expires by default, or {@link Duration#ZERO} for never. */
+  public Duration expires() {
+    return expires;
+  }
+
+  public Optional<Schedule> schedule() {
+    return Optional.ofNullable(schedule);
+  }
+
+  /** The parameters in declaration order, without the extras map (which every task has). */
+  public List<Parameter> parameters() {
+    return parameters;
+  }
+
+  /**
+   * Whether a worker in this JVM can run the task. False for a task declared on an abstract method,
+   * which is implemented elsewhere (in a Python Celery worker, say) and only produced from here.
+   */
+  public boolean isImplemented() {
+    return invoker != null;
+  }
+
+  /** The generated invoker; null when {@link #isImplemented()} is false. */
+  public TaskInvoker invoker() {
+    return invoker;
+  }
+
+  @Override
+  public String toString() {
+    return name + " (" + origin + ")";
+  }
+
+  /** Builds a {@link TaskDefinition}; the defaults are those of {@link Task}. */
+  public static final class Builder {
+    private final String name;
+    private String queue = "celery";
+    private String origin = "";
+    private int maxRetries = 3;
+    private Duration retryDelay = Duration.ofSeconds(180);
+    private boolean retryBackoff;
+    private List<Class<? extends Throwable>> retryOn = List.of(Exception.class);
+    private List<Class<? extends Throwable>> dontRetryOn = List.of();
+    private Duration timeLimit = Duration.ZERO;
+    private Duration expires = Duration.ZERO;
+    private Schedule schedule;
+    private final List<Parameter> parameters = new ArrayList<>();
+    private TaskInvoker invoker;
+
+    private Builder(String name) {
+      this.name = Objects.requireNonNull(name);
+    }
+
+    public Builder queue(String queue) {
+      this.queue = Objects.requireNonNull(queue);
+      return this;
+    }
+
+    public Builder origin(String origin) {
+      this.origin = Objects.requireNonNull(origin);
+      return this;
+    }
+
+    public Builder maxRetries(int maxRetries) {
+      this.maxRetries = maxRetries;
+      return this;
+    }
+
+    public Builder defaultRetryDelaySeconds(int seconds) {
+      this.retryDelay = Duration.ofSeconds(seconds);
+      return this;
+    }
+
+    public Builder retryBackoff(boolean retryBackoff) {
+      this.retryBackoff = retryBackoff;
+      return this;
+    }
+
+    @SafeVarargs
+    public final Builder retryOn(Class<? extends Throwable>... types) {
+      this.retryOn = List.of(types);
+      return this;
+    }
+
+    @SafeVarargs
+    public final Builder dontRetryOn(Class<? extends Throwable>... types) {
+      this.dontRetryOn = List.of(types);
+      return this;
+    }
+
+    public Builder timeLimitSeconds(int seconds) {
+      this.timeLimit = Duration.ofSeconds(seconds);
+      return this;
+    }
+
+    public Builder expiresSeconds(int seconds) {
+      this.expires = Duration.ofSeconds(seconds);
+      return this;
+    }
+
+    public Builder schedule(String cron, String zone) {
+      this.schedule = new Schedule(cron, ZoneId.of(zone));
+      return this;
+    }
+
+    public Builder parameter(Parameter parameter) {
+      this.parameters.add(parameter);
+      return this;
+    }
+
+    public Builder invoker(TaskInvoker invoker) {
+      this.invoker = Objects.requireNonNull(invoker);
+      return this;
+    }
+
+    public TaskDefinition build() {
+      return new TaskDefinition(this);
+    }
+  }
+}
