@@ -1,25 +1,305 @@
 package dev.celeriac;
 
+import dev.celeriac.broker.Broker;
+import dev.celeriac.broker.Brokers;
+import dev.celeriac.broker.Delivery;
+import dev.celeriac.protocol.JsonValues;
+import dev.celeriac.protocol.KombuEnvelope;
+import dev.celeriac.protocol.MessageCodec;
+import dev.celeriac.protocol.TaskMessage;
+import dev.celeriac.worker.Outcome;
+import dev.celeriac.worker.TaskExecutor;
+import dev.celeriac.worker.Worker;
+import dev.celeriac.worker.WorkerListener;
+import dev.celeriac.worker.WorkerOptions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
-/** Placeholder while the runtime is written; replaced in the same change. */
-public final class Celeriac {
+/**
+ * The application object: a broker connection, the task registry, the producer behind generated stubs,
+ * and the factory of workers.
+ *
+ * <pre>{@code
+ * Celeriac app = Celeriac.fromEnv();        // --broker, BROKER_URL, CELERIAC_CONF, or memory://
+ * Celeriac.setDefault(app);                 // what SaveEventTask.enqueue(...) uses
+ * SaveEventTask.enqueue(projectId, cacheKey);
+ * app.worker().start();
+ * }</pre>
+ *
+ * Thread-safe. Close it to release the broker connection.
+ */
+public final class Celeriac implements AutoCloseable {
+
   private static volatile Celeriac defaultApp;
 
-  public static Celeriac getDefault() {
-    Celeriac app = defaultApp;
-    if (app == null) {
-      throw new IllegalStateException("no default Celeriac app: call Celeriac.setDefault(app) or use .on(app)");
-    }
-    return app;
+  private final CeleriacConfig config;
+  private final Broker broker;
+  private final TaskRegistry registry;
+  private volatile ScheduledExecutorService eagerTimer;
+
+  private Celeriac(CeleriacConfig config) {
+    this.config = config;
+    this.registry = config.registry() != null
+        ? config.registry()
+        : TaskRegistry.load(Thread.currentThread().getContextClassLoader());
+    this.broker = Brokers.open(config.brokerUrl(), config.clock());
   }
 
+  /**
+   * An app for {@code config}. Loads every task index on the class path first, so that a duplicate task
+   * name fails here, at start-up.
+   *
+   * @throws DuplicateTaskException when two indexes declare one task name
+   * @throws ConfigurationException for a bad broker URL
+   */
+  public static Celeriac create(CeleriacConfig config) {
+    return new Celeriac(Objects.requireNonNull(config));
+  }
+
+  /** An app on the broker at {@code brokerUrl} with every other setting at its default. */
+  public static Celeriac connect(String brokerUrl) {
+    return create(CeleriacConfig.builder().brokerUrl(brokerUrl).build());
+  }
+
+  /** An app configured from the environment: {@code BROKER_URL}, then {@code CELERIAC_CONF}, then {@code memory://}. */
+  public static Celeriac fromEnv() {
+    return create(ConfigLoader.load(System.getenv(), null));
+  }
+
+  /**
+   * An eager app for tests: every enqueue runs the task at once in the calling thread, through the same
+   * message encoding, and throws {@link EagerTaskException} if it fails for good.
+   */
+  public static Celeriac eager() {
+    return create(CeleriacConfig.builder().eager(true).build());
+  }
+
+  /** Makes {@code app} what generated stubs use when no {@code .on(app)} is given; null clears it. */
   public static void setDefault(Celeriac app) {
     defaultApp = app;
   }
 
-  TaskRef enqueue(TaskDefinition definition, Map<String, Object> kwargs, Map<String, Object> extras,
+  /**
+   * The app set with {@link #setDefault}.
+   *
+   * @throws IllegalStateException when none is set
+   */
+  public static Celeriac getDefault() {
+    Celeriac app = defaultApp;
+    if (app == null) {
+      throw new IllegalStateException("no default Celeriac app: call Celeriac.setDefault(app) at start-up,"
+          + " or pass one with with().on(app)");
+    }
+    return app;
+  }
+
+  public CeleriacConfig config() {
+    return config;
+  }
+
+  public TaskRegistry registry() {
+    return registry;
+  }
+
+  public Broker broker() {
+    return broker;
+  }
+
+  /** A worker with this app's configured worker options; call {@link Worker#start()} to run it. */
+  public Worker worker() {
+    return worker(config.worker());
+  }
+
+  /** A worker with {@code options}; call {@link Worker#start()} to run it. */
+  public Worker worker(WorkerOptions options) {
+    return new Worker(broker, registry, options, config.clock());
+  }
+
+  /**
+   * Sends a task by name, as Celery's {@code send_task}: for tasks without a stub here. Arguments are
+   * not checked against any signature.
+   *
+   * @param queue the queue, or null for the task's own queue when this registry knows it, else {@code celery}
+   */
+  public TaskRef send(String taskName, List<Object> args, Map<String, Object> kwargs, EnqueueOptions options) {
+    TaskDefinition known = registry.find(taskName).orElse(null);
+    TaskDefinition target = known != null ? known : TaskDefinition.builder(taskName).build();
+    return publish(target, wireList(args, "args"), wireMap(kwargs, "kwargs"), options);
+  }
+
+  /** The enqueue behind generated stubs: typed keyword arguments plus the caller's extras. */
+  TaskRef enqueue(TaskDefinition task, Map<String, Object> kwargs, Map<String, Object> extras,
       EnqueueOptions options) {
-    throw new UnsupportedOperationException();
+    Map<String, Object> all = wireMap(kwargs, "argument");
+    for (Map.Entry<String, Object> extra : extras.entrySet()) {
+      if (all.containsKey(extra.getKey())) {
+        throw new IllegalArgumentException("extras key '" + extra.getKey() + "' is a parameter of task '"
+            + task.name() + "'; pass it as that parameter");
+      }
+      all.put(extra.getKey(), JsonValues.toWire(extra.getValue(), "extras '" + extra.getKey() + "'"));
+    }
+    return publish(task, List.of(), all, options);
+  }
+
+  private TaskRef publish(TaskDefinition task, List<Object> args, Map<String, Object> kwargs,
+      EnqueueOptions options) {
+    Instant now = config.clock().instant();
+    String id = UUID.randomUUID().toString();
+    String queue = options.queue() != null ? options.queue() : task.queue();
+    Instant eta = options.countdown() != null ? now.plus(options.countdown()) : options.eta();
+    java.time.Duration ttl = options.expires() != null ? options.expires()
+        : task.expires().isZero() ? null : task.expires();
+    TaskContext parent = TaskContext.current().orElse(null);
+    TaskMessage message = MessageCodec.newMessage(new MessageCodec.NewMessage(
+        task.name(), id, args, kwargs, eta, ttl == null ? null : now.plus(ttl), ttl,
+        parent == null ? null : parent.id(), parent == null ? null : parent.rootId(),
+        options.priority(), task.timeLimit()));
+    long size = MessageCodec.sizeOf(message);
+    if (size > config.maxMessageBytes()) {
+      throw new MessageTooLargeException(task.name(), size, config.maxMessageBytes());
+    }
+    if (config.eager()) {
+      runEagerly(queue, message);
+    } else {
+      broker.publish(queue, message);
+    }
+    return new TaskRef(id, task.name(), queue);
+  }
+
+  /**
+   * Runs the message through the worker's own executor in this thread: encoded to the broker envelope and
+   * decoded again, so eager tests see what a worker sees. Retries run at once; delays are ignored.
+   */
+  private void runEagerly(String queue, TaskMessage message) {
+    Throwable[] lastFailure = new Throwable[1];
+    WorkerListener failures = new WorkerListener() {
+      @Override
+      public void taskFailed(TaskContext task, Throwable cause) {
+        lastFailure[0] = cause;
+      }
+    };
+    TaskExecutor executor = new TaskExecutor(registry, config.clock(), failures, eagerTimer(), () -> false);
+    TaskMessage next = withoutEta(message);
+    while (next != null) {
+      EagerDelivery delivery = new EagerDelivery(queue, KombuEnvelope.encode(next, queue, UUID.randomUUID().toString()));
+      Outcome outcome = executor.execute(delivery);
+      if (outcome == Outcome.DEAD_LETTERED) {
+        throw new EagerTaskException(delivery.deadReason, lastFailure[0]);
+      }
+      next = outcome == Outcome.RETRIED ? withoutEta(delivery.retryMessage) : null;
+    }
+  }
+
+  private ScheduledExecutorService eagerTimer() {
+    ScheduledExecutorService timer = eagerTimer;
+    if (timer == null) {
+      synchronized (this) {
+        if (eagerTimer == null) {
+          eagerTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "celeriac-eager-time-limits");
+            thread.setDaemon(true);
+            return thread;
+          });
+        }
+        timer = eagerTimer;
+      }
+    }
+    return timer;
+  }
+
+  private static TaskMessage withoutEta(TaskMessage message) {
+    Map<String, Object> change = new HashMap<>();
+    change.put("eta", null);
+    return message.withHeaders(change);
+  }
+
+  /** Closes the broker connection. Does not stop workers; stop them first. */
+  @Override
+  public void close() {
+    broker.close();
+    ScheduledExecutorService timer = eagerTimer;
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Celeriac[" + broker.displayUrl() + (config.eager() ? ", eager" : "") + "]";
+  }
+
+  private static Map<String, Object> wireMap(Map<String, Object> values, String what) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> entry : values.entrySet()) {
+      out.put(entry.getKey(), JsonValues.toWire(entry.getValue(), what + " '" + entry.getKey() + "'"));
+    }
+    return out;
+  }
+
+  private static List<Object> wireList(List<Object> values, String what) {
+    List<Object> out = new ArrayList<>(values.size());
+    for (int i = 0; i < values.size(); i++) {
+      out.add(JsonValues.toWire(values.get(i), what + "[" + i + "]"));
+    }
+    return out;
+  }
+
+  /** The delivery of an eager run: settles into fields instead of a broker. */
+  private static final class EagerDelivery implements Delivery {
+    private final String queue;
+    private final byte[] envelope;
+    String deadReason;
+    TaskMessage retryMessage;
+
+    EagerDelivery(String queue, byte[] envelope) {
+      this.queue = queue;
+      this.envelope = envelope;
+    }
+
+    @Override
+    public String queue() {
+      return queue;
+    }
+
+    @Override
+    public byte[] raw() {
+      return envelope.clone();
+    }
+
+    @Override
+    public TaskMessage message() {
+      return KombuEnvelope.decode(envelope).message();
+    }
+
+    @Override
+    public void ack() {}
+
+    @Override
+    public void retry(TaskMessage next) {
+      retryMessage = next;
+    }
+
+    @Override
+    public void defer(Instant eta) {
+      throw new IllegalStateException("eager messages carry no eta");
+    }
+
+    @Override
+    public void deadLetter(String reason) {
+      deadReason = reason;
+    }
+
+    @Override
+    public void requeue() {
+      throw new IllegalStateException("eager runs are never requeued");
+    }
   }
 }

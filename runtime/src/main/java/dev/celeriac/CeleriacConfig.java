@@ -1,0 +1,119 @@
+package dev.celeriac;
+
+import dev.celeriac.worker.WorkerOptions;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * An application's configuration: the broker URL, the message size cap, eager mode, and the default worker
+ * options. Immutable; build with {@link #builder()} or read with {@link Celeriac#fromEnv()}.
+ */
+public final class CeleriacConfig {
+
+  /** The broker when none is configured: in-process queues. */
+  public static final String DEFAULT_BROKER_URL = "memory://";
+  /** The largest message an enqueue accepts: 256 KiB. */
+  public static final long DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
+
+  private final String brokerUrl;
+  private final long maxMessageBytes;
+  private final boolean eager;
+  private final Clock clock;
+  private final TaskRegistry registry;
+  private final WorkerOptions worker;
+
+  private CeleriacConfig(Builder b) {
+    this.brokerUrl = b.brokerUrl;
+    this.maxMessageBytes = b.maxMessageBytes;
+    this.eager = b.eager;
+    this.clock = b.clock;
+    this.registry = b.registry;
+    this.worker = b.worker;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public String brokerUrl() {
+    return brokerUrl;
+  }
+
+  public long maxMessageBytes() {
+    return maxMessageBytes;
+  }
+
+  /** Whether enqueues run the task at once in the calling thread instead of sending it. */
+  public boolean eager() {
+    return eager;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The task registry to use, or null to load every index on the class path. */
+  public TaskRegistry registry() {
+    return registry;
+  }
+
+  /** Defaults for workers this app starts. */
+  public WorkerOptions worker() {
+    return worker;
+  }
+
+  /** Builds {@link CeleriacConfig}. */
+  public static final class Builder {
+    private String brokerUrl = DEFAULT_BROKER_URL;
+    private long maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+    private boolean eager;
+    private Clock clock = Clock.systemUTC();
+    private TaskRegistry registry;
+    private WorkerOptions worker = WorkerOptions.builder().build();
+
+    private Builder() {}
+
+    public Builder brokerUrl(String brokerUrl) {
+      this.brokerUrl = Objects.requireNonNull(brokerUrl);
+      return this;
+    }
+
+    public Builder maxMessageBytes(long maxMessageBytes) {
+      if (maxMessageBytes < 1) {
+        throw new ConfigurationException("message.max-bytes must be positive, was " + maxMessageBytes);
+      }
+      this.maxMessageBytes = maxMessageBytes;
+      return this;
+    }
+
+    /**
+     * Runs every enqueue at once in the calling thread, through the same encoding, for users' tests:
+     * retries run immediately, delays and countdowns are ignored, and a task that fails for good, or a
+     * message that would be dead-lettered, throws {@link EagerTaskException} to the caller.
+     */
+    public Builder eager(boolean eager) {
+      this.eager = eager;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /** Uses exactly these tasks instead of loading the task indexes on the class path. */
+    public Builder registry(TaskRegistry registry) {
+      this.registry = Objects.requireNonNull(registry);
+      return this;
+    }
+
+    public Builder worker(WorkerOptions worker) {
+      this.worker = Objects.requireNonNull(worker);
+      return this;
+    }
+
+    public CeleriacConfig build() {
+      return new CeleriacConfig(this);
+    }
+  }
+}

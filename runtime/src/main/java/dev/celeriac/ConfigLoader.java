@@ -1,0 +1,121 @@
+package dev.celeriac;
+
+import dev.celeriac.worker.WorkerOptions;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads configuration the way SPEC fixes it: the {@code --broker} flag, then {@code BROKER_URL}, then
+ * {@code broker.url} in the properties file named by {@code CELERIAC_CONF}, then {@code memory://}. Other
+ * keys come from the file only. An unknown key is an error that names it.
+ */
+public final class ConfigLoader {
+
+  /** Environment variable naming the properties file. */
+  public static final String CONF_ENV = "CELERIAC_CONF";
+  /** Environment variable holding the broker URL. */
+  public static final String BROKER_ENV = "BROKER_URL";
+
+  static final String BROKER_URL = "broker.url";
+  static final String MAX_MESSAGE_BYTES = "message.max-bytes";
+  static final String WORKER_QUEUES = "worker.queues";
+  static final String WORKER_CONCURRENCY = "worker.concurrency";
+  static final String WORKER_PREFETCH = "worker.prefetch";
+  static final String WORKER_SHUTDOWN_TIMEOUT = "worker.shutdown-timeout-seconds";
+
+  private static final Set<String> KNOWN_KEYS = Set.of(BROKER_URL, MAX_MESSAGE_BYTES, WORKER_QUEUES,
+      WORKER_CONCURRENCY, WORKER_PREFETCH, WORKER_SHUTDOWN_TIMEOUT);
+
+  private ConfigLoader() {}
+
+  /**
+   * The configuration from {@code env} (normally {@link System#getenv()}) and an optional broker flag.
+   *
+   * @throws ConfigurationException for an unreadable file, an unknown key or a bad value
+   */
+  public static CeleriacConfig load(Map<String, String> env, String brokerFlag) {
+    Properties file = readFile(env.get(CONF_ENV));
+    CeleriacConfig.Builder config = CeleriacConfig.builder();
+    String broker = firstNonBlank(brokerFlag, env.get(BROKER_ENV), file.getProperty(BROKER_URL));
+    if (broker != null) {
+      config.brokerUrl(broker.trim());
+    }
+    if (file.containsKey(MAX_MESSAGE_BYTES)) {
+      config.maxMessageBytes(parseLong(file, MAX_MESSAGE_BYTES));
+    }
+    WorkerOptions.Builder worker = WorkerOptions.builder();
+    try {
+      if (file.containsKey(WORKER_QUEUES)) {
+        worker.queues(Arrays.stream(file.getProperty(WORKER_QUEUES).split(","))
+            .map(String::trim).filter(q -> !q.isEmpty()).toList());
+      }
+      if (file.containsKey(WORKER_CONCURRENCY)) {
+        worker.concurrency((int) parseLong(file, WORKER_CONCURRENCY));
+      }
+      if (file.containsKey(WORKER_PREFETCH)) {
+        worker.prefetch((int) parseLong(file, WORKER_PREFETCH));
+      }
+      if (file.containsKey(WORKER_SHUTDOWN_TIMEOUT)) {
+        worker.shutdownTimeout(Duration.ofSeconds(parseLong(file, WORKER_SHUTDOWN_TIMEOUT)));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("bad worker setting in " + env.get(CONF_ENV) + ": " + e.getMessage(), e);
+    }
+    return config.worker(worker.build()).build();
+  }
+
+  private static Properties readFile(String location) {
+    Properties properties = new Properties();
+    if (location == null || location.isBlank()) {
+      return properties;
+    }
+    Path path = Path.of(location);
+    try (Reader reader = Files.newBufferedReader(path)) {
+      properties.load(reader);
+    } catch (NoSuchFileException e) {
+      throw new ConfigurationException(CONF_ENV + " names " + path + ", which does not exist");
+    } catch (IOException e) {
+      throw new ConfigurationException("can't read " + path + " (" + CONF_ENV + "): " + e.getMessage(), e);
+    }
+    Set<String> unknown = new TreeSet<>(properties.stringPropertyNames());
+    unknown.removeAll(KNOWN_KEYS);
+    if (!unknown.isEmpty()) {
+      throw new ConfigurationException("unknown configuration key" + (unknown.size() > 1 ? "s " : " ") + unknown
+          + " in " + path + "; known keys are " + new TreeSet<>(KNOWN_KEYS));
+    }
+    return properties;
+  }
+
+  private static long parseLong(Properties file, String key) {
+    String value = file.getProperty(key).trim();
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new ConfigurationException(key + " must be a whole number, was '" + value + "'");
+    }
+  }
+
+  private static String firstNonBlank(String... values) {
+    for (String value : values) {
+      if (value != null && !value.isBlank()) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  /** The keys a configuration file may hold. */
+  public static List<String> knownKeys() {
+    return List.copyOf(new TreeSet<>(KNOWN_KEYS));
+  }
+}

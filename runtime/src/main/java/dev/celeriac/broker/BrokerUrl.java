@@ -1,0 +1,150 @@
+package dev.celeriac.broker;
+
+import dev.celeriac.ConfigurationException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A broker URL read as Celery/kombu read them: {@code memory://[name]},
+ * {@code redis://[:password@]host[:port][/db]}, {@code amqp://user:pass@host[:port][/vhost]}. Its
+ * {@link #toString()} masks the password, so it is safe in logs and messages.
+ */
+public final class BrokerUrl {
+
+  private final String scheme;
+  private final String user;
+  private final String password;
+  private final String host;
+  private final int port;
+  private final String path;
+
+  private BrokerUrl(String scheme, String user, String password, String host, int port, String path) {
+    this.scheme = scheme;
+    this.user = user;
+    this.password = password;
+    this.host = host;
+    this.port = port;
+    this.path = path;
+  }
+
+  /**
+   * Parses a URL.
+   *
+   * @throws ConfigurationException when it is not a URL; the message never contains the password
+   */
+  public static BrokerUrl parse(String text) {
+    Objects.requireNonNull(text, "broker URL");
+    int schemeEnd = text.indexOf("://");
+    if (schemeEnd <= 0) {
+      throw new ConfigurationException("broker URL has no scheme (expected memory://, redis:// or amqp://): "
+          + maskRaw(text));
+    }
+    String scheme = text.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+    String rest = text.substring(schemeEnd + 3);
+    int slash = rest.indexOf('/');
+    String authority = slash < 0 ? rest : rest.substring(0, slash);
+    String path = slash < 0 ? "" : rest.substring(slash + 1);
+    String userInfo = null;
+    int at = authority.lastIndexOf('@');
+    if (at >= 0) {
+      userInfo = authority.substring(0, at);
+      authority = authority.substring(at + 1);
+    }
+    String user = null;
+    String password = null;
+    if (userInfo != null) {
+      int colon = userInfo.indexOf(':');
+      user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+      password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
+      if (user.isEmpty()) {
+        user = null;
+      }
+    }
+    String host = authority;
+    int port = -1;
+    int colon = authority.lastIndexOf(':');
+    if (colon >= 0 && authority.indexOf(']') < colon) {
+      host = authority.substring(0, colon);
+      String portText = authority.substring(colon + 1);
+      try {
+        port = Integer.parseInt(portText);
+      } catch (NumberFormatException e) {
+        throw new ConfigurationException("broker URL has a bad port '" + portText + "': " + maskRaw(text));
+      }
+      if (port <= 0 || port > 65535) {
+        throw new ConfigurationException("broker URL port out of range: " + maskRaw(text));
+      }
+    }
+    try {
+      new URI(scheme, null, host.isEmpty() ? null : host, port, null, null, null);
+    } catch (URISyntaxException e) {
+      throw new ConfigurationException("broker URL has a bad host: " + maskRaw(text));
+    }
+    return new BrokerUrl(scheme, user, password, host, port, path);
+  }
+
+  public String scheme() {
+    return scheme;
+  }
+
+  /** The user, or null. */
+  public String user() {
+    return user;
+  }
+
+  /** The password, or null. Never print it. */
+  public String password() {
+    return password;
+  }
+
+  /** The host, empty when the URL has none. */
+  public String host() {
+    return host;
+  }
+
+  /** The port, or {@code defaultPort} when the URL has none. */
+  public int port(int defaultPort) {
+    return port < 0 ? defaultPort : port;
+  }
+
+  /** The path after the authority, without its leading slash and undecoded, for example {@code 0} or {@code /}. */
+  public String path() {
+    return path;
+  }
+
+  /** The URL with the password replaced by {@code ***}. */
+  @Override
+  public String toString() {
+    StringBuilder out = new StringBuilder(scheme).append("://");
+    if (user != null || password != null) {
+      if (user != null) {
+        out.append(user);
+      }
+      if (password != null) {
+        out.append(":***");
+      }
+      out.append('@');
+    }
+    out.append(host);
+    if (port >= 0) {
+      out.append(':').append(port);
+    }
+    if (!path.isEmpty()) {
+      out.append('/').append(path);
+    }
+    return out.toString();
+  }
+
+  private static String decode(String text) {
+    return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  /** Masks whatever stands between {@code ://user:} and {@code @} in text that did not parse. */
+  static String maskRaw(String text) {
+    return text.replaceAll("(://[^/@:]*:)[^/@]*@", "$1***@");
+  }
+}

@@ -1,0 +1,27 @@
+package dev.celeriac.broker;
+
+import dev.celeriac.ConfigurationException;
+import dev.celeriac.broker.memory.MemoryBroker;
+import java.time.Clock;
+
+/** Opens the broker a URL names. */
+public final class Brokers {
+
+  private Brokers() {}
+
+  /**
+   * Connects to the broker at {@code url}.
+   *
+   * @throws ConfigurationException for a malformed URL or a scheme this runtime does not speak
+   */
+  public static Broker open(String url, Clock clock) {
+    BrokerUrl parsed = BrokerUrl.parse(url);
+    switch (parsed.scheme()) {
+      case "memory":
+        return MemoryBroker.forUrl(parsed, clock);
+      default:
+        throw new ConfigurationException("unsupported broker scheme '" + parsed.scheme() + "' in " + parsed
+            + "; this build supports memory://");
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** The {@code celeriac} command line: {@code tasks} and {@code run worker}. */
+package dev.celeriac.cli;

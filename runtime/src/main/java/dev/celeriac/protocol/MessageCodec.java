@@ -1,0 +1,286 @@
+package dev.celeriac.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.InflaterInputStream;
+
+/**
+ * Builds and reads Celery protocol v2 messages: the headers Celery 5 writes, the
+ * {@code [args, kwargs, embed]} JSON body, and the retry message Celery's {@code Task.retry} publishes.
+ */
+public final class MessageCodec {
+
+  /** Shared mapper; configured once, thread-safe. */
+  static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private static final Map<String, Object> EMPTY_EMBED = embed();
+
+  private static final String ORIGIN = "gen" + ProcessHandle.current().pid() + "@" + hostName();
+
+  private MessageCodec() {}
+
+  /** What a new message says; null fields are left out or null on the wire. */
+  public record NewMessage(
+      String taskName,
+      String id,
+      List<Object> args,
+      Map<String, Object> kwargs,
+      Instant eta,
+      Instant expiresAt,
+      Duration expiresIn,
+      String parentId,
+      String rootId,
+      Integer priority,
+      Duration timeLimit) {}
+
+  /**
+   * A fresh task message as Celery 5 writes one: {@code retries} 0, {@code root_id} the id itself unless
+   * the message is sent from within another task, every argument in {@code kwargs}.
+   */
+  public static TaskMessage newMessage(NewMessage spec) {
+    Map<String, Object> headers = new LinkedHashMap<>();
+    headers.put("lang", "java");
+    headers.put("task", spec.taskName());
+    headers.put("id", spec.id());
+    headers.put("shadow", null);
+    headers.put("eta", spec.eta() == null ? null : Timestamps.format(spec.eta()));
+    headers.put("expires", spec.expiresAt() == null ? null : Timestamps.format(spec.expiresAt()));
+    headers.put("group", null);
+    headers.put("group_index", null);
+    headers.put("retries", 0);
+    Long hardLimit = spec.timeLimit() == null || spec.timeLimit().isZero() ? null : spec.timeLimit().toSeconds();
+    headers.put("timelimit", Arrays.asList(hardLimit, null));
+    headers.put("root_id", spec.rootId() != null ? spec.rootId() : spec.id());
+    headers.put("parent_id", spec.parentId());
+    headers.put("argsrepr", PythonRepr.tuple(spec.args()));
+    headers.put("kwargsrepr", PythonRepr.dict(spec.kwargs()));
+    headers.put("origin", ORIGIN);
+    // Celeriac never stores results; a Python worker running this task need not either.
+    headers.put("ignore_result", true);
+    headers.put("replaced_task_nesting", 0);
+    headers.put("stamped_headers", null);
+    headers.put("stamps", Map.of());
+
+    Map<String, Object> properties = new LinkedHashMap<>();
+    properties.put("correlation_id", spec.id());
+    properties.put("reply_to", "");
+    properties.put("delivery_mode", 2);
+    properties.put("priority", spec.priority() == null ? 0 : spec.priority());
+    if (spec.expiresIn() != null) {
+      properties.put("expiration", Long.toString(spec.expiresIn().toMillis()));
+    }
+    return new TaskMessage(headers, properties, TaskMessage.JSON, "utf-8", encodeBody(spec.args(), spec.kwargs()));
+  }
+
+  /**
+   * The message that retries {@code original}, as Celery's {@code Task.retry} builds it: the same id, body
+   * and properties, {@code retries} + 1, the new {@code eta}, and the running task as {@code parent_id}.
+   */
+  public static TaskMessage retryOf(TaskMessage original, Instant eta) {
+    Map<String, Object> changes = new LinkedHashMap<>();
+    changes.put("retries", original.retries() + 1);
+    changes.put("eta", Timestamps.format(eta));
+    changes.put("parent_id", original.id());
+    if (original.rootId() == null) {
+      changes.put("root_id", original.id());
+    }
+    return original.withHeaders(changes);
+  }
+
+  /** The body {@code [args, kwargs, embed]} with an empty embed, as UTF-8 JSON. */
+  public static byte[] encodeBody(List<Object> args, Map<String, Object> kwargs) {
+    try {
+      return MAPPER.writeValueAsBytes(Arrays.asList(args, kwargs, EMPTY_EMBED));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("arguments can't be written as JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /**
+   * Reads the body of a JSON protocol v2 message.
+   *
+   * @throws MalformedMessageException for another content type or encoding, an unknown compression, or
+   *     a body that is not a JSON array {@code [list, object, object-or-null]}
+   */
+  public static TaskPayload decodeBody(TaskMessage message) {
+    if (!TaskMessage.JSON.equals(message.contentType())) {
+      throw new MalformedMessageException("content type is '" + message.contentType()
+          + "'; only application/json protocol v2 messages are executed (pickle is never deserialized)");
+    }
+    String encoding = message.contentEncoding();
+    if (encoding != null && !encoding.equalsIgnoreCase("utf-8") && !encoding.equalsIgnoreCase("utf8")) {
+      throw new MalformedMessageException("content encoding '" + encoding + "' is not utf-8");
+    }
+    byte[] body = decompress(message);
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new MalformedMessageException("body is not JSON: " + firstLine(e.getMessage()), e);
+    }
+    if (root == null || !root.isArray() || root.size() != 3) {
+      throw new MalformedMessageException("body is not the protocol v2 array [args, kwargs, embed]: "
+          + abbreviate(new String(body, StandardCharsets.UTF_8)));
+    }
+    JsonNode args = root.get(0);
+    JsonNode kwargs = root.get(1);
+    JsonNode embed = root.get(2);
+    if (!args.isArray()) {
+      throw new MalformedMessageException("body args is not a list: " + abbreviate(args.toString()));
+    }
+    if (!kwargs.isObject()) {
+      throw new MalformedMessageException("body kwargs is not an object: " + abbreviate(kwargs.toString()));
+    }
+    if (!embed.isObject() && !embed.isNull()) {
+      throw new MalformedMessageException("body embed is neither an object nor null: " + abbreviate(embed.toString()));
+    }
+    @SuppressWarnings("unchecked")
+    List<Object> argList = (List<Object>) JsonValues.toJava(args);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> kwargMap = (Map<String, Object>) JsonValues.toJava(kwargs);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> embedMap = embed.isNull() ? null : (Map<String, Object>) JsonValues.toJava(embed);
+    return new TaskPayload(argList, kwargMap, embedMap);
+  }
+
+  /** The size a message takes on the wire, near enough for the size cap: its body plus its headers as JSON. */
+  public static long sizeOf(TaskMessage message) {
+    try {
+      return message.bodyLength() + MAPPER.writeValueAsBytes(message.headers()).length;
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private static byte[] decompress(TaskMessage message) {
+    Object compression = message.headers().get("compression");
+    if (compression == null) {
+      return message.bodyUnsafe();
+    }
+    // kombu registers zlib under this MIME type (kombu/compression.py).
+    if ("application/x-gzip".equals(compression) || "zlib".equals(compression)) {
+      try (InputStream in = new InflaterInputStream(new java.io.ByteArrayInputStream(message.bodyUnsafe()))) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        in.transferTo(out);
+        return out.toByteArray();
+      } catch (IOException e) {
+        throw new MalformedMessageException("body does not inflate as zlib: " + e.getMessage(), e);
+      }
+    }
+    throw new MalformedMessageException("compression '" + compression + "' is not supported (only zlib)");
+  }
+
+  private static Map<String, Object> embed() {
+    Map<String, Object> embed = new LinkedHashMap<>();
+    embed.put("callbacks", null);
+    embed.put("errbacks", null);
+    embed.put("chain", null);
+    embed.put("chord", null);
+    return Collections.unmodifiableMap(embed);
+  }
+
+  static String abbreviate(String text) {
+    return text.length() <= 200 ? text : text.substring(0, 200) + "…";
+  }
+
+  private static String firstLine(String text) {
+    if (text == null) {
+      return "";
+    }
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline);
+  }
+
+  private static String hostName() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      String jvm = ManagementFactory.getRuntimeMXBean().getName();
+      int at = jvm.indexOf('@');
+      return at >= 0 ? jvm.substring(at + 1) : "localhost";
+    }
+  }
+
+  /** Python {@code repr()} of argument lists and dicts, for the {@code argsrepr}/{@code kwargsrepr} headers. */
+  static final class PythonRepr {
+    private static final int MAX = 1024;
+
+    private PythonRepr() {}
+
+    static String tuple(List<Object> args) {
+      StringBuilder out = new StringBuilder("(");
+      for (int i = 0; i < args.size(); i++) {
+        if (i > 0) {
+          out.append(", ");
+        }
+        value(out, args.get(i));
+      }
+      if (args.size() == 1) {
+        out.append(',');
+      }
+      return cap(out.append(')'));
+    }
+
+    static String dict(Map<String, Object> kwargs) {
+      StringBuilder out = new StringBuilder();
+      value(out, kwargs);
+      return cap(out);
+    }
+
+    private static void value(StringBuilder out, Object value) {
+      if (value == null) {
+        out.append("None");
+      } else if (value instanceof Boolean b) {
+        out.append(b ? "True" : "False");
+      } else if (value instanceof String s) {
+        out.append('\'').append(s.replace("\\", "\\\\").replace("'", "\\'")).append('\'');
+      } else if (value instanceof Map<?, ?> map) {
+        out.append('{');
+        boolean first = true;
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+          if (!first) {
+            out.append(", ");
+          }
+          first = false;
+          value(out, entry.getKey());
+          out.append(": ");
+          value(out, entry.getValue());
+        }
+        out.append('}');
+      } else if (value instanceof List<?> list) {
+        out.append('[');
+        for (int i = 0; i < list.size(); i++) {
+          if (i > 0) {
+            out.append(", ");
+          }
+          value(out, list.get(i));
+        }
+        out.append(']');
+      } else {
+        out.append(value);
+      }
+    }
+
+    private static String cap(StringBuilder out) {
+      return out.length() <= MAX ? out.toString() : out.substring(0, MAX - 3) + "...";
+    }
+  }
+}

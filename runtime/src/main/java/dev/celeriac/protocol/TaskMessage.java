@@ -1,0 +1,155 @@
+package dev.celeriac.protocol;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One Celery task message, independent of the transport: the protocol v2 headers, the message properties
+ * and the body bytes. Headers and properties keep every entry they arrived with, so a retry or a restore
+ * passes on what this runtime does not itself read. Immutable.
+ */
+public final class TaskMessage {
+
+  /** The only content type that is executed. */
+  public static final String JSON = "application/json";
+
+  private final Map<String, Object> headers;
+  private final Map<String, Object> properties;
+  private final String contentType;
+  private final String contentEncoding;
+  private final byte[] body;
+
+  public TaskMessage(Map<String, Object> headers, Map<String, Object> properties, String contentType,
+      String contentEncoding, byte[] body) {
+    this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    this.contentType = contentType;
+    this.contentEncoding = contentEncoding;
+    this.body = body.clone();
+  }
+
+  /** Every header, in arrival order; values are JSON-like (String, Number, Boolean, List, Map or null). */
+  public Map<String, Object> headers() {
+    return headers;
+  }
+
+  /** Message properties other than the transport's own (correlation_id, reply_to, priority, ...). */
+  public Map<String, Object> properties() {
+    return properties;
+  }
+
+  /** The content type, or null when the message has none. */
+  public String contentType() {
+    return contentType;
+  }
+
+  /** The content encoding, or null when the message has none ({@code utf-8} is then assumed). */
+  public String contentEncoding() {
+    return contentEncoding;
+  }
+
+  public byte[] body() {
+    return body.clone();
+  }
+
+  int bodyLength() {
+    return body.length;
+  }
+
+  byte[] bodyUnsafe() {
+    return body;
+  }
+
+  /** The {@code task} header: the task name, or null for a message that is not protocol v2. */
+  public String task() {
+    return stringHeader("task");
+  }
+
+  /** The {@code id} header, or null. */
+  public String id() {
+    return stringHeader("id");
+  }
+
+  public String rootId() {
+    return stringHeader("root_id");
+  }
+
+  public String parentId() {
+    return stringHeader("parent_id");
+  }
+
+  /** The {@code retries} header: how many times this task has been retried before this message. */
+  public int retries() {
+    Object value = headers.get("retries");
+    if (value == null) {
+      return 0;
+    }
+    if (value instanceof Number number && number.longValue() >= 0 && number.longValue() <= Integer.MAX_VALUE) {
+      return number.intValue();
+    }
+    throw new MalformedMessageException("header 'retries' is not a non-negative integer: " + value);
+  }
+
+  /** The {@code eta} header: the earliest time to run. */
+  public Optional<Instant> eta() {
+    return timeHeader("eta");
+  }
+
+  /** The {@code expires} header: the time after which the message is discarded instead of run. */
+  public Optional<Instant> expires() {
+    return timeHeader("expires");
+  }
+
+  /** The {@code priority} property, 0 when absent. */
+  public int priority() {
+    return properties.get("priority") instanceof Number number ? number.intValue() : 0;
+  }
+
+  /** A copy whose headers are these plus {@code changes} (a null value sets the header to null). */
+  public TaskMessage withHeaders(Map<String, Object> changes) {
+    Map<String, Object> merged = new LinkedHashMap<>(headers);
+    merged.putAll(changes);
+    return new TaskMessage(merged, properties, contentType, contentEncoding, body);
+  }
+
+  private String stringHeader(String name) {
+    Object value = headers.get(name);
+    return value == null ? null : value.toString();
+  }
+
+  private Optional<Instant> timeHeader(String name) {
+    Object value = headers.get(name);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof String text)) {
+      throw new MalformedMessageException("header '" + name + "' is not an ISO-8601 string: " + value);
+    }
+    return Optional.of(Timestamps.parse(text));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TaskMessage other
+        && headers.equals(other.headers)
+        && properties.equals(other.properties)
+        && Objects.equals(contentType, other.contentType)
+        && Objects.equals(contentEncoding, other.contentEncoding)
+        && Arrays.equals(body, other.body);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(headers, properties, contentType, Arrays.hashCode(body));
+  }
+
+  @Override
+  public String toString() {
+    return task() + "[" + id() + "]";
+  }
+}

@@ -1,0 +1,225 @@
+package dev.celeriac.worker;
+
+import dev.celeriac.Retry;
+import dev.celeriac.RetryPolicy;
+import dev.celeriac.TaskContext;
+import dev.celeriac.TaskDefinition;
+import dev.celeriac.TaskRegistry;
+import dev.celeriac.broker.Delivery;
+import dev.celeriac.internal.CurrentTask;
+import dev.celeriac.protocol.MalformedMessageException;
+import dev.celeriac.protocol.MessageCodec;
+import dev.celeriac.protocol.TaskMessage;
+import dev.celeriac.protocol.TaskPayload;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Handles one delivered message from start to settlement: decode, look up the task, honour
+ * {@code expires} and {@code eta}, bind arguments, run, then ack, retry or dead-letter. Every path
+ * settles the delivery exactly once; nothing is dropped without a reason. Thread-safe.
+ */
+public final class TaskExecutor {
+
+  private static final Logger log = LoggerFactory.getLogger(TaskExecutor.class);
+
+  private final TaskRegistry registry;
+  private final Clock clock;
+  private final WorkerListener listener;
+  private final ScheduledExecutorService timer;
+  private final BooleanSupplier aborting;
+
+  /**
+   * @param timer interrupts runs that pass their time limit
+   * @param aborting true once the worker is stopping hard: an interrupted run then goes back to its queue
+   */
+  public TaskExecutor(TaskRegistry registry, Clock clock, WorkerListener listener, ScheduledExecutorService timer,
+      BooleanSupplier aborting) {
+    this.registry = registry;
+    this.clock = clock;
+    this.listener = listener;
+    this.timer = timer;
+    this.aborting = aborting;
+  }
+
+  /** Handles {@code delivery} and settles it. */
+  public Outcome execute(Delivery delivery) {
+    TaskMessage message;
+    try {
+      message = delivery.message();
+    } catch (MalformedMessageException e) {
+      return deadLetter(delivery, null, null, "undecodable message: " + e.getMessage());
+    }
+    String name = message.task();
+    String id = message.id();
+    if (name == null) {
+      return deadLetter(delivery, null, id, "not a protocol v2 task message (no 'task' header; content type "
+          + message.contentType() + "): protocol 1 and pickle messages are never executed");
+    }
+    if (id == null) {
+      return deadLetter(delivery, name, null, "message has no 'id' header");
+    }
+    MDC.put("task_id", id);
+    MDC.put("task_name", name);
+    try {
+      return handle(delivery, message, name, id);
+    } finally {
+      MDC.remove("task_id");
+      MDC.remove("task_name");
+    }
+  }
+
+  private Outcome handle(Delivery delivery, TaskMessage message, String name, String id) {
+    Optional<TaskDefinition> found = registry.find(name);
+    if (found.isEmpty()) {
+      return deadLetter(delivery, name, id, "unknown task '" + name
+          + "': no task index on this worker's class path declares it");
+    }
+    TaskDefinition task = found.get();
+    if (!task.isImplemented()) {
+      return deadLetter(delivery, name, id, "task '" + name + "' is declared by " + task.origin()
+          + " but implemented elsewhere; no worker entry in this JVM runs it");
+    }
+    TaskContext context;
+    Optional<Instant> eta;
+    Optional<Instant> expires;
+    try {
+      context = new TaskContext(id, name, delivery.queue(), message.retries(), message.rootId(), message.parentId());
+      eta = message.eta();
+      expires = message.expires();
+    } catch (MalformedMessageException e) {
+      return deadLetter(delivery, name, id, "undecodable message: " + e.getMessage());
+    }
+    Instant now = clock.instant();
+    if (expires.isPresent() && now.isAfter(expires.get())) {
+      log.info("Discarding task {}[{}]: expired at {}", name, id, expires.get());
+      delivery.ack();
+      listener.messageExpired(context);
+      return Outcome.EXPIRED;
+    }
+    if (eta.isPresent() && eta.get().isAfter(now)) {
+      delivery.defer(eta.get());
+      listener.messageDeferred(context, eta.get());
+      return Outcome.DEFERRED;
+    }
+    Object[] arguments;
+    try {
+      TaskPayload payload = MessageCodec.decodeBody(message);
+      arguments = ArgumentBinder.bind(task, payload);
+    } catch (MalformedMessageException e) {
+      return deadLetter(delivery, name, id, "undecodable message: " + e.getMessage());
+    } catch (ArgumentException e) {
+      return deadLetter(delivery, name, id, "bad arguments: " + e.getMessage());
+    }
+    return run(delivery, message, task, context, arguments);
+  }
+
+  private Outcome run(Delivery delivery, TaskMessage message, TaskDefinition task, TaskContext context,
+      Object[] arguments) {
+    listener.taskStarted(context);
+    long started = System.nanoTime();
+    Throwable failure = runGuarded(task, context, arguments);
+    Duration runtime = Duration.ofNanos(System.nanoTime() - started);
+    if (failure == null) {
+      delivery.ack();
+      log.debug("Task {}[{}] succeeded in {} ms", task.name(), context.id(), runtime.toMillis());
+      listener.taskSucceeded(context, runtime);
+      return Outcome.SUCCEEDED;
+    }
+    if (failure instanceof InterruptedException && aborting.getAsBoolean()) {
+      delivery.requeue();
+      log.warn("Task {}[{}] interrupted by shutdown; returned to {}", task.name(), context.id(), delivery.queue());
+      return Outcome.REQUEUED;
+    }
+    if (failure instanceof VirtualMachineError fatal) {
+      delivery.requeue();
+      throw fatal;
+    }
+    return failed(delivery, message, task, context, failure);
+  }
+
+  private Outcome failed(Delivery delivery, TaskMessage message, TaskDefinition task, TaskContext context,
+      Throwable failure) {
+    RetryPolicy policy = task.retryPolicy();
+    boolean retryable;
+    Duration delay;
+    if (failure instanceof Retry retry) {
+      retryable = true;
+      delay = retry.delay();
+    } else {
+      retryable = !(failure instanceof TimeLimitExceededException) && policy.retries(failure);
+      delay = policy.delayBefore(context.retries());
+    }
+    if (retryable && context.retries() < policy.maxRetries()) {
+      Instant eta = clock.instant().plus(delay);
+      delivery.retry(MessageCodec.retryOf(message, eta));
+      log.info("Task {}[{}] retry {}/{} in {} ms: {}", task.name(), context.id(), context.retries() + 1,
+          policy.maxRetries(), delay.toMillis(), failure.toString());
+      listener.taskRetried(context, failure, delay);
+      return Outcome.RETRIED;
+    }
+    String reason = retryable
+        ? "retries exhausted: ran " + (context.retries() + 1) + " times (maxRetries " + policy.maxRetries()
+            + "); last failure: " + failure
+        : "failed without retry: " + failure;
+    log.error("Task {}[{}] {}", task.name(), context.id(), reason, failure);
+    listener.taskFailed(context, failure);
+    return deadLetter(delivery, task.name(), context.id(), reason);
+  }
+
+  /** Runs the invoker with the context set and the time limit armed; returns the failure, or null. */
+  private Throwable runGuarded(TaskDefinition task, TaskContext context, Object[] arguments) {
+    Thread runner = Thread.currentThread();
+    Duration limit = task.timeLimit();
+    TimedOut timedOut = new TimedOut();
+    ScheduledFuture<?> alarm = limit.isZero() ? null : timer.schedule(() -> {
+      synchronized (timedOut) {
+        if (!timedOut.done) {
+          timedOut.fired = true;
+          runner.interrupt();
+        }
+      }
+    }, limit.toMillis(), TimeUnit.MILLISECONDS);
+    TaskContext previous = CurrentTask.enter(context);
+    try {
+      task.invoker().invoke(arguments);
+      return timedOut.fired ? new TimeLimitExceededException(task.name(), limit, null) : null;
+    } catch (Throwable failure) {
+      return timedOut.fired ? new TimeLimitExceededException(task.name(), limit, failure) : failure;
+    } finally {
+      CurrentTask.restore(previous);
+      if (alarm != null) {
+        alarm.cancel(false);
+        synchronized (timedOut) {
+          timedOut.done = true;
+          // The alarm may have fired after the task returned: don't leak its interrupt into the next run.
+          if (timedOut.fired) {
+            Thread.interrupted();
+          }
+        }
+      }
+    }
+  }
+
+  private Outcome deadLetter(Delivery delivery, String name, String id, String reason) {
+    delivery.deadLetter(reason);
+    log.warn("Dead-lettered {}[{}] from {}: {}", name, id, delivery.queue(), reason);
+    listener.messageDeadLettered(delivery.queue(), name, id, reason);
+    return Outcome.DEAD_LETTERED;
+  }
+
+  /** Guarded by its own monitor, so that the alarm never interrupts a run that has already ended. */
+  private static final class TimedOut {
+    volatile boolean fired;
+    boolean done;
+  }
+}

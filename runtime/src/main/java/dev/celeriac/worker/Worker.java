@@ -1,0 +1,252 @@
+package dev.celeriac.worker;
+
+import dev.celeriac.TaskRegistry;
+import dev.celeriac.broker.Broker;
+import dev.celeriac.broker.Delivery;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes queues and runs tasks: one fetch thread keeps up to {@code prefetch} messages on hand, fetched
+ * in batches, and {@code concurrency} slot threads run them. Messages are acked only after their task
+ * finished (at least once). {@link #stop()} is graceful: fetching stops, running tasks finish within the
+ * shutdown timeout, and messages fetched but not started go back to their queue at once.
+ */
+public final class Worker implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+  private static final Duration MAX_FETCH_BACKOFF = Duration.ofSeconds(30);
+
+  private final Broker broker;
+  private final List<String> queues;
+  private final WorkerOptions options;
+  private final TaskExecutor executor;
+  private final ScheduledExecutorService timer;
+  private final BlockingQueue<Delivery> buffer = new LinkedBlockingQueue<>();
+  private final Semaphore permits;
+  private final Map<Outcome, AtomicLong> outcomes = new EnumMap<>(Outcome.class);
+  private final List<Thread> slots = new ArrayList<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean running;
+  private volatile boolean aborting;
+  private volatile boolean fetcherDone;
+  private Thread fetcher;
+
+  public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock) {
+    this.broker = broker;
+    this.options = options;
+    this.queues = options.queues().isEmpty() ? defaultQueues(registry) : options.queues();
+    this.permits = new Semaphore(options.prefetch());
+    this.timer = Executors.newSingleThreadScheduledExecutor(daemon("celeriac-time-limits"));
+    this.executor = new TaskExecutor(registry, clock, options.listener(), timer, () -> aborting);
+    for (Outcome outcome : Outcome.values()) {
+      outcomes.put(outcome, new AtomicLong());
+    }
+  }
+
+  /** The queues this worker consumes. */
+  public List<String> queues() {
+    return queues;
+  }
+
+  /** Starts fetching and running. Returns at once. */
+  public synchronized Worker start() {
+    if (fetcher != null) {
+      throw new IllegalStateException("worker already started");
+    }
+    running = true;
+    fetcher = new Thread(this::fetchLoop, "celeriac-fetch");
+    fetcher.start();
+    for (int i = 1; i <= options.concurrency(); i++) {
+      Thread slot = new Thread(this::slotLoop, "celeriac-worker-" + i);
+      slots.add(slot);
+      slot.start();
+    }
+    log.info("Worker consuming {} from {} with {} slots, prefetch {}", queues, broker.displayUrl(),
+        options.concurrency(), options.prefetch());
+    return this;
+  }
+
+  /** How many messages ended with {@code outcome} so far. */
+  public long count(Outcome outcome) {
+    return outcomes.get(outcome).get();
+  }
+
+  /** Stops gracefully within the configured shutdown timeout. */
+  public void stop() {
+    stop(options.shutdownTimeout());
+  }
+
+  /**
+   * Stops fetching, returns unstarted messages to their queue, and waits up to {@code timeout} for running
+   * tasks; tasks still running then are interrupted and, if they end by that interruption, returned to
+   * their queue. Returns whether every slot ended.
+   */
+  public boolean stop(Duration timeout) {
+    synchronized (this) {
+      if (fetcher == null || !running) {
+        return awaitQuietly(Duration.ZERO);
+      }
+      running = false;
+    }
+    fetcher.interrupt();
+    boolean clean = joinAll(timeout);
+    if (!clean) {
+      aborting = true;
+      log.warn("Tasks still running after {} s; interrupting them", timeout.toSeconds());
+      slots.forEach(Thread::interrupt);
+      clean = joinAll(Duration.ofSeconds(5));
+    }
+    returnBuffered();
+    timer.shutdownNow();
+    stopped.countDown();
+    log.info("Worker stopped: {}", outcomes);
+    return clean;
+  }
+
+  /** Blocks until the worker has stopped. */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private void fetchLoop() {
+    Duration backoff = Duration.ofMillis(100);
+    try {
+      while (running) {
+        permits.acquire();
+        int wanted = 1 + drainUpTo(permits, options.prefetch() - 1);
+        List<Delivery> fetched;
+        try {
+          fetched = broker.fetch(queues, wanted, options.pollTimeout());
+          backoff = Duration.ofMillis(100);
+        } catch (RuntimeException e) {
+          permits.release(wanted);
+          log.error("Fetching from {} failed; retrying in {} ms", broker.displayUrl(), backoff.toMillis(), e);
+          Thread.sleep(backoff.toMillis());
+          backoff = backoff.multipliedBy(2).compareTo(MAX_FETCH_BACKOFF) > 0 ? MAX_FETCH_BACKOFF : backoff.multipliedBy(2);
+          continue;
+        }
+        permits.release(wanted - fetched.size());
+        buffer.addAll(fetched);
+      }
+    } catch (InterruptedException e) {
+      // stop() interrupts the fetch; whatever was fetched is in the buffer and goes back from there.
+    } finally {
+      fetcherDone = true;
+    }
+  }
+
+  private void slotLoop() {
+    while (true) {
+      Delivery delivery;
+      try {
+        delivery = buffer.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        if (aborting) {
+          return;
+        }
+        continue;
+      }
+      if (delivery == null) {
+        if (!running && fetcherDone) {
+          return;
+        }
+        continue;
+      }
+      try {
+        if (!running) {
+          delivery.requeue();
+          outcomes.get(Outcome.REQUEUED).incrementAndGet();
+          continue;
+        }
+        outcomes.get(executor.execute(delivery)).incrementAndGet();
+      } catch (RuntimeException e) {
+        // The broker failed to settle: the message stays in flight and the broker's recovery returns it.
+        log.error("Settling a message from {} failed", delivery.queue(), e);
+      } finally {
+        permits.release();
+      }
+    }
+  }
+
+  private void returnBuffered() {
+    List<Delivery> left = new ArrayList<>();
+    buffer.drainTo(left);
+    for (Delivery delivery : left) {
+      try {
+        delivery.requeue();
+        outcomes.get(Outcome.REQUEUED).incrementAndGet();
+      } catch (RuntimeException e) {
+        log.error("Returning a message to {} failed; the broker's recovery will", delivery.queue(), e);
+      }
+    }
+  }
+
+  private boolean joinAll(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      for (Thread thread : slotsAndFetcher()) {
+        long remaining = deadline - System.nanoTime();
+        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return slotsAndFetcher().stream().noneMatch(Thread::isAlive);
+  }
+
+  private List<Thread> slotsAndFetcher() {
+    List<Thread> all = new ArrayList<>(slots);
+    all.add(fetcher);
+    return all;
+  }
+
+  private boolean awaitQuietly(Duration timeout) {
+    try {
+      return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static int drainUpTo(Semaphore semaphore, int max) {
+    int taken = 0;
+    while (taken < max && semaphore.tryAcquire()) {
+      taken++;
+    }
+    return taken;
+  }
+
+  private static List<String> defaultQueues(TaskRegistry registry) {
+    List<String> implemented = registry.implementedQueues();
+    return implemented.isEmpty() ? List.of("celery") : implemented;
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

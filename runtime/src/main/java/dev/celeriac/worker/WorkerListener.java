@@ -1,0 +1,40 @@
+package dev.celeriac.worker;
+
+import dev.celeriac.TaskContext;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Observes what a worker does with each message; every method has a no-op default. Called on the thread
+ * that handled the message, so implementations must be quick and thread-safe.
+ */
+public interface WorkerListener {
+
+  /** A task is about to run. */
+  default void taskStarted(TaskContext task) {}
+
+  /** A task returned normally after {@code runtime}. */
+  default void taskSucceeded(TaskContext task, Duration runtime) {}
+
+  /** A task failed and was re-published to run again after {@code delay}. */
+  default void taskRetried(TaskContext task, Throwable cause, Duration delay) {}
+
+  /** A task failed for good (not retryable, retries exhausted, time limit); its message is dead-lettered next. */
+  default void taskFailed(TaskContext task, Throwable cause) {}
+
+  /** A message expired before it started and was discarded without running. */
+  default void messageExpired(TaskContext task) {}
+
+  /** A message arrived before its {@code eta} and was parked until then. */
+  default void messageDeferred(TaskContext task, Instant eta) {}
+
+  /**
+   * A message went to the dead-letter store.
+   *
+   * @param queue where it came from
+   * @param taskName its task name, or null if it could not be read
+   * @param taskId its task id, or null if it could not be read
+   * @param reason the reason stored with it
+   */
+  default void messageDeadLettered(String queue, String taskName, String taskId, String reason) {}
+}
