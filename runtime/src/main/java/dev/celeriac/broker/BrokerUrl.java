@@ -79,10 +79,12 @@ public final class BrokerUrl {
         throw new ConfigurationException("broker URL port out of range: " + maskRaw(text));
       }
     }
-    try {
-      new URI(scheme, null, host.isEmpty() ? null : host, port, null, null, null);
-    } catch (URISyntaxException e) {
-      throw new ConfigurationException("broker URL has a bad host: " + maskRaw(text));
+    if (!host.isEmpty()) {
+      try {
+        new URI(scheme, null, host, port, null, null, null);
+      } catch (URISyntaxException e) {
+        throw new ConfigurationException("broker URL has a bad host: " + maskRaw(text));
+      }
     }
     return new BrokerUrl(scheme, user, password, host, port, path);
   }
@@ -143,8 +145,15 @@ public final class BrokerUrl {
     return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
-  /** Masks whatever stands between {@code ://user:} and {@code @} in text that did not parse. */
+  /** Masks whatever stands between {@code user:} and the last {@code @} in text that did not parse. */
   static String maskRaw(String text) {
-    return text.replaceAll("(://[^/@:]*:)[^/@]*@", "$1***@");
+    int schemeEnd = text.indexOf("://");
+    int start = schemeEnd < 0 ? 0 : schemeEnd + 3;
+    int at = text.lastIndexOf('@');
+    int colon = text.indexOf(':', start);
+    if (at < start || colon < 0 || colon > at) {
+      return text;
+    }
+    return text.substring(0, colon + 1) + "***" + text.substring(at);
   }
 }

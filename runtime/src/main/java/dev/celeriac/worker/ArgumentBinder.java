@@ -73,11 +73,12 @@ public final class ArgumentBinder {
       }
       return null;
     }
-    return convert(raw, parameter.type(), "argument '" + parameter.keyword() + "'");
+    return convert(raw, parameter.type(), parameter.keyword());
   }
 
-  /** Converts a JSON-decoded value to {@code type}'s Java type, boxed. */
-  static Object convert(Object raw, ValueType type, String what) {
+  /** Converts a JSON-decoded value to {@code type}'s Java type, boxed; {@code path} names it in errors. */
+  static Object convert(Object raw, ValueType type, String path) {
+    String what = "argument '" + path + "'";
     switch (type.kind()) {
       case BOOLEAN:
         if (raw instanceof Boolean) {
@@ -125,7 +126,7 @@ public final class ArgumentBinder {
         List<Object> converted = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
           Object element = list.get(i);
-          converted.add(element == null ? null : convert(element, type.element(), what + "[" + i + "]"));
+          converted.add(element == null ? null : convert(element, type.element(), path + "[" + i + "]"));
         }
         return Collections.unmodifiableList(converted);
       }

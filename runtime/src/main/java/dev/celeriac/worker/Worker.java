@@ -104,6 +104,9 @@ public final class Worker implements AutoCloseable {
       running = false;
     }
     fetcher.interrupt();
+    join(fetcher, options.pollTimeout().plusSeconds(5));
+    // Fetched but unstarted messages go back now, not after the running tasks finish.
+    returnBuffered();
     boolean clean = joinAll(timeout);
     if (!clean) {
       aborting = true;
@@ -198,6 +201,14 @@ public final class Worker implements AutoCloseable {
       } catch (RuntimeException e) {
         log.error("Returning a message to {} failed; the broker's recovery will", delivery.queue(), e);
       }
+    }
+  }
+
+  private static void join(Thread thread, Duration timeout) {
+    try {
+      thread.join(timeout.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -78,6 +78,20 @@ public final class MemoryBroker implements Broker {
     }
   }
 
+  /**
+   * Puts an envelope on a queue exactly as given, the way a foreign producer would: nothing is checked, so
+   * that a worker meets malformed messages as it would on Redis.
+   */
+  public void publishRaw(String queue, byte[] envelope) {
+    lock.lock();
+    try {
+      push(queue, new Entry(envelope.clone(), priorityOf(envelope)), false);
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   @Override
   public List<Delivery> fetch(List<String> queues, int max, Duration wait) throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();

@@ -1,0 +1,240 @@
+package dev.celeriac;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.celeriac.broker.memory.MemoryBroker;
+import dev.celeriac.fixtures.AddTask;
+import dev.celeriac.fixtures.MathTasks;
+import dev.celeriac.fixtures.TestIndex;
+import dev.celeriac.protocol.MessageCodec;
+import dev.celeriac.worker.Outcome;
+import dev.celeriac.worker.Worker;
+import dev.celeriac.worker.WorkerOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The app object end to end on the memory broker: stubs, registry discovery, eager mode, workers. */
+class CeleriacTest {
+
+  private Celeriac app;
+
+  @BeforeEach
+  void setUp() {
+    MathTasks.RUNS.clear();
+    app = Celeriac.connect("memory://app-" + UUID.randomUUID());
+  }
+
+  @AfterEach
+  void tearDown() {
+    Celeriac.setDefault(null);
+    app.close();
+  }
+
+  @Test
+  void registryFindsTheIndexThroughServiceLoader() {
+    assertEquals(List.of("py.remote", "tests.add", "tests.block", "tests.flaky", "tests.tags"),
+        app.registry().tasks().stream().map(TaskDefinition::name).toList());
+    assertEquals(List.of("math", "slow"), app.registry().implementedQueues());
+  }
+
+  @Test
+  void stubEnqueuesAndWorkerRuns() throws Exception {
+    AddTask.with().on(app).enqueue(2, 3);
+    AddTask.with().on(app).enqueue(4, 5, Map.of("trace", "abc"));
+
+    runUntil(2);
+
+    assertEquals(java.util.Set.of("add:2+3", "add:4+5 {trace=abc}"), java.util.Set.copyOf(MathTasks.RUNS));
+  }
+
+  @Test
+  void stubsUseTheDefaultApp() throws Exception {
+    Celeriac.setDefault(app);
+    TaskRef ref = AddTask.enqueue(1, 1);
+
+    assertEquals("tests.add", ref.name());
+    assertEquals("math", ref.queue());
+    assertEquals(1, ((MemoryBroker) app.broker()).readyCount("math"));
+  }
+
+  @Test
+  void withoutDefaultAppTheStubSaysWhatToDo() {
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> AddTask.enqueue(1, 1));
+    assertTrue(e.getMessage().contains("Celeriac.setDefault"));
+  }
+
+  @Test
+  void optionsReachTheMessage() throws Exception {
+    TaskRef ref = AddTask.with().on(app).queue("other").priority(3).countdown(Duration.ofHours(1))
+        .expires(Duration.ofHours(2)).enqueue(1, 2);
+
+    MemoryBroker broker = (MemoryBroker) app.broker();
+    assertEquals("other", ref.queue());
+    assertEquals(1, broker.delayedCount("other"));
+    assertEquals(0, broker.readyCount("math"));
+  }
+
+  @Test
+  void extrasMayNotRepeatAParameter() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> AddTask.with().on(app).enqueue(1, 2, Map.of("x", 5)));
+    assertTrue(e.getMessage().contains("extras key 'x' is a parameter of task 'tests.add'"));
+  }
+
+  @Test
+  void oversizedMessageIsRefusedWithTaskNameAndSize() {
+    Celeriac small = Celeriac.create(CeleriacConfig.builder().brokerUrl("memory://small-" + UUID.randomUUID())
+        .maxMessageBytes(2000).build());
+    MessageTooLargeException e = assertThrows(MessageTooLargeException.class,
+        () -> AddTask.with().on(small).enqueue(1, 2, Map.of("blob", "x".repeat(5000))));
+
+    assertTrue(e.getMessage().startsWith("message for task 'tests.add' is "), e.getMessage());
+    assertTrue(e.size() > 5000);
+    assertEquals(0, ((MemoryBroker) small.broker()).readyCount("math"));
+  }
+
+  @Test
+  void sendByNameForTasksWithoutStub() {
+    TaskRef ref = app.send("py.remote", List.of(1, "two"), Map.of("three", 3), EnqueueOptions.DEFAULTS);
+
+    assertEquals("python", ref.queue());
+    assertEquals(1, ((MemoryBroker) app.broker()).readyCount("python"));
+  }
+
+  @Test
+  void retriedTaskKeepsItsIdAndRunsAgain() throws Exception {
+    app.send("tests.flaky", List.of(), Map.of("succeed_after", 2), EnqueueOptions.DEFAULTS);
+
+    Worker worker = runUntil(3);
+
+    assertEquals(List.of("flaky:0", "flaky:1", "flaky:2"), List.copyOf(MathTasks.RUNS));
+    assertEquals(2, worker.count(Outcome.RETRIED));
+    assertEquals(1, worker.count(Outcome.SUCCEEDED));
+  }
+
+  @Test
+  void taskSentFromATaskNamesItsParent() {
+    Celeriac eager = Celeriac.create(CeleriacConfig.builder().eager(true).build());
+    TaskContext outer = new TaskContext("parent-id", "outer", "celery", 0, "root-id", null);
+    TaskContext previous = dev.celeriac.internal.CurrentTask.enter(outer);
+    try {
+      TaskRef ref = AddTask.with().on(app).enqueue(1, 2);
+      var delivery = ((MemoryBroker) app.broker()).fetch(List.of("math"), 1, Duration.ofSeconds(1)).get(0);
+      assertEquals("parent-id", delivery.message().parentId());
+      assertEquals("root-id", delivery.message().rootId());
+      assertEquals(ref.id(), delivery.message().id());
+      delivery.ack();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    } finally {
+      dev.celeriac.internal.CurrentTask.restore(previous);
+      eager.close();
+    }
+  }
+
+  @Test
+  void eagerModeRunsInTheCallingThreadThroughTheEncoding() {
+    Celeriac eager = Celeriac.create(CeleriacConfig.builder().eager(true).build());
+
+    AddTask.with().on(eager).countdown(Duration.ofHours(1)).enqueue(2, 2, Map.of("note", List.of("a")));
+    eager.send("tests.flaky", List.of(), Map.of("succeed_after", 2), EnqueueOptions.DEFAULTS);
+    eager.send("tests.tags", List.of(List.of("x", "y")), Map.of(), EnqueueOptions.DEFAULTS);
+
+    assertEquals(List.of("add:2+2 {note=[a]}", "flaky:0", "flaky:1", "flaky:2", "tags:[x, y]"),
+        List.copyOf(MathTasks.RUNS));
+  }
+
+  @Test
+  void eagerModeSurfacesWhatAWorkerWouldDeadLetter() {
+    Celeriac eager = Celeriac.eager();
+
+    EagerTaskException exhausted = assertThrows(EagerTaskException.class,
+        () -> eager.send("tests.flaky", List.of(), Map.of("succeed_after", 9), EnqueueOptions.DEFAULTS));
+    assertTrue(exhausted.getMessage().startsWith("retries exhausted: ran 4 times (maxRetries 3)"),
+        exhausted.getMessage());
+    assertTrue(exhausted.getCause() instanceof Retry);
+
+    EagerTaskException missing = assertThrows(EagerTaskException.class,
+        () -> eager.send("tests.add", List.of(), Map.of("y", 2), EnqueueOptions.DEFAULTS));
+    assertEquals("bad arguments: missing required argument 'x' (int)", missing.getMessage());
+  }
+
+  @Test
+  void gracefulStopReturnsPrefetchedMessagesAtOnceAndLetsTheRunningTaskFinish() throws Exception {
+    MathTasks.GATE.drainPermits();
+    for (int i = 0; i < 50; i++) {
+      app.send("tests.block", List.of(), Map.of(), EnqueueOptions.DEFAULTS);
+    }
+    MemoryBroker broker = (MemoryBroker) app.broker();
+    Worker worker = app.worker(WorkerOptions.builder().queues(List.of("slow")).concurrency(1).prefetch(20).build());
+    worker.start();
+    waitFor(() -> broker.inFlightCount("slow") == 20 && MathTasks.RUNS.size() == 1);
+
+    Thread stopper = new Thread(() -> worker.stop(Duration.ofSeconds(20)));
+    stopper.start();
+    // The 19 prefetched messages are back while the one running task still holds its slot.
+    waitFor(() -> broker.readyCount("slow") == 49 && broker.inFlightCount("slow") == 1);
+    MathTasks.GATE.release();
+    stopper.join();
+
+    assertEquals(List.of("block"), List.copyOf(MathTasks.RUNS));
+    assertEquals(1, worker.count(Outcome.SUCCEEDED));
+    assertEquals(19, worker.count(Outcome.REQUEUED));
+    assertEquals(0, broker.inFlightCount("slow"));
+    assertEquals(49, broker.readyCount("slow"));
+  }
+
+  @Test
+  void workerRunsManyTasksConcurrently() throws Exception {
+    for (int i = 0; i < 500; i++) {
+      AddTask.with().on(app).enqueue(i, i);
+    }
+
+    Worker worker = runUntil(500);
+
+    assertEquals(500, worker.count(Outcome.SUCCEEDED));
+    assertEquals(500, MathTasks.RUNS.stream().distinct().count());
+  }
+
+  @Test
+  void duplicateNamesFailNamingBothOrigins() {
+    DuplicateTaskException e = assertThrows(DuplicateTaskException.class, () -> TaskRegistry.of(List.of(
+        TestIndex.FLAKY, TaskDefinition.builder("tests.flaky").origin("com.other.Tasks#flaky").build())));
+    assertTrue(e.getMessage().contains("dev.celeriac.fixtures.MathTasks#flaky"), e.getMessage());
+    assertTrue(e.getMessage().contains("com.other.Tasks#flaky"), e.getMessage());
+  }
+
+  @Test
+  void encodedSizeCountsBodyAndHeaders() {
+    var message = MessageCodec.newMessage(new MessageCodec.NewMessage("t", "id", List.of(), Map.of("k", "v"),
+        null, null, null, null, null, null, Duration.ZERO));
+    assertTrue(MessageCodec.sizeOf(message) > message.body().length);
+  }
+
+  private Worker runUntil(int runs) throws Exception {
+    Worker worker = app.worker(WorkerOptions.builder().queues(List.of("math")).concurrency(4).build()).start();
+    try {
+      waitFor(() -> MathTasks.RUNS.size() >= runs);
+    } finally {
+      worker.stop(Duration.ofSeconds(5));
+    }
+    return worker;
+  }
+
+  static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 20 s");
+      }
+      Thread.sleep(5);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.celeriac;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void defaultsToMemory() {
+    assertEquals("memory://", ConfigLoader.load(Map.of(), null).brokerUrl());
+  }
+
+  @Test
+  void flagBeatsEnvironmentBeatsFile() throws IOException {
+    Path file = write("broker.url=memory://from-file\n");
+
+    assertEquals("memory://from-file", ConfigLoader.load(Map.of("CELERIAC_CONF", file.toString()), null).brokerUrl());
+    assertEquals("memory://from-env", ConfigLoader.load(
+        Map.of("CELERIAC_CONF", file.toString(), "BROKER_URL", "memory://from-env"), null).brokerUrl());
+    assertEquals("memory://from-flag", ConfigLoader.load(
+        Map.of("CELERIAC_CONF", file.toString(), "BROKER_URL", "memory://from-env"), "memory://from-flag").brokerUrl());
+  }
+
+  @Test
+  void readsWorkerAndMessageSettings() throws IOException {
+    Path file = write("worker.queues=events, digests\nworker.concurrency=3\nworker.prefetch=7\n"
+        + "worker.shutdown-timeout-seconds=9\nmessage.max-bytes=1000\n");
+
+    CeleriacConfig config = ConfigLoader.load(Map.of("CELERIAC_CONF", file.toString()), null);
+
+    assertEquals(List.of("events", "digests"), config.worker().queues());
+    assertEquals(3, config.worker().concurrency());
+    assertEquals(7, config.worker().prefetch());
+    assertEquals(Duration.ofSeconds(9), config.worker().shutdownTimeout());
+    assertEquals(1000, config.maxMessageBytes());
+  }
+
+  @Test
+  void unknownKeyIsAnErrorNamingIt() throws IOException {
+    Path file = write("broker.url=memory://\nworker.concurency=3\n");
+
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> ConfigLoader.load(Map.of("CELERIAC_CONF", file.toString()), null));
+    assertTrue(e.getMessage().startsWith("unknown configuration key [worker.concurency]"), e.getMessage());
+  }
+
+  @Test
+  void badValuesAndMissingFilesAreErrors() throws IOException {
+    Path file = write("worker.concurrency=many\n");
+    assertThrows(ConfigurationException.class, () -> ConfigLoader.load(Map.of("CELERIAC_CONF", file.toString()), null));
+    Path zero = write("worker.concurrency=0\n");
+    assertThrows(ConfigurationException.class, () -> ConfigLoader.load(Map.of("CELERIAC_CONF", zero.toString()), null));
+    ConfigurationException missing = assertThrows(ConfigurationException.class,
+        () -> ConfigLoader.load(Map.of("CELERIAC_CONF", dir.resolve("nope.properties").toString()), null));
+    assertTrue(missing.getMessage().contains("does not exist"));
+  }
+
+  private Path write(String content) throws IOException {
+    Path file = Files.createTempFile(dir, "celeriac", ".properties");
+    Files.writeString(file, content);
+    return file;
+  }
+}
