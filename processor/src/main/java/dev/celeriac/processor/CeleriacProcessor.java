@@ -1,0 +1,180 @@
+package dev.celeriac.processor;
+
+import com.google.auto.service.AutoService;
+import com.squareup.javapoet.AnnotationSpec;
+import com.squareup.javapoet.ClassName;
+import dev.celeriac.processor.model.TaskDescriptor;
+import dev.celeriac.processor.validation.MisplacedAnnotationValidator;
+import dev.celeriac.processor.validation.TaskValidator;
+import dev.celeriac.processor.writing.IndexWriter;
+import dev.celeriac.processor.writing.Output;
+import dev.celeriac.processor.writing.StubWriter;
+import dev.celeriac.processor.writing.TasksJsonWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.Elements;
+
+/**
+ * The Celeriac annotation processor: checks every {@code @Task} method, generates a typed stub for each valid
+ * one as soon as it is found, and, once a round brings no new task, the compilation's task index, its
+ * {@code ServiceLoader} registration and {@code META-INF/celeriac/tasks.json}.
+ *
+ * <p>The index and tasks.json are written only when the whole compilation is free of Celeriac errors: a
+ * build that fails never leaves a partial index behind. Stubs of valid tasks are still written, so that
+ * javac does not add "cannot find symbol" noise for code that calls them.
+ *
+ * <p>Option {@code -Aceleriac.index=com.acme.AcmeTaskIndex} names the index class; by default it is
+ * {@code CeleriacTaskIndex_} plus a hash of the task names, in the package of the first declaring type.
+ */
+@AutoService(Processor.class)
+public final class CeleriacProcessor extends AbstractProcessor {
+
+  /** The processor option that names the index class. */
+  public static final String INDEX_OPTION = "celeriac.index";
+
+  private Diagnostics diagnostics;
+  private Elements elements;
+  private TaskValidator validator;
+  private MisplacedAnnotationValidator misplaced;
+  private StubWriter stubs;
+  private IndexWriter index;
+  private Output output;
+
+  private final List<TaskDescriptor> tasks = new ArrayList<>();
+  /** Methods whose types javac has not resolved yet, by declaring type and position, to retry next round. */
+  private Set<DeferredMethod> deferred = new LinkedHashSet<>();
+  private boolean indexWritten;
+
+  private record DeferredMethod(String type, int position) {}
+
+  @Override
+  public synchronized void init(ProcessingEnvironment environment) {
+    super.init(environment);
+    diagnostics = new Diagnostics(environment.getMessager());
+    elements = environment.getElementUtils();
+    validator = new TaskValidator(diagnostics, environment);
+    misplaced = new MisplacedAnnotationValidator(diagnostics, elements);
+    Optional<AnnotationSpec> generated = Optional.ofNullable(elements.getTypeElement(ClassNames.GENERATED))
+        .map(type -> AnnotationSpec.builder(ClassName.get(type))
+            .addMember("value", "$S", CeleriacProcessor.class.getName())
+            .build());
+    stubs = new StubWriter(generated);
+    index = new IndexWriter(generated);
+    output = new Output(environment.getFiler());
+  }
+
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    return Set.of(ClassNames.TASK, ClassNames.PERIODIC, ClassNames.EXTRAS, ClassNames.KWARG, ClassNames.DEFAULT);
+  }
+
+  @Override
+  public Set<String> getSupportedOptions() {
+    return Set.of(INDEX_OPTION);
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    try {
+      if (!round.processingOver()) {
+        processRound(round);
+      }
+    } catch (Throwable failure) {
+      diagnostics.internalError(null, failure);
+    }
+    // Never claim the annotations: other processors may read them too.
+    return false;
+  }
+
+  private void processRound(RoundEnvironment round) {
+    misplaced.check(round);
+    boolean found = false;
+    for (ExecutableElement method : methods(round)) {
+      try {
+        if (!validator.isComplete(method)) {
+          deferred.add(defer(method));
+          continue;
+        }
+        found = true;
+        if (indexWritten) {
+          diagnostics.error(Message.LATE_TASK, method, method.getEnclosingElement() + "#" + method.getSimpleName());
+          continue;
+        }
+        Optional<TaskDescriptor> task = validator.createIfValid(method);
+        if (task.isPresent()) {
+          output.source(stubs.write(task.get()));
+          tasks.add(task.get());
+        }
+      } catch (RuntimeException | Error failure) {
+        diagnostics.internalError(method, failure);
+      }
+    }
+    // A round without new tasks, after rounds that had some: every task of the compilation is known. Writing
+    // here rather than in the last round keeps javac from warning about sources created in the last round.
+    if (!found && deferred.isEmpty() && !tasks.isEmpty() && !indexWritten) {
+      indexWritten = true;
+      writeIndex();
+    }
+  }
+
+  /** This round's {@code @Task} methods, after those deferred from earlier rounds. */
+  private List<ExecutableElement> methods(RoundEnvironment round) {
+    List<ExecutableElement> methods = new ArrayList<>();
+    Set<DeferredMethod> waiting = deferred;
+    deferred = new LinkedHashSet<>();
+    for (DeferredMethod method : waiting) {
+      TypeElement type = elements.getTypeElement(method.type());
+      if (type != null && method.position() < type.getEnclosedElements().size()
+          && type.getEnclosedElements().get(method.position()) instanceof ExecutableElement executable) {
+        methods.add(executable);
+      }
+    }
+    TypeElement task = elements.getTypeElement(ClassNames.TASK);
+    if (task != null) {
+      for (Element element : round.getElementsAnnotatedWith(task)) {
+        if (element.getKind() == ElementKind.METHOD) {
+          methods.add((ExecutableElement) element);
+        }
+      }
+    }
+    return methods;
+  }
+
+  private static DeferredMethod defer(ExecutableElement method) {
+    TypeElement type = (TypeElement) method.getEnclosingElement();
+    return new DeferredMethod(type.getQualifiedName().toString(), type.getEnclosedElements().indexOf(method));
+  }
+
+  private void writeIndex() {
+    if (!diagnostics.isClean()) {
+      return;
+    }
+    Optional<String> requested = Optional.ofNullable(processingEnv.getOptions().get(INDEX_OPTION));
+    if (requested.isPresent() && !SourceVersion.isName(requested.get())) {
+      diagnostics.error(Message.INVALID_OPTION, null, requested.get());
+      return;
+    }
+    ClassName name = IndexWriter.indexName(tasks, requested);
+    Element[] originating = tasks.stream().map(TaskDescriptor::declaringType).distinct().toArray(Element[]::new);
+    output.source(index.write(name, tasks));
+    output.resource(IndexWriter.SERVICE_FILE, IndexWriter.serviceFile(name), originating);
+    output.resource(TasksJsonWriter.PATH, TasksJsonWriter.write(tasks), originating);
+  }
+}

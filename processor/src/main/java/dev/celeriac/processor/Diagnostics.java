@@ -1,0 +1,72 @@
+package dev.celeriac.processor;
+
+import javax.annotation.processing.Messager;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.tools.Diagnostic.Kind;
+
+/**
+ * The one place that talks to {@link Messager}. It counts errors so that callers can tell whether an element
+ * came through clean: take a {@link #checkpoint()}, validate, then ask {@link #cleanSince(int)}.
+ */
+public final class Diagnostics {
+
+  private final Messager messager;
+  private int errors;
+
+  public Diagnostics(Messager messager) {
+    this.messager = messager;
+  }
+
+  /** Reports {@code message} on {@code element}. */
+  public void error(Message message, Element element, Object... arguments) {
+    print(message.format(arguments), element, null, null);
+  }
+
+  /** Reports {@code message} on an annotation of {@code element}. */
+  public void error(Message message, Element element, AnnotationMirror annotation, Object... arguments) {
+    print(message.format(arguments), element, annotation, null);
+  }
+
+  /** Reports {@code message} on one value of an annotation, so that the caret sits on that value. */
+  public void error(Message message, Element element, AnnotationMirror annotation, AnnotationValue value,
+      Object... arguments) {
+    print(message.format(arguments), element, annotation, value);
+  }
+
+  /** Reports an exception the processor should not have thrown, on the element it was working on. */
+  public void internalError(Element element, Throwable failure) {
+    java.io.StringWriter trace = new java.io.StringWriter();
+    failure.printStackTrace(new java.io.PrintWriter(trace));
+    print(Message.INTERNAL_ERROR.format(failure, trace), element, null, null);
+  }
+
+  /** The number of errors so far, to pass to {@link #cleanSince(int)}. */
+  public int checkpoint() {
+    return errors;
+  }
+
+  /** Whether no error was reported after {@code checkpoint}. */
+  public boolean cleanSince(int checkpoint) {
+    return errors == checkpoint;
+  }
+
+  /** Whether the processor reported no error at all. */
+  public boolean isClean() {
+    return errors == 0;
+  }
+
+  private void print(String text, Element element, AnnotationMirror annotation, AnnotationValue value) {
+    errors++;
+    if (element == null) {
+      messager.printMessage(Kind.ERROR, text);
+    } else if (annotation == null) {
+      messager.printMessage(Kind.ERROR, text, element);
+    } else if (value == null) {
+      messager.printMessage(Kind.ERROR, text, element, annotation);
+    } else {
+      messager.printMessage(Kind.ERROR, text, element, annotation, value);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.celeriac.processor;
+
+import java.util.Locale;
+
+/**
+ * The catalogue of everything the processor reports. Each message has a stable tag, printed as
+ * {@code [Celeriac:Tag]}, that users can search for and tests can import. Every text follows one grammar:
+ * what was found, what is allowed, how to fix it.
+ */
+public enum Message {
+  INVALID_NAME("InvalidName",
+      "@Task name \"%s\" is not allowed: a task name must match [A-Za-z_][A-Za-z0-9_.:-]* and have at most 200"
+          + " characters. Use a dotted name such as \"myapp.tasks.send_email\".%s"),
+  DUPLICATE_NAME("DuplicateName",
+      "@Task name \"%s\" is already used by %s; task names must be unique. Rename one of the two tasks."),
+  INVALID_QUEUE("InvalidQueue",
+      "@Task queue \"%s\" is not allowed: a queue name must not be blank or contain whitespace. Use a name such"
+          + " as \"events\", or leave queue out for \"celery\"."),
+  NEGATIVE_SETTING("NegativeSetting",
+      "@Task %s is %d; it must be 0 or more. Use 0 for %s."),
+  UNSUPPORTED_PARAMETER("UnsupportedParameter",
+      "@Task methods may only take primitives, boxes, String, enums or List of those; parameter '%s' is %s. %s"),
+  MISSING_EXTRAS("MissingExtras",
+      "@Task method %s has no @Extras parameter; every task must take one, last, to receive the keyword"
+          + " arguments it does not name (messages from older or newer deploys carry them). Add"
+          + " '@Extras Map<String, Object> extras' as the last parameter."),
+  DUPLICATE_EXTRAS("DuplicateExtras",
+      "Parameter '%s' is a second @Extras parameter (the first is '%s'); a task takes exactly one. Remove @Extras"
+          + " from one of them."),
+  EXTRAS_TYPE("ExtrasType",
+      "@Extras parameter '%s' is %s; it must be exactly java.util.Map<String, Object>. Declare it as"
+          + " 'Map<String, Object> %s'."),
+  EXTRAS_NOT_LAST("ExtrasNotLast",
+      "@Extras parameter '%s' is not the last parameter; it must be last. Move it after '%s'."),
+  PRIVATE_METHOD("PrivateMethod",
+      "@Task method %s is private; task methods must be reachable from the generated stub in the same package."
+          + " Make it public or package-private."),
+  GENERIC_METHOD("GenericMethod",
+      "@Task method %s declares type parameters %s; task methods may not be generic because arguments travel as"
+          + " plain values. Replace the type parameters with concrete types."),
+  NON_VOID_METHOD("NonVoidMethod",
+      "@Task method %s returns %s; task methods must return void because results are not stored. Return void and"
+          + " write the result where its consumer reads it, or enqueue a follow-up task."),
+  NO_INSTANCE("NoInstance",
+      "@Task method %s is an instance method, but %s; a worker needs one instance to call it. Make the method"
+          + " static, or give the class a non-private no-argument constructor."),
+  INACCESSIBLE_CLASS("InaccessibleClass",
+      "%s, so the stub generated in package %s cannot reach %s; such types must be top-level or static nested"
+          + " types, not private, inside types that are not private. Make it a static nested type that is"
+          + " package-private or public."),
+  BAD_DEFAULT("BadDefault",
+      "@Default \"%s\" on parameter '%s' does not parse as %s: %s. %s"),
+  INVALID_KWARG("InvalidKwarg",
+      "Keyword \"%s\" of parameter '%s' is not allowed: a keyword must match [A-Za-z_][A-Za-z0-9_]* to work as a"
+          + " Python keyword argument. %s"),
+  DUPLICATE_KWARG("DuplicateKwarg",
+      "Parameter '%s' travels under keyword \"%s\", which parameter '%s' already uses; keywords must be unique"
+          + " within a task. Give one of them another @Kwarg."),
+  MISPLACED_ANNOTATION("MisplacedAnnotation",
+      "@%s on %s has no effect: %s. %s"),
+  BAD_CRON("BadCron",
+      "@Periodic cron \"%s\" is not valid: %s. Use five fields (minute hour day-of-month month day-of-week), for"
+          + " example \"*/5 * * * *\", or one of @yearly @annually @monthly @weekly @daily @midnight @hourly."),
+  BAD_ZONE("BadZone",
+      "@Periodic zone \"%s\" is not a time zone java.time.ZoneId knows. Use a region such as \"Europe/Paris\" or"
+          + " \"UTC\".%s"),
+  PERIODIC_REQUIRED_PARAMETER("PeriodicRequiredParameter",
+      "@Periodic task %s has required parameter '%s' (%s without @Default); scheduled runs carry no arguments."
+          + " Add @Default to it or use the boxed type %s, which is null when missing."),
+  STUB_NAME_CLASH("StubNameClash",
+      "The stub %s for @Task method %s would clash with %s; stub names must be unique in a package. Rename one of"
+          + " the methods."),
+  INVALID_OPTION("InvalidOption",
+      "Option -Aceleriac.index=%s is not a qualified class name. Use a name such as com.acme.AcmeTaskIndex, or"
+          + " leave the option out."),
+  LATE_TASK("LateTask",
+      "@Task method %s appeared after this compilation's task index was written, so no worker would find it."
+          + " Generate it in an earlier round, or declare it in a hand-written source."),
+  INTERNAL_ERROR("InternalError",
+      "The Celeriac processor failed on this element: %s; please report this with the stack trace:%n%s");
+
+  private final String tag;
+  private final String template;
+
+  Message(String tag, String template) {
+    this.tag = tag;
+    this.template = template;
+  }
+
+  /** The stable tag as printed, for example {@code [Celeriac:InvalidName]}. */
+  public String tag() {
+    return "[Celeriac:" + tag + "]";
+  }
+
+  /** The full text of this message with its arguments, starting with the tag. */
+  public String format(Object... arguments) {
+    return tag() + " " + String.format(Locale.ROOT, template, arguments);
+  }
+}

@@ -1,0 +1,55 @@
+package dev.celeriac.processor.model;
+
+import com.squareup.javapoet.ClassName;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * A {@code @Task} method that passed every check: all a writer needs, and nothing a writer has to check.
+ *
+ * @param name the task name on the wire
+ * @param declaringType the type that declares the method (the originating element of its stub)
+ * @param declaringClass the same type as JavaPoet names it
+ * @param methodName the method's simple name
+ * @param invocation how a worker calls it
+ * @param stub the class generated for it
+ * @param queue its default queue
+ * @param retry its retry policy and timing
+ * @param schedule its {@code @Periodic} schedule, if any
+ * @param parameters its parameters in declaration order, without the extras map
+ * @param extrasName the Java name of its {@code @Extras} parameter
+ */
+public record TaskDescriptor(String name, TypeElement declaringType, ClassName declaringClass, String methodName,
+    Invocation invocation, ClassName stub, String queue, RetryDescriptor retry, Optional<ScheduleDescriptor> schedule,
+    List<ParameterDescriptor> parameters, String extrasName) {
+
+  /** How a worker reaches the method. */
+  public enum Invocation {
+    /** A static method: called on its class. */
+    STATIC,
+    /** An instance method of a concrete class: called on one instance made with the no-argument constructor. */
+    INSTANCE,
+    /** An abstract method: implemented elsewhere, so there is a stub and no invoker. */
+    ABSTRACT
+  }
+
+  public TaskDescriptor {
+    Objects.requireNonNull(name);
+    Objects.requireNonNull(declaringType);
+    Objects.requireNonNull(invocation);
+    Objects.requireNonNull(schedule);
+    parameters = List.copyOf(parameters);
+  }
+
+  /** Where the task was declared, as {@code com.acme.EventTasks#saveEvent}. */
+  public String origin() {
+    return declaringClass.canonicalName() + "#" + methodName;
+  }
+
+  /** Whether a worker in this JVM can run it. */
+  public boolean isImplemented() {
+    return invocation != Invocation.ABSTRACT;
+  }
+}

@@ -1,0 +1,70 @@
+package dev.celeriac.processor.model;
+
+import com.squareup.javapoet.ClassName;
+import com.squareup.javapoet.ParameterizedTypeName;
+import com.squareup.javapoet.TypeName;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The checked type of one task parameter.
+ *
+ * @param kind the shape
+ * @param primitive whether it is one of the eight primitives (and so required unless it has a default)
+ * @param enumType the enum, for {@link ValueKind#ENUM}; otherwise null
+ * @param enumBinaryName the enum's binary name, as {@link Class#getName()} spells it; otherwise null
+ * @param enumConstants the enum's constant names in declaration order; otherwise empty
+ * @param element the element type, for {@link ValueKind#LIST}; otherwise null
+ */
+public record ValueTypeDescriptor(ValueKind kind, boolean primitive, ClassName enumType, String enumBinaryName,
+    List<String> enumConstants, ValueTypeDescriptor element) {
+
+  public ValueTypeDescriptor {
+    Objects.requireNonNull(kind);
+    enumConstants = List.copyOf(enumConstants);
+  }
+
+  /** A primitive, for example {@code long}. */
+  public static ValueTypeDescriptor primitive(ValueKind kind) {
+    return new ValueTypeDescriptor(kind, true, null, null, List.of(), null);
+  }
+
+  /** A box or {@code String}. */
+  public static ValueTypeDescriptor boxed(ValueKind kind) {
+    return new ValueTypeDescriptor(kind, false, null, null, List.of(), null);
+  }
+
+  /** An enum. */
+  public static ValueTypeDescriptor enumOf(ClassName type, String binaryName, List<String> constants) {
+    return new ValueTypeDescriptor(ValueKind.ENUM, false, type, binaryName, constants, null);
+  }
+
+  /** A {@code List} of a box, {@code String} or enum. */
+  public static ValueTypeDescriptor listOf(ValueTypeDescriptor element) {
+    return new ValueTypeDescriptor(ValueKind.LIST, false, null, null, List.of(), element);
+  }
+
+  /** The Java type of a parameter of this type. */
+  public TypeName javaType() {
+    switch (kind) {
+      case ENUM:
+        return enumType;
+      case LIST:
+        return ParameterizedTypeName.get(ClassName.get(List.class), element.javaType());
+      default:
+        return primitive ? kind.primitive() : ClassName.bestGuess(kind.boxName());
+    }
+  }
+
+  /** The type as tools read it: {@code long}, {@code java.lang.Long}, {@code java.util.List<com.acme.Color>}. */
+  public String spelling() {
+    switch (kind) {
+      case ENUM:
+        return enumBinaryName;
+      case LIST:
+        return "java.util.List<" + element.spelling() + ">";
+      default:
+        return primitive ? kind.primitive().toString() : kind.boxName();
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.celeriac.processor.validation;
+
+import com.squareup.javapoet.ClassName;
+import dev.celeriac.processor.Diagnostics;
+import dev.celeriac.processor.Message;
+import dev.celeriac.processor.model.RetryDescriptor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.DeclaredType;
+
+/** Checks the {@code @Task} elements: name, queue, retry policy and timing. */
+final class TaskOptionsValidator {
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.:-]*");
+  private static final int MAX_NAME_LENGTH = 200;
+
+  /** What a {@code @Task} says besides its name. */
+  record Options(String queue, RetryDescriptor retry) {}
+
+  private final Diagnostics diagnostics;
+  private final Annotations annotations;
+
+  TaskOptionsValidator(Diagnostics diagnostics, Annotations annotations) {
+    this.diagnostics = diagnostics;
+    this.annotations = annotations;
+  }
+
+  /** The task name, if it is well formed. */
+  Optional<String> name(ExecutableElement method, AnnotationMirror task) {
+    AnnotationValue value = Annotations.explicit(task, "name").orElseThrow();
+    String name = (String) value.getValue();
+    String hint = "";
+    if (name.length() > MAX_NAME_LENGTH) {
+      hint = " This one has " + name.length() + " characters.";
+    } else if (!name.isBlank() && !NAME.matcher(name).matches()) {
+      hint = " Replace spaces and other characters with '_' or '.'.";
+    }
+    if (name.isBlank() || name.length() > MAX_NAME_LENGTH || !NAME.matcher(name).matches()) {
+      diagnostics.error(Message.INVALID_NAME, method, task, value, name, hint);
+      return Optional.empty();
+    }
+    return Optional.of(name);
+  }
+
+  /** The queue and retry policy, if they are valid. */
+  Optional<Options> options(ExecutableElement method, AnnotationMirror task) {
+    boolean valid = true;
+    String queue = (String) annotations.value(task, "queue").orElseThrow().getValue();
+    if (queue.isBlank() || queue.chars().anyMatch(Character::isWhitespace)) {
+      report(Message.INVALID_QUEUE, method, task, "queue", queue);
+      valid = false;
+    }
+    int maxRetries = nonNegative(method, task, "maxRetries", "no retry");
+    int delay = nonNegative(method, task, "defaultRetryDelaySeconds", "an immediate retry");
+    int timeLimit = nonNegative(method, task, "timeLimitSeconds", "no limit");
+    int expires = nonNegative(method, task, "expiresSeconds", "messages that never expire");
+    valid &= maxRetries >= 0 && delay >= 0 && timeLimit >= 0 && expires >= 0;
+    Optional<List<ClassName>> retryOn = exceptions(method, task, "retryOn");
+    Optional<List<ClassName>> dontRetryOn = exceptions(method, task, "dontRetryOn");
+    boolean backoff = (Boolean) annotations.value(task, "retryBackoff").orElseThrow().getValue();
+    if (!valid || retryOn.isEmpty() || dontRetryOn.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Options(queue, new RetryDescriptor(
+        maxRetries, delay, backoff, retryOn.get(), dontRetryOn.get(), timeLimit, expires)));
+  }
+
+  private int nonNegative(ExecutableElement method, AnnotationMirror task, String element, String zeroMeans) {
+    int value = (Integer) annotations.value(task, element).orElseThrow().getValue();
+    if (value < 0) {
+      report(Message.NEGATIVE_SETTING, method, task, element, element, value, zeroMeans);
+    }
+    return value;
+  }
+
+  private Optional<List<ClassName>> exceptions(ExecutableElement method, AnnotationMirror task, String element) {
+    List<ClassName> names = new ArrayList<>();
+    boolean valid = true;
+    @SuppressWarnings("unchecked")
+    List<? extends AnnotationValue> values =
+        (List<? extends AnnotationValue>) annotations.value(task, element).orElseThrow().getValue();
+    for (AnnotationValue value : values) {
+      TypeElement type = (TypeElement) ((DeclaredType) value.getValue()).asElement();
+      Optional<String> problem = Accessibility.problem(type);
+      if (problem.isPresent()) {
+        AnnotationValue at = Annotations.explicit(task, element).orElse(null);
+        diagnostics.error(Message.INACCESSIBLE_CLASS, method, task, at, problem.get(), Describe.packageOf(method),
+            element + " exception " + type.getQualifiedName());
+        valid = false;
+      } else {
+        names.add(ClassName.get(type));
+      }
+    }
+    return valid ? Optional.of(names) : Optional.empty();
+  }
+
+  /** Reports on the element's value when it is written out, else on the annotation. */
+  private void report(Message message, ExecutableElement method, AnnotationMirror task, String element,
+      Object... arguments) {
+    Optional<AnnotationValue> value = Annotations.explicit(task, element);
+    if (value.isPresent()) {
+      diagnostics.error(message, method, task, value.get(), arguments);
+    } else {
+      diagnostics.error(message, method, task, arguments);
+    }
+  }
+}
