@@ -50,7 +50,7 @@ public final class Celeriac implements AutoCloseable {
     this.registry = config.registry() != null
         ? config.registry()
         : TaskRegistry.load(Thread.currentThread().getContextClassLoader());
-    this.broker = Brokers.open(config.brokerUrl(), config.clock());
+    this.broker = Brokers.open(config.brokerUrl(), config.clock(), config.redis());
   }
 
   /**
@@ -132,12 +132,12 @@ public final class Celeriac implements AutoCloseable {
   public TaskRef send(String taskName, List<Object> args, Map<String, Object> kwargs, EnqueueOptions options) {
     TaskDefinition known = registry.find(taskName).orElse(null);
     TaskDefinition target = known != null ? known : TaskDefinition.builder(taskName).build();
-    return publish(target, wireList(args, "args"), wireMap(kwargs, "kwargs"), options);
+    return publish(target, wireList(args, "args"), wireMap(kwargs, "kwargs"), options, null);
   }
 
   /** The enqueue behind generated stubs: typed keyword arguments plus the caller's extras. */
   TaskRef enqueue(TaskDefinition task, Map<String, Object> kwargs, Map<String, Object> extras,
-      EnqueueOptions options) {
+      EnqueueOptions options, Batch batch) {
     Map<String, Object> all = wireMap(kwargs, "argument");
     for (Map.Entry<String, Object> extra : extras.entrySet()) {
       if (all.containsKey(extra.getKey())) {
@@ -146,11 +146,26 @@ public final class Celeriac implements AutoCloseable {
       }
       all.put(extra.getKey(), JsonValues.toWire(extra.getValue(), "extras '" + extra.getKey() + "'"));
     }
-    return publish(task, List.of(), all, options);
+    return publish(task, List.of(), all, options, batch);
+  }
+
+  /** A batch of enqueues sent in one go; see {@link Batch}. */
+  public Batch batch() {
+    return new Batch(this);
+  }
+
+  void publishAll(List<Broker.Outgoing> messages) {
+    if (config.eager()) {
+      for (Broker.Outgoing outgoing : messages) {
+        runEagerly(outgoing.queue(), outgoing.message());
+      }
+    } else {
+      broker.publishAll(messages);
+    }
   }
 
   private TaskRef publish(TaskDefinition task, List<Object> args, Map<String, Object> kwargs,
-      EnqueueOptions options) {
+      EnqueueOptions options, Batch batch) {
     Instant now = config.clock().instant();
     String id = UUID.randomUUID().toString();
     String queue = options.queue() != null ? options.queue() : task.queue();
@@ -166,7 +181,9 @@ public final class Celeriac implements AutoCloseable {
     if (size > config.maxMessageBytes()) {
       throw new MessageTooLargeException(task.name(), size, config.maxMessageBytes());
     }
-    if (config.eager()) {
+    if (batch != null) {
+      batch.add(new Broker.Outgoing(queue, message));
+    } else if (config.eager()) {
       runEagerly(queue, message);
     } else {
       broker.publish(queue, message);

@@ -1,5 +1,6 @@
 package dev.celeriac;
 
+import dev.celeriac.broker.redis.RedisSettings;
 import dev.celeriac.worker.WorkerOptions;
 import java.time.Clock;
 import java.util.Objects;
@@ -21,6 +22,7 @@ public final class CeleriacConfig {
   private final Clock clock;
   private final TaskRegistry registry;
   private final WorkerOptions worker;
+  private final RedisSettings redis;
 
   private CeleriacConfig(Builder b) {
     this.brokerUrl = b.brokerUrl;
@@ -29,6 +31,7 @@ public final class CeleriacConfig {
     this.clock = b.clock;
     this.registry = b.registry;
     this.worker = b.worker;
+    this.redis = b.redis;
   }
 
   public static Builder builder() {
@@ -62,6 +65,11 @@ public final class CeleriacConfig {
     return worker;
   }
 
+  /** Heartbeat and visibility timeouts of the Redis broker. */
+  public RedisSettings redis() {
+    return redis;
+  }
+
   /** Builds {@link CeleriacConfig}. */
   public static final class Builder {
     private String brokerUrl = DEFAULT_BROKER_URL;
@@ -70,6 +78,7 @@ public final class CeleriacConfig {
     private Clock clock = Clock.systemUTC();
     private TaskRegistry registry;
     private WorkerOptions worker = WorkerOptions.builder().build();
+    private RedisSettings redis = RedisSettings.defaults();
 
     private Builder() {}
 
@@ -109,6 +118,11 @@ public final class CeleriacConfig {
 
     public Builder worker(WorkerOptions worker) {
       this.worker = Objects.requireNonNull(worker);
+      return this;
+    }
+
+    public Builder redis(RedisSettings redis) {
+      this.redis = Objects.requireNonNull(redis);
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.celeriac;
 
+import dev.celeriac.broker.redis.RedisSettings;
 import dev.celeriac.worker.WorkerOptions;
 import java.io.IOException;
 import java.io.Reader;
@@ -32,9 +33,12 @@ public final class ConfigLoader {
   static final String WORKER_CONCURRENCY = "worker.concurrency";
   static final String WORKER_PREFETCH = "worker.prefetch";
   static final String WORKER_SHUTDOWN_TIMEOUT = "worker.shutdown-timeout-seconds";
+  static final String WORKER_HEARTBEAT_TIMEOUT = "worker.heartbeat-timeout-seconds";
+  static final String REDIS_VISIBILITY_TIMEOUT = "redis.visibility-timeout-seconds";
 
   private static final Set<String> KNOWN_KEYS = Set.of(BROKER_URL, MAX_MESSAGE_BYTES, WORKER_QUEUES,
-      WORKER_CONCURRENCY, WORKER_PREFETCH, WORKER_SHUTDOWN_TIMEOUT);
+      WORKER_CONCURRENCY, WORKER_PREFETCH, WORKER_SHUTDOWN_TIMEOUT, WORKER_HEARTBEAT_TIMEOUT,
+      REDIS_VISIBILITY_TIMEOUT);
 
   private ConfigLoader() {}
 
@@ -71,7 +75,15 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException("bad worker setting in " + env.get(CONF_ENV) + ": " + e.getMessage(), e);
     }
-    return config.worker(worker.build()).build();
+    RedisSettings redis = RedisSettings.defaults();
+    if (file.containsKey(WORKER_HEARTBEAT_TIMEOUT) || file.containsKey(REDIS_VISIBILITY_TIMEOUT)) {
+      Duration heartbeat = file.containsKey(WORKER_HEARTBEAT_TIMEOUT)
+          ? Duration.ofSeconds(positive(file, WORKER_HEARTBEAT_TIMEOUT)) : redis.heartbeatTimeout();
+      Duration visibility = file.containsKey(REDIS_VISIBILITY_TIMEOUT)
+          ? Duration.ofSeconds(positive(file, REDIS_VISIBILITY_TIMEOUT)) : redis.visibilityTimeout();
+      redis = redis.withHeartbeatTimeout(heartbeat).withVisibilityTimeout(visibility);
+    }
+    return config.worker(worker.build()).redis(redis).build();
   }
 
   private static Properties readFile(String location) {
@@ -103,6 +115,14 @@ public final class ConfigLoader {
     } catch (NumberFormatException e) {
       throw new ConfigurationException(key + " must be a whole number, was '" + value + "'");
     }
+  }
+
+  private static long positive(Properties file, String key) {
+    long value = parseLong(file, key);
+    if (value < 1) {
+      throw new ConfigurationException(key + " must be at least 1, was " + value);
+    }
+    return value;
   }
 
   private static String firstNonBlank(String... values) {

@@ -16,6 +16,7 @@ public abstract class TaskCall<C extends TaskCall<C>> {
 
   private final TaskDefinition definition;
   private Celeriac app;
+  private Batch batch;
   private Duration countdown;
   private Instant eta;
   private Duration expires;
@@ -79,6 +80,16 @@ public abstract class TaskCall<C extends TaskCall<C>> {
     return self();
   }
 
+  /**
+   * Adds the message to {@code batch} instead of sending it now; the batch's app is used. The broker
+   * holds it once the batch is sent.
+   */
+  public C in(Batch batch) {
+    this.batch = Objects.requireNonNull(batch);
+    this.app = batch.app();
+    return self();
+  }
+
   /** This object, typed as the generated subclass. */
   protected abstract C self();
 
@@ -89,7 +100,7 @@ public abstract class TaskCall<C extends TaskCall<C>> {
   protected final TaskRef send(Map<String, Object> kwargs, Map<String, Object> extras) {
     Celeriac target = app != null ? app : Celeriac.getDefault();
     EnqueueOptions options = new EnqueueOptions(queue, countdown, eta, expires, priority);
-    return target.enqueue(definition, kwargs, extras, options);
+    return target.enqueue(definition, kwargs, extras, options, batch);
   }
 
   /** The definition of the task this call enqueues. */

@@ -3,6 +3,7 @@ package dev.celeriac.broker;
 import dev.celeriac.protocol.TaskMessage;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A message broker as Celeriac uses it. Implementations are thread-safe.
@@ -21,6 +22,19 @@ public interface Broker extends AutoCloseable {
    */
   void publish(String queue, TaskMessage message);
 
+  /** A message and the queue it goes to, for {@link #publishAll}. */
+  record Outgoing(String queue, TaskMessage message) {}
+
+  /**
+   * Publishes many messages in as few round trips as the broker allows. Returns once the broker holds
+   * all of them; throws {@link BrokerException} otherwise (some may then have been taken).
+   */
+  default void publishAll(List<Outgoing> messages) {
+    for (Outgoing outgoing : messages) {
+      publish(outgoing.queue(), outgoing.message());
+    }
+  }
+
   /**
    * Takes up to {@code max} messages from the given queues, higher priority first, waiting up to
    * {@code wait} for the first one. Returns an empty list when none came in time.
@@ -29,6 +43,15 @@ public interface Broker extends AutoCloseable {
 
   /** The dead-letter store of this broker. */
   DeadLetterStore deadLetters();
+
+  /** Counts for one queue. */
+  QueueStats stats(String queue);
+
+  /** The queues this broker knows of: declared, published to or consumed. */
+  Set<String> queueNames();
+
+  /** Drops every ready message of {@code queue}; returns how many. In-flight and delayed ones stay. */
+  long purge(String queue);
 
   /** Releases connections; messages in flight return to their queues. */
   @Override

@@ -2,6 +2,8 @@ package dev.celeriac.broker;
 
 import dev.celeriac.ConfigurationException;
 import dev.celeriac.broker.memory.MemoryBroker;
+import dev.celeriac.broker.redis.RedisBroker;
+import dev.celeriac.broker.redis.RedisSettings;
 import java.time.Clock;
 
 /** Opens the broker a URL names. */
@@ -14,14 +16,17 @@ public final class Brokers {
    *
    * @throws ConfigurationException for a malformed URL or a scheme this runtime does not speak
    */
-  public static Broker open(String url, Clock clock) {
+  public static Broker open(String url, Clock clock, RedisSettings redis) {
     BrokerUrl parsed = BrokerUrl.parse(url);
     switch (parsed.scheme()) {
       case "memory":
         return MemoryBroker.forUrl(parsed, clock);
+      case "redis":
+      case "rediss":
+        return RedisBroker.connect(parsed, redis);
       default:
         throw new ConfigurationException("unsupported broker scheme '" + parsed.scheme() + "' in " + parsed
-            + "; this build supports memory://");
+            + "; this build supports memory://, redis:// and rediss://");
     }
   }
 }

@@ -15,8 +15,8 @@ import picocli.CommandLine.Command;
     name = "celeriac",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Background tasks in the shape of Celery: list tasks, run workers.",
-    subcommands = {TasksCommand.class, RunCommand.class})
+    description = "Background tasks in the shape of Celery: list tasks and queues, run workers.",
+    subcommands = {TasksCommand.class, QueuesCommand.class, RunCommand.class})
 public final class Main implements Runnable {
 
   /** Exit code for a runtime failure. */

@@ -41,7 +41,8 @@ class BrokerUrlTest {
     assertFalse(noScheme.getMessage().contains("hunter2"), noScheme.getMessage());
 
     ConfigurationException unsupported = assertThrows(ConfigurationException.class,
-        () -> Brokers.open("kafka://u:hunter2@host", Clock.systemUTC()));
+        () -> Brokers.open("kafka://u:hunter2@host", Clock.systemUTC(),
+            dev.celeriac.broker.redis.RedisSettings.defaults()));
     assertFalse(unsupported.getMessage().contains("hunter2"), unsupported.getMessage());
   }
 }

@@ -35,7 +35,7 @@ class MainTest {
   @Test
   void badBrokerIsConfigurationErrorWithOneLineReason() {
     assertEquals(2, run("run", "worker", "--broker", "kafka://u:hunter2@h"));
-    assertEquals("celeriac: unsupported broker scheme 'kafka' in kafka://u:***@h; this build supports memory://\n",
+    assertEquals("celeriac: unsupported broker scheme 'kafka' in kafka://u:***@h; this build supports memory://, redis:// and rediss://\n",
         err.toString());
   }
 

@@ -5,6 +5,7 @@ import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.DeadLetter;
 import dev.celeriac.broker.DeadLetterStore;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.broker.QueueStats;
 import dev.celeriac.protocol.KombuEnvelope;
 import dev.celeriac.protocol.TaskMessage;
 import java.time.Clock;
@@ -17,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -122,6 +125,42 @@ public final class MemoryBroker implements Broker {
   @Override
   public DeadLetterStore deadLetters() {
     return new MemoryDeadLetters();
+  }
+
+  @Override
+  public QueueStats stats(String queue) {
+    lock.lock();
+    try {
+      return new QueueStats(queue, readyCount(queue), inFlightCount(queue), delayedCount(queue),
+          dead.getOrDefault(queue, List.of()).size(), -1);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Set<String> queueNames() {
+    lock.lock();
+    try {
+      Set<String> names = new TreeSet<>(ready.keySet());
+      names.addAll(dead.keySet());
+      delayed.forEach(parked -> names.add(parked.queue));
+      return names;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long purge(String queue) {
+    lock.lock();
+    try {
+      long removed = readyCount(queue);
+      ready.remove(queue);
+      return removed;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Messages waiting on {@code queue}, not counting parked or in-flight ones. */

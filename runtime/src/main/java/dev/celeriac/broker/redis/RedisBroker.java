@@ -1,0 +1,557 @@
+package dev.celeriac.broker.redis;
+
+import static dev.celeriac.broker.redis.RedisKeys.bytes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.celeriac.ConfigurationException;
+import dev.celeriac.broker.Broker;
+import dev.celeriac.broker.BrokerException;
+import dev.celeriac.broker.BrokerUrl;
+import dev.celeriac.broker.DeadLetter;
+import dev.celeriac.broker.DeadLetterStore;
+import dev.celeriac.broker.Delivery;
+import dev.celeriac.broker.QueueStats;
+import dev.celeriac.protocol.KombuEnvelope;
+import dev.celeriac.protocol.TaskMessage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * Redis as Celery's kombu uses it, made crash-safe. Producers {@code LPUSH} the plain kombu envelope to
+ * the queue's priority list. Consumers pop in batches with a Lua script that records each message in
+ * flight in the same step, in kombu's {@code unacked} structures and in a per-worker hash; acks go out
+ * in pipelined batches. Workers heartbeat; any live worker returns the in-flight messages of a worker
+ * whose heartbeat lapsed, and restores stale entries of Python workers as kombu's visibility timeout
+ * does. A message that arrives before its {@code eta} is parked in a delayed sorted set in the same
+ * step as its ack, and promoted back once due by exactly one worker. Thread-safe.
+ */
+public final class RedisBroker implements Broker {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final LuaScript FETCH = LuaScript.load("fetch");
+  private static final LuaScript ACK = LuaScript.load("ack");
+  private static final LuaScript SETTLE = LuaScript.load("settle");
+  private static final LuaScript PROMOTE = LuaScript.load("promote");
+  private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat");
+  private static final LuaScript RECOVER = LuaScript.load("recover");
+  private static final LuaScript VISIBILITY = LuaScript.load("visibility");
+  private static final LuaScript REQUEUE_DEAD = LuaScript.load("requeue_dead");
+
+  /** The longest a fetch sleeps between empty polls: the latency of an idle worker. */
+  static final Duration MAX_POLL_INTERVAL = Duration.ofMillis(50);
+  /** How often a consuming broker promotes due delayed messages. */
+  static final Duration PROMOTE_INTERVAL = Duration.ofMillis(250);
+  private static final int PROMOTE_BATCH = 1000;
+
+  private final BrokerUrl url;
+  private final JedisPooled redis;
+  private final RedisSettings settings;
+  private final String workerId;
+  private final byte[] inFlightKey;
+  private final Set<String> declaredQueues = ConcurrentHashMap.newKeySet();
+  private final Set<String> consumedQueues = ConcurrentHashMap.newKeySet();
+  private final AckBatcher acks;
+  private final Object consumerLock = new Object();
+  private volatile Thread heartbeat;
+  private volatile boolean closed;
+  private volatile long nextPromotion;
+
+  private RedisBroker(BrokerUrl url, JedisPooled redis, RedisSettings settings) {
+    this.url = url;
+    this.redis = redis;
+    this.settings = settings;
+    this.workerId = workerName();
+    this.inFlightKey = bytes(RedisKeys.inFlight(workerId));
+    this.acks = new AckBatcher(this::ackBatch, url.toString());
+  }
+
+  /**
+   * Connects to {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://} (TLS).
+   *
+   * @throws ConfigurationException for a malformed URL
+   */
+  public static RedisBroker connect(BrokerUrl url, RedisSettings settings) {
+    boolean tls = url.scheme().equals("rediss");
+    int database = 0;
+    String path = url.path().replace("/", "");
+    if (!path.isEmpty()) {
+      try {
+        database = Integer.parseInt(path);
+      } catch (NumberFormatException e) {
+        throw new ConfigurationException("Redis database must be a number: " + url);
+      }
+    }
+    DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
+        .database(database)
+        .ssl(tls)
+        .connectionTimeoutMillis(5000)
+        .socketTimeoutMillis(30_000)
+        .clientName("celeriac");
+    if (url.password() != null) {
+      client.password(url.password());
+    }
+    if (url.user() != null) {
+      client.user(url.user());
+    }
+    GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+    pool.setMaxTotal(settings.poolSize());
+    pool.setMaxIdle(settings.poolSize());
+    pool.setJmxEnabled(false);
+    String host = url.host().isEmpty() ? "127.0.0.1" : url.host();
+    JedisPooled redis = new JedisPooled(new HostAndPort(host, url.port(6379)), client.build(), pool);
+    return new RedisBroker(url, redis, settings);
+  }
+
+  @Override
+  public String displayUrl() {
+    return url.toString();
+  }
+
+  /** The name this process heartbeats under, {@code host:pid:random}. */
+  public String workerId() {
+    return workerId;
+  }
+
+  @Override
+  public void publish(String queue, TaskMessage message) {
+    publishAll(List.of(new Outgoing(queue, message)));
+  }
+
+  @Override
+  public void publishAll(List<Outgoing> messages) {
+    if (messages.isEmpty()) {
+      return;
+    }
+    List<byte[]> keys = new ArrayList<>(messages.size());
+    List<byte[]> envelopes = new ArrayList<>(messages.size());
+    for (Outgoing outgoing : messages) {
+      keys.add(bytes(RedisKeys.priorityKey(outgoing.queue(), outgoing.message().priority())));
+      envelopes.add(KombuEnvelope.encode(outgoing.message(), outgoing.queue(), UUID.randomUUID().toString()));
+    }
+    Set<String> newQueues = new TreeSet<>();
+    for (Outgoing outgoing : messages) {
+      if (!declaredQueues.contains(outgoing.queue())) {
+        newQueues.add(outgoing.queue());
+      }
+    }
+    withRetry("enqueue", () -> {
+      try (Pipeline pipeline = (Pipeline) redis.pipelined()) {
+        for (String queue : newQueues) {
+          declare(pipeline, queue);
+        }
+        for (int i = 0; i < keys.size(); i++) {
+          pipeline.lpush(keys.get(i), envelopes.get(i));
+        }
+        pipeline.sync();
+      }
+      return null;
+    });
+    declaredQueues.addAll(newQueues);
+  }
+
+  @Override
+  public List<Delivery> fetch(List<String> queues, int max, Duration wait) throws InterruptedException {
+    startConsuming(queues);
+    long deadline = System.nanoTime() + wait.toNanos();
+    long sleepMillis = 1;
+    List<byte[]> keys = new ArrayList<>();
+    keys.add(RedisKeys.UNACKED);
+    keys.add(RedisKeys.UNACKED_INDEX);
+    keys.add(inFlightKey);
+    keys.add(RedisKeys.TAG_SEQUENCE);
+    List<byte[]> args = new ArrayList<>();
+    args.add(bytes(Integer.toString(max)));
+    // kombu's order: every queue's step 0 before any queue's step 3, and so on; rotate queues for fairness.
+    List<String> rotated = rotate(queues);
+    for (int step : RedisKeys.PRIORITY_STEPS) {
+      for (String queue : rotated) {
+        keys.add(bytes(RedisKeys.priorityKey(queue, step)));
+        args.add(bytes(queue));
+      }
+    }
+    while (true) {
+      promoteIfDue();
+      List<Delivery> fetched = toDeliveries(FETCH.run(redis, keys, args));
+      if (!fetched.isEmpty() || System.nanoTime() >= deadline) {
+        return fetched;
+      }
+      Thread.sleep(Math.min(sleepMillis, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+      sleepMillis = Math.min(sleepMillis * 2, MAX_POLL_INTERVAL.toMillis());
+    }
+  }
+
+  @Override
+  public DeadLetterStore deadLetters() {
+    return new RedisDeadLetters();
+  }
+
+  @Override
+  public QueueStats stats(String queue) {
+    long ready = 0;
+    long bytesUsed = 0;
+    for (int step : RedisKeys.PRIORITY_STEPS) {
+      byte[] key = bytes(RedisKeys.priorityKey(queue, step));
+      ready += redis.llen(key);
+      bytesUsed += memoryUsage(key);
+    }
+    byte[] delayedKey = bytes(RedisKeys.delayed(queue));
+    byte[] deadKey = bytes(RedisKeys.dead(queue));
+    bytesUsed += memoryUsage(delayedKey) + memoryUsage(deadKey);
+    long inFlight = 0;
+    for (byte[] entry : redis.hvals(RedisKeys.UNACKED)) {
+      if (queue.equals(routingKeyOf(entry))) {
+        inFlight++;
+        bytesUsed += entry.length;
+      }
+    }
+    return new QueueStats(queue, ready, inFlight, redis.zcard(delayedKey), redis.llen(deadKey), bytesUsed);
+  }
+
+  @Override
+  public Set<String> queueNames() {
+    Set<String> names = new TreeSet<>();
+    for (byte[] queue : redis.smembers(RedisKeys.QUEUES)) {
+      names.add(new String(queue, StandardCharsets.UTF_8));
+    }
+    String cursor = ScanParams.SCAN_POINTER_START;
+    ScanParams pattern = new ScanParams().match("_kombu.binding.*").count(500);
+    do {
+      ScanResult<String> page = redis.scan(cursor, pattern);
+      for (String key : page.getResult()) {
+        String queue = key.substring("_kombu.binding.".length());
+        if (!queue.endsWith(".pidbox") && !queue.startsWith("celery.pidbox") && !queue.contains("celeryev")) {
+          names.add(queue);
+        }
+      }
+      cursor = page.getCursor();
+    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    return names;
+  }
+
+  @Override
+  public long purge(String queue) {
+    long removed = 0;
+    for (int step : RedisKeys.PRIORITY_STEPS) {
+      byte[] key = bytes(RedisKeys.priorityKey(queue, step));
+      removed += redis.llen(key);
+      redis.del(key);
+    }
+    return removed;
+  }
+
+  /**
+   * Stops heartbeating after flushing acks. Whatever this process still holds in flight stays recorded
+   * and comes back to its queue through another worker's recovery; with nothing in flight the worker
+   * entry is removed at once.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Thread beat = heartbeat;
+    if (beat != null) {
+      beat.interrupt();
+      try {
+        beat.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    acks.close();
+    if (beat != null) {
+      try {
+        if (redis.hlen(inFlightKey) == 0) {
+          redis.zrem(RedisKeys.WORKERS, bytes(workerId));
+        } else {
+          log.warn("Closing with {} messages in flight; a live worker returns them after the heartbeat timeout",
+              redis.hlen(inFlightKey));
+        }
+      } catch (JedisException e) {
+        log.warn("Could not deregister worker {} from {}: {}", workerId, url, e.getMessage());
+      }
+    }
+    redis.close();
+  }
+
+  @Override
+  public String toString() {
+    return "RedisBroker[" + url + "]";
+  }
+
+  /** One sweep of what every live worker does periodically; public for tests and operators. */
+  public void maintain() {
+    heartbeatOnce();
+    Object recovered = RECOVER.run(redis, List.of(RedisKeys.WORKERS, RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX),
+        List.of(bytes(Long.toString(settings.heartbeatTimeout().toMillis())), bytes(RedisKeys.IN_FLIGHT_PREFIX)));
+    if (((Long) recovered) > 0) {
+      log.warn("Returned {} in-flight messages of workers whose heartbeat lapsed", recovered);
+    }
+    Object restored = VISIBILITY.run(redis, List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX),
+        List.of(bytes(Long.toString(settings.visibilityTimeout().toSeconds())), bytes("1000")));
+    if (((Long) restored) > 0) {
+      log.warn("Restored {} messages unacknowledged past the visibility timeout", restored);
+    }
+    promote();
+  }
+
+  private void startConsuming(List<String> queues) {
+    if (consumedQueues.containsAll(queues) && heartbeat != null) {
+      return;
+    }
+    synchronized (consumerLock) {
+      consumedQueues.addAll(queues);
+      if (heartbeat == null) {
+        withRetry("register worker", () -> {
+          heartbeatOnce();
+          return null;
+        });
+        Thread thread = new Thread(this::heartbeatLoop, "celeriac-redis-heartbeat");
+        thread.setDaemon(true);
+        thread.start();
+        heartbeat = thread;
+        log.info("Consuming from {} as {}", url, workerId);
+      }
+      try (Pipeline pipeline = (Pipeline) redis.pipelined()) {
+        for (String queue : queues) {
+          if (declaredQueues.add(queue)) {
+            declare(pipeline, queue);
+          }
+        }
+        pipeline.sync();
+      }
+    }
+  }
+
+  private void heartbeatLoop() {
+    long interval = Math.max(100, settings.heartbeatTimeout().toMillis() / 3);
+    while (!closed) {
+      try {
+        Thread.sleep(interval);
+        maintain();
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.warn("Heartbeat to {} failed: {}", url, e.getMessage());
+      }
+    }
+  }
+
+  private void heartbeatOnce() {
+    HEARTBEAT.run(redis, List.of(RedisKeys.WORKERS, RedisKeys.UNACKED_INDEX, inFlightKey), List.of(bytes(workerId)));
+  }
+
+  private void promoteIfDue() {
+    long now = System.nanoTime();
+    if (now >= nextPromotion) {
+      nextPromotion = now + PROMOTE_INTERVAL.toNanos();
+      promote();
+    }
+  }
+
+  private void promote() {
+    if (consumedQueues.isEmpty()) {
+      return;
+    }
+    List<byte[]> keys = new ArrayList<>();
+    List<byte[]> args = new ArrayList<>();
+    args.add(bytes(Integer.toString(PROMOTE_BATCH)));
+    for (String queue : consumedQueues) {
+      keys.add(bytes(RedisKeys.delayed(queue)));
+      args.add(bytes(queue));
+    }
+    PROMOTE.run(redis, keys, args);
+  }
+
+  private void ackBatch(List<String> tags) {
+    List<byte[]> args = new ArrayList<>(tags.size());
+    for (String tag : tags) {
+      args.add(bytes(tag));
+    }
+    ACK.run(redis, List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey), args);
+  }
+
+  /** Runs one settle script; returns whether this worker still owned the delivery. */
+  boolean settle(String tag, String action, byte[] target, byte[] payload, long score) {
+    Object owned = withRetry("settle a message", () -> SETTLE.run(redis,
+        List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey, target),
+        List.of(bytes(tag), bytes(action), payload, bytes(Long.toString(score)))));
+    return ((Long) owned) == 1;
+  }
+
+  void ack(String tag) {
+    acks.add(tag);
+  }
+
+  private List<Delivery> toDeliveries(Object reply) {
+    @SuppressWarnings("unchecked")
+    List<byte[]> flat = (List<byte[]>) reply;
+    List<Delivery> deliveries = new ArrayList<>(flat.size() / 3);
+    for (int i = 0; i < flat.size(); i += 3) {
+      deliveries.add(new RedisDelivery(this, new String(flat.get(i), StandardCharsets.UTF_8),
+          new String(flat.get(i + 1), StandardCharsets.UTF_8), flat.get(i + 2)));
+    }
+    return deliveries;
+  }
+
+  private static void declare(Pipeline pipeline, String queue) {
+    pipeline.sadd(RedisKeys.QUEUES, bytes(queue));
+    pipeline.sadd(bytes(RedisKeys.binding(queue)), bytes(RedisKeys.bindingMember(queue)));
+  }
+
+  private long memoryUsage(byte[] key) {
+    Long used = redis.memoryUsage(key);
+    return used == null ? 0 : used;
+  }
+
+  private static String routingKeyOf(byte[] unackedEntry) {
+    try {
+      JsonNode entry = JSON.readTree(unackedEntry);
+      return entry.isArray() && entry.size() == 3 ? entry.get(2).asText() : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private List<String> rotate(List<String> queues) {
+    if (queues.size() < 2) {
+      return queues;
+    }
+    int start = ThreadLocalRandom.current().nextInt(queues.size());
+    List<String> rotated = new ArrayList<>(queues.subList(start, queues.size()));
+    rotated.addAll(queues.subList(0, start));
+    return rotated;
+  }
+
+  /**
+   * Runs {@code action}, retrying while Redis is unreachable for up to the settings' unreachable timeout; then throws
+   * a {@link BrokerException} that names the broker with its password masked.
+   */
+  <T> T withRetry(String what, java.util.function.Supplier<T> action) {
+    long deadline = System.nanoTime() + settings.unreachableTimeout().toNanos();
+    long backoff = 50;
+    while (true) {
+      try {
+        return action.get();
+      } catch (JedisConnectionException e) {
+        if (System.nanoTime() > deadline || closed) {
+          throw new BrokerException("could not " + what + ": Redis at " + url + " is unreachable ("
+              + e.getMessage() + ")", e);
+        }
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new BrokerException("interrupted while trying to " + what + " on " + url, interrupted);
+        }
+        backoff = Math.min(backoff * 2, 1000);
+      } catch (JedisException e) {
+        throw new BrokerException("could not " + what + " on " + url + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static String workerName() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        host = "localhost";
+      }
+    }
+    byte[] random = new byte[4];
+    ThreadLocalRandom.current().nextBytes(random);
+    return host + ":" + ProcessHandle.current().pid() + ":" + HexFormat.of().formatHex(random);
+  }
+
+  /** Dead letters as lists {@code celeriac:dead:<queue>} of {@code <json header>\n<original envelope>}. */
+  private final class RedisDeadLetters implements DeadLetterStore {
+    @Override
+    public List<DeadLetter> list(String queue, int limit) {
+      List<DeadLetter> letters = new ArrayList<>();
+      for (byte[] entry : redis.lrange(bytes(RedisKeys.dead(queue)), 0, limit - 1L)) {
+        letters.add(parseDeadLetter(queue, entry));
+      }
+      return letters;
+    }
+
+    @Override
+    public long count(String queue) {
+      return redis.llen(bytes(RedisKeys.dead(queue)));
+    }
+
+    @Override
+    public long requeue(String queue) {
+      return (Long) REQUEUE_DEAD.run(redis, List.of(bytes(RedisKeys.dead(queue))), List.of(bytes(queue)));
+    }
+
+    @Override
+    public long purge(String queue) {
+      byte[] key = bytes(RedisKeys.dead(queue));
+      long count = redis.llen(key);
+      redis.del(key);
+      return count;
+    }
+  }
+
+  /** The stored form of a dead letter: a one-line JSON header, a newline, then the envelope unchanged. */
+  static byte[] deadLetterEntry(String queue, String reason, Instant at, byte[] envelope) {
+    Map<String, Object> header = new LinkedHashMap<>();
+    header.put("queue", queue);
+    header.put("reason", reason);
+    header.put("dead_at", at.toString());
+    try {
+      byte[] head = JSON.writeValueAsBytes(header);
+      byte[] entry = Arrays.copyOf(head, head.length + 1 + envelope.length);
+      entry[head.length] = '\n';
+      System.arraycopy(envelope, 0, entry, head.length + 1, envelope.length);
+      return entry;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static DeadLetter parseDeadLetter(String queue, byte[] entry) {
+    int newline = 0;
+    while (newline < entry.length && entry[newline] != '\n') {
+      newline++;
+    }
+    byte[] envelope = Arrays.copyOfRange(entry, Math.min(newline + 1, entry.length), entry.length);
+    try {
+      JsonNode header = JSON.readTree(Arrays.copyOf(entry, newline));
+      return new DeadLetter(queue, header.path("reason").asText(), Instant.parse(header.path("dead_at").asText()),
+          envelope);
+    } catch (IOException | RuntimeException e) {
+      return new DeadLetter(queue, "(unreadable dead-letter header)", Instant.EPOCH, envelope);
+    }
+  }
+}

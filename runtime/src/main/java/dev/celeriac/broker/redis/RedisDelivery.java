@@ -1,0 +1,106 @@
+package dev.celeriac.broker.redis;
+
+import static dev.celeriac.broker.redis.RedisKeys.bytes;
+
+import dev.celeriac.broker.Delivery;
+import dev.celeriac.protocol.KombuEnvelope;
+import dev.celeriac.protocol.TaskMessage;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A message popped from Redis and recorded in flight under its delivery tag. */
+final class RedisDelivery implements Delivery {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisDelivery.class);
+
+  private final RedisBroker broker;
+  private final String queue;
+  private final String tag;
+  private final byte[] envelope;
+  private final AtomicBoolean settled = new AtomicBoolean();
+  private TaskMessage decoded;
+
+  RedisDelivery(RedisBroker broker, String queue, String tag, byte[] envelope) {
+    this.broker = broker;
+    this.queue = queue;
+    this.tag = tag;
+    this.envelope = envelope;
+  }
+
+  @Override
+  public String queue() {
+    return queue;
+  }
+
+  @Override
+  public byte[] raw() {
+    return envelope.clone();
+  }
+
+  @Override
+  public TaskMessage message() {
+    if (decoded == null) {
+      decoded = KombuEnvelope.decode(envelope).message();
+    }
+    return decoded;
+  }
+
+  @Override
+  public void ack() {
+    settleOnce();
+    broker.ack(tag);
+  }
+
+  @Override
+  public void retry(TaskMessage next) {
+    settleOnce();
+    byte[] retry = KombuEnvelope.encode(next, queue, UUID.randomUUID().toString());
+    Instant eta = next.eta().orElse(null);
+    if (eta != null) {
+      report(broker.settle(tag, "park", bytes(RedisKeys.delayed(queue)), retry, eta.toEpochMilli()), "retry");
+    } else {
+      report(broker.settle(tag, "tail", bytes(RedisKeys.priorityKey(queue, next.priority())), retry, 0), "retry");
+    }
+  }
+
+  @Override
+  public void defer(Instant eta) {
+    settleOnce();
+    report(broker.settle(tag, "park", bytes(RedisKeys.delayed(queue)), envelope, eta.toEpochMilli()), "park");
+  }
+
+  @Override
+  public void deadLetter(String reason) {
+    settleOnce();
+    byte[] entry = RedisBroker.deadLetterEntry(queue, reason, Instant.now(), envelope);
+    report(broker.settle(tag, "dead", bytes(RedisKeys.dead(queue)), entry, 0), "dead-letter");
+  }
+
+  @Override
+  public void requeue() {
+    settleOnce();
+    int priority;
+    try {
+      priority = message().priority();
+    } catch (RuntimeException undecodable) {
+      priority = 0;
+    }
+    report(broker.settle(tag, "head", bytes(RedisKeys.priorityKey(queue, priority)), envelope, 0), "requeue");
+  }
+
+  private void settleOnce() {
+    if (!settled.compareAndSet(false, true)) {
+      throw new IllegalStateException("delivery " + tag + " on " + queue + " was already settled");
+    }
+  }
+
+  private void report(boolean owned, String what) {
+    if (!owned) {
+      // Another worker took this message back after our heartbeat lapsed; it runs there instead.
+      log.warn("Could not {} message {} on {}: this worker no longer owned it", what, tag, queue);
+    }
+  }
+}
