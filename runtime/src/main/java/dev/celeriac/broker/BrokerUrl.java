@@ -45,21 +45,19 @@ public final class BrokerUrl {
     }
     String scheme = text.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
     String rest = text.substring(schemeEnd + 3);
-    int slash = rest.indexOf('/');
-    String authority = slash < 0 ? rest : rest.substring(0, slash);
-    String path = slash < 0 ? "" : rest.substring(slash + 1);
-    String userInfo = null;
-    int at = authority.lastIndexOf('@');
-    if (at >= 0) {
-      userInfo = authority.substring(0, at);
-      authority = authority.substring(at + 1);
-    }
+    // The user info ends at the last '@', so that a password holding '/' or '@' still parses.
+    int at = rest.lastIndexOf('@');
+    String userInfo = at < 0 ? null : rest.substring(0, at);
+    String hostAndPath = at < 0 ? rest : rest.substring(at + 1);
+    int slash = hostAndPath.indexOf('/');
+    String authority = slash < 0 ? hostAndPath : hostAndPath.substring(0, slash);
+    String path = slash < 0 ? "" : hostAndPath.substring(slash + 1);
     String user = null;
     String password = null;
     if (userInfo != null) {
       int colon = userInfo.indexOf(':');
-      user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
-      password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
+      user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon), text);
+      password = colon < 0 ? null : decode(userInfo.substring(colon + 1), text);
       if (user.isEmpty()) {
         user = null;
       }
@@ -73,7 +71,7 @@ public final class BrokerUrl {
       try {
         port = Integer.parseInt(portText);
       } catch (NumberFormatException e) {
-        throw new ConfigurationException("broker URL has a bad port '" + portText + "': " + maskRaw(text));
+        throw new ConfigurationException("broker URL has a port that is not a number: " + maskRaw(text));
       }
       if (port <= 0 || port > 65535) {
         throw new ConfigurationException("broker URL port out of range: " + maskRaw(text));
@@ -141,8 +139,12 @@ public final class BrokerUrl {
     return out.toString();
   }
 
-  private static String decode(String text) {
-    return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+  private static String decode(String part, String url) {
+    try {
+      return URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("broker URL has a bad %-escape in its user or password: " + maskRaw(url));
+    }
   }
 
   /** Masks whatever stands between {@code user:} and the last {@code @} in text that did not parse. */

@@ -7,7 +7,6 @@ import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,6 +15,9 @@ import picocli.CommandLine.Option;
     description = "Consume queues and run tasks. On SIGTERM or SIGINT: stop fetching, return unstarted "
         + "messages, let running tasks finish (up to the shutdown timeout), exit 0.")
 final class WorkerCommand implements Callable<Integer> {
+
+  @picocli.CommandLine.Spec
+  private picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = {"-Q", "--queues"}, split = ",", paramLabel = "QUEUE",
       description = "Queues to consume, comma-separated. Default: worker.queues from the configuration file, "
@@ -47,18 +49,22 @@ final class WorkerCommand implements Callable<Integer> {
     if (prefetch != null) {
       options.prefetch(prefetch);
     }
-    try (Celeriac app = Celeriac.create(config)) {
-      Worker worker = app.worker(options.build()).start();
-      CountDownLatch done = new CountDownLatch(1);
-      Thread hook = new Thread(() -> {
-        worker.stop();
-        done.countDown();
-        // A signal started this shutdown; the work is settled, so the process ends as a clean stop.
-        Runtime.getRuntime().halt(0);
-      }, "celeriac-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      worker.awaitStop();
-      done.await();
+    Celeriac app = Celeriac.create(config);
+    Worker worker = app.worker(options.build());
+    // Registered before the worker starts, so that no signal finds it running without a graceful stop.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      worker.stop();
+      // Flushes pending acks and deregisters from the broker before the process ends.
+      app.close();
+      // A signal started this shutdown and the work is settled: end as a clean stop, exit code 0.
+      Runtime.getRuntime().halt(0);
+    }, "celeriac-shutdown"));
+    worker.start();
+    worker.awaitStop();
+    app.close();
+    if (worker.fatalError() != null) {
+      spec.commandLine().getErr().println("celeriac: worker stopped after a fatal error: " + worker.fatalError());
+      return Main.FAILURE;
     }
     return 0;
   }

@@ -62,7 +62,9 @@ public final class MessageCodec {
     headers.put("group", null);
     headers.put("group_index", null);
     headers.put("retries", 0);
-    Long hardLimit = spec.timeLimit() == null || spec.timeLimit().isZero() ? null : spec.timeLimit().toSeconds();
+    // Integer, not Long: AMQP header tables must hold only types py-amqp reads back (PROTOCOL §4.2).
+    Integer hardLimit = spec.timeLimit() == null || spec.timeLimit().isZero()
+        ? null : (int) Math.min(Integer.MAX_VALUE, spec.timeLimit().toSeconds());
     headers.put("timelimit", Arrays.asList(hardLimit, null));
     headers.put("root_id", spec.rootId() != null ? spec.rootId() : spec.id());
     headers.put("parent_id", spec.parentId());
@@ -88,17 +90,29 @@ public final class MessageCodec {
 
   /**
    * The message that retries {@code original}, as Celery's {@code Task.retry} builds it: the same id, body
-   * and properties, {@code retries} + 1, the new {@code eta}, and the running task as {@code parent_id}.
+   * and properties, {@code retries} + 1 and the new {@code eta}; {@code parent_id} and {@code root_id}
+   * become the task's own id where they were empty. The broker TTL ({@code expiration}) is what remains
+   * of {@code expires} at {@code now}.
    */
-  public static TaskMessage retryOf(TaskMessage original, Instant eta) {
+  public static TaskMessage retryOf(TaskMessage original, Instant eta, Instant now) {
     Map<String, Object> changes = new LinkedHashMap<>();
     changes.put("retries", original.retries() + 1);
     changes.put("eta", Timestamps.format(eta));
-    changes.put("parent_id", original.id());
+    if (original.parentId() == null) {
+      changes.put("parent_id", original.id());
+    }
     if (original.rootId() == null) {
       changes.put("root_id", original.id());
     }
-    return original.withHeaders(changes);
+    TaskMessage retry = original.withHeaders(changes);
+    if (!original.properties().containsKey("expiration")) {
+      return retry;
+    }
+    Map<String, Object> properties = new LinkedHashMap<>(original.properties());
+    original.expires().ifPresentOrElse(
+        expires -> properties.put("expiration", Long.toString(Math.max(0, expires.toEpochMilli() - now.toEpochMilli()))),
+        () -> properties.remove("expiration"));
+    return retry.withProperties(properties);
   }
 
   /** The body {@code [args, kwargs, embed]} with an empty embed, as UTF-8 JSON. */

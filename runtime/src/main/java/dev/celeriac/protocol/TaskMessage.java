@@ -117,6 +117,11 @@ public final class TaskMessage {
     return new TaskMessage(merged, properties, contentType, contentEncoding, body);
   }
 
+  /** A copy with these properties instead. */
+  public TaskMessage withProperties(Map<String, Object> replacement) {
+    return new TaskMessage(headers, replacement, contentType, contentEncoding, body);
+  }
+
   private String stringHeader(String name) {
     Object value = headers.get(name);
     return value == null ? null : value.toString();
@@ -145,7 +150,7 @@ public final class TaskMessage {
 
   @Override
   public int hashCode() {
-    return Objects.hash(headers, properties, contentType, Arrays.hashCode(body));
+    return Objects.hash(headers, properties, contentType, contentEncoding, Arrays.hashCode(body));
   }
 
   @Override

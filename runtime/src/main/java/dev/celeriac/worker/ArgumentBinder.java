@@ -62,16 +62,26 @@ public final class ArgumentBinder {
   }
 
   private static Object valueFor(Parameter parameter, boolean present, Object raw) {
-    if (!present || raw == null) {
+    if (!present) {
       if (parameter.hasDefault()) {
         return parameter.defaultValue();
       }
       if (parameter.isRequired()) {
-        throw new ArgumentException(present
-            ? "argument '" + parameter.keyword() + "' is null, but " + parameter.type() + " can't be null"
-            : "missing required argument '" + parameter.keyword() + "' (" + parameter.type() + ")");
+        throw new ArgumentException("missing required argument '" + parameter.keyword() + "' ("
+            + parameter.type() + ")");
       }
       return null;
+    }
+    if (raw == null) {
+      // An explicit None binds as null, as in Python; only a primitive falls back to its default.
+      if (!parameter.type().isPrimitive()) {
+        return null;
+      }
+      if (parameter.hasDefault()) {
+        return parameter.defaultValue();
+      }
+      throw new ArgumentException("argument '" + parameter.keyword() + "' is null, but " + parameter.type()
+          + " can't be null");
     }
     return convert(raw, parameter.type(), parameter.keyword());
   }

@@ -46,7 +46,7 @@ public final class TaskExecutor {
       BooleanSupplier aborting) {
     this.registry = registry;
     this.clock = clock;
-    this.listener = listener;
+    this.listener = new GuardedListener(listener);
     this.timer = timer;
     this.aborting = aborting;
   }
@@ -140,7 +140,8 @@ public final class TaskExecutor {
       log.warn("Task {}[{}] interrupted by shutdown; returned to {}", task.name(), context.id(), delivery.queue());
       return Outcome.REQUEUED;
     }
-    if (failure instanceof VirtualMachineError fatal) {
+    if (failure instanceof VirtualMachineError fatal && !(failure instanceof StackOverflowError)) {
+      // The JVM is not fit to go on (out of memory, say): give the message back, let the worker stop.
       delivery.requeue();
       throw fatal;
     }
@@ -160,8 +161,14 @@ public final class TaskExecutor {
       delay = policy.delayBefore(context.retries());
     }
     if (retryable && context.retries() < policy.maxRetries()) {
-      Instant eta = clock.instant().plus(delay);
-      delivery.retry(MessageCodec.retryOf(message, eta));
+      Instant now = clock.instant();
+      try {
+        delivery.retry(MessageCodec.retryOf(message, now.plus(delay), now));
+      } catch (RuntimeException e) {
+        // As Celery's Reject(requeue=False) when the retry can't be published: kept, with the reason.
+        return deadLetter(delivery, task.name(), context.id(), "retry could not be published (" + e.getMessage()
+            + "); last failure: " + failure);
+      }
       log.info("Task {}[{}] retry {}/{} in {} ms: {}", task.name(), context.id(), context.retries() + 1,
           policy.maxRetries(), delay.toMillis(), failure.toString());
       listener.taskRetried(context, failure, delay);

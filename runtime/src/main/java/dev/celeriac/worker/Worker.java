@@ -44,6 +44,7 @@ public final class Worker implements AutoCloseable {
   private volatile boolean running;
   private volatile boolean aborting;
   private volatile boolean fetcherDone;
+  private volatile Throwable fatal;
   private Thread fetcher;
 
   public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock) {
@@ -121,6 +122,19 @@ public final class Worker implements AutoCloseable {
     return clean;
   }
 
+  /** The fatal error that stopped the worker, or null if it was stopped normally or still runs. */
+  public Throwable fatalError() {
+    return fatal;
+  }
+
+  private void stopAfterFatal(Throwable error) {
+    fatal = error;
+    log.error("Fatal error in a worker slot; stopping the worker", error);
+    Thread stopper = new Thread(this::stop, "celeriac-fatal-stop");
+    stopper.setDaemon(true);
+    stopper.start();
+  }
+
   /** Blocks until the worker has stopped. */
   public void awaitStop() throws InterruptedException {
     stopped.await();
@@ -183,8 +197,12 @@ public final class Worker implements AutoCloseable {
         }
         outcomes.get(executor.execute(delivery)).incrementAndGet();
       } catch (RuntimeException e) {
-        // The broker failed to settle: the message stays in flight and the broker's recovery returns it.
-        log.error("Settling a message from {} failed", delivery.queue(), e);
+        log.error("Handling a message from {} failed; it stays in flight until the broker returns it",
+            delivery.queue(), e);
+      } catch (Throwable e) {
+        // Out of memory or worse: the executor gave the message back; a worker in this state must not go on.
+        stopAfterFatal(e);
+        return;
       } finally {
         permits.release();
       }

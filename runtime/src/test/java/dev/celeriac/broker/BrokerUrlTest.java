@@ -40,6 +40,15 @@ class BrokerUrlTest {
         () -> BrokerUrl.parse("user:hunter2@host"));
     assertFalse(noScheme.getMessage().contains("hunter2"), noScheme.getMessage());
 
+    BrokerUrl slashInPassword = BrokerUrl.parse("redis://:sec/ret@host:6379/0");
+    assertEquals("sec/ret", slashInPassword.password());
+    assertEquals("host", slashInPassword.host());
+    assertEquals("0", slashInPassword.path());
+
+    ConfigurationException badEscape = assertThrows(ConfigurationException.class,
+        () -> BrokerUrl.parse("redis://:s3cr%zzet@host"));
+    assertFalse(badEscape.getMessage().contains("s3cr"), badEscape.getMessage());
+
     ConfigurationException unsupported = assertThrows(ConfigurationException.class,
         () -> Brokers.open("kafka://u:hunter2@host", Clock.systemUTC(),
             dev.celeriac.broker.redis.RedisSettings.defaults()));

@@ -92,7 +92,8 @@ class CapturedMessagesTest {
     TaskMessage original = new TaskMessage(originalHeaders, celeryRetry.properties(), celeryRetry.contentType(),
         celeryRetry.contentEncoding(), celeryRetry.body());
 
-    TaskMessage retry = MessageCodec.retryOf(original, Instant.parse("2026-11-23T19:39:27.150257Z"));
+    TaskMessage retry = MessageCodec.retryOf(original, Instant.parse("2026-11-23T19:39:27.150257Z"),
+        Instant.parse("2026-11-23T19:39:20.150257Z"));
 
     assertEquals(celeryRetry.headers(), retry.headers());
     assertEquals(celeryRetry.properties(), retry.properties());

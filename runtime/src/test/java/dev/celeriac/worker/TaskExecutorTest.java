@@ -308,6 +308,60 @@ class TaskExecutorTest {
   }
 
   @Test
+  void stackOverflowIsAnOrdinaryFailure() {
+    TaskDefinition deep = tasks.recording("tasks.deep", args -> {
+      throw new StackOverflowError();
+    }).maxRetries(0).build();
+    broker.publish("celery", message(deep, List.of(), Map.of()));
+
+    assertEquals(Outcome.DEAD_LETTERED, execute(registry(deep), "celery"));
+    assertEquals("failed without retry: java.lang.StackOverflowError",
+        onlyDeadLetter("celery").reason());
+  }
+
+  @Test
+  void aFailingListenerNeverLeavesAMessageInFlight() {
+    publish(saveEvent, List.of(), kwargs("project_id", 1));
+    WorkerListener broken = new WorkerListener() {
+      @Override
+      public void taskStarted(dev.celeriac.TaskContext task) {
+        throw new IllegalStateException("listener bug");
+      }
+    };
+
+    Outcome outcome = new TaskExecutor(registry(saveEvent), clock, broken, timer, () -> false)
+        .execute(fetchOne("events"));
+
+    assertEquals(Outcome.SUCCEEDED, outcome);
+    assertEquals(0, broker.inFlightCount("events"));
+  }
+
+  @Test
+  void retryKeepsAParentItAlreadyHad() {
+    TaskDefinition flaky = tasks.recording("tasks.child", args -> {
+      throw new IllegalStateException("boom");
+    }).defaultRetryDelaySeconds(1).build();
+    broker.publish("celery", MessageCodec.newMessage(new MessageCodec.NewMessage(flaky.name(), "child-id",
+        List.of(), Map.of(), null, clock.instant().plusSeconds(3600), Duration.ofHours(1), "parent-id", "root-id",
+        null, Duration.ZERO)));
+
+    assertEquals(Outcome.RETRIED, execute(registry(flaky), "celery"));
+
+    clock.advance(Duration.ofSeconds(1));
+    TaskMessage retry = fetchOne("celery").message();
+    assertEquals("parent-id", retry.parentId());
+    assertEquals("root-id", retry.rootId());
+    assertEquals(Long.toString(Duration.ofHours(1).toMillis()), retry.properties().get("expiration"));
+  }
+
+  @Test
+  void explicitNullBindsNullUnlessThePrimitiveNeedsItsDefault() {
+    run(saveEvent, List.of(), kwargs("project_id", 3, "cache_key", null, "limit", null));
+
+    assertEquals(Arrays.asList(3L, null, 10, null, null, Map.of()), tasks.calls.get(0));
+  }
+
+  @Test
   void dontRetryOnMatchesBeforeRetryOn() {
     TaskDefinition task = TaskDefinition.builder("x").retryOn(RuntimeException.class)
         .dontRetryOn(IllegalStateException.class).build();

@@ -42,9 +42,13 @@ public final class EventStore {
 
   /** Deletes events received before {@code cutoff}; returns how many. */
   public int deleteBefore(Instant cutoff) {
-    int before = events.size();
-    events.values().removeIf(e -> e.receivedAt().isBefore(cutoff));
-    return before - events.size();
+    int deleted = 0;
+    for (Event event : events.values()) {
+      if (event.receivedAt().isBefore(cutoff) && events.remove(event.id(), event)) {
+        deleted++;
+      }
+    }
+    return deleted;
   }
 
   public int size() {

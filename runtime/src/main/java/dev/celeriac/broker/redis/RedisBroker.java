@@ -78,6 +78,7 @@ public final class RedisBroker implements Broker {
   private final Set<String> declaredQueues = ConcurrentHashMap.newKeySet();
   private final Set<String> consumedQueues = ConcurrentHashMap.newKeySet();
   private final AckBatcher acks;
+  private final java.util.Queue<Abandoned> abandoned = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Object consumerLock = new Object();
   private volatile Thread heartbeat;
   private volatile boolean closed;
@@ -310,6 +311,7 @@ public final class RedisBroker implements Broker {
   /** One sweep of what every live worker does periodically; public for tests and operators. */
   public void maintain() {
     heartbeatOnce();
+    returnAbandoned();
     Object recovered = RECOVER.run(redis, List.of(RedisKeys.WORKERS, RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX),
         List.of(bytes(Long.toString(settings.heartbeatTimeout().toMillis())), bytes(RedisKeys.IN_FLIGHT_PREFIX)));
     if (((Long) recovered) > 0) {
@@ -409,6 +411,20 @@ public final class RedisBroker implements Broker {
 
   void ack(String tag) {
     acks.add(tag);
+  }
+
+  /** A delivery whose settle failed: {@link #maintain()} returns it to the head of its list. */
+  private record Abandoned(String tag, byte[] listKey, byte[] envelope) {}
+
+  void abandon(String tag, byte[] listKey, byte[] envelope) {
+    abandoned.add(new Abandoned(tag, listKey, envelope));
+  }
+
+  private void returnAbandoned() {
+    for (Abandoned message; (message = abandoned.peek()) != null; abandoned.poll()) {
+      SETTLE.run(redis, List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey, message.listKey()),
+          List.of(bytes(message.tag()), bytes("head"), message.envelope(), bytes("0")));
+    }
   }
 
   private List<Delivery> toDeliveries(Object reply) {

@@ -2,6 +2,7 @@ package dev.celeriac.broker.redis;
 
 import static dev.celeriac.broker.redis.RedisKeys.bytes;
 
+import dev.celeriac.broker.BrokerException;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.protocol.KombuEnvelope;
 import dev.celeriac.protocol.TaskMessage;
@@ -60,35 +61,59 @@ final class RedisDelivery implements Delivery {
     byte[] retry = KombuEnvelope.encode(next, queue, UUID.randomUUID().toString());
     Instant eta = next.eta().orElse(null);
     if (eta != null) {
-      report(broker.settle(tag, "park", bytes(RedisKeys.delayed(queue)), retry, eta.toEpochMilli()), "retry");
+      settle("retry", "park", bytes(RedisKeys.delayed(queue)), retry, eta.toEpochMilli());
     } else {
-      report(broker.settle(tag, "tail", bytes(RedisKeys.priorityKey(queue, next.priority())), retry, 0), "retry");
+      settle("retry", "tail", bytes(RedisKeys.priorityKey(queue, next.priority())), retry, 0);
     }
   }
 
   @Override
   public void defer(Instant eta) {
     settleOnce();
-    report(broker.settle(tag, "park", bytes(RedisKeys.delayed(queue)), envelope, eta.toEpochMilli()), "park");
+    settle("park", "park", bytes(RedisKeys.delayed(queue)), envelope, eta.toEpochMilli());
   }
 
   @Override
   public void deadLetter(String reason) {
     settleOnce();
     byte[] entry = RedisBroker.deadLetterEntry(queue, reason, Instant.now(), envelope);
-    report(broker.settle(tag, "dead", bytes(RedisKeys.dead(queue)), entry, 0), "dead-letter");
+    settle("dead-letter", "dead", bytes(RedisKeys.dead(queue)), entry, 0);
   }
 
   @Override
   public void requeue() {
     settleOnce();
+    settle("requeue", "head", ownListKey(), envelope, 0);
+  }
+
+  /**
+   * Runs the settle script. When Redis stays unreachable the message is handed to the broker, which
+   * returns it to its queue once Redis answers: it may then run again, but it is never stuck in flight.
+   */
+  private void settle(String what, String action, byte[] target, byte[] payload, long score) {
+    boolean owned;
+    try {
+      owned = broker.settle(tag, action, target, payload, score);
+    } catch (BrokerException e) {
+      log.error("Could not {} message {} on {}; it goes back to the queue once Redis answers: {}", what, tag,
+          queue, e.getMessage());
+      broker.abandon(tag, ownListKey(), envelope);
+      return;
+    }
+    if (!owned) {
+      // Another worker took this message back after our heartbeat lapsed; it runs there instead.
+      log.warn("Could not {} message {} on {}: this worker no longer owned it", what, tag, queue);
+    }
+  }
+
+  private byte[] ownListKey() {
     int priority;
     try {
       priority = message().priority();
     } catch (RuntimeException undecodable) {
       priority = 0;
     }
-    report(broker.settle(tag, "head", bytes(RedisKeys.priorityKey(queue, priority)), envelope, 0), "requeue");
+    return bytes(RedisKeys.priorityKey(queue, priority));
   }
 
   private void settleOnce() {
@@ -97,10 +122,4 @@ final class RedisDelivery implements Delivery {
     }
   }
 
-  private void report(boolean owned, String what) {
-    if (!owned) {
-      // Another worker took this message back after our heartbeat lapsed; it runs there instead.
-      log.warn("Could not {} message {} on {}: this worker no longer owned it", what, tag, queue);
-    }
-  }
 }

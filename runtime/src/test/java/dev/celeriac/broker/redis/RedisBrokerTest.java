@@ -138,7 +138,7 @@ class RedisBrokerTest {
     Delivery delivery = fetchOne();
     TaskMessage original = delivery.message();
 
-    delivery.retry(MessageCodec.retryOf(original, Instant.now().plusSeconds(60)));
+    delivery.retry(MessageCodec.retryOf(original, Instant.now().plusSeconds(60), Instant.now()));
 
     assertEquals(1, jedis.zcard(RedisKeys.delayed(queue)));
     String parked = jedis.zrange(RedisKeys.delayed(queue), 0, 0).get(0);

@@ -1,0 +1,63 @@
+package dev.celeriac.worker;
+
+import dev.celeriac.TaskContext;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Calls a user's listener so that its failure is logged and never stops a message from being settled. */
+final class GuardedListener implements WorkerListener {
+
+  private static final Logger log = LoggerFactory.getLogger(GuardedListener.class);
+
+  private final WorkerListener delegate;
+
+  GuardedListener(WorkerListener delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public void taskStarted(TaskContext task) {
+    guard("taskStarted", () -> delegate.taskStarted(task));
+  }
+
+  @Override
+  public void taskSucceeded(TaskContext task, Duration runtime) {
+    guard("taskSucceeded", () -> delegate.taskSucceeded(task, runtime));
+  }
+
+  @Override
+  public void taskRetried(TaskContext task, Throwable cause, Duration delay) {
+    guard("taskRetried", () -> delegate.taskRetried(task, cause, delay));
+  }
+
+  @Override
+  public void taskFailed(TaskContext task, Throwable cause) {
+    guard("taskFailed", () -> delegate.taskFailed(task, cause));
+  }
+
+  @Override
+  public void messageExpired(TaskContext task) {
+    guard("messageExpired", () -> delegate.messageExpired(task));
+  }
+
+  @Override
+  public void messageDeferred(TaskContext task, Instant eta) {
+    guard("messageDeferred", () -> delegate.messageDeferred(task, eta));
+  }
+
+  @Override
+  public void messageDeadLettered(String queue, String taskName, String taskId, String reason) {
+    guard("messageDeadLettered", () -> delegate.messageDeadLettered(queue, taskName, taskId, reason));
+  }
+
+  private void guard(String event, Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      log.error("Worker listener {}.{} failed; the message is handled regardless",
+          delegate.getClass().getName(), event, e);
+    }
+  }
+}
