@@ -9,7 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -132,10 +131,5 @@ public final class ConfigLoader {
       }
     }
     return null;
-  }
-
-  /** The keys a configuration file may hold. */
-  public static List<String> knownKeys() {
-    return List.copyOf(new TreeSet<>(KNOWN_KEYS));
   }
 }

@@ -8,8 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /** How a failing task is retried, from its {@link Task} annotation. Immutable. */
 public final class RetryPolicy {
 
-  /** The backoff cap of Celery's {@code retry_backoff_max}: ten minutes. */
-  public static final Duration DEFAULT_BACKOFF_CAP = Duration.ofMinutes(10);
+  /** The backoff cap, Celery's default {@code retry_backoff_max}: ten minutes (or the base delay if longer). */
+  public static final Duration BACKOFF_CAP = Duration.ofMinutes(10);
 
   private final int maxRetries;
   private final Duration delay;
@@ -71,7 +71,7 @@ public final class RetryPolicy {
 
   /**
    * The wait before retry number {@code retriesSoFar + 1}. Without backoff it is the fixed delay. With
-   * backoff it is {@code delay × 2^retriesSoFar}, capped at {@link #DEFAULT_BACKOFF_CAP} (or the base delay
+   * backoff it is {@code delay × 2^retriesSoFar}, capped at {@link #BACKOFF_CAP} (or the base delay
    * when that is longer), then spread at random over its upper half so that a burst of failures does not
    * come back as a burst, while no retry comes back almost at once.
    */
@@ -80,7 +80,7 @@ public final class RetryPolicy {
       return delay;
     }
     long baseMillis = delay.toMillis();
-    long capMillis = Math.max(baseMillis, DEFAULT_BACKOFF_CAP.toMillis());
+    long capMillis = Math.max(baseMillis, BACKOFF_CAP.toMillis());
     int shift = Math.min(retriesSoFar, 30);
     long exponential = baseMillis > (capMillis >> shift) ? capMillis : Math.min(capMillis, baseMillis << shift);
     long half = exponential / 2;

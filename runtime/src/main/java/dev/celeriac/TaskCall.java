@@ -103,6 +103,14 @@ public abstract class TaskCall<C extends TaskCall<C>> {
     return target.enqueue(definition, kwargs, extras, options, batch);
   }
 
+  /**
+   * An empty extras map. Generated code calls this rather than {@code Map.of()}, which a task parameter
+   * named {@code Map} would shadow.
+   */
+  protected static Map<String, Object> noExtras() {
+    return Map.of();
+  }
+
   /** The definition of the task this call enqueues. */
   protected final TaskDefinition definition() {
     return definition;

@@ -3,6 +3,7 @@ package dev.celeriac.processor;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.celeriac.processor.Compilations.acme;
 import static dev.celeriac.processor.Compilations.compile;
+import static dev.celeriac.processor.Compilations.source;
 
 import com.google.testing.compile.Compilation;
 import javax.tools.JavaFileObject;
@@ -68,6 +69,36 @@ class ParameterNegativeTest {
     assertThat(compilation).hadErrorCount(1);
     assertThat(compilation).hadErrorContaining(Message.INACCESSIBLE_CLASS.tag()).inFile(f)
         .onLineContaining("Mode mode");
+  }
+
+  @Test
+  void protectedEnumOfAnotherPackageCannotBeNamedByTheStub() {
+    JavaFileObject base = source("com.other.Base",
+        "package com.other;",
+        "public class Base {",
+        "  protected enum Color { RED }",
+        "}");
+    JavaFileObject f = acme("Tasks",
+        "public class Tasks extends com.other.Base {",
+        "  @Task(name = \"acme.paint\")",
+        "  public static void paint(Color color, @Extras Map<String, Object> extras) {}",
+        "}");
+    Compilation compilation = compile(base, f);
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining(Message.INACCESSIBLE_CLASS.tag()).inFile(f)
+        .onLineContaining("Color color");
+    assertThat(compilation).hadErrorContaining("com.other.Base.Color is not public and belongs to another package");
+  }
+
+  @Test
+  void aParameterNamedMapDoesNotBreakTheStub() {
+    JavaFileObject f = acme("Tasks",
+        "public class Tasks {",
+        "  @Task(name = \"acme.shadow\")",
+        "  public static void shadow(String Map, Long Collections, @Extras java.util.Map<String, Object> extras) {}",
+        "}");
+    assertThat(compile(f)).succeeded();
   }
 
   @Test

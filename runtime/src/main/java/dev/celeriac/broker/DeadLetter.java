@@ -17,6 +17,16 @@ import java.util.Optional;
  */
 public record DeadLetter(String queue, String reason, Instant deadAt, byte[] raw) {
 
+  public DeadLetter {
+    raw = raw.clone();
+  }
+
+  /** The message as received; a copy. */
+  @Override
+  public byte[] raw() {
+    return raw.clone();
+  }
+
   /** The message, if the bytes decode as a kombu envelope. */
   public Optional<TaskMessage> message() {
     try {

@@ -41,7 +41,7 @@ final class MethodValidator {
       valid = false;
     }
     TypeElement type = (TypeElement) method.getEnclosingElement();
-    Optional<String> unreachable = Accessibility.problem(type);
+    Optional<String> unreachable = Accessibility.problem(type, Accessibility.packageOf(type));
     if (unreachable.isPresent()) {
       diagnostics.error(Message.INACCESSIBLE_CLASS, method, unreachable.get(), Describe.packageOf(type),
           "@Task method " + reference);

@@ -9,6 +9,7 @@ import dev.celeriac.processor.model.ValueTypeDescriptor;
 import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.DeclaredType;
@@ -33,7 +34,8 @@ final class ParameterTypeValidator {
   /** The parameter's type, if it is allowed. */
   Optional<ValueTypeDescriptor> check(VariableElement parameter) {
     TypeMirror type = parameter.asType();
-    Optional<ValueTypeDescriptor> scalar = scalar(type);
+    PackageElement stubPackage = Accessibility.packageOf(parameter);
+    Optional<ValueTypeDescriptor> scalar = scalar(type, stubPackage);
     if (scalar.isPresent()) {
       return scalar;
     }
@@ -45,7 +47,7 @@ final class ParameterTypeValidator {
       if (arguments.isEmpty()) {
         hint = "Give the List an element type, for example List<Long>.";
       } else {
-        Optional<ValueTypeDescriptor> element = scalar(arguments.get(0))
+        Optional<ValueTypeDescriptor> element = scalar(arguments.get(0), stubPackage)
             .filter(descriptor -> !descriptor.primitive());
         if (element.isPresent()) {
           return Optional.of(ValueTypeDescriptor.listOf(element.get()));
@@ -58,7 +60,7 @@ final class ParameterTypeValidator {
           + " method does not name, annotate it with @Extras.";
     } else if (type.getKind() == TypeKind.DECLARED && isEnum(type)) {
       TypeElement enumType = (TypeElement) ((DeclaredType) type).asElement();
-      Optional<String> problem = Accessibility.problem(enumType);
+      Optional<String> problem = Accessibility.problem(enumType, stubPackage);
       if (problem.isPresent()) {
         diagnostics.error(Message.INACCESSIBLE_CLASS, parameter, problem.get(), Describe.packageOf(parameter),
             "the type of parameter '" + parameter.getSimpleName() + "'");
@@ -69,8 +71,8 @@ final class ParameterTypeValidator {
     return Optional.empty();
   }
 
-  /** A primitive, box, String or reachable enum. */
-  private Optional<ValueTypeDescriptor> scalar(TypeMirror type) {
+  /** A primitive, box, String or enum that the stub in {@code stubPackage} can name. */
+  private Optional<ValueTypeDescriptor> scalar(TypeMirror type, PackageElement stubPackage) {
     switch (type.getKind()) {
       case BOOLEAN: return Optional.of(ValueTypeDescriptor.primitive(ValueKind.BOOLEAN));
       case BYTE: return Optional.of(ValueTypeDescriptor.primitive(ValueKind.BYTE));
@@ -88,7 +90,7 @@ final class ParameterTypeValidator {
     if (boxed != null) {
       return Optional.of(ValueTypeDescriptor.boxed(boxed));
     }
-    if (element.getKind() == ElementKind.ENUM && Accessibility.problem(element).isEmpty()) {
+    if (element.getKind() == ElementKind.ENUM && Accessibility.problem(element, stubPackage).isEmpty()) {
       List<String> constants = ElementFilter.fieldsIn(element.getEnclosedElements()).stream()
           .filter(field -> field.getKind() == ElementKind.ENUM_CONSTANT)
           .map(field -> field.getSimpleName().toString())

@@ -87,7 +87,7 @@ final class TaskOptionsValidator {
         (List<? extends AnnotationValue>) annotations.value(task, element).orElseThrow().getValue();
     for (AnnotationValue value : values) {
       TypeElement type = (TypeElement) ((DeclaredType) value.getValue()).asElement();
-      Optional<String> problem = Accessibility.problem(type);
+      Optional<String> problem = Accessibility.problem(type, Accessibility.packageOf(method));
       if (problem.isPresent()) {
         AnnotationValue at = Annotations.explicit(task, element).orElse(null);
         diagnostics.error(Message.INACCESSIBLE_CLASS, method, task, at, problem.get(), Describe.packageOf(method),

@@ -193,7 +193,7 @@ public final class StubWriter {
             .addModifiers(Modifier.PUBLIC)
             .returns(ClassNames.TASK_REF)
             .addParameters(parameters)
-            .addStatement("return enqueue($L)", names(parameters, CodeBlock.of("$T.of()", Map.class)))
+            .addStatement("return enqueue($L)", names(parameters, CodeBlock.of("noExtras()")))
             .build())
         .addMethod(MethodSpec.methodBuilder("enqueue")
             .addJavadoc("Enqueues the task with these options and arguments plus extra keywords.\n")

@@ -80,7 +80,7 @@ public final class ChargeCardTask {
      * Enqueues the task with these options and arguments and no extra keywords.
      */
     public TaskRef enqueue(long customerId, List<String> items) {
-      return enqueue(customerId, items, Map.of());
+      return enqueue(customerId, items, noExtras());
     }
 
     /**

@@ -88,7 +88,7 @@ public final class SendInvoiceTask {
      * Enqueues the task with these options and arguments and no extra keywords.
      */
     public TaskRef enqueue(String invoiceId) {
-      return enqueue(invoiceId, Map.of());
+      return enqueue(invoiceId, noExtras());
     }
 
     /**

@@ -129,7 +129,7 @@ public final class CleanupTask {
         double threshold, char quote, String prefix, Color color, List<String> tags,
         List<Color> colors, List<Integer> sizes, Long maybeId) {
       return enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
-          colors, sizes, maybeId, Map.of());
+          colors, sizes, maybeId, noExtras());
     }
 
     /**

@@ -98,7 +98,7 @@ public final class SaveEventTask {
      */
     public TaskRef enqueue(long projectId, String cacheKey, int limit, Color color,
         List<Long> ids) {
-      return enqueue(projectId, cacheKey, limit, color, ids, Map.of());
+      return enqueue(projectId, cacheKey, limit, color, ids, noExtras());
     }
 
     /**
