@@ -5,7 +5,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -21,14 +23,17 @@ public final class BrokerUrl {
   private final String host;
   private final int port;
   private final String path;
+  private final Map<String, String> query;
 
-  private BrokerUrl(String scheme, String user, String password, String host, int port, String path) {
+  private BrokerUrl(String scheme, String user, String password, String host, int port, String path,
+      Map<String, String> query) {
     this.scheme = scheme;
     this.user = user;
     this.password = password;
     this.host = host;
     this.port = port;
     this.path = path;
+    this.query = query;
   }
 
   /**
@@ -45,6 +50,18 @@ public final class BrokerUrl {
     }
     String scheme = text.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
     String rest = text.substring(schemeEnd + 3);
+    Map<String, String> query = new LinkedHashMap<>();
+    int question = rest.indexOf('?');
+    if (question >= 0) {
+      for (String pair : rest.substring(question + 1).split("&")) {
+        if (!pair.isEmpty()) {
+          int equals = pair.indexOf('=');
+          query.put(decode(equals < 0 ? pair : pair.substring(0, equals), text),
+              equals < 0 ? "" : decode(pair.substring(equals + 1), text));
+        }
+      }
+      rest = rest.substring(0, question);
+    }
     // The user info ends at the last '@', so that a password holding '/' or '@' still parses.
     int at = rest.lastIndexOf('@');
     String userInfo = at < 0 ? null : rest.substring(0, at);
@@ -84,7 +101,7 @@ public final class BrokerUrl {
         throw new ConfigurationException("broker URL has a bad host: " + maskRaw(text));
       }
     }
-    return new BrokerUrl(scheme, user, password, host, port, path);
+    return new BrokerUrl(scheme, user, password, host, port, path, Map.copyOf(query));
   }
 
   public String scheme() {
@@ -116,6 +133,11 @@ public final class BrokerUrl {
     return path;
   }
 
+  /** Query parameters, decoded, such as kombu's {@code ssl_ca_certs}; empty when there are none. */
+  public Map<String, String> query() {
+    return query;
+  }
+
   /** The URL with the password replaced by {@code ***}. */
   @Override
   public String toString() {
@@ -135,6 +157,9 @@ public final class BrokerUrl {
     }
     if (!path.isEmpty()) {
       out.append('/').append(path);
+    }
+    if (!query.isEmpty()) {
+      out.append('?').append(String.join("&", query.keySet().stream().sorted().map(k -> k + "=" + query.get(k)).toList()));
     }
     return out.toString();
   }

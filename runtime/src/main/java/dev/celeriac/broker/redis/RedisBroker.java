@@ -115,6 +115,9 @@ public final class RedisBroker implements Broker {
         .connectionTimeoutMillis(5000)
         .socketTimeoutMillis(30_000)
         .clientName("celeriac");
+    if (tls) {
+      RedisTls.configure(url, client);
+    }
     if (url.password() != null) {
       client.password(url.password());
     }
