@@ -1,0 +1,149 @@
+"""Python side of RedisInteropTest: a Celery app, its one task, and the producer/kombu commands the test runs.
+
+Run only with Debian's interpreter (/usr/bin/python3: python3-celery 5.2.6, kombu 5.2.4, redis-py 4.3.4).
+
+    worker:   /usr/bin/python3 -m celery -A interop_app worker -Q interop-py -P solo ...
+    commands: /usr/bin/python3 interop_app.py <command> [args]   (cwd = this directory)
+
+Every command prints one JSON object per line on stdout, so the Java test can parse it; diagnostics go to stderr.
+The broker URL comes from INTEROP_BROKER_URL (default redis://127.0.0.1:6379/12).
+"""
+import json
+import os
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+
+import redis
+from celery import Celery
+
+BROKER_URL = os.environ.get('INTEROP_BROKER_URL', 'redis://127.0.0.1:6379/12')
+JAVA_QUEUE = 'interop-java'
+JAVA_TASK = 'interop.record'
+#: The Redis list py_record appends to, one JSON object per run.
+PY_RECORDS = 'interop:py:records'
+
+app = Celery('interop', broker=BROKER_URL)
+app.conf.update(
+    task_ignore_result=True,
+    enable_utc=True,
+    timezone='UTC',
+    worker_hijack_root_logger=False,
+    worker_redirect_stdouts=False,
+)
+
+_redis = None
+
+
+def _client():
+    global _redis
+    if _redis is None:
+        _redis = redis.Redis.from_url(BROKER_URL)
+    return _redis
+
+
+@app.task(name='interop.py_record', bind=True)
+def py_record(self, n, label, **kwargs):
+    """The Python implementation of the Java stub PyRecordTask: records each run in PY_RECORDS."""
+    request = self.request
+    _client().rpush(PY_RECORDS, json.dumps({
+        'id': request.id,
+        'n': n,
+        'n_type': type(n).__name__,
+        'label': label,
+        'kwargs': kwargs,
+        'retries': request.retries,
+        'eta': request.eta,
+        'redelivered': bool((request.delivery_info or {}).get('redelivered')),
+        'routing_key': (request.delivery_info or {}).get('routing_key'),
+        'ran_at': time.time(),
+    }, default=str))
+
+
+def emit(**fields):
+    print(json.dumps(fields), flush=True)
+
+
+def send(key, **options):
+    """send_task to the Java task; prints the key, the task id and the time just before sending."""
+    sent_at = time.time()
+    result = app.send_task(JAVA_TASK, queue=JAVA_QUEUE, **options)
+    emit(key=key, id=result.id, sent_at=sent_at)
+
+
+def produce_priority():
+    """Sent while no Java worker runs: a message that expires in 1 s, then priorities 9, 7, 5, 6, 3, 0.
+
+    kombu 5.2.4 puts priority p on list step(p) with steps 0/3/6/9 (step 0 is the bare queue name), and a
+    consumer serves step 0 first, so a worker with one slot must run: p0, then p5, p3 (step 3, FIFO),
+    then p7, p6 (step 6), then p9.
+    """
+    send('expired-short', kwargs={'n': 100, 'label': 'expired-short'}, expires=1)
+    for n, priority in [(109, 9), (107, 7), (105, 5), (106, 6), (103, 3), (100, 0)]:
+        send('p%d' % priority, kwargs={'n': n, 'label': 'p%d' % priority}, priority=priority)
+
+
+def produce_main():
+    """Sent while a Java worker runs."""
+    # (a) keyword arguments only; weight has a Java @Default
+    send('kwargs', kwargs={'n': 1, 'label': 'kwargs-only'})
+    # (b) positional arguments bind in declaration order: n, label, weight
+    send('positional', args=[2, 'positional', 7])
+    # (c) keywords the Java method does not name land in @Extras, with their JSON types
+    send('extras', kwargs={'n': 3, 'label': 'extras', 'weight': 4, 'trace_id': 'abc-123',
+                           'nested': {'a': [1, 2.5, None, True]}, 'unicode': 'h\u00e9llo \u2713'})
+    # (d) countdown: Celery turns it into an absolute eta header
+    send('countdown', kwargs={'n': 4, 'label': 'countdown'}, countdown=3)
+    # (f) expiry already in the past: discarded, never run
+    send('expired-past', kwargs={'n': 5, 'label': 'expired-past'},
+         expires=datetime.now(timezone.utc) - timedelta(seconds=30))
+    # (f) expires before its eta: parked until the eta, then discarded
+    send('expired-before-eta', kwargs={'n': 6, 'label': 'expired-before-eta'}, countdown=2, expires=1)
+    # (f) a long expiry: runs
+    send('expires-long', kwargs={'n': 7, 'label': 'expires-long'}, expires=600)
+
+
+def kombu_get(queue):
+    """Takes one message off `queue` the way a kombu consumer does (basic_get, no_ack=False), so that kombu
+    itself writes the `unacked` entry; then exits without acking or closing, like a worker that died."""
+    conn = app.connection()
+    channel = conn.default_channel
+    message = channel.basic_get(queue, no_ack=False)
+    if message is None:
+        emit(error='no message on %s' % queue)
+        sys.exit(2)
+    emit(delivery_tag=message.delivery_tag)
+    sys.stdout.flush()
+    os._exit(0)  # no channel close: kombu would restore its unacked messages at close
+
+
+def kombu_restore(visibility_timeout):
+    """Runs kombu 5.2.4's own visibility-timeout sweep once, as a Python worker's event loop does.
+
+    QoS.restore_visible (kombu/transport/redis.py) takes `unacked_mutex`, reads the unacked_index entries
+    scored before now - visibility_timeout and calls restore_by_tag for each: WATCH unacked; HGET; MULTI;
+    ZREM unacked_index; HDEL unacked; RPUSH <routing_key> envelope with redelivered=true; EXEC. Its
+    `interval` throttle skips all but every 10th call, and the first call of a fresh QoS runs, so one call
+    is the sweep. The visibility timeout is a transport option, as a Python deployment would set it.
+    """
+    app.conf.broker_transport_options = {'visibility_timeout': float(visibility_timeout)}
+    with app.connection() as conn:
+        channel = conn.default_channel
+        client = channel.client
+        before = client.hlen(channel.unacked_key)
+        channel.qos.restore_visible(num=1000)
+        after = client.hlen(channel.unacked_key)
+        emit(unacked_before=before, unacked_after=after, visibility_timeout=channel.visibility_timeout)
+
+
+COMMANDS = {
+    'produce-priority': produce_priority,
+    'produce-main': produce_main,
+    'kombu-get': kombu_get,
+    'kombu-restore': kombu_restore,
+}
+
+if __name__ == '__main__':
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit('usage: interop_app.py {%s} [args]' % '|'.join(COMMANDS))
+    COMMANDS[sys.argv[1]](*sys.argv[2:])
