@@ -92,14 +92,16 @@ class SeparateModulesTest {
 
     try (URLClassLoader loader = loaderOf(billing, mail)) {
       TaskRegistry registry = TaskRegistry.load(loader);
-      assertEquals(List.of("billing.charge", "mail.send_receipt"),
-          registry.tasks().stream().map(TaskDefinition::name).toList());
+      // The loader also sees this module's own test tasks (other tests' index): look only at the two modules.
+      assertEquals(List.of("billing.charge", "mail.send_receipt"), registry.tasks().stream()
+          .map(TaskDefinition::name).filter(name -> name.startsWith("billing.") || name.startsWith("mail.")).toList());
 
       try (Celeriac app = Celeriac.create(CeleriacConfig.builder()
           .brokerUrl("memory://modules-" + UUID.randomUUID()).registry(registry).build())) {
         app.send("billing.charge", List.of(), Map.of("invoice_id", 17), EnqueueOptions.DEFAULTS);
         app.send("mail.send_receipt", List.of("ada@example.com"), Map.of(), EnqueueOptions.DEFAULTS);
-        Worker worker = app.worker(WorkerOptions.builder().concurrency(2).build()).start();
+        Worker worker = app.worker(WorkerOptions.builder().queues(List.of("billing", "mail")).concurrency(2).build())
+            .start();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (worker.count(Outcome.SUCCEEDED) < 2 && System.nanoTime() < deadline) {
           Thread.sleep(10);

@@ -192,6 +192,7 @@ public final class RedisBroker implements Broker {
     keys.add(RedisKeys.TAG_SEQUENCE);
     List<byte[]> args = new ArrayList<>();
     args.add(bytes(Integer.toString(max)));
+    args.add(bytes(workerId));
     // kombu's order: every queue's step 0 before any queue's step 3, and so on; rotate queues for fairness.
     List<String> rotated = rotate(queues);
     for (int step : RedisKeys.PRIORITY_STEPS) {

@@ -1,14 +1,18 @@
 -- Pops up to ARGV[1] messages and records each as in flight in the same atomic step: in kombu's
 -- `unacked` hash and `unacked_index` zset (so Python workers see and can restore it) and in this
--- worker's own hash (tag -> source list key, newline, envelope), which heartbeat recovery uses.
+-- worker's own hash (field -> source list key, newline, envelope), which heartbeat recovery uses.
+-- The field is '<delivery_tag>@<worker>': kombu's restore keeps a message's delivery tag, so a message
+-- restored from a dead worker and fetched again must not share that dead worker's field (recovery would
+-- take it for the dead worker's). kombu keys its restore on the index member, not on the tag.
 -- KEYS[1] unacked, KEYS[2] unacked_index, KEYS[3] this worker's in-flight hash, KEYS[4] tag sequence,
--- KEYS[5..] list keys in consumption order. ARGV[1] max, ARGV[2..] the queue of each list key.
+-- KEYS[5..] list keys in consumption order. ARGV[1] max, ARGV[2] worker id, ARGV[3..] the queue of each list key.
 local max = tonumber(ARGV[1])
+local worker = ARGV[2]
 local now = now_seconds()
 local out = {}
 local taken = 0
 for i = 5, #KEYS do
-  local queue = ARGV[i - 3]
+  local queue = ARGV[i - 2]
   while taken < max do
     local envelope = redis.call('RPOP', KEYS[i])
     if not envelope then break end
@@ -31,6 +35,7 @@ for i = 5, #KEYS do
       tag = 'celeriac-undecodable-' .. redis.call('INCR', KEYS[4])
       entry = cjson.encode({envelope, '', queue})
     end
+    tag = tag .. '@' .. worker
     if redis.call('HEXISTS', KEYS[1], tag) == 1 then
       -- A reused delivery tag must not overwrite another in-flight message.
       tag = tag .. '#' .. redis.call('INCR', KEYS[4])

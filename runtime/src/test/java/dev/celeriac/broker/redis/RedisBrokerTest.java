@@ -76,7 +76,7 @@ class RedisBrokerTest {
 
     Delivery delivery = fetchOne();
 
-    String tag = JSON.readTree(raw).at("/properties/delivery_tag").asText();
+    String tag = JSON.readTree(raw).at("/properties/delivery_tag").asText() + "@" + broker.workerId();
     JsonNode entry = JSON.readTree(jedis.hget("unacked", tag));
     assertEquals(JSON.readTree(raw), entry.get(0));
     assertEquals("", entry.get(1).asText());
@@ -200,13 +200,41 @@ class RedisBrokerTest {
 
       assertEquals(3, jedis.llen(queue));
       for (Delivery delivery : held) {
-        assertFalse(jedis.hexists("unacked", tagOf(delivery)));
+        assertFalse(jedis.hexists("unacked", tagOf(delivery) + "@" + id));
       }
       assertFalse(jedis.exists(RedisKeys.inFlight(id)));
       assertEquals(java.util.Set.of("m0", "m1", "m2"), java.util.Set.copyOf(survivor.fetch(List.of(queue), 10,
           Duration.ofSeconds(1)).stream().map(d -> d.message().task()).toList()));
     } finally {
       survivor.close();
+    }
+  }
+
+  @Test
+  void recoveryLeavesAloneWhatKombuRestoredAndAnotherWorkerFetchedAgain() throws Exception {
+    RedisSettings fast = RedisSettings.defaults().withHeartbeatTimeout(Duration.ofMillis(600));
+    RedisBroker gone = RedisBroker.connect(BrokerUrl.parse(TestRedis.URL), fast);
+    broker.publish(queue, message("once", 0));
+    Delivery held = gone.fetch(List.of(queue), 1, Duration.ofSeconds(1)).get(0);
+    String goneField = tagOf(held) + "@" + gone.workerId();
+    gone.close();
+    // kombu's restore_visible after the visibility timeout: same delivery tag, back on the queue.
+    String entry = jedis.hget("unacked", goneField);
+    jedis.hdel("unacked", goneField);
+    jedis.zrem("unacked_index", goneField);
+    jedis.rpush(queue, entry.substring(1, entry.lastIndexOf(", \"\", ")));
+
+    RedisBroker live = RedisBroker.connect(BrokerUrl.parse(TestRedis.URL), fast);
+    try {
+      Delivery again = live.fetch(List.of(queue), 1, Duration.ofSeconds(1)).get(0);
+      Thread.sleep(700);
+      live.maintain();
+
+      assertEquals(0, jedis.llen(queue), "the dead worker's copy must not come back");
+      assertTrue(jedis.hexists("unacked", tagOf(again) + "@" + live.workerId()));
+      again.ack();
+    } finally {
+      live.close();
     }
   }
 
@@ -246,7 +274,7 @@ class RedisBrokerTest {
   void heartbeatKeepsOwnInFlightEntriesFresh() throws Exception {
     broker.publish(queue, message("long-running", 0));
     Delivery delivery = fetchOne();
-    String tag = tagOf(delivery);
+    String tag = tagOf(delivery) + "@" + broker.workerId();
     jedis.zadd("unacked_index", 1.0, tag);
 
     broker.maintain();
