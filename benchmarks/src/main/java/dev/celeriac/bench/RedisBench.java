@@ -1,0 +1,861 @@
+package dev.celeriac.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.celeriac.Batch;
+import dev.celeriac.Celeriac;
+import dev.celeriac.CeleriacConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+
+/**
+ * Celery 5 vs Celeriac, side by side in one run on the same Redis database: one-at-a-time enqueue, batch
+ * enqueue, and a worker draining pre-filled no-op messages. Prints every repetition, then a table of
+ * medians with the ratio Celeriac/Celery and the targets. See benchmarks/README.md; run it with
+ * {@code bin/bench-redis}.
+ *
+ * <p>Every process it starts (Python producers, Celery and Celeriac workers) is stopped by pid on every
+ * path, including Ctrl-C of the harness; every wait is bounded.
+ */
+public final class RedisBench {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String QUEUE = "bench";
+  /** Every process started and not yet stopped; the shutdown hook stops what is left. */
+  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+  private final Options o;
+  private final Jedis redis;
+  private final Celeriac app;
+  private final Map<String, List<Double>> results = new LinkedHashMap<>();
+  private final Map<String, List<String>> notes = new LinkedHashMap<>();
+  private final List<String> failures = new ArrayList<>();
+
+  private RedisBench(Options o) {
+    this.o = o;
+    this.redis = new Jedis(URI.create(o.redisUrl));
+    this.app = Celeriac.create(CeleriacConfig.builder().brokerUrl(o.redisUrl).build());
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options o;
+    try {
+      o = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
+      System.err.println(Options.USAGE);
+      System.exit(2);
+      return;
+    }
+    if (o == null) {
+      System.out.println(Options.USAGE);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(RedisBench::stopAll, "bench-stop-children"));
+    RedisBench bench = new RedisBench(o);
+    int status;
+    try {
+      status = bench.run();
+    } finally {
+      stopAll();
+      bench.close();
+    }
+    System.exit(status);
+  }
+
+  private int run() throws Exception {
+    Files.createDirectories(o.logDir);
+    header();
+    for (int r = 1; r <= o.reps; r++) {
+      final int rep = r;
+      System.out.printf("%n--- repetition %d/%d (load average %s) ---%n", rep, o.reps, loadAverage());
+      if (o.phases.contains("enqueue")) {
+        if (o.celery) {
+          measure("enqueue.celery", () -> celeryProduce("delay", o.enqueueMessages));
+        }
+        if (o.celeriac) {
+          measure("enqueue.celeriac", () -> celeriacOneAtATime(o.enqueueMessages));
+        }
+      }
+      if (o.phases.contains("batch")) {
+        if (o.celery) {
+          measure("batch.celery", () -> celeryProduce("batch", o.messages));
+        }
+        if (o.celeriac) {
+          measure("batch.celeriac", () -> celeriacBatch(o.messages));
+        }
+      }
+      if (o.phases.contains("drain")) {
+        if (o.celery) {
+          measure("drain.celery", () -> drain("celery", celeryWorkerCommand(), rep));
+        }
+        if (o.celeriac) {
+          for (Integer prefetch : o.prefetches) {
+            String key = "drain.celeriac." + (prefetch == null ? "default" : prefetch);
+            measure(key, () -> drain(key.substring(6), celeriacWorkerCommand(prefetch), rep));
+          }
+        }
+      }
+    }
+    flush();
+    table();
+    if (!failures.isEmpty()) {
+      System.out.println();
+      System.out.println("FAILED measurements (not in the medians):");
+      failures.forEach(f -> System.out.println("  " + f));
+      return 1;
+    }
+    return 0;
+  }
+
+  // ---------------------------------------------------------------- producers
+
+  /** Rate of Celery's producer: {@code noop.delay(i)} or {@code apply_async} on one shared producer. */
+  private double celeryProduce(String mode, int n) throws Exception {
+    flush();
+    int warmup = mode.equals("batch") ? o.batchWarmup : Math.min(o.warmup, n);
+    List<String> command = List.of(o.python, o.pythonDir.resolve("benchapp.py").toString(), mode,
+        Integer.toString(n), Integer.toString(warmup));
+    Path log = o.logDir.resolve("celery-" + mode + ".log");
+    String out = runToEnd(command, log, Duration.ofSeconds(o.timeoutSeconds));
+    String last = out.strip().lines().reduce((a, b) -> b).orElse("");
+    JsonNode result = JSON.readTree(last);
+    double seconds = result.path("seconds").asDouble();
+    expectQueued(n + warmup, "celery " + mode);
+    return report("celery " + mode, n, seconds);
+  }
+
+  /** Rate of {@code NoopTask.with().on(app).enqueue(i)}, each call returning once Redis holds the message. */
+  private double celeriacOneAtATime(int n) throws Exception {
+    flush();
+    int warmup = Math.min(o.warmup, n);
+    for (int i = 0; i < warmup; i++) {
+      NoopTask.with().on(app).enqueue(n + i);
+    }
+    long started = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      NoopTask.with().on(app).enqueue(i);
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    expectQueued(n + warmup, "celeriac enqueue");
+    return report("celeriac enqueue one at a time", n, seconds);
+  }
+
+  /** Rate of {@code NoopTask.with().in(batch).enqueue(i)}, sent in batches of {@code batchSize}, encoding included. */
+  private double celeriacBatch(int n) throws Exception {
+    flush();
+    int warmup = o.batchWarmup;
+    sendBatches(n, warmup);
+    long started = System.nanoTime();
+    sendBatches(0, n);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    expectQueued(n + warmup, "celeriac batch");
+    return report("celeriac batch of " + o.batchSize, n, seconds);
+  }
+
+  private void sendBatches(int from, int count) {
+    for (int start = 0; start < count; start += o.batchSize) {
+      int end = Math.min(count, start + o.batchSize);
+      try (Batch batch = app.batch()) {
+        for (int i = start; i < end; i++) {
+          NoopTask.with().in(batch).enqueue(from + i);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- drain
+
+  /**
+   * Fills the queue with {@code messages} no-op messages, starts the worker, and times from the first
+   * message leaving the list to the list and kombu's {@code unacked} hash both being empty.
+   */
+  private double drain(String label, List<String> command, int rep) throws Exception {
+    int n = o.messages;
+    flush();
+    fill(n);
+    expectQueued(n, "fill");
+    Map<String, long[]> statsBefore = commandStats();
+    Path log = o.logDir.resolve("worker-" + label + "-" + rep + ".log");
+    Process worker = start(command, log, label.equals("celery") ? o.pythonDir : null);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.startTimeoutSeconds);
+      long first = -1;
+      while (first < 0) {
+        long before = System.nanoTime();
+        if (redis.llen(QUEUE) < n) {
+          first = before;
+          break;
+        }
+        if (!worker.isAlive()) {
+          throw new IllegalStateException(label + " worker exited with " + worker.exitValue()
+              + " before consuming; see " + log);
+        }
+        if (before > deadline) {
+          throw new IllegalStateException(label + " worker consumed nothing within " + o.startTimeoutSeconds
+              + " s; see " + log);
+        }
+        Thread.sleep(1);
+      }
+      double cpuAtStart = cpuSeconds(worker);
+      Map<String, Double> threadsAtStart = threadCpu(worker);
+      double redisCpuAtStart = redisCpu();
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.timeoutSeconds);
+      long done;
+      long ready;
+      long unacked;
+      while (true) {
+        Pipeline pipeline = redis.pipelined();
+        Response<Long> readyReply = pipeline.llen(QUEUE);
+        Response<Long> unackedReply = pipeline.hlen("unacked");
+        pipeline.sync();
+        long now = System.nanoTime();
+        ready = readyReply.get();
+        unacked = unackedReply.get();
+        if (ready == 0 && unacked == 0) {
+          done = now;
+          break;
+        }
+        if (!worker.isAlive()) {
+          throw new IllegalStateException(label + " worker exited with " + worker.exitValue() + " with "
+              + ready + " ready and " + unacked + " unacked; see " + log);
+        }
+        if (now > deadline) {
+          throw new IllegalStateException(label + " worker did not drain within " + o.timeoutSeconds + " s ("
+              + ready + " ready, " + unacked + " unacked); see " + log);
+        }
+        LockSupport.parkNanos(o.pollMicros * 1000L);
+      }
+      double seconds = (done - first) / 1e9;
+      double workerCpu = cpuSeconds(worker) - cpuAtStart;
+      Map<String, Double> threadsAtEnd = threadCpu(worker);
+      double redisCpu = redisCpu() - redisCpuAtStart;
+      Map<String, long[]> statsAfter = commandStats();
+      long dead = redis.llen("celeriac:dead:" + QUEUE);
+      if (dead > 0) {
+        throw new IllegalStateException(label + " dead-lettered " + dead + " messages; see " + log);
+      }
+      double rate = report("drain " + label, n, seconds);
+      String cost = String.format(Locale.ROOT,
+          "      cpu during drain: worker %.2f s (%.1f us/msg), redis %.2f s (%.1f us/msg); redis top: %s",
+          workerCpu, workerCpu * 1e6 / n, redisCpu, redisCpu * 1e6 / n, topCommands(statsBefore, statsAfter, n));
+      System.out.println(cost);
+      notes.computeIfAbsent("drain." + label, k -> new ArrayList<>()).add(cost.strip());
+      String threads = threadBreakdown(threadsAtStart, threadsAtEnd);
+      if (!threads.isEmpty()) {
+        System.out.println("      worker threads' cpu during drain: " + threads);
+        notes.get("drain." + label).add("  threads: " + threads);
+      }
+      return rate;
+    } finally {
+      if (o.jfrDir != null && !label.equals("celery") && worker.isAlive()) {
+        dumpRecording(worker, o.jfrDir.resolve("worker-" + label + "-" + rep + ".jfr"));
+      }
+      stop(worker, Duration.ofSeconds(o.stopTimeoutSeconds));
+      String succeeded = grep(log, "SUCCEEDED=");
+      if (succeeded != null && !succeeded.contains("SUCCEEDED=" + n + ",")) {
+        System.out.println("      WARNING " + label + " worker did not report " + n + " successes: " + succeeded);
+      }
+      List<String> problems = logProblems(log);
+      if (!problems.isEmpty()) {
+        System.out.println("      " + label + " worker log has " + problems.size() + " error lines, first: "
+            + problems.get(0));
+      }
+    }
+  }
+
+  private void fill(int n) throws Exception {
+    if (o.fill.equals("celery")) {
+      List<String> command = List.of(o.python, o.pythonDir.resolve("benchapp.py").toString(), "batch",
+          Integer.toString(n), "0");
+      runToEnd(command, o.logDir.resolve("celery-fill.log"), Duration.ofSeconds(o.timeoutSeconds));
+    } else {
+      sendBatches(0, n);
+    }
+  }
+
+  private List<String> celeryWorkerCommand() {
+    return List.of(o.python, "-m", "celery", "-A", "benchapp", "worker", "-P", "prefork", "-c",
+        Integer.toString(o.concurrency), "-Q", QUEUE, "--without-mingle", "--without-gossip",
+        "--without-heartbeat", "-l", "warning");
+  }
+
+  private List<String> celeriacWorkerCommand(Integer prefetch) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(o.workerJvmOptions);
+    if (o.jfrDir != null) {
+      command.add("-XX:StartFlightRecording=name=bench,settings=profile");
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.celeriac.cli.Main", "run", "worker",
+        "-Q", QUEUE, "-c", Integer.toString(o.concurrency), "--broker", o.redisUrl));
+    if (prefetch != null) {
+      command.addAll(List.of("--prefetch", Integer.toString(prefetch)));
+    }
+    return command;
+  }
+
+  // ---------------------------------------------------------------- measuring and reporting
+
+  private interface Measurement {
+    double run() throws Exception;
+  }
+
+  private void measure(String key, Measurement measurement) {
+    results.computeIfAbsent(key, k -> new ArrayList<>());
+    try {
+      results.get(key).add(measurement.run());
+    } catch (Exception e) {
+      String failure = key + ": " + e;
+      failures.add(failure);
+      System.out.println("  FAILED " + failure);
+    }
+  }
+
+  private static double report(String what, int n, double seconds) {
+    double rate = n / seconds;
+    System.out.printf(Locale.ROOT, "  %-44s %,8d msgs in %7.3f s = %,10.0f/s%n", what, n, seconds, rate);
+    return rate;
+  }
+
+  private void expectQueued(long expected, String what) {
+    long queued = redis.llen(QUEUE);
+    if (queued != expected) {
+      throw new IllegalStateException(what + ": expected " + expected + " messages in '" + QUEUE + "', found "
+          + queued);
+    }
+  }
+
+  private void header() {
+    System.out.println("Celeriac vs Celery on Redis — " + Instant.now());
+    System.out.printf("  redis %s at %s (flushed between phases), %d CPUs, load average %s%n",
+        redisVersion(), o.redisUrl, Runtime.getRuntime().availableProcessors(), loadAverage());
+    System.out.printf("  celery %s via %s; java %s; celeriac %s%n", pythonVersions(), o.python,
+        System.getProperty("java.version"), System.getenv().getOrDefault("BENCH_GIT_REV", "(unknown revision)"));
+    System.out.printf("  %d repetitions; enqueue %,d msgs, batch and drain %,d msgs, warm-up %,d / %,d msgs; "
+        + "drain queue filled with %s-produced messages%n", o.reps, o.enqueueMessages, o.messages, o.warmup,
+        o.batchWarmup, o.fill);
+    System.out.println("  logs: " + o.logDir);
+  }
+
+  private void table() {
+    System.out.println();
+    System.out.printf("RESULTS — medians of %d repetitions (min..max), messages per second; ratio = Celeriac/Celery%n",
+        o.reps);
+    String format = "%-46s | %-28s | %-28s | %-6s | %s%n";
+    System.out.printf(format, "measure", "Celery 5 (prefork x" + o.concurrency + ")", "Celeriac", "ratio",
+        "target");
+    System.out.println("-".repeat(46) + "-+-" + "-".repeat(28) + "-+-" + "-".repeat(28) + "-+-" + "-".repeat(6)
+        + "-+-" + "-".repeat(24));
+    row(format, "1. enqueue one at a time (" + String.format(Locale.ROOT, "%,d", o.enqueueMessages) + ")",
+        "enqueue.celery", "enqueue.celeriac", null);
+    row(format, "2. batch enqueue (" + String.format(Locale.ROOT, "%,d", o.messages) + ", batches of "
+        + String.format(Locale.ROOT, "%,d", o.batchSize) + ")", "batch.celery", "batch.celeriac", "batch");
+    for (Integer prefetch : o.prefetches) {
+      String p = prefetch == null ? "default" : Integer.toString(prefetch);
+      String label = "3. drain " + String.format(Locale.ROOT, "%,d", o.messages) + ", -c " + o.concurrency
+          + ", prefetch " + (prefetch == null ? (4 * o.concurrency) + " (default)" : p);
+      row(format, label, "drain.celery", "drain.celeriac." + p, "drain");
+    }
+    System.out.println();
+    System.out.println("What each line measured:");
+    System.out.println("  1. Celery: noop.delay(i) in a Python loop; Celeriac: NoopTask.with().on(app).enqueue(i) in a"
+        + " loop; each call returns once Redis has the message (one LPUSH round trip each).");
+    System.out.println("  2. Celery has no batch API: noop.apply_async((i,), producer=p) on one shared producer"
+        + " (app.producer_or_acquire()), still one LPUSH round trip per message; Celeriac: app.batch() +"
+        + " NoopTask.with().in(batch).enqueue(i), one pipelined round trip per batch. Encoding included in both.");
+    System.out.println("  3. Drain of a queue pre-filled with " + o.fill + "-produced protocol v2 messages, by a"
+        + " separate worker process: Celery `celery worker -P prefork -c " + o.concurrency + " -Q bench"
+        + " --without-mingle --without-gossip --without-heartbeat -l warning`; Celeriac `run worker -Q bench -c "
+        + o.concurrency + " [--prefetch N]` in its own JVM. Timed from the first message leaving the list until"
+        + " LLEN bench = 0 and HLEN unacked = 0 (polled every " + o.pollMicros + " us); worker start-up excluded."
+        + " Celery acks before running a task (acks_late off), Celeriac after, so Celery's last <= prefetch"
+        + " no-ops may still be running at its end mark.");
+    System.out.println("  Warm-up, both sides, before the clock starts: " + o.warmup + " messages in 1, "
+        + o.batchWarmup + " in 2 (sent, then the timed messages; the queue is checked to hold both).");
+    if (!notes.isEmpty()) {
+      System.out.println();
+      System.out.println("Where the CPU went during each drain (per repetition):");
+      notes.forEach((key, lines) -> {
+        System.out.println("  " + key.substring(6) + ":");
+        lines.forEach(line -> System.out.println("    " + line));
+      });
+    }
+  }
+
+  private void row(String format, String label, String celeryKey, String celeriacKey, String target) {
+    List<Double> celery = results.getOrDefault(celeryKey, List.of());
+    List<Double> celeriac = results.getOrDefault(celeriacKey, List.of());
+    Double celeryMedian = median(celery);
+    Double celeriacMedian = median(celeriac);
+    String ratio = celeryMedian != null && celeriacMedian != null
+        ? String.format(Locale.ROOT, "%.1fx", celeriacMedian / celeryMedian) : "n/a";
+    String verdict = "";
+    if ("batch".equals(target)) {
+      verdict = ">= 100,000/s: " + (celeriacMedian == null ? "n/a" : celeriacMedian >= 100_000 ? "PASS" : "MISS");
+    } else if ("drain".equals(target)) {
+      verdict = ">= 25x Celery: " + (celeryMedian == null || celeriacMedian == null ? "n/a"
+          : celeriacMedian / celeryMedian >= 25 ? "PASS" : "MISS");
+    }
+    System.out.printf(format, label, cell(celery, celeryMedian), cell(celeriac, celeriacMedian), ratio, verdict);
+  }
+
+  private static String cell(List<Double> values, Double median) {
+    if (median == null) {
+      return "n/a";
+    }
+    return String.format(Locale.ROOT, "%,.0f/s (%,.0f..%,.0f)", median, Collections.min(values),
+        Collections.max(values));
+  }
+
+  static Double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return null;
+    }
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int mid = sorted.size() / 2;
+    return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
+  }
+
+  // ---------------------------------------------------------------- Redis helpers
+
+  private void flush() {
+    redis.flushDB();
+  }
+
+  private double redisCpu() {
+    Map<String, String> cpu = infoSection("cpu");
+    return Double.parseDouble(cpu.getOrDefault("used_cpu_user", "0"))
+        + Double.parseDouble(cpu.getOrDefault("used_cpu_sys", "0"));
+  }
+
+  private String redisVersion() {
+    return infoSection("server").getOrDefault("redis_version", "?");
+  }
+
+  private Map<String, String> infoSection(String section) {
+    Map<String, String> values = new HashMap<>();
+    for (String line : redis.info(section).split("\r?\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && !line.startsWith("#")) {
+        values.put(line.substring(0, colon), line.substring(colon + 1).strip());
+      }
+    }
+    return values;
+  }
+
+  /** {@code INFO commandstats} as command → {calls, usec}; server-wide (commands inside scripts included). */
+  private Map<String, long[]> commandStats() {
+    Map<String, long[]> stats = new HashMap<>();
+    for (Map.Entry<String, String> entry : infoSection("commandstats").entrySet()) {
+      if (!entry.getKey().startsWith("cmdstat_")) {
+        continue;
+      }
+      long calls = 0;
+      long usec = 0;
+      for (String part : entry.getValue().split(",")) {
+        String[] kv = part.split("=", 2);
+        if (kv[0].equals("calls")) {
+          calls = Long.parseLong(kv[1]);
+        } else if (kv[0].equals("usec")) {
+          usec = Long.parseLong(kv[1]);
+        }
+      }
+      stats.put(entry.getKey().substring("cmdstat_".length()), new long[] {calls, usec});
+    }
+    return stats;
+  }
+
+  private static String topCommands(Map<String, long[]> before, Map<String, long[]> after, int n) {
+    List<Map.Entry<String, long[]>> deltas = new ArrayList<>();
+    for (Map.Entry<String, long[]> entry : after.entrySet()) {
+      long[] was = before.getOrDefault(entry.getKey(), new long[2]);
+      long calls = entry.getValue()[0] - was[0];
+      long usec = entry.getValue()[1] - was[1];
+      if (calls > 0) {
+        deltas.add(Map.entry(entry.getKey(), new long[] {calls, usec}));
+      }
+    }
+    deltas.sort((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]));
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < Math.min(5, deltas.size()); i++) {
+      long[] d = deltas.get(i).getValue();
+      out.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %,d calls %.0f ms (%.1f us/msg)",
+          deltas.get(i).getKey(), d[0], d[1] / 1000.0, d[1] / (double) n));
+    }
+    return out.toString();
+  }
+
+  // ---------------------------------------------------------------- processes
+
+  private Process start(List<String> command, Path log, Path directory) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    if (directory != null) {
+      builder.directory(directory.toFile());
+    }
+    pythonEnvironment(builder.environment());
+    Process process = builder.start();
+    LIVE.add(process);
+    return process;
+  }
+
+  private void pythonEnvironment(Map<String, String> env) {
+    env.put("BENCH_BROKER_URL", o.redisUrl);
+    env.put("PYTHONPATH", o.pythonDir.toString());
+    env.put("PYTHONDONTWRITEBYTECODE", "1");
+    // Celery refuses nothing as root with JSON only, but says so at length; keep the log readable.
+    env.put("C_FORCE_ROOT", "1");
+  }
+
+  /** Runs a command to its end (bounded), returns its standard output; its standard error goes to {@code log}. */
+  private String runToEnd(List<String> command, Path log, Duration timeout) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectError(log.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    builder.directory(o.pythonDir.toFile());
+    pythonEnvironment(builder.environment());
+    Process process = builder.start();
+    LIVE.add(process);
+    try {
+      byte[] out = process.getInputStream().readAllBytes();
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout);
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " exited " + process.exitValue() + ": "
+            + tail(log));
+      }
+      return new String(out, StandardCharsets.UTF_8);
+    } finally {
+      stop(process, Duration.ofSeconds(5));
+    }
+  }
+
+  /** SIGTERM (graceful), then SIGKILL after {@code grace}; the same for every descendant still alive. */
+  static void stop(Process process, Duration grace) {
+    List<ProcessHandle> descendants = process.descendants().toList();
+    try {
+      if (process.isAlive()) {
+        process.destroy();
+        if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+          System.out.println("      pid " + process.pid() + " ignored SIGTERM for " + grace.toSeconds()
+              + " s; killing it");
+          process.destroyForcibly();
+          process.waitFor(5, TimeUnit.SECONDS);
+        }
+      }
+      for (ProcessHandle child : descendants) {
+        if (child.isAlive()) {
+          child.destroy();
+          child.onExit().get(5, TimeUnit.SECONDS);
+        }
+      }
+    } catch (Exception e) {
+      descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    } finally {
+      descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+      LIVE.remove(process);
+    }
+  }
+
+  private static void stopAll() {
+    for (Process process : List.copyOf(LIVE)) {
+      stop(process, Duration.ofSeconds(10));
+    }
+  }
+
+  /** CPU time of a process and its descendants (Celery's pool processes), in seconds. */
+  private static double cpuSeconds(Process process) {
+    Function<ProcessHandle, Double> cpu = handle -> handle.info().totalCpuDuration()
+        .map(d -> d.toNanos() / 1e9).orElse(0.0);
+    double total = cpu.apply(process.toHandle());
+    for (ProcessHandle child : process.descendants().toList()) {
+      total += cpu.apply(child);
+    }
+    return total;
+  }
+
+  private void dumpRecording(Process worker, Path file) {
+    try {
+      Files.createDirectories(file.getParent());
+      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+      Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(worker.pid()), "JFR.dump", "name=bench",
+          "filename=" + file).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      LIVE.add(dump);
+      try {
+        if (dump.waitFor(60, TimeUnit.SECONDS) && dump.exitValue() == 0) {
+          System.out.println("      JFR recording: " + file);
+        } else {
+          System.out.println("      JFR dump of pid " + worker.pid() + " failed");
+        }
+      } finally {
+        stop(dump, Duration.ofSeconds(5));
+      }
+    } catch (IOException | InterruptedException e) {
+      System.out.println("      JFR dump failed: " + e);
+    }
+  }
+
+  /** The last line of {@code log} containing {@code text}, or null. */
+  private static String grep(Path log, String text) {
+    try {
+      return Files.readAllLines(log).stream().filter(line -> line.contains(text)).reduce((a, b) -> b).orElse(null);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * CPU seconds per thread name (Linux {@code /proc/<pid>/task/<tid>/comm}, digits dropped so that
+   * {@code celeriac-worker-1} and {@code -2} or the GC threads add up) of the worker and its descendants.
+   */
+  private static Map<String, Double> threadCpu(Process process) {
+    Map<String, Double> cpu = new HashMap<>();
+    List<ProcessHandle> all = new ArrayList<>();
+    all.add(process.toHandle());
+    all.addAll(process.descendants().toList());
+    for (ProcessHandle handle : all) {
+      Path tasks = Path.of("/proc", Long.toString(handle.pid()), "task");
+      try (var stream = Files.list(tasks)) {
+        for (Path task : stream.toList()) {
+          try {
+            String name = Files.readString(task.resolve("comm")).strip().replaceAll("[#]?\\d+$", "")
+                .replaceAll("-$", "");
+            String stat = Files.readString(task.resolve("stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+            cpu.merge(name, seconds, Double::sum);
+          } catch (IOException | RuntimeException gone) {
+            // the thread ended between listing and reading
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        return Map.of();
+      }
+    }
+    return cpu;
+  }
+
+  private static String threadBreakdown(Map<String, Double> before, Map<String, Double> after) {
+    List<Map.Entry<String, Double>> deltas = new ArrayList<>();
+    double total = 0;
+    for (Map.Entry<String, Double> entry : after.entrySet()) {
+      double delta = entry.getValue() - before.getOrDefault(entry.getKey(), 0.0);
+      if (delta > 0.005) {
+        deltas.add(Map.entry(entry.getKey(), delta));
+        total += delta;
+      }
+    }
+    deltas.sort((a, b) -> Double.compare(b.getValue(), a.getValue()));
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < Math.min(7, deltas.size()); i++) {
+      out.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.2f s (%.0f%%)",
+          deltas.get(i).getKey(), deltas.get(i).getValue(), 100 * deltas.get(i).getValue() / total));
+    }
+    return out.toString();
+  }
+
+  private static List<String> logProblems(Path log) {
+    try {
+      return Files.readAllLines(log).stream()
+          .filter(line -> line.contains("ERROR") || line.contains("CRITICAL") || line.contains("Traceback")
+              || line.contains("Exception") || line.contains("unregistered"))
+          .toList();
+    } catch (IOException e) {
+      return List.of("(log unreadable: " + e.getMessage() + ")");
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  private String pythonVersions() {
+    try {
+      String out = runToEnd(List.of(o.python, "-c", "import celery, kombu; print(celery.__version__, kombu.__version__)"),
+          o.logDir.resolve("python-version.log"), Duration.ofSeconds(30));
+      String[] parts = out.strip().split(" ");
+      return parts[0] + " / kombu " + (parts.length > 1 ? parts[1] : "?");
+    } catch (Exception e) {
+      return "(celery not importable: " + e.getMessage() + ")";
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  private void close() {
+    try {
+      app.close();
+    } finally {
+      redis.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- options
+
+  static final class Options {
+    static final String USAGE = String.join("\n",
+        "usage: RedisBench [options]",
+        "  --redis URL            redis://127.0.0.1:6379/10 (the database is FLUSHDB'd; database 0 is refused)",
+        "  --messages N           batch enqueue and drain size, default 40000",
+        "  --enqueue-messages N   one-at-a-time enqueue size, default 10000",
+        "  --reps N               repetitions, default 3",
+        "  --batch-size N         Celeriac batch size, default 1000",
+        "  --warmup N             messages sent before timing one-at-a-time enqueues, default 1000",
+        "  --batch-warmup N       messages sent before timing batch enqueues, default 10000",
+        "  --jfr DIR              profile each Celeriac worker with JFR; dumps DIR/worker-<label>-<rep>.jfr",
+        "  --prefetch LIST        Celeriac worker prefetches, 'default' = 4 x concurrency; default 'default,1000'",
+        "  --concurrency N        worker concurrency for both, default 2",
+        "  --phases LIST          enqueue,batch,drain (default all)",
+        "  --only celery|celeriac run one side only",
+        "  --fill celeriac|celery who produces the drain's messages, default celeriac",
+        "  --python PATH          default /usr/bin/python3",
+        "  --python-dir DIR       where benchapp.py is, default benchmarks/src/main/python",
+        "  --log-dir DIR          default benchmarks/target/bench-logs",
+        "  --worker-jvm-opts STR  extra JVM options of the Celeriac worker, space-separated (e.g. JFR)",
+        "  --poll-micros N        drain poll interval, default 2000",
+        "  --timeout-seconds N    bound on one measurement, default 600");
+
+    String redisUrl = "redis://127.0.0.1:6379/10";
+    int messages = 40_000;
+    int enqueueMessages = 10_000;
+    int reps = 3;
+    int batchSize = 1000;
+    int warmup = 1000;
+    int batchWarmup = 10_000;
+    Path jfrDir;
+    List<Integer> prefetches = Arrays.asList(null, 1000);
+    int concurrency = 2;
+    List<String> phases = List.of("enqueue", "batch", "drain");
+    boolean celery = true;
+    boolean celeriac = true;
+    String fill = "celeriac";
+    String python = "/usr/bin/python3";
+    Path pythonDir = Path.of("benchmarks/src/main/python");
+    Path logDir = Path.of("benchmarks/target/bench-logs");
+    List<String> workerJvmOptions = List.of();
+    int pollMicros = 2000;
+    int timeoutSeconds = 600;
+    int startTimeoutSeconds = 60;
+    int stopTimeoutSeconds = 40;
+
+    /** The options, or null for --help. */
+    static Options parse(String[] args) {
+      Options o = new Options();
+      for (int i = 0; i < args.length; i++) {
+        String flag = args[i];
+        if (flag.equals("-h") || flag.equals("--help")) {
+          return null;
+        }
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("missing value after " + flag);
+        }
+        String value = args[++i];
+        switch (flag) {
+          case "--redis" -> o.redisUrl = value;
+          case "--messages" -> o.messages = positive(flag, value);
+          case "--enqueue-messages" -> o.enqueueMessages = positive(flag, value);
+          case "--reps" -> o.reps = positive(flag, value);
+          case "--batch-size" -> o.batchSize = positive(flag, value);
+          case "--warmup" -> o.warmup = Integer.parseInt(value);
+          case "--batch-warmup" -> o.batchWarmup = Integer.parseInt(value);
+          case "--jfr" -> o.jfrDir = Path.of(value).toAbsolutePath();
+          case "--concurrency" -> o.concurrency = positive(flag, value);
+          case "--prefetch" -> {
+            List<Integer> list = new ArrayList<>();
+            for (String p : value.split(",")) {
+              list.add(p.strip().equals("default") ? null : positive(flag, p.strip()));
+            }
+            o.prefetches = list;
+          }
+          case "--phases" -> {
+            o.phases = List.of(value.split(","));
+            for (String phase : o.phases) {
+              if (!Set.of("enqueue", "batch", "drain").contains(phase)) {
+                throw new IllegalArgumentException("unknown phase " + phase);
+              }
+            }
+          }
+          case "--only" -> {
+            if (!value.equals("celery") && !value.equals("celeriac")) {
+              throw new IllegalArgumentException("--only takes celery or celeriac");
+            }
+            o.celery = value.equals("celery");
+            o.celeriac = value.equals("celeriac");
+          }
+          case "--fill" -> {
+            if (!value.equals("celery") && !value.equals("celeriac")) {
+              throw new IllegalArgumentException("--fill takes celery or celeriac");
+            }
+            o.fill = value;
+          }
+          case "--python" -> o.python = value;
+          case "--python-dir" -> o.pythonDir = Path.of(value).toAbsolutePath();
+          case "--log-dir" -> o.logDir = Path.of(value).toAbsolutePath();
+          case "--worker-jvm-opts" -> o.workerJvmOptions = value.isBlank() ? List.of() : List.of(value.strip().split("\\s+"));
+          case "--poll-micros" -> o.pollMicros = positive(flag, value);
+          case "--timeout-seconds" -> o.timeoutSeconds = positive(flag, value);
+          default -> throw new IllegalArgumentException("unknown option " + flag);
+        }
+      }
+      URI uri = URI.create(o.redisUrl);
+      String db = uri.getPath() == null ? "" : uri.getPath().replace("/", "");
+      if (db.isEmpty() || db.equals("0")) {
+        throw new IllegalArgumentException("refusing to FLUSHDB database 0 of " + o.redisUrl
+            + "; name a spare database, e.g. redis://127.0.0.1:6379/10");
+      }
+      o.pythonDir = o.pythonDir.toAbsolutePath();
+      o.logDir = o.logDir.toAbsolutePath();
+      if (!Files.isRegularFile(o.pythonDir.resolve("benchapp.py"))) {
+        throw new IllegalArgumentException("no benchapp.py in " + o.pythonDir + " (--python-dir)");
+      }
+      return o;
+    }
+
+    private static int positive(String flag, String value) {
+      int n = Integer.parseInt(value);
+      if (n < 1) {
+        throw new IllegalArgumentException(flag + " must be positive, was " + value);
+      }
+      return n;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+"""Celery side of the Celeriac benchmark (benchmarks/README.md).
+
+As a Celery app (`python3 -m celery -A benchapp worker ...`, with this directory on PYTHONPATH) it
+declares `bench.noop` on queue `bench`, the same task as dev.celeriac.bench.BenchTasks#noop.
+
+As a script it times the producer side and prints one JSON line on stdout:
+
+    python3 benchapp.py delay N [WARMUP]   # N x noop.delay(i): one publish per call, as apps do
+    python3 benchapp.py batch N [WARMUP]   # N x noop.apply_async((i,), producer=p) on one shared
+                                           # producer (Celery has no batch API; this is its fastest
+                                           # honest bulk path: one connection, no pool acquire per call)
+
+WARMUP messages are sent (and counted in the queue) before the clock starts, as the Java side does.
+The broker is BENCH_BROKER_URL (default redis://127.0.0.1:6379/10).
+"""
+
+import json
+import os
+import sys
+import time
+
+from celery import Celery
+from kombu import Queue
+
+BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/10")
+
+app = Celery("benchapp", broker=BROKER_URL)
+app.conf.update(
+    task_default_queue="bench",
+    task_queues=[Queue("bench")],
+    task_ignore_result=True,
+    result_backend=None,
+    worker_send_task_events=False,
+    task_send_sent_event=False,
+    broker_connection_retry_on_startup=True,
+)
+
+
+@app.task(name="bench.noop")
+def noop(i=0, **kwargs):
+    return None
+
+
+def _delay(n, start=0):
+    for i in range(start, start + n):
+        noop.delay(i)
+
+
+def _batch(n, start=0):
+    with app.producer_or_acquire() as producer:
+        for i in range(start, start + n):
+            noop.apply_async((i,), producer=producer)
+
+
+def main(argv):
+    if len(argv) < 3 or argv[1] not in ("delay", "batch"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    mode, n = argv[1], int(argv[2])
+    warmup = int(argv[3]) if len(argv) > 3 else 0
+    send = _delay if mode == "delay" else _batch
+    if warmup:
+        send(warmup, start=n)
+    started = time.perf_counter()
+    send(n)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"mode": mode, "count": n, "warmup": warmup, "seconds": seconds}))
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
