@@ -63,6 +63,7 @@ public final class RedisBroker implements Broker {
   private static final LuaScript RECOVER = LuaScript.load("recover");
   private static final LuaScript VISIBILITY = LuaScript.load("visibility");
   private static final LuaScript REQUEUE_DEAD = LuaScript.load("requeue_dead");
+  private static final LuaScript RECLAIM = LuaScript.load("reclaim");
 
   /** The longest a fetch sleeps between empty polls: the latency of an idle worker. */
   static final Duration MAX_POLL_INTERVAL = Duration.ofMillis(50);
@@ -78,6 +79,10 @@ public final class RedisBroker implements Broker {
   private final Set<String> declaredQueues = ConcurrentHashMap.newKeySet();
   private final Set<String> consumedQueues = ConcurrentHashMap.newKeySet();
   private final AckBatcher acks;
+  /** In-flight fields this process holds: fetched and not yet settled (acks count once Redis took them). */
+  private final Set<String> held = ConcurrentHashMap.newKeySet();
+  /** Held while a fetch script runs and its reply is recorded in {@link #held}. */
+  private final java.util.concurrent.locks.ReentrantLock fetching = new java.util.concurrent.locks.ReentrantLock();
   private final java.util.Queue<Abandoned> abandoned = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Object consumerLock = new Object();
   private volatile Thread heartbeat;
@@ -203,7 +208,13 @@ public final class RedisBroker implements Broker {
     }
     while (true) {
       promoteIfDue();
-      List<Delivery> fetched = toDeliveries(FETCH.run(redis, keys, args));
+      List<Delivery> fetched;
+      fetching.lock();
+      try {
+        fetched = toDeliveries(FETCH.run(redis, keys, args));
+      } finally {
+        fetching.unlock();
+      }
       if (!fetched.isEmpty() || System.nanoTime() >= deadline) {
         return fetched;
       }
@@ -277,7 +288,8 @@ public final class RedisBroker implements Broker {
    * entry is removed at once.
    */
   @Override
-  public void close() {
+  public synchronized void close() {
+    // synchronized: a second caller (a shutdown hook racing the main thread) waits until acks are flushed.
     if (closed) {
       return;
     }
@@ -316,6 +328,7 @@ public final class RedisBroker implements Broker {
   public void maintain() {
     heartbeatOnce();
     returnAbandoned();
+    reclaimUnknown();
     Object recovered = RECOVER.run(redis, List.of(RedisKeys.WORKERS, RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX),
         List.of(bytes(Long.toString(settings.heartbeatTimeout().toMillis())), bytes(RedisKeys.IN_FLIGHT_PREFIX)));
     if (((Long) recovered) > 0) {
@@ -403,6 +416,7 @@ public final class RedisBroker implements Broker {
       args.add(bytes(tag));
     }
     ACK.run(redis, List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey), args);
+    held.removeAll(tags);
   }
 
   /** Runs one settle script; returns whether this worker still owned the delivery. */
@@ -410,6 +424,7 @@ public final class RedisBroker implements Broker {
     Object owned = withRetry("settle a message", () -> SETTLE.run(redis,
         List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey, target),
         List.of(bytes(tag), bytes(action), payload, bytes(Long.toString(score)))));
+    held.remove(tag);
     return ((Long) owned) == 1;
   }
 
@@ -428,6 +443,7 @@ public final class RedisBroker implements Broker {
     for (Abandoned message; (message = abandoned.peek()) != null; abandoned.poll()) {
       SETTLE.run(redis, List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey, message.listKey()),
           List.of(bytes(message.tag()), bytes("head"), message.envelope(), bytes("0")));
+      held.remove(message.tag());
     }
   }
 
@@ -436,10 +452,37 @@ public final class RedisBroker implements Broker {
     List<byte[]> flat = (List<byte[]>) reply;
     List<Delivery> deliveries = new ArrayList<>(flat.size() / 3);
     for (int i = 0; i < flat.size(); i += 3) {
-      deliveries.add(new RedisDelivery(this, new String(flat.get(i), StandardCharsets.UTF_8),
-          new String(flat.get(i + 1), StandardCharsets.UTF_8), flat.get(i + 2)));
+      String field = new String(flat.get(i + 1), StandardCharsets.UTF_8);
+      held.add(field);
+      deliveries.add(new RedisDelivery(this, new String(flat.get(i), StandardCharsets.UTF_8), field,
+          flat.get(i + 2)));
     }
     return deliveries;
+  }
+
+  /**
+   * Returns what this worker's in-flight hash holds but the worker does not: the messages of a fetch
+   * whose reply was lost. Runs only while no fetch is under way, so every other field is in {@link #held}.
+   */
+  private void reclaimUnknown() {
+    if (!fetching.tryLock()) {
+      return;
+    }
+    try {
+      List<byte[]> unknown = new ArrayList<>();
+      for (byte[] field : redis.hkeys(inFlightKey)) {
+        if (!held.contains(new String(field, StandardCharsets.UTF_8))) {
+          unknown.add(field);
+        }
+      }
+      if (!unknown.isEmpty()) {
+        Object returned = RECLAIM.run(redis, List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey),
+            unknown);
+        log.warn("Returned {} messages a lost fetch reply had left in flight under this worker", returned);
+      }
+    } finally {
+      fetching.unlock();
+    }
   }
 
   private static void declare(Pipeline pipeline, String queue) {

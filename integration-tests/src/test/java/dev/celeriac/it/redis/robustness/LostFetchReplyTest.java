@@ -19,29 +19,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * Deterministic repro of a runtime bug, disabled until it is fixed: a fetch whose reply never reaches
- * the worker (connection lost after Redis ran the fetch script: a Redis restart, a failover, a network
- * cut, a socket timeout) leaves the popped messages recorded in flight under a worker that is alive. That
- * worker does not know it holds them, and its own heartbeats keep them fresh (heartbeat.lua refreshes
- * every tag of its in-flight hash; recover.lua only takes back the messages of workers whose heartbeat
- * lapsed), so they never run while it lives, not even through a visibility-timeout sweep.
+ * A fetch whose reply never reaches the worker (the connection is lost after Redis ran the fetch script: a
+ * Redis restart, a failover, a network cut, a socket timeout) leaves the popped messages recorded in flight
+ * under a worker that is alive and does not know it holds them; its own heartbeat keeps them fresh, so no
+ * lapse recovery or visibility sweep would ever return them. The broker's maintenance returns in-flight
+ * entries the worker does not hold (it used to leave them there for as long as the worker lived).
  *
  * <p>A TCP proxy between the worker and the shared Redis (database 11) drops the first non-empty fetch
- * reply and cuts the connection. Observed in two runs (when enabled): 3 and 4 of the 5 tasks never ran
- * within 5 heartbeat timeouts (the ones that fetch had popped); they stayed in {@code unacked} and in the
- * live worker's {@code celeriac:in-flight:<id>} hash, and on {@code close()} the broker logged "Closing
- * with 4 messages in flight; a live worker returns them after the heartbeat timeout" — which only happens
- * if another worker is running.
- *
- * <p>Run it while disabled with {@code -Djunit.jupiter.conditions.deactivate='org.junit.*DisabledCondition'}.
+ * reply and cuts the connection; every task must still run.
  */
-@Disabled("runtime bug: messages of a fetch whose reply was lost stay in flight under the live worker forever"
-    + " (RedisBroker.fetch + heartbeat.lua/recover.lua); enable once fixed")
 class LostFetchReplyTest {
 
   private static final String QUEUE = "lostreply";
