@@ -3,6 +3,7 @@ package dev.celeriac;
 import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.Brokers;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.protocol.Ids;
 import dev.celeriac.protocol.JsonValues;
 import dev.celeriac.protocol.KombuEnvelope;
 import dev.celeriac.protocol.MessageCodec;
@@ -19,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -39,6 +39,7 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class Celeriac implements AutoCloseable {
 
   private static volatile Celeriac defaultApp;
+  private static final int HEADERS_ALLOWANCE = 16 * 1024;
 
   private final CeleriacConfig config;
   private final Broker broker;
@@ -167,7 +168,7 @@ public final class Celeriac implements AutoCloseable {
   private TaskRef publish(TaskDefinition task, List<Object> args, Map<String, Object> kwargs,
       EnqueueOptions options, Batch batch) {
     Instant now = config.clock().instant();
-    String id = UUID.randomUUID().toString();
+    String id = Ids.uuid();
     String queue = options.queue() != null ? options.queue() : task.queue();
     Instant eta = options.countdown() != null ? now.plus(options.countdown()) : options.eta();
     java.time.Duration ttl = options.expires() != null ? options.expires()
@@ -177,9 +178,13 @@ public final class Celeriac implements AutoCloseable {
         task.name(), id, args, kwargs, eta, ttl == null ? null : now.plus(ttl), ttl,
         parent == null ? null : parent.id(), parent == null ? null : parent.rootId(),
         options.priority(), task.timeLimit()));
-    long size = MessageCodec.sizeOf(message);
-    if (size > config.maxMessageBytes()) {
-      throw new MessageTooLargeException(task.name(), size, config.maxMessageBytes());
+    // Headers are a few KiB at most (argsrepr and kwargsrepr are capped), so only a large body needs
+    // the exact measure.
+    if (message.bodyLength() + HEADERS_ALLOWANCE > config.maxMessageBytes()) {
+      long size = MessageCodec.sizeOf(message);
+      if (size > config.maxMessageBytes()) {
+        throw new MessageTooLargeException(task.name(), size, config.maxMessageBytes());
+      }
     }
     if (batch != null) {
       batch.add(new Broker.Outgoing(queue, message));
@@ -206,7 +211,7 @@ public final class Celeriac implements AutoCloseable {
     TaskExecutor executor = new TaskExecutor(registry, config.clock(), failures, eagerTimer(), () -> false);
     TaskMessage next = withoutEta(message);
     while (next != null) {
-      EagerDelivery delivery = new EagerDelivery(queue, KombuEnvelope.encode(next, queue, UUID.randomUUID().toString()));
+      EagerDelivery delivery = new EagerDelivery(queue, KombuEnvelope.encode(next, queue, Ids.uuid()));
       Outcome outcome = executor.execute(delivery);
       if (outcome == Outcome.DEAD_LETTERED) {
         throw new EagerTaskException(delivery.deadReason, lastFailure[0]);

@@ -1,6 +1,10 @@
 package dev.celeriac.protocol;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDate;
@@ -102,6 +106,126 @@ public final class JsonValues {
         throw e;
       }
       throw new MalformedMessageException("bad kombu " + type + " value " + value + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads the value the parser stands on (its current token) as {@link #toJava(JsonNode)} would convert
+   * it, without building a tree: integers as Integer, Long or BigInteger, other numbers as Double, kombu
+   * 5.3+ typed objects as Java values, arrays and objects as unmodifiable lists and maps.
+   */
+  public static Object read(JsonParser parser) throws IOException {
+    JsonToken token = parser.currentToken();
+    if (token == null) {
+      throw new MalformedMessageException("unexpected end of JSON");
+    }
+    switch (token) {
+      case VALUE_NULL:
+        return null;
+      case VALUE_TRUE:
+        return Boolean.TRUE;
+      case VALUE_FALSE:
+        return Boolean.FALSE;
+      case VALUE_STRING:
+        return parser.getText();
+      case VALUE_NUMBER_INT:
+        switch (parser.getNumberType()) {
+          case INT:
+            return parser.getIntValue();
+          case LONG:
+            return parser.getLongValue();
+          default:
+            return parser.getBigIntegerValue();
+        }
+      case VALUE_NUMBER_FLOAT:
+        return parser.getDoubleValue();
+      case START_ARRAY: {
+        List<Object> list = new ArrayList<>();
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          list.add(read(parser));
+        }
+        return Collections.unmodifiableList(list);
+      }
+      case START_OBJECT: {
+        Map<String, Object> map = readObject(parser);
+        if (map.size() == 2 && map.containsKey("__type__") && map.containsKey("__value__")) {
+          return kombuTyped(String.valueOf(map.get("__type__")), MessageCodec.MAPPER.valueToTree(map.get("__value__")));
+        }
+        return Collections.unmodifiableMap(map);
+      }
+      default:
+        throw new MalformedMessageException("unexpected JSON token " + token);
+    }
+  }
+
+  /** Reads the object the parser stands on (at its START_OBJECT) into a mutable, ordered map. */
+  static Map<String, Object> readObject(JsonParser parser) throws IOException {
+    Map<String, Object> map = new LinkedHashMap<>();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      parser.nextToken();
+      map.put(name, read(parser));
+    }
+    return map;
+  }
+
+  /** Writes a JSON-like Java value (what {@link #toWire} returns, or what {@link #read} returned). */
+  public static void write(JsonGenerator out, Object value) throws IOException {
+    if (value == null) {
+      out.writeNull();
+    } else if (value instanceof String text) {
+      out.writeString(text);
+    } else if (value instanceof Boolean bool) {
+      out.writeBoolean(bool);
+    } else if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+      out.writeNumber(((Number) value).intValue());
+    } else if (value instanceof Long number) {
+      out.writeNumber(number);
+    } else if (value instanceof Double number) {
+      out.writeNumber(number);
+    } else if (value instanceof Float number) {
+      out.writeNumber(number);
+    } else if (value instanceof BigInteger number) {
+      out.writeNumber(number);
+    } else if (value instanceof BigDecimal number) {
+      out.writeNumber(number);
+    } else if (value instanceof List<?> list) {
+      out.writeStartArray();
+      for (Object element : list) {
+        write(out, element);
+      }
+      out.writeEndArray();
+    } else if (value instanceof Map<?, ?> map) {
+      out.writeStartObject();
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        out.writeFieldName(String.valueOf(entry.getKey()));
+        write(out, entry.getValue());
+      }
+      out.writeEndObject();
+    } else {
+      // A kombu 5.3+ typed value read from a message goes back out tagged as kombu wrote it.
+      String type = value instanceof OffsetDateTime || value instanceof LocalDateTime ? "datetime"
+          : value instanceof LocalDate ? "date"
+          : value instanceof LocalTime ? "time"
+          : value instanceof UUID ? "uuid"
+          : value instanceof byte[] ? "base64"
+          : null;
+      if (type == null) {
+        throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
+      }
+      out.writeStartObject();
+      out.writeStringField("__type__", type);
+      out.writeFieldName("__value__");
+      if (value instanceof UUID uuid) {
+        out.writeStartObject();
+        out.writeStringField("hex", uuid.toString());
+        out.writeEndObject();
+      } else if (value instanceof byte[] bytes) {
+        out.writeString(Base64.getEncoder().encodeToString(bytes));
+      } else {
+        out.writeString(value.toString());
+      }
+      out.writeEndObject();
     }
   }
 

@@ -1,12 +1,14 @@
 package dev.celeriac.protocol;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -14,12 +16,14 @@ import java.util.Set;
 /**
  * The JSON envelope kombu's virtual transports keep in a Redis list (PROTOCOL §3.2): body (base64), content
  * type and encoding, headers, and properties with {@code delivery_info} and a unique {@code delivery_tag}.
- * The in-memory broker stores the same bytes, so both brokers run the encoding Redis runs.
+ * The in-memory broker stores the same bytes, so both brokers run the encoding Redis runs. Reading and
+ * writing stream through Jackson without building trees: a worker does this for every message.
  */
 public final class KombuEnvelope {
 
   /** Properties that belong to the transport, not to the message: rewritten on every publish. */
   private static final Set<String> TRANSPORT_PROPERTIES = Set.of("delivery_info", "delivery_tag", "body_encoding");
+  private static final JsonFactory JSON = MessageCodec.MAPPER.getFactory();
 
   private KombuEnvelope() {}
 
@@ -28,27 +32,37 @@ public final class KombuEnvelope {
 
   /** The envelope for publishing {@code message} to {@code queue} under {@code deliveryTag}. */
   public static byte[] encode(TaskMessage message, String queue, String deliveryTag) {
-    ObjectNode root = MessageCodec.MAPPER.createObjectNode();
-    root.put("body", Base64.getEncoder().encodeToString(message.bodyUnsafe()));
-    root.put("content-encoding", message.contentEncoding());
-    root.put("content-type", message.contentType());
-    root.set("headers", MessageCodec.MAPPER.valueToTree(message.headers()));
-    ObjectNode properties = root.putObject("properties");
-    for (Map.Entry<String, Object> entry : message.properties().entrySet()) {
-      if (!TRANSPORT_PROPERTIES.contains(entry.getKey())) {
-        properties.set(entry.getKey(), MessageCodec.MAPPER.valueToTree(entry.getValue()));
+    ByteArrayBuilder buffer = new ByteArrayBuilder(512 + message.bodyLength() * 4 / 3);
+    try (JsonGenerator out = JSON.createGenerator(buffer)) {
+      out.writeStartObject();
+      out.writeStringField("body", Base64.getEncoder().encodeToString(message.bodyUnsafe()));
+      out.writeStringField("content-encoding", message.contentEncoding());
+      out.writeStringField("content-type", message.contentType());
+      out.writeFieldName("headers");
+      JsonValues.write(out, message.headers());
+      out.writeFieldName("properties");
+      out.writeStartObject();
+      for (Map.Entry<String, Object> entry : message.properties().entrySet()) {
+        if (!TRANSPORT_PROPERTIES.contains(entry.getKey())) {
+          out.writeFieldName(entry.getKey());
+          JsonValues.write(out, entry.getValue());
+        }
       }
-    }
-    ObjectNode deliveryInfo = properties.putObject("delivery_info");
-    deliveryInfo.put("exchange", "");
-    deliveryInfo.put("routing_key", queue);
-    properties.put("body_encoding", "base64");
-    properties.put("delivery_tag", deliveryTag);
-    try {
-      return MessageCodec.MAPPER.writeValueAsBytes(root);
+      out.writeFieldName("delivery_info");
+      out.writeStartObject();
+      out.writeStringField("exchange", "");
+      out.writeStringField("routing_key", queue);
+      out.writeEndObject();
+      out.writeStringField("body_encoding", "base64");
+      out.writeStringField("delivery_tag", deliveryTag);
+      out.writeEndObject();
+      out.writeEndObject();
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("message can't be written as JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     }
+    return buffer.toByteArray();
   }
 
   /**
@@ -58,64 +72,103 @@ public final class KombuEnvelope {
    * @throws MalformedMessageException when the bytes are not such an envelope
    */
   public static Decoded decode(byte[] envelope) {
-    JsonNode root;
-    try {
-      root = MessageCodec.MAPPER.readTree(envelope);
+    String body = null;
+    String contentType = null;
+    String contentEncoding = null;
+    Map<String, Object> headers = Map.of();
+    Map<String, Object> properties = new LinkedHashMap<>();
+    String bodyEncoding = "";
+    String exchange = null;
+    String routingKey = null;
+    String deliveryTag = null;
+    boolean sawProperties = false;
+    try (JsonParser in = JSON.createParser(envelope)) {
+      if (in.nextToken() != JsonToken.START_OBJECT) {
+        throw new MalformedMessageException("envelope is not a JSON object");
+      }
+      while (in.nextToken() == JsonToken.FIELD_NAME) {
+        String field = in.currentName();
+        JsonToken token = in.nextToken();
+        switch (field) {
+          case "body":
+            if (token != JsonToken.VALUE_STRING) {
+              throw new MalformedMessageException("envelope has no string 'body'");
+            }
+            body = in.getText();
+            break;
+          case "content-type":
+            contentType = text(in);
+            break;
+          case "content-encoding":
+            contentEncoding = text(in);
+            break;
+          case "headers":
+            if (token == JsonToken.START_OBJECT) {
+              headers = JsonValues.readObject(in);
+            } else if (token != JsonToken.VALUE_NULL) {
+              throw new MalformedMessageException("envelope 'headers' is not an object");
+            }
+            break;
+          case "properties":
+            if (token != JsonToken.START_OBJECT) {
+              throw new MalformedMessageException("envelope has no 'properties' object");
+            }
+            sawProperties = true;
+            while (in.nextToken() == JsonToken.FIELD_NAME) {
+              String property = in.currentName();
+              JsonToken value = in.nextToken();
+              if (property.equals("delivery_info") && value == JsonToken.START_OBJECT) {
+                Map<String, Object> info = JsonValues.readObject(in);
+                exchange = info.get("exchange") == null ? null : info.get("exchange").toString();
+                routingKey = info.get("routing_key") == null ? null : info.get("routing_key").toString();
+              } else if (property.equals("delivery_tag")) {
+                deliveryTag = text(in);
+              } else if (property.equals("body_encoding")) {
+                bodyEncoding = String.valueOf(text(in));
+              } else if (TRANSPORT_PROPERTIES.contains(property)) {
+                in.skipChildren();
+              } else {
+                properties.put(property, JsonValues.read(in));
+              }
+            }
+            break;
+          default:
+            in.skipChildren();
+        }
+      }
     } catch (IOException e) {
       throw new MalformedMessageException("envelope is not JSON: "
           + MessageCodec.abbreviate(new String(envelope, StandardCharsets.UTF_8)), e);
     }
-    if (root == null || !root.isObject()) {
-      throw new MalformedMessageException("envelope is not a JSON object");
-    }
-    JsonNode bodyNode = root.get("body");
-    if (bodyNode == null || !bodyNode.isTextual()) {
+    if (body == null) {
       throw new MalformedMessageException("envelope has no string 'body'");
     }
-    JsonNode propertiesNode = root.path("properties");
-    if (!propertiesNode.isObject()) {
+    if (!sawProperties) {
       throw new MalformedMessageException("envelope has no 'properties' object");
     }
-    JsonNode headersNode = root.path("headers");
-    if (!headersNode.isObject() && !headersNode.isMissingNode() && !headersNode.isNull()) {
-      throw new MalformedMessageException("envelope 'headers' is not an object");
-    }
-    byte[] body;
-    String bodyEncoding = propertiesNode.path("body_encoding").asText("");
+    byte[] bodyBytes;
     if (bodyEncoding.equals("base64")) {
       try {
-        body = Base64.getDecoder().decode(bodyNode.textValue());
+        bodyBytes = Base64.getDecoder().decode(body);
       } catch (IllegalArgumentException e) {
         throw new MalformedMessageException("body is marked base64 but is not: " + e.getMessage(), e);
       }
     } else {
-      body = bodyNode.textValue().getBytes(StandardCharsets.UTF_8);
+      bodyBytes = body.getBytes(StandardCharsets.UTF_8);
     }
-    Map<String, Object> headers = headersNode.isObject() ? toMap(headersNode) : Map.of();
-    Map<String, Object> properties = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = propertiesNode.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
-      if (!TRANSPORT_PROPERTIES.contains(field.getKey())) {
-        properties.put(field.getKey(), JsonValues.toJava(field.getValue()));
-      }
-    }
-    JsonNode deliveryInfo = propertiesNode.path("delivery_info");
-    TaskMessage message = new TaskMessage(headers, properties,
-        text(root.get("content-type")), text(root.get("content-encoding")), body);
-    return new Decoded(message, text(deliveryInfo.get("exchange")), text(deliveryInfo.get("routing_key")),
-        text(propertiesNode.get("delivery_tag")));
+    TaskMessage message = TaskMessage.owning(headers, properties, contentType, contentEncoding, bodyBytes);
+    return new Decoded(message, exchange, routingKey, deliveryTag);
   }
 
-  private static Map<String, Object> toMap(JsonNode object) {
-    Map<String, Object> map = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
-      map.put(field.getKey(), JsonValues.toJava(field.getValue()));
+  private static String text(JsonParser in) throws IOException {
+    JsonToken token = in.currentToken();
+    if (token == JsonToken.VALUE_NULL) {
+      return null;
     }
-    return map;
-  }
-
-  private static String text(JsonNode node) {
-    return node == null || node.isNull() ? null : node.asText();
+    if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+      in.skipChildren();
+      return null;
+    }
+    return in.getText();
   }
 }

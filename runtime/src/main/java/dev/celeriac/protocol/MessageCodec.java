@@ -1,7 +1,10 @@
 package dev.celeriac.protocol;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -85,7 +88,7 @@ public final class MessageCodec {
     if (spec.expiresIn() != null) {
       properties.put("expiration", Long.toString(spec.expiresIn().toMillis()));
     }
-    return new TaskMessage(headers, properties, TaskMessage.JSON, "utf-8", encodeBody(spec.args(), spec.kwargs()));
+    return TaskMessage.owning(headers, properties, TaskMessage.JSON, "utf-8", encodeBody(spec.args(), spec.kwargs()));
   }
 
   /**
@@ -117,11 +120,19 @@ public final class MessageCodec {
 
   /** The body {@code [args, kwargs, embed]} with an empty embed, as UTF-8 JSON. */
   public static byte[] encodeBody(List<Object> args, Map<String, Object> kwargs) {
-    try {
-      return MAPPER.writeValueAsBytes(Arrays.asList(args, kwargs, EMPTY_EMBED));
+    ByteArrayBuilder buffer = new ByteArrayBuilder(256);
+    try (JsonGenerator out = MAPPER.getFactory().createGenerator(buffer)) {
+      out.writeStartArray();
+      JsonValues.write(out, args);
+      JsonValues.write(out, kwargs);
+      JsonValues.write(out, EMPTY_EMBED);
+      out.writeEndArray();
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("arguments can't be written as JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     }
+    return buffer.toByteArray();
   }
 
   /**
@@ -140,35 +151,47 @@ public final class MessageCodec {
       throw new MalformedMessageException("content encoding '" + encoding + "' is not utf-8");
     }
     byte[] body = decompress(message);
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(body);
+    try (JsonParser in = MAPPER.getFactory().createParser(body)) {
+      if (in.nextToken() != JsonToken.START_ARRAY) {
+        throw notV2(body);
+      }
+      Object[] parts = new Object[3];
+      for (int i = 0; i < 3; i++) {
+        if (in.nextToken() == JsonToken.END_ARRAY) {
+          throw notV2(body);
+        }
+        parts[i] = JsonValues.read(in);
+      }
+      if (in.nextToken() != JsonToken.END_ARRAY) {
+        throw notV2(body);
+      }
+      if (!(parts[0] instanceof List)) {
+        throw new MalformedMessageException("body args is not a list: " + abbreviate(String.valueOf(parts[0])));
+      }
+      if (!(parts[1] instanceof Map)) {
+        throw new MalformedMessageException("body kwargs is not an object: " + abbreviate(String.valueOf(parts[1])));
+      }
+      if (parts[2] != null && !(parts[2] instanceof Map)) {
+        throw new MalformedMessageException("body embed is neither an object nor null: "
+            + abbreviate(String.valueOf(parts[2])));
+      }
+      @SuppressWarnings("unchecked")
+      List<Object> args = (List<Object>) parts[0];
+      @SuppressWarnings("unchecked")
+      Map<String, Object> kwargs = (Map<String, Object>) parts[1];
+      @SuppressWarnings("unchecked")
+      Map<String, Object> embed = (Map<String, Object>) parts[2];
+      return new TaskPayload(args, kwargs, embed);
+    } catch (JsonProcessingException e) {
+      throw new MalformedMessageException("body is not JSON: " + firstLine(e.getOriginalMessage()), e);
     } catch (IOException e) {
-      throw new MalformedMessageException("body is not JSON: " + firstLine(e.getMessage()), e);
+      throw new MalformedMessageException("body can't be read: " + e.getMessage(), e);
     }
-    if (root == null || !root.isArray() || root.size() != 3) {
-      throw new MalformedMessageException("body is not the protocol v2 array [args, kwargs, embed]: "
-          + abbreviate(new String(body, StandardCharsets.UTF_8)));
-    }
-    JsonNode args = root.get(0);
-    JsonNode kwargs = root.get(1);
-    JsonNode embed = root.get(2);
-    if (!args.isArray()) {
-      throw new MalformedMessageException("body args is not a list: " + abbreviate(args.toString()));
-    }
-    if (!kwargs.isObject()) {
-      throw new MalformedMessageException("body kwargs is not an object: " + abbreviate(kwargs.toString()));
-    }
-    if (!embed.isObject() && !embed.isNull()) {
-      throw new MalformedMessageException("body embed is neither an object nor null: " + abbreviate(embed.toString()));
-    }
-    @SuppressWarnings("unchecked")
-    List<Object> argList = (List<Object>) JsonValues.toJava(args);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> kwargMap = (Map<String, Object>) JsonValues.toJava(kwargs);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> embedMap = embed.isNull() ? null : (Map<String, Object>) JsonValues.toJava(embed);
-    return new TaskPayload(argList, kwargMap, embedMap);
+  }
+
+  private static MalformedMessageException notV2(byte[] body) {
+    return new MalformedMessageException("body is not the protocol v2 array [args, kwargs, embed]: "
+        + abbreviate(new String(body, StandardCharsets.UTF_8)));
   }
 
   /** The size a message takes on the wire, near enough for the size cap: its body plus its headers as JSON. */

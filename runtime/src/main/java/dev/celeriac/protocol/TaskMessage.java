@@ -26,11 +26,25 @@ public final class TaskMessage {
 
   public TaskMessage(Map<String, Object> headers, Map<String, Object> properties, String contentType,
       String contentEncoding, byte[] body) {
-    this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
-    this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    this(Collections.unmodifiableMap(new LinkedHashMap<>(headers)),
+        Collections.unmodifiableMap(new LinkedHashMap<>(properties)), contentType, contentEncoding, body.clone(),
+        true);
+  }
+
+  private TaskMessage(Map<String, Object> headers, Map<String, Object> properties, String contentType,
+      String contentEncoding, byte[] body, boolean owned) {
+    this.headers = headers;
+    this.properties = properties;
     this.contentType = contentType;
     this.contentEncoding = contentEncoding;
-    this.body = body.clone();
+    this.body = body;
+  }
+
+  /** A message over maps and bytes the caller built for it and hands over: no copies. */
+  static TaskMessage owning(Map<String, Object> headers, Map<String, Object> properties, String contentType,
+      String contentEncoding, byte[] body) {
+    return new TaskMessage(Collections.unmodifiableMap(headers), Collections.unmodifiableMap(properties),
+        contentType, contentEncoding, body, true);
   }
 
   /** Every header, in arrival order; values are JSON-like (String, Number, Boolean, List, Map or null). */
@@ -57,7 +71,8 @@ public final class TaskMessage {
     return body.clone();
   }
 
-  int bodyLength() {
+  /** The body's length in bytes, without copying it. */
+  public int bodyLength() {
     return body.length;
   }
 

@@ -147,10 +147,13 @@ public final class Worker implements AutoCloseable {
 
   private void fetchLoop() {
     Duration backoff = Duration.ofMillis(100);
+    // Refill in batches: wait until half the prefetch is free. That never idles a slot, since the buffer
+    // only runs dry once at least prefetch - concurrency permits are back.
+    int minBatch = Math.max(1, Math.min(options.prefetch() / 2, options.prefetch() - options.concurrency()));
     try {
       while (running) {
-        permits.acquire();
-        int wanted = 1 + drainUpTo(permits, options.prefetch() - 1);
+        permits.acquire(minBatch);
+        int wanted = minBatch + drainUpTo(permits, options.prefetch() - minBatch);
         List<Delivery> fetched;
         try {
           fetched = broker.fetch(queues, wanted, options.pollTimeout());

@@ -6,6 +6,7 @@ import dev.celeriac.broker.DeadLetter;
 import dev.celeriac.broker.DeadLetterStore;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.broker.QueueStats;
+import dev.celeriac.protocol.Ids;
 import dev.celeriac.protocol.KombuEnvelope;
 import dev.celeriac.protocol.TaskMessage;
 import java.time.Clock;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -66,7 +66,7 @@ public final class MemoryBroker implements Broker {
 
   @Override
   public void publish(String queue, TaskMessage message) {
-    byte[] envelope = KombuEnvelope.encode(message, queue, UUID.randomUUID().toString());
+    byte[] envelope = KombuEnvelope.encode(message, queue, Ids.uuid());
     Instant eta = message.eta().orElse(null);
     lock.lock();
     try {

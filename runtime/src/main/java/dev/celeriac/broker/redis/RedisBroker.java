@@ -12,6 +12,7 @@ import dev.celeriac.broker.DeadLetter;
 import dev.celeriac.broker.DeadLetterStore;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.broker.QueueStats;
+import dev.celeriac.protocol.Ids;
 import dev.celeriac.protocol.KombuEnvelope;
 import dev.celeriac.protocol.TaskMessage;
 import java.io.IOException;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
@@ -162,7 +162,7 @@ public final class RedisBroker implements Broker {
     List<byte[]> envelopes = new ArrayList<>(messages.size());
     for (Outgoing outgoing : messages) {
       keys.add(bytes(RedisKeys.priorityKey(outgoing.queue(), outgoing.message().priority())));
-      envelopes.add(KombuEnvelope.encode(outgoing.message(), outgoing.queue(), UUID.randomUUID().toString()));
+      envelopes.add(KombuEnvelope.encode(outgoing.message(), outgoing.queue(), Ids.uuid()));
     }
     Set<String> newQueues = new TreeSet<>();
     for (Outgoing outgoing : messages) {

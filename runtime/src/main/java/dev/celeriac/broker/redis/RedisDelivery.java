@@ -4,10 +4,10 @@ import static dev.celeriac.broker.redis.RedisKeys.bytes;
 
 import dev.celeriac.broker.BrokerException;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.protocol.Ids;
 import dev.celeriac.protocol.KombuEnvelope;
 import dev.celeriac.protocol.TaskMessage;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +58,7 @@ final class RedisDelivery implements Delivery {
   @Override
   public void retry(TaskMessage next) {
     settleOnce();
-    byte[] retry = KombuEnvelope.encode(next, queue, UUID.randomUUID().toString());
+    byte[] retry = KombuEnvelope.encode(next, queue, Ids.uuid());
     Instant eta = next.eta().orElse(null);
     if (eta != null) {
       settle("retry", "park", bytes(RedisKeys.delayed(queue)), retry, eta.toEpochMilli());

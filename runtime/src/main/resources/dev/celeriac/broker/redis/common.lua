@@ -21,3 +21,26 @@ local function now_seconds()
   local t = redis.call('TIME')
   return tonumber(t[1]) + tonumber(t[2]) / 1000000
 end
+
+-- The suffix Celeriac writes after an envelope in its kombu `unacked` entries: '[' .. envelope .. suffix.
+local function entry_suffix(queue)
+  return ', "", ' .. cjson.encode(queue) .. ']'
+end
+
+-- A worker's in-flight hash holds '<list key>\n<queue>\n<raw>' per field; raw is empty when the envelope
+-- is the one framed in the `unacked` entry (every decodable message), so it is stored once.
+-- Returns the list key and the envelope, or nil when the entry is gone.
+local function in_flight_message(value, entry)
+  local first = string.find(value, '\n', 1, true)
+  local second = string.find(value, '\n', first + 1, true)
+  local list_key = string.sub(value, 1, first - 1)
+  local queue = string.sub(value, first + 1, second - 1)
+  local raw = string.sub(value, second + 1)
+  if raw ~= '' then
+    return list_key, raw
+  end
+  if not entry then
+    return nil, nil
+  end
+  return list_key, string.sub(entry, 2, #entry - #entry_suffix(queue))
+end

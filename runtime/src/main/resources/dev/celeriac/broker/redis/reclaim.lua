@@ -6,12 +6,14 @@ local returned = 0
 for i = 1, #ARGV do
   local value = redis.call('HGET', KEYS[3], ARGV[i])
   if value then
+    local list_key, envelope = in_flight_message(value, redis.call('HGET', KEYS[1], ARGV[i]))
     redis.call('HDEL', KEYS[3], ARGV[i])
     redis.call('HDEL', KEYS[1], ARGV[i])
     redis.call('ZREM', KEYS[2], ARGV[i])
-    local newline = string.find(value, '\n', 1, true)
-    redis.call('RPUSH', string.sub(value, 1, newline - 1), string.sub(value, newline + 1))
-    returned = returned + 1
+    if envelope then
+      redis.call('RPUSH', list_key, envelope)
+      returned = returned + 1
+    end
   end
 end
 return returned

@@ -7,14 +7,15 @@ local lapsed = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now_ms - tonumber(AR
 local restored = 0
 for _, worker in ipairs(lapsed) do
   local key = ARGV[2] .. worker
-  local entries = redis.call('HGETALL', key)
-  for j = 1, #entries, 2 do
-    local tag = entries[j]
-    local value = entries[j + 1]
-    if redis.call('HDEL', KEYS[2], tag) == 1 then
-      redis.call('ZREM', KEYS[3], tag)
-      local newline = string.find(value, '\n', 1, true)
-      redis.call('RPUSH', string.sub(value, 1, newline - 1), string.sub(value, newline + 1))
+  local fields = redis.call('HGETALL', key)
+  for j = 1, #fields, 2 do
+    local field = fields[j]
+    local entry = redis.call('HGET', KEYS[2], field)
+    if entry then
+      local list_key, envelope = in_flight_message(fields[j + 1], entry)
+      redis.call('HDEL', KEYS[2], field)
+      redis.call('ZREM', KEYS[3], field)
+      redis.call('RPUSH', list_key, envelope)
       restored = restored + 1
     end
   end

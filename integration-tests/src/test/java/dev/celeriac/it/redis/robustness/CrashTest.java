@@ -187,9 +187,14 @@ class CrashTest {
     RobustnessSupport.sleep(Duration.ofMillis(100));
     Map<String, String> inFlight = redis.hgetAll("celeriac:in-flight:" + id);
     long ranButUnacked = 0;
-    for (String entry : inFlight.values()) {
-      // <source list key> \n <kombu envelope>; the task number is keyword "i" in the base64 body.
-      String envelope = entry.substring(entry.indexOf('\n') + 1);
+    for (String field : inFlight.keySet()) {
+      // The envelope is in kombu's unacked entry, framed as [<envelope>, "", "<queue>"]; the task number
+      // is keyword "i" in its base64 body.
+      String entry = redis.hget("unacked", field);
+      if (entry == null) {
+        continue;
+      }
+      JsonNode envelope = tree(entry).get(0);
       if (redis.hexists(RobustnessTasks.CRASH_RUNS, Integer.toString(taskNumber(envelope)))) {
         ranButUnacked++;
       }
@@ -197,13 +202,20 @@ class CrashTest {
     return new Kill(id, exit, progress, inFlight.size(), ranButUnacked);
   }
 
-  private static int taskNumber(String envelope) {
+  private static int taskNumber(JsonNode envelope) {
     try {
-      JsonNode json = JSON.readTree(envelope);
-      JsonNode body = JSON.readTree(Base64.getDecoder().decode(json.path("body").asText()));
+      JsonNode body = JSON.readTree(Base64.getDecoder().decode(envelope.path("body").asText()));
       return body.get(1).get("i").asInt();
     } catch (IOException e) {
       throw new AssertionError("unreadable envelope in flight: " + envelope, e);
+    }
+  }
+
+  private static JsonNode tree(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new AssertionError("unreadable unacked entry: " + json, e);
     }
   }
 
