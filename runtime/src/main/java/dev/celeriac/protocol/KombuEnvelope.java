@@ -24,6 +24,7 @@ public final class KombuEnvelope {
   /** Properties that belong to the transport, not to the message: rewritten on every publish. */
   private static final Set<String> TRANSPORT_PROPERTIES = Set.of("delivery_info", "delivery_tag", "body_encoding");
   private static final JsonFactory JSON = MessageCodec.MAPPER.getFactory();
+  private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.US_ASCII);
 
   private KombuEnvelope() {}
 
@@ -75,7 +76,8 @@ public final class KombuEnvelope {
     String body = null;
     String contentType = null;
     String contentEncoding = null;
-    Map<String, Object> headers = Map.of();
+    byte[] headersJson = EMPTY_OBJECT;
+    Map<String, Object> readHeaders = new LinkedHashMap<>();
     Map<String, Object> properties = new LinkedHashMap<>();
     String bodyEncoding = "";
     String exchange = null;
@@ -104,7 +106,19 @@ public final class KombuEnvelope {
             break;
           case "headers":
             if (token == JsonToken.START_OBJECT) {
-              headers = JsonValues.readObject(in);
+              // Only the headers the runtime reads are materialised; the rest stay raw until asked for.
+              long start = in.currentTokenLocation().getByteOffset();
+              while (in.nextToken() == JsonToken.FIELD_NAME) {
+                String header = in.currentName();
+                in.nextToken();
+                if (TaskMessage.READ_HEADERS.contains(header)) {
+                  readHeaders.put(header, JsonValues.read(in));
+                } else {
+                  in.skipChildren();
+                }
+              }
+              headersJson = java.util.Arrays.copyOfRange(envelope, (int) start,
+                  (int) in.currentLocation().getByteOffset());
             } else if (token != JsonToken.VALUE_NULL) {
               throw new MalformedMessageException("envelope 'headers' is not an object");
             }
@@ -156,8 +170,19 @@ public final class KombuEnvelope {
     } else {
       bodyBytes = body.getBytes(StandardCharsets.UTF_8);
     }
-    TaskMessage message = TaskMessage.owning(headers, properties, contentType, contentEncoding, bodyBytes);
+    TaskMessage message = TaskMessage.lazy(headersJson, readHeaders, properties, contentType, contentEncoding,
+        bodyBytes);
     return new Decoded(message, exchange, routingKey, deliveryTag);
+  }
+
+  /** The full headers from the raw JSON object {@link #decode} kept. */
+  static Map<String, Object> readHeaders(byte[] headersJson) {
+    try (JsonParser in = JSON.createParser(headersJson)) {
+      in.nextToken();
+      return JsonValues.readObject(in);
+    } catch (IOException e) {
+      throw new MalformedMessageException("headers are not a JSON object: " + e.getMessage(), e);
+    }
   }
 
   private static String text(JsonParser in) throws IOException {

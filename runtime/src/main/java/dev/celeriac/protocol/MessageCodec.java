@@ -204,7 +204,7 @@ public final class MessageCodec {
   }
 
   private static byte[] decompress(TaskMessage message) {
-    Object compression = message.headers().get("compression");
+    String compression = message.compression();
     if (compression == null) {
       return message.bodyUnsafe();
     }

@@ -18,7 +18,16 @@ public final class TaskMessage {
   /** The only content type that is executed. */
   public static final String JSON = "application/json";
 
-  private final Map<String, Object> headers;
+  /** The headers the runtime itself reads; what {@link #header} consults before the full map is built. */
+  static final java.util.Set<String> READ_HEADERS =
+      java.util.Set.of("task", "id", "retries", "eta", "expires", "root_id", "parent_id", "compression");
+
+  /** Every header; null until first asked for when the message was decoded with {@link #lazy}. */
+  private volatile Map<String, Object> headers;
+  /** The raw JSON object the full headers are read from on demand, or null. */
+  private final byte[] headersJson;
+  /** The {@link #READ_HEADERS} present in {@link #headersJson}, read eagerly. */
+  private final Map<String, Object> readHeaders;
   private final Map<String, Object> properties;
   private final String contentType;
   private final String contentEncoding;
@@ -34,10 +43,33 @@ public final class TaskMessage {
   private TaskMessage(Map<String, Object> headers, Map<String, Object> properties, String contentType,
       String contentEncoding, byte[] body, boolean owned) {
     this.headers = headers;
+    this.headersJson = null;
+    this.readHeaders = headers;
     this.properties = properties;
     this.contentType = contentType;
     this.contentEncoding = contentEncoding;
     this.body = body;
+  }
+
+  private TaskMessage(byte[] headersJson, Map<String, Object> readHeaders, Map<String, Object> properties,
+      String contentType, String contentEncoding, byte[] body) {
+    this.headers = null;
+    this.headersJson = headersJson;
+    this.readHeaders = readHeaders;
+    this.properties = properties;
+    this.contentType = contentType;
+    this.contentEncoding = contentEncoding;
+    this.body = body;
+  }
+
+  /**
+   * A decoded message whose full headers stay raw JSON until {@link #headers()} is called: a worker reads
+   * only {@link #READ_HEADERS}, and only retries and restores need the rest.
+   */
+  static TaskMessage lazy(byte[] headersJson, Map<String, Object> readHeaders, Map<String, Object> properties,
+      String contentType, String contentEncoding, byte[] body) {
+    return new TaskMessage(headersJson, readHeaders, Collections.unmodifiableMap(properties), contentType,
+        contentEncoding, body);
   }
 
   /** A message over maps and bytes the caller built for it and hands over: no copies. */
@@ -49,7 +81,21 @@ public final class TaskMessage {
 
   /** Every header, in arrival order; values are JSON-like (String, Number, Boolean, List, Map or null). */
   public Map<String, Object> headers() {
-    return headers;
+    Map<String, Object> all = headers;
+    if (all == null) {
+      all = Collections.unmodifiableMap(KombuEnvelope.readHeaders(headersJson));
+      headers = all;
+    }
+    return all;
+  }
+
+  /** One header; for the headers the runtime reads this never builds the full map. */
+  private Object header(String name) {
+    Map<String, Object> all = headers;
+    if (all != null) {
+      return all.get(name);
+    }
+    return READ_HEADERS.contains(name) ? readHeaders.get(name) : headers().get(name);
   }
 
   /** Message properties other than the transport's own (correlation_id, reply_to, priority, ...). */
@@ -100,7 +146,7 @@ public final class TaskMessage {
 
   /** The {@code retries} header: how many times this task has been retried before this message. */
   public int retries() {
-    Object value = headers.get("retries");
+    Object value = header("retries");
     if (value == null) {
       return 0;
     }
@@ -120,6 +166,11 @@ public final class TaskMessage {
     return timeHeader("expires");
   }
 
+  /** The {@code compression} header: the MIME type of a compressed body, or null. */
+  public String compression() {
+    return stringHeader("compression");
+  }
+
   /** The {@code priority} property, 0 when absent. */
   public int priority() {
     return properties.get("priority") instanceof Number number ? number.intValue() : 0;
@@ -127,23 +178,23 @@ public final class TaskMessage {
 
   /** A copy whose headers are these plus {@code changes} (a null value sets the header to null). */
   public TaskMessage withHeaders(Map<String, Object> changes) {
-    Map<String, Object> merged = new LinkedHashMap<>(headers);
+    Map<String, Object> merged = new LinkedHashMap<>(headers());
     merged.putAll(changes);
     return new TaskMessage(merged, properties, contentType, contentEncoding, body);
   }
 
   /** A copy with these properties instead. */
   public TaskMessage withProperties(Map<String, Object> replacement) {
-    return new TaskMessage(headers, replacement, contentType, contentEncoding, body);
+    return new TaskMessage(headers(), replacement, contentType, contentEncoding, body, true);
   }
 
   private String stringHeader(String name) {
-    Object value = headers.get(name);
+    Object value = header(name);
     return value == null ? null : value.toString();
   }
 
   private Optional<Instant> timeHeader(String name) {
-    Object value = headers.get(name);
+    Object value = header(name);
     if (value == null) {
       return Optional.empty();
     }
@@ -156,7 +207,7 @@ public final class TaskMessage {
   @Override
   public boolean equals(Object o) {
     return o instanceof TaskMessage other
-        && headers.equals(other.headers)
+        && headers().equals(other.headers())
         && properties.equals(other.properties)
         && Objects.equals(contentType, other.contentType)
         && Objects.equals(contentEncoding, other.contentEncoding)
@@ -165,7 +216,7 @@ public final class TaskMessage {
 
   @Override
   public int hashCode() {
-    return Objects.hash(headers, properties, contentType, contentEncoding, Arrays.hashCode(body));
+    return Objects.hash(headers(), properties, contentType, contentEncoding, Arrays.hashCode(body));
   }
 
   @Override

@@ -46,7 +46,7 @@ public final class TaskExecutor {
       BooleanSupplier aborting) {
     this.registry = registry;
     this.clock = clock;
-    this.listener = new GuardedListener(listener);
+    this.listener = listener == WorkerListener.NONE ? listener : new GuardedListener(listener);
     this.timer = timer;
     this.aborting = aborting;
   }
@@ -131,7 +131,9 @@ public final class TaskExecutor {
     Duration runtime = Duration.ofNanos(System.nanoTime() - started);
     if (failure == null) {
       delivery.ack();
-      log.debug("Task {}[{}] succeeded in {} ms", task.name(), context.id(), runtime.toMillis());
+      if (log.isDebugEnabled()) {
+        log.debug("Task {}[{}] succeeded in {} ms", task.name(), context.id(), runtime.toMillis());
+      }
       listener.taskSucceeded(context, runtime);
       return Outcome.SUCCEEDED;
     }

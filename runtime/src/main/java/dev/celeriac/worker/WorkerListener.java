@@ -10,6 +10,9 @@ import java.time.Instant;
  */
 public interface WorkerListener {
 
+  /** The listener that does nothing: the default. */
+  WorkerListener NONE = new WorkerListener() {};
+
   /** A task is about to run. */
   default void taskStarted(TaskContext task) {}
 

@@ -84,7 +84,7 @@ public final class WorkerOptions {
     private int prefetch;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
-    private WorkerListener listener = new WorkerListener() {};
+    private WorkerListener listener = WorkerListener.NONE;
 
     private Builder() {}
 
