@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Queues in this JVM. {@code memory://} names the JVM's default instance and {@code memory://name} another
@@ -129,13 +130,8 @@ public final class MemoryBroker implements Broker {
 
   @Override
   public QueueStats stats(String queue) {
-    lock.lock();
-    try {
-      return new QueueStats(queue, readyCount(queue), inFlightCount(queue), delayedCount(queue),
-          dead.getOrDefault(queue, List.of()).size(), -1);
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> new QueueStats(queue, readyCount(queue), inFlightCount(queue), delayedCount(queue),
+          dead.getOrDefault(queue, List.of()).size(), -1));
   }
 
   @Override
@@ -182,22 +178,12 @@ public final class MemoryBroker implements Broker {
 
   /** Messages fetched from {@code queue} and not yet settled. */
   public int inFlightCount(String queue) {
-    lock.lock();
-    try {
-      return inFlight.getOrDefault(queue, 0);
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> inFlight.getOrDefault(queue, 0));
   }
 
   /** Messages parked until their {@code eta}, for {@code queue}. */
   public int delayedCount(String queue) {
-    lock.lock();
-    try {
-      return (int) delayed.stream().filter(p -> p.queue.equals(queue)).count();
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> (int) delayed.stream().filter(p -> p.queue.equals(queue)).count());
   }
 
   /** The instance stays for other apps in this JVM; nothing to release. */
@@ -207,6 +193,15 @@ public final class MemoryBroker implements Broker {
   @Override
   public String toString() {
     return displayUrl();
+  }
+
+  private <T> T locked(Supplier<T> action) {
+    lock.lock();
+    try {
+      return action.get();
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void promoteDue() {

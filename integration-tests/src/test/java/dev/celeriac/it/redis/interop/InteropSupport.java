@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.celeriac.it.Waits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -194,22 +195,11 @@ final class InteropSupport {
    * and the diagnostics.
    */
   static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> diagnostics) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out after " + timeout.toMillis() + " ms waiting for " + what + "\n" + diagnostics.get());
-      }
-      sleep(Duration.ofMillis(20));
-    }
+    Waits.await(what, timeout, condition, diagnostics);
   }
 
   static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    Waits.sleep(duration);
   }
 
   /** The list a message of {@code step} priority is on, as kombu names it. */

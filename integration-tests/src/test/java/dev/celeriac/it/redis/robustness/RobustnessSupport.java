@@ -1,5 +1,6 @@
 package dev.celeriac.it.redis.robustness;
 
+import dev.celeriac.it.Waits;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -59,23 +60,11 @@ final class RobustnessSupport {
 
   /** Waits for {@code condition}, polling every few milliseconds; fails with {@code what} and {@code state}. */
   static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> state) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
-            + "; state: " + state.get());
-      }
-      sleep(Duration.ofMillis(5));
-    }
+    Waits.await(what, timeout, condition, state);
   }
 
   static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    Waits.sleep(duration);
   }
 
   /** A TCP port nothing listens on right now. */
