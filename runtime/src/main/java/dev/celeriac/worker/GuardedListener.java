@@ -48,8 +48,9 @@ final class GuardedListener implements WorkerListener {
   }
 
   @Override
-  public void messageDeadLettered(String queue, String taskName, String taskId, String reason) {
-    guard("messageDeadLettered", () -> delegate.messageDeadLettered(queue, taskName, taskId, reason));
+  public void messageDeadLettered(String queue, String taskName, String taskId, DeadLetterCause cause,
+      String reason) {
+    guard("messageDeadLettered", () -> delegate.messageDeadLettered(queue, taskName, taskId, cause, reason));
   }
 
   private void guard(String event, Runnable call) {

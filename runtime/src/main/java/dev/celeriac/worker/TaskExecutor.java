@@ -57,16 +57,16 @@ public final class TaskExecutor {
     try {
       message = delivery.message();
     } catch (MalformedMessageException e) {
-      return deadLetter(delivery, null, null, "undecodable message: " + e.getMessage());
+      return deadLetter(delivery, null, null, DeadLetterCause.UNDECODABLE, "undecodable message: " + e.getMessage());
     }
     String name = message.task();
     String id = message.id();
     if (name == null) {
-      return deadLetter(delivery, null, id, "not a protocol v2 task message (no 'task' header; content type "
+      return deadLetter(delivery, null, id, DeadLetterCause.NOT_PROTOCOL_V2, "not a protocol v2 task message (no 'task' header; content type "
           + message.contentType() + "): protocol 1 and pickle messages are never executed");
     }
     if (id == null) {
-      return deadLetter(delivery, name, null, "message has no 'id' header");
+      return deadLetter(delivery, name, null, DeadLetterCause.UNDECODABLE, "message has no 'id' header");
     }
     MDC.put("task_id", id);
     MDC.put("task_name", name);
@@ -81,12 +81,12 @@ public final class TaskExecutor {
   private Outcome handle(Delivery delivery, TaskMessage message, String name, String id) {
     Optional<TaskDefinition> found = registry.find(name);
     if (found.isEmpty()) {
-      return deadLetter(delivery, name, id, "unknown task '" + name
+      return deadLetter(delivery, name, id, DeadLetterCause.UNKNOWN_TASK, "unknown task '" + name
           + "': no task index on this worker's class path declares it");
     }
     TaskDefinition task = found.get();
     if (!task.isImplemented()) {
-      return deadLetter(delivery, name, id, "task '" + name + "' is declared by " + task.origin()
+      return deadLetter(delivery, name, id, DeadLetterCause.NOT_IMPLEMENTED, "task '" + name + "' is declared by " + task.origin()
           + " but implemented elsewhere; no worker entry in this JVM runs it");
     }
     TaskContext context;
@@ -97,7 +97,7 @@ public final class TaskExecutor {
       eta = message.eta();
       expires = message.expires();
     } catch (MalformedMessageException e) {
-      return deadLetter(delivery, name, id, "undecodable message: " + e.getMessage());
+      return deadLetter(delivery, name, id, DeadLetterCause.UNDECODABLE, "undecodable message: " + e.getMessage());
     }
     Instant now = clock.instant();
     if (expires.isPresent() && now.isAfter(expires.get())) {
@@ -116,9 +116,9 @@ public final class TaskExecutor {
       TaskPayload payload = MessageCodec.decodeBody(message);
       arguments = ArgumentBinder.bind(task, payload);
     } catch (MalformedMessageException e) {
-      return deadLetter(delivery, name, id, "undecodable message: " + e.getMessage());
+      return deadLetter(delivery, name, id, DeadLetterCause.UNDECODABLE, "undecodable message: " + e.getMessage());
     } catch (ArgumentException e) {
-      return deadLetter(delivery, name, id, "bad arguments: " + e.getMessage());
+      return deadLetter(delivery, name, id, DeadLetterCause.BAD_ARGUMENTS, "bad arguments: " + e.getMessage());
     }
     return run(delivery, message, task, context, arguments);
   }
@@ -168,7 +168,8 @@ public final class TaskExecutor {
         delivery.retry(MessageCodec.retryOf(message, now.plus(delay), now));
       } catch (RuntimeException e) {
         // As Celery's Reject(requeue=False) when the retry can't be published: kept, with the reason.
-        return deadLetter(delivery, task.name(), context.id(), "retry could not be published (" + e.getMessage()
+        return deadLetter(delivery, task.name(), context.id(), DeadLetterCause.RETRY_NOT_PUBLISHED,
+            "retry could not be published (" + e.getMessage()
             + "); last failure: " + failure);
       }
       log.info("Task {}[{}] retry {}/{} in {} ms: {}", task.name(), context.id(), context.retries() + 1,
@@ -182,7 +183,8 @@ public final class TaskExecutor {
         : "failed without retry: " + failure;
     log.error("Task {}[{}] {}", task.name(), context.id(), reason, failure);
     listener.taskFailed(context, failure);
-    return deadLetter(delivery, task.name(), context.id(), reason);
+    return deadLetter(delivery, task.name(), context.id(),
+        retryable ? DeadLetterCause.RETRIES_EXHAUSTED : DeadLetterCause.FAILED, reason);
   }
 
   /** Runs the invoker with the context set and the time limit armed; returns the failure, or null. */
@@ -219,10 +221,10 @@ public final class TaskExecutor {
     }
   }
 
-  private Outcome deadLetter(Delivery delivery, String name, String id, String reason) {
+  private Outcome deadLetter(Delivery delivery, String name, String id, DeadLetterCause cause, String reason) {
     delivery.deadLetter(reason);
     log.warn("Dead-lettered {}[{}] from {}: {}", name, id, delivery.queue(), reason);
-    listener.messageDeadLettered(delivery.queue(), name, id, reason);
+    listener.messageDeadLettered(delivery.queue(), name, id, cause, reason);
     return Outcome.DEAD_LETTERED;
   }
 

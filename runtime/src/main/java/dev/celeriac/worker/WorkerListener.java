@@ -37,7 +37,9 @@ public interface WorkerListener {
    * @param queue where it came from
    * @param taskName its task name, or null if it could not be read
    * @param taskId its task id, or null if it could not be read
+   * @param cause the kind of failure, for metrics
    * @param reason the reason stored with it
    */
-  default void messageDeadLettered(String queue, String taskName, String taskId, String reason) {}
+  default void messageDeadLettered(String queue, String taskName, String taskId, DeadLetterCause cause,
+      String reason) {}
 }

@@ -362,6 +362,24 @@ class TaskExecutorTest {
   }
 
   @Test
+  void kwargsThatDoNotFitAreCountedByCause() {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    publish(saveEvent, List.of(), kwargs("cache_key", "k"));
+    publish(saveEvent, List.of(), kwargs("project_id", 5));
+
+    TaskExecutor executor = new TaskExecutor(registry(saveEvent), clock,
+        new dev.celeriac.metrics.MicrometerListener(registry), timer, () -> false);
+    executor.execute(fetchOne("events"));
+    executor.execute(fetchOne("events"));
+
+    assertEquals(1.0, registry.get("celeriac.messages.dead").tag("cause", "bad_arguments")
+        .tag("task", "events.save").tag("queue", "events").counter().count());
+    assertEquals(1.0, registry.get("celeriac.task.outcomes").tag("outcome", "succeeded").counter().count());
+    assertEquals(1, registry.get("celeriac.task.duration").timer().count());
+  }
+
+  @Test
   void dontRetryOnMatchesBeforeRetryOn() {
     TaskDefinition task = TaskDefinition.builder("x").retryOn(RuntimeException.class)
         .dontRetryOn(IllegalStateException.class).build();
@@ -394,7 +412,8 @@ class TaskExecutorTest {
   private Outcome execute(TaskRegistry registry, String queue) {
     WorkerListener listener = new WorkerListener() {
       @Override
-      public void messageDeadLettered(String q, String taskName, String taskId, String reason) {
+      public void messageDeadLettered(String q, String taskName, String taskId, DeadLetterCause cause,
+          String reason) {
         events.add("dead " + taskName + ": " + reason);
       }
 

@@ -5,6 +5,7 @@ import dev.celeriac.TaskContext;
 import dev.celeriac.TaskDefinition;
 import dev.celeriac.broker.memory.MemoryBroker;
 import dev.celeriac.cli.Main;
+import dev.celeriac.worker.DeadLetterCause;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerListener;
@@ -65,7 +66,8 @@ public final class SampleApp {
         }
 
         @Override
-        public void messageDeadLettered(String queue, String taskName, String taskId, String reason) {
+        public void messageDeadLettered(String queue, String taskName, String taskId, DeadLetterCause cause,
+            String reason) {
           System.out.println("  dead letter on " + queue + ": " + reason);
           finished.countDown();
         }

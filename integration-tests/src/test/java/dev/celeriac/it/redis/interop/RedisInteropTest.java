@@ -23,6 +23,7 @@ import dev.celeriac.broker.Delivery;
 import dev.celeriac.broker.redis.RedisBroker;
 import dev.celeriac.broker.redis.RedisSettings;
 import dev.celeriac.it.redis.interop.InteropTasks.Run;
+import dev.celeriac.worker.DeadLetterCause;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerListener;
@@ -522,7 +523,8 @@ class RedisInteropTest {
     }
 
     @Override
-    public void messageDeadLettered(String queue, String taskName, String taskId, String reason) {
+    public void messageDeadLettered(String queue, String taskName, String taskId, DeadLetterCause cause,
+        String reason) {
       deadLettered.add(taskName + "[" + taskId + "]: " + reason);
     }
 

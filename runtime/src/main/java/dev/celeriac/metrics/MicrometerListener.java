@@ -1,0 +1,75 @@
+package dev.celeriac.metrics;
+
+import dev.celeriac.TaskContext;
+import dev.celeriac.worker.DeadLetterCause;
+import dev.celeriac.worker.WorkerListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Records what a worker does as Micrometer meters, per task:
+ * <ul>
+ *   <li>{@code celeriac.task.duration} (timer; tags {@code task}): run time of tasks that returned;</li>
+ *   <li>{@code celeriac.task.outcomes} (counter; tags {@code task}, {@code outcome} = succeeded, retried,
+ *       failed, expired, deferred);</li>
+ *   <li>{@code celeriac.messages.dead} (counter; tags {@code queue}, {@code task}, {@code cause}, such as
+ *       {@code bad_arguments} for a message whose keyword arguments don't fit the task — a deploy
+ *       mismatch — or {@code unknown_task}).</li>
+ * </ul>
+ * Pass it with {@code WorkerOptions.builder().listener(new MicrometerListener(registry))}.
+ */
+public final class MicrometerListener implements WorkerListener {
+
+  /** The tag value for a message whose task name could not be read. */
+  public static final String UNKNOWN = "unknown";
+
+  private final MeterRegistry registry;
+
+  public MicrometerListener(MeterRegistry registry) {
+    this.registry = Objects.requireNonNull(registry);
+  }
+
+  @Override
+  public void taskSucceeded(TaskContext task, Duration runtime) {
+    Timer.builder("celeriac.task.duration").description("Run time of tasks that returned")
+        .tag("task", task.name()).register(registry).record(runtime);
+    outcome(task.name(), "succeeded");
+  }
+
+  @Override
+  public void taskRetried(TaskContext task, Throwable cause, Duration delay) {
+    outcome(task.name(), "retried");
+  }
+
+  @Override
+  public void taskFailed(TaskContext task, Throwable cause) {
+    outcome(task.name(), "failed");
+  }
+
+  @Override
+  public void messageExpired(TaskContext task) {
+    outcome(task.name(), "expired");
+  }
+
+  @Override
+  public void messageDeferred(TaskContext task, Instant eta) {
+    outcome(task.name(), "deferred");
+  }
+
+  @Override
+  public void messageDeadLettered(String queue, String taskName, String taskId, DeadLetterCause cause,
+      String reason) {
+    Counter.builder("celeriac.messages.dead").description("Messages moved to the dead-letter store")
+        .tag("queue", queue).tag("task", taskName == null ? UNKNOWN : taskName).tag("cause", cause.tag())
+        .register(registry).increment();
+  }
+
+  private void outcome(String task, String outcome) {
+    Counter.builder("celeriac.task.outcomes").description("What became of each task message")
+        .tag("task", task).tag("outcome", outcome).register(registry).increment();
+  }
+}
