@@ -37,6 +37,10 @@ import javax.lang.model.util.Elements;
  *
  * <p>Option {@code -Aceleriac.index=com.acme.AcmeTaskIndex} names the index class; by default it is
  * {@code CeleriacTaskIndex_} plus a hash of the task names, in the package of the first declaring type.
+ *
+ * <p>Before writing them, the tasks are checked against the committed task schema, the previous release's
+ * tasks.json, so that a rolling deploy loses no queued message; {@code -Aceleriac.updateSchema=true} writes
+ * that schema instead (see {@link CommittedSchema}).
  */
 @AutoService(Processor.class)
 public final class CeleriacProcessor extends AbstractProcessor {
@@ -51,6 +55,7 @@ public final class CeleriacProcessor extends AbstractProcessor {
   private StubWriter stubs;
   private IndexWriter index;
   private Output output;
+  private CommittedSchema schema;
 
   private final List<TaskDescriptor> tasks = new ArrayList<>();
   /** Methods whose types javac has not resolved yet, by declaring type and position, to retry next round. */
@@ -73,6 +78,7 @@ public final class CeleriacProcessor extends AbstractProcessor {
     stubs = new StubWriter(generated);
     index = new IndexWriter(generated);
     output = new Output(environment.getFiler());
+    schema = new CommittedSchema(environment, diagnostics);
   }
 
   @Override
@@ -82,7 +88,7 @@ public final class CeleriacProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedOptions() {
-    return Set.of(INDEX_OPTION);
+    return Set.of(INDEX_OPTION, CommittedSchema.SCHEMA_OPTION, CommittedSchema.UPDATE_OPTION);
   }
 
   @Override
@@ -168,7 +174,12 @@ public final class CeleriacProcessor extends AbstractProcessor {
     }
     Optional<String> requested = Optional.ofNullable(processingEnv.getOptions().get(INDEX_OPTION));
     if (requested.isPresent() && !SourceVersion.isName(requested.get())) {
-      diagnostics.error(Message.INVALID_OPTION, null, requested.get());
+      diagnostics.error(Message.INVALID_OPTION, null, INDEX_OPTION, requested.get(), "a qualified class name",
+          "Use a name such as com.acme.AcmeTaskIndex, or leave the option out.");
+      return;
+    }
+    schema.process(tasks);
+    if (!diagnostics.isClean()) {
       return;
     }
     ClassName name = IndexWriter.indexName(tasks, requested);

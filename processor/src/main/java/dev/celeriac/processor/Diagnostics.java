@@ -7,7 +7,7 @@ import javax.lang.model.element.Element;
 import javax.tools.Diagnostic.Kind;
 
 /**
- * The one place that talks to {@link Messager}. It counts errors so that callers can tell whether an element
+ * The one place that talks to {@link Messager}. It counts errors (not warnings or notes) so that callers can tell whether an element
  * came through clean: take a {@link #checkpoint()}, validate, then ask {@link #cleanSince(int)}.
  */
 public final class Diagnostics {
@@ -33,6 +33,20 @@ public final class Diagnostics {
   public void error(Message message, Element element, AnnotationMirror annotation, AnnotationValue value,
       Object... arguments) {
     print(message.format(arguments), element, annotation, value);
+  }
+
+  /** Warns about {@code element}; a warning does not fail the build. */
+  public void warning(Message message, Element element, Object... arguments) {
+    messager.printMessage(Kind.WARNING, message.format(arguments), element);
+  }
+
+  /** Tells the user something worth knowing, on {@code element} if there is one. */
+  public void note(Message message, Element element, Object... arguments) {
+    if (element == null) {
+      messager.printMessage(Kind.NOTE, message.format(arguments));
+    } else {
+      messager.printMessage(Kind.NOTE, message.format(arguments), element);
+    }
   }
 
   /** Reports an exception the processor should not have thrown, on the element it was working on. */

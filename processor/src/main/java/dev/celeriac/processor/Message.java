@@ -71,11 +71,49 @@ public enum Message {
       "The stub %s for @Task method %s would clash with %s; stub names must be unique in a package. Rename one of"
           + " the methods."),
   INVALID_OPTION("InvalidOption",
-      "Option -Aceleriac.index=%s is not a qualified class name. Use a name such as com.acme.AcmeTaskIndex, or"
-          + " leave the option out."),
+      "Option -A%s=%s is not %s. %s"),
   LATE_TASK("LateTask",
       "@Task method %s appeared after this compilation's task index was written, so no worker would find it."
           + " Generate it in an earlier round, or declare it in a hand-written source."),
+  NEW_REQUIRED_PARAMETER("NewRequiredParameter",
+      "Parameter '%s' of task \"%s\" is required (%s without @Default), but %s; messages from the previous"
+          + " release, still queued during a rolling deploy, lack keyword \"%s\" and would be dead-lettered. Make it"
+          + " optional first: add @Default(\"...\") or use %s, which is null when missing, and start passing it in a"
+          + " later deploy."),
+  INCOMPATIBLE_PARAMETER_TYPE("IncompatibleParameterType",
+      "Parameter '%s' of task \"%s\" is %s, but the committed schema %s has keyword \"%s\" as %s: %s. Messages"
+          + " from the previous release, still queued during a rolling deploy, would be dead-lettered. Keep the old"
+          + " type, or add the new one as an optional parameter under another keyword and remove the old one once"
+          + " the queues have drained."),
+  KWARG_CHANGED("KwargChanged",
+      "Parameter '%s' of task \"%s\" travels under keyword \"%s\", but the committed schema %s has it under"
+          + " \"%s\"; messages from the previous release, still queued during a rolling deploy, carry \"%s\", which"
+          + " would land in @Extras while '%s' is %s. Keep @Kwarg(\"%s\"); to rename a keyword, add the new one as an"
+          + " optional parameter, deploy, and remove the old one in a later release."),
+  TASK_REMOVED("TaskRemoved",
+      "Task \"%s\" (%s) is in the committed schema %s, but %s; messages from the previous release, still queued"
+          + " during a rolling deploy, would be dead-lettered as an unknown task. %s"),
+  REMOVED_PARAMETER("RemovedParameter",
+      "Task \"%s\" no longer takes keyword \"%s\" (parameter '%s', %s, in the committed schema %s); messages from"
+          + " the previous release still carry it, and it will land in @Extras '%s'. Read it from there while such"
+          + " messages may be queued, or ignore this if its value no longer matters."),
+  PARAMETER_MOVED("ParameterMoved",
+      "Parameters of task \"%s\" changed position since the committed schema %s (%s); a message that passes"
+          + " arguments positionally, as Python Celery's apply_async(args=[...]) does, binds them in declaration"
+          + " order and would hand old values to the wrong parameters. Celeriac's stubs always send keywords: if"
+          + " only they produce this task, ignore this; otherwise keep the old order and add parameters at the end."),
+  BAD_SCHEMA("BadSchema",
+      "The committed task schema %s cannot be read: %s. Fix the file, or regenerate it from the released sources"
+          + " with -Aceleriac.updateSchema=true."),
+  NO_SCHEMA_PATH("NoSchemaPath",
+      "Option -Aceleriac.updateSchema=true asks to write the task schema, but %s. Set"
+          + " -Aceleriac.schema=<file>, for example"
+          + " -Aceleriac.schema=${project.basedir}/src/main/resources/celeriac/tasks-schema.json."),
+  NO_SCHEMA("NoSchema",
+      "There is no committed task schema at %s, so this compilation's tasks are not checked against the previous"
+          + " release. After a release, record its tasks there with -Aceleriac.updateSchema=true."),
+  SCHEMA_UPDATED("SchemaUpdated",
+      "Wrote the task schema %s: %d tasks, %d of them retired. Commit it with the release."),
   INTERNAL_ERROR("InternalError",
       "The Celeriac processor failed on this element: %s; please report this with the stack trace:%n%s");
 

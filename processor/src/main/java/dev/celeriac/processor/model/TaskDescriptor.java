@@ -4,12 +4,15 @@ import com.squareup.javapoet.ClassName;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 
 /**
  * A {@code @Task} method that passed every check: all a writer needs, and nothing a writer has to check.
  *
  * @param name the task name on the wire
+ * @param method the {@code @Task} method, where diagnostics about the task go. javac gives each round new
+ *     elements for the same sources: one from an earlier round has no source position, see {@link #inRound}
  * @param declaringType the type that declares the method (the originating element of its stub)
  * @param declaringClass the same type as JavaPoet names it
  * @param methodName the method's simple name
@@ -21,9 +24,10 @@ import javax.lang.model.element.TypeElement;
  * @param parameters its parameters in declaration order, without the extras map
  * @param extrasName the Java name of its {@code @Extras} parameter
  */
-public record TaskDescriptor(String name, TypeElement declaringType, ClassName declaringClass, String methodName,
-    Invocation invocation, ClassName stub, String queue, RetryDescriptor retry, Optional<ScheduleDescriptor> schedule,
-    List<ParameterDescriptor> parameters, String extrasName) {
+public record TaskDescriptor(String name, ExecutableElement method, TypeElement declaringType,
+    ClassName declaringClass, String methodName, Invocation invocation, ClassName stub, String queue,
+    RetryDescriptor retry, Optional<ScheduleDescriptor> schedule, List<ParameterDescriptor> parameters,
+    String extrasName) {
 
   /** How a worker reaches the method. */
   public enum Invocation {
@@ -37,10 +41,17 @@ public record TaskDescriptor(String name, TypeElement declaringType, ClassName d
 
   public TaskDescriptor {
     Objects.requireNonNull(name);
+    Objects.requireNonNull(method);
     Objects.requireNonNull(declaringType);
     Objects.requireNonNull(invocation);
     Objects.requireNonNull(schedule);
     parameters = List.copyOf(parameters);
+  }
+
+  /** The same task with the elements of a later round: {@code method} is the same method in that round. */
+  public TaskDescriptor inRound(ExecutableElement method) {
+    return new TaskDescriptor(name, method, (TypeElement) method.getEnclosingElement(), declaringClass, methodName,
+        invocation, stub, queue, retry, schedule, parameters, extrasName);
   }
 
   /** Where the task was declared, as {@code com.acme.EventTasks#saveEvent}. */

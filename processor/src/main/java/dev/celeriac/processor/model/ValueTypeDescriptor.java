@@ -3,8 +3,11 @@ package dev.celeriac.processor.model;
 import com.squareup.javapoet.ClassName;
 import com.squareup.javapoet.ParameterizedTypeName;
 import com.squareup.javapoet.TypeName;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import javax.lang.model.SourceVersion;
 
 /**
  * The checked type of one task parameter.
@@ -66,5 +69,45 @@ public record ValueTypeDescriptor(ValueKind kind, boolean primitive, ClassName e
       default:
         return primitive ? kind.primitive().toString() : kind.boxName();
     }
+  }
+
+  /**
+   * The type that {@link #spelling()} and, for an enum or a list of one, {@code enumConstants} describe, as
+   * tasks.json records it; empty when the spelling is none of the allowed types.
+   */
+  public static Optional<ValueTypeDescriptor> fromSpelling(String spelling, Optional<List<String>> enumConstants) {
+    String listPrefix = "java.util.List<";
+    if (spelling.startsWith(listPrefix) && spelling.endsWith(">")) {
+      return fromSpelling(spelling.substring(listPrefix.length(), spelling.length() - 1), enumConstants)
+          .filter(element -> !element.primitive() && element.kind() != ValueKind.LIST)
+          .map(ValueTypeDescriptor::listOf);
+    }
+    for (ValueKind kind : ValueKind.values()) {
+      if (kind.primitive() != null && kind.primitive().toString().equals(spelling)) {
+        return enumConstants.isPresent() ? Optional.empty() : Optional.of(primitive(kind));
+      }
+    }
+    ValueKind boxed = ValueKind.ofBoxName(spelling);
+    if (boxed != null) {
+      return enumConstants.isPresent() ? Optional.empty() : Optional.of(boxed(boxed));
+    }
+    if (enumConstants.isEmpty() || !isBinaryName(spelling)) {
+      return Optional.empty();
+    }
+    int dot = spelling.lastIndexOf('.', spelling.indexOf('$') < 0 ? spelling.length() : spelling.indexOf('$'));
+    String packageName = dot < 0 ? "" : spelling.substring(0, dot);
+    String[] simpleNames = spelling.substring(dot + 1).split("\\$");
+    ClassName type = ClassName.get(packageName, simpleNames[0],
+        Arrays.copyOfRange(simpleNames, 1, simpleNames.length));
+    return Optional.of(enumOf(type, spelling, enumConstants.get()));
+  }
+
+  private static boolean isBinaryName(String name) {
+    for (String part : name.split("[.$]", -1)) {
+      if (!SourceVersion.isIdentifier(part)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

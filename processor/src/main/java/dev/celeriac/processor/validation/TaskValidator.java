@@ -99,7 +99,7 @@ public final class TaskValidator {
           parameterTypes.get(parameter), Optional.ofNullable(parameterDefaults.get(parameter))));
     }
     TypeElement declaringType = (TypeElement) method.getEnclosingElement();
-    return Optional.of(new TaskDescriptor(name.orElseThrow(), declaringType, ClassName.get(declaringType),
+    return Optional.of(new TaskDescriptor(name.orElseThrow(), method, declaringType, ClassName.get(declaringType),
         method.getSimpleName().toString(), invocation.orElseThrow(), stub, settings.orElseThrow().queue(),
         settings.orElseThrow().retry(), schedule, described, extrasParameter.orElseThrow().getSimpleName().toString()));
   }

@@ -1,8 +1,8 @@
 package dev.celeriac.processor.writing;
 
-import com.squareup.javapoet.ClassName;
-import dev.celeriac.processor.model.ParameterDescriptor;
+import dev.celeriac.processor.model.ParameterRecord;
 import dev.celeriac.processor.model.TaskDescriptor;
+import dev.celeriac.processor.model.TaskRecord;
 import dev.celeriac.processor.model.ValueKind;
 import dev.celeriac.processor.model.ValueTypeDescriptor;
 import java.util.Comparator;
@@ -19,17 +19,22 @@ public final class TasksJsonWriter {
   /** Where the file goes in the class output. */
   public static final String PATH = "META-INF/celeriac/tasks.json";
 
-  /** The format version, raised when a key changes meaning. */
-  static final int VERSION = 1;
-
   private TasksJsonWriter() {}
 
-  /** The file's content. */
+  /** The file's content for this compilation's tasks. */
   public static String write(List<TaskDescriptor> tasks) {
-    List<TaskDescriptor> sorted = tasks.stream().sorted(Comparator.comparing(TaskDescriptor::name)).toList();
+    return writeRecords(tasks.stream().map(TaskRecord::of).toList());
+  }
+
+  /**
+   * The file's content for these records, in the same format: the committed task schema is a tasks.json that
+   * may also hold retired tasks, each marked {@code "retired": true} right after its name.
+   */
+  public static String writeRecords(List<TaskRecord> tasks) {
+    List<TaskRecord> sorted = tasks.stream().sorted(Comparator.comparing(TaskRecord::name)).toList();
     StringBuilder out = new StringBuilder();
     out.append("{\n");
-    out.append("  \"version\": ").append(VERSION).append(",\n");
+    out.append("  \"version\": ").append(TaskRecord.FORMAT_VERSION).append(",\n");
     out.append("  \"tasks\": [");
     for (int i = 0; i < sorted.size(); i++) {
       out.append(i == 0 ? "\n" : ",\n");
@@ -40,19 +45,22 @@ public final class TasksJsonWriter {
     return out.toString();
   }
 
-  private static void task(StringBuilder out, TaskDescriptor task) {
+  private static void task(StringBuilder out, TaskRecord task) {
     out.append("    {\n");
     line(out, "name", string(task.name()));
-    line(out, "method", string(task.origin()));
-    line(out, "implemented", String.valueOf(task.isImplemented()));
+    if (task.retired()) {
+      line(out, "retired", "true");
+    }
+    line(out, "method", string(task.method()));
+    line(out, "implemented", String.valueOf(task.implemented()));
     line(out, "queue", string(task.queue()));
-    line(out, "maxRetries", String.valueOf(task.retry().maxRetries()));
-    line(out, "defaultRetryDelaySeconds", String.valueOf(task.retry().defaultRetryDelaySeconds()));
-    line(out, "retryBackoff", String.valueOf(task.retry().retryBackoff()));
-    line(out, "retryOn", classes(task.retry().retryOn()));
-    line(out, "dontRetryOn", classes(task.retry().dontRetryOn()));
-    line(out, "timeLimitSeconds", String.valueOf(task.retry().timeLimitSeconds()));
-    line(out, "expiresSeconds", String.valueOf(task.retry().expiresSeconds()));
+    line(out, "maxRetries", String.valueOf(task.maxRetries()));
+    line(out, "defaultRetryDelaySeconds", String.valueOf(task.defaultRetryDelaySeconds()));
+    line(out, "retryBackoff", String.valueOf(task.retryBackoff()));
+    line(out, "retryOn", strings(task.retryOn()));
+    line(out, "dontRetryOn", strings(task.dontRetryOn()));
+    line(out, "timeLimitSeconds", String.valueOf(task.timeLimitSeconds()));
+    line(out, "expiresSeconds", String.valueOf(task.expiresSeconds()));
     line(out, "schedule", task.schedule()
         .map(schedule -> "{\"cron\": " + string(schedule.cron()) + ", \"zone\": " + string(schedule.zone()) + "}")
         .orElse("null"));
@@ -64,17 +72,17 @@ public final class TasksJsonWriter {
           .collect(Collectors.joining(",\n", "", "\n")));
       out.append("      ],\n");
     }
-    out.append("      \"extras\": ").append(string(task.extrasName())).append("\n");
+    out.append("      \"extras\": ").append(string(task.extras())).append("\n");
     out.append("    }");
   }
 
-  private static String parameter(ParameterDescriptor parameter) {
+  private static String parameter(ParameterRecord parameter) {
     StringBuilder out = new StringBuilder("        {");
     out.append("\"keyword\": ").append(string(parameter.keyword()));
-    out.append(", \"name\": ").append(string(parameter.javaName()));
+    out.append(", \"name\": ").append(string(parameter.name()));
     out.append(", \"type\": ").append(string(parameter.type().spelling()));
-    out.append(", \"required\": ").append(parameter.isRequired());
-    out.append(", \"default\": ").append(parameter.defaultValue().map(value -> string(value.literal())).orElse("null"));
+    out.append(", \"required\": ").append(parameter.required());
+    out.append(", \"default\": ").append(parameter.defaultLiteral().map(TasksJsonWriter::string).orElse("null"));
     ValueTypeDescriptor enumType = parameter.type().kind() == ValueKind.LIST ? parameter.type().element()
         : parameter.type();
     if (enumType.kind() == ValueKind.ENUM) {
@@ -85,10 +93,6 @@ public final class TasksJsonWriter {
 
   private static void line(StringBuilder out, String key, String json) {
     out.append("      ").append(string(key)).append(": ").append(json).append(",\n");
-  }
-
-  private static String classes(List<ClassName> types) {
-    return strings(types.stream().map(ClassName::reflectionName).toList());
   }
 
   private static String strings(List<String> values) {

@@ -1,0 +1,218 @@
+package dev.celeriac.processor;
+
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import dev.celeriac.processor.model.TaskDescriptor;
+import dev.celeriac.processor.model.TaskRecord;
+import dev.celeriac.processor.validation.SchemaCompatibilityValidator;
+import dev.celeriac.processor.validation.SchemaReader;
+import dev.celeriac.processor.writing.TasksJsonWriter;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.ElementFilter;
+
+/**
+ * The committed task schema: the tasks.json of the previous release, kept in the source tree, that this
+ * compilation's tasks are checked against so that a rolling deploy loses no queued message.
+ *
+ * <p>Where it is: the path in option {@code -Aceleriac.schema=<file>} (absolute, or relative to the directory
+ * javac runs in; Maven users pass {@code ${project.basedir}/...}); without the option,
+ * {@code src/main/resources/celeriac/tasks-schema.json} beside the {@code src/main/java} that holds the task
+ * sources, when javac's tree API can tell where they are. A missing file means there was no release yet: nothing
+ * is checked (with a note when the option named the file).
+ *
+ * <p>With {@code -Aceleriac.updateSchema=true} the schema is written instead of checked: this compilation's
+ * tasks, plus every task of the old schema that is gone now, marked retired.
+ */
+final class CommittedSchema {
+
+  /** The option naming the schema file. */
+  static final String SCHEMA_OPTION = "celeriac.schema";
+  /** The option that writes the schema instead of checking it. */
+  static final String UPDATE_OPTION = "celeriac.updateSchema";
+  /** Where the schema is looked for without {@link #SCHEMA_OPTION}, relative to {@code src/main}. */
+  static final String DEFAULT_PATH = "resources/celeriac/tasks-schema.json";
+
+  private final ProcessingEnvironment environment;
+  private final Diagnostics diagnostics;
+  private final SchemaCompatibilityValidator validator;
+
+  CommittedSchema(ProcessingEnvironment environment, Diagnostics diagnostics) {
+    this.environment = environment;
+    this.diagnostics = diagnostics;
+    this.validator = new SchemaCompatibilityValidator(diagnostics);
+  }
+
+  /** Checks {@code tasks} against the schema, or writes it; {@code tasks} is this compilation's, at least one. */
+  void process(List<TaskDescriptor> foundEarlier) {
+    List<TaskDescriptor> tasks = foundEarlier.stream().map(this::inThisRound).toList();
+    Map<String, String> options = environment.getOptions();
+    Optional<Boolean> update = updateOption(options);
+    if (update.isEmpty()) {
+      return;
+    }
+    String option = options.get(SCHEMA_OPTION);
+    Optional<Path> path;
+    if (option != null && !option.isBlank()) {
+      try {
+        path = Optional.of(Path.of(option).toAbsolutePath());
+      } catch (InvalidPathException e) {
+        diagnostics.error(Message.INVALID_OPTION, null, SCHEMA_OPTION, option, "a file path", e.getMessage());
+        return;
+      }
+    } else {
+      path = defaultPath(tasks);
+    }
+    if (path.isEmpty()) {
+      if (update.get()) {
+        diagnostics.error(Message.NO_SCHEMA_PATH, null, "option -A" + SCHEMA_OPTION + " is not set and the task"
+            + " sources are not under a src/main/java directory");
+      }
+      return;
+    }
+    String name = displayName(path.get());
+    List<TaskRecord> committed = List.of();
+    if (Files.exists(path.get())) {
+      try {
+        committed = SchemaReader.read(Files.readString(path.get(), StandardCharsets.UTF_8));
+      } catch (SchemaReader.SchemaException e) {
+        diagnostics.error(Message.BAD_SCHEMA, tasks.get(0).method(), name, e.getMessage());
+        return;
+      } catch (IOException | RuntimeException e) {
+        diagnostics.error(Message.BAD_SCHEMA, tasks.get(0).method(), name, e.toString());
+        return;
+      }
+    } else if (!update.get()) {
+      if (option != null) {
+        diagnostics.note(Message.NO_SCHEMA, null, name);
+      }
+      return;
+    }
+    if (update.get()) {
+      write(path.get(), name, tasks, committed);
+    } else {
+      validator.check(committed, tasks, name);
+    }
+  }
+
+  private void write(Path path, String name, List<TaskDescriptor> tasks, List<TaskRecord> committed) {
+    List<TaskRecord> records = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (TaskDescriptor task : tasks) {
+      records.add(TaskRecord.of(task));
+      names.add(task.name());
+    }
+    int retired = 0;
+    for (TaskRecord old : committed) {
+      if (!names.contains(old.name())) {
+        // The release being recorded shipped without it: its messages are dead-lettered from now on.
+        records.add(old.retire());
+        retired++;
+      }
+    }
+    try {
+      if (path.getParent() != null) {
+        Files.createDirectories(path.getParent());
+      }
+      Files.writeString(path, TasksJsonWriter.writeRecords(records), StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      diagnostics.error(Message.NO_SCHEMA_PATH, null, name + " cannot be written: " + e);
+      return;
+    }
+    diagnostics.note(Message.SCHEMA_UPDATED, null, name, records.size(), retired);
+  }
+
+  /**
+   * The task with this round's elements, so that diagnostics point into the source: javac replaces the elements
+   * of source types between rounds, and the schema is handled in a round after the tasks were found.
+   */
+  private TaskDescriptor inThisRound(TaskDescriptor task) {
+    TypeElement type = environment.getElementUtils().getTypeElement(task.declaringClass().canonicalName());
+    if (type == null) {
+      return task;
+    }
+    return ElementFilter.methodsIn(type.getEnclosedElements()).stream()
+        .filter(method -> method.getSimpleName().contentEquals(task.methodName()))
+        .filter(CommittedSchema::isTask)
+        .findFirst()
+        .map(task::inRound)
+        .orElse(task);
+  }
+
+  private static boolean isTask(ExecutableElement method) {
+    return method.getAnnotationMirrors().stream().anyMatch(annotation ->
+        ((TypeElement) annotation.getAnnotationType().asElement()).getQualifiedName().contentEquals(ClassNames.TASK));
+  }
+
+  /** The value of {@link #UPDATE_OPTION}; empty, after reporting, when it is neither true nor false. */
+  private Optional<Boolean> updateOption(Map<String, String> options) {
+    if (!options.containsKey(UPDATE_OPTION)) {
+      return Optional.of(false);
+    }
+    String value = options.get(UPDATE_OPTION);
+    // javac passes a bare -Aceleriac.updateSchema with a null value.
+    if (value == null || value.equals("true")) {
+      return Optional.of(true);
+    }
+    if (value.equals("false")) {
+      return Optional.of(false);
+    }
+    diagnostics.error(Message.INVALID_OPTION, null, UPDATE_OPTION, value, "true or false",
+        "Use -A" + UPDATE_OPTION + "=true to write the task schema, or leave the option out to check against it.");
+    return Optional.empty();
+  }
+
+  /**
+   * {@code src/main/resources/celeriac/tasks-schema.json} beside the {@code src/main/java} that holds a task's
+   * source file. The processor cannot see the resource directories, so it finds them from the sources; javac's
+   * tree API knows where those are, other compilers may not, and then the option is needed.
+   */
+  private Optional<Path> defaultPath(List<TaskDescriptor> tasks) {
+    Trees trees;
+    try {
+      trees = Trees.instance(environment);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    for (TaskDescriptor task : tasks) {
+      TreePath tree = trees.getPath(task.declaringType());
+      if (tree == null) {
+        continue;
+      }
+      URI uri = tree.getCompilationUnit().getSourceFile().toUri();
+      if (!"file".equals(uri.getScheme())) {
+        continue;
+      }
+      for (Path directory = Path.of(uri).getParent(); directory != null; directory = directory.getParent()) {
+        if (isNamed(directory, "java") && isNamed(directory.getParent(), "main")
+            && isNamed(directory.getParent().getParent(), "src")) {
+          return Optional.of(directory.resolveSibling(DEFAULT_PATH));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isNamed(Path path, String name) {
+    return path != null && path.getFileName() != null && path.getFileName().toString().equals(name);
+  }
+
+  /** The path relative to the working directory when it is below it, so that messages stay short. */
+  private static String displayName(Path path) {
+    Path workingDirectory = Path.of("").toAbsolutePath();
+    return path.startsWith(workingDirectory) ? workingDirectory.relativize(path).toString() : path.toString();
+  }
+}
