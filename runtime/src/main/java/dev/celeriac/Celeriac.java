@@ -3,6 +3,7 @@ package dev.celeriac;
 import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.Brokers;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.cron.Cron;
 import dev.celeriac.protocol.Ids;
 import dev.celeriac.protocol.JsonValues;
 import dev.celeriac.protocol.KombuEnvelope;
@@ -167,6 +168,20 @@ public final class Celeriac implements AutoCloseable {
 
   private TaskRef publish(TaskDefinition task, List<Object> args, Map<String, Object> kwargs,
       EnqueueOptions options, Batch batch) {
+    Broker.Outgoing outgoing = outgoing(task, args, kwargs, options);
+    if (batch != null) {
+      batch.add(outgoing);
+    } else if (config.eager()) {
+      runEagerly(outgoing.queue(), outgoing.message());
+    } else {
+      broker.publish(outgoing.queue(), outgoing.message());
+    }
+    return new TaskRef(outgoing.message().id(), task.name(), outgoing.queue());
+  }
+
+  /** A new message for {@code task} and the queue it goes to; refused when larger than the configured cap. */
+  private Broker.Outgoing outgoing(TaskDefinition task, List<Object> args, Map<String, Object> kwargs,
+      EnqueueOptions options) {
     Instant now = config.clock().instant();
     String id = Ids.uuid();
     String queue = options.queue() != null ? options.queue() : task.queue();
@@ -186,14 +201,17 @@ public final class Celeriac implements AutoCloseable {
         throw new MessageTooLargeException(task.name(), size, config.maxMessageBytes());
       }
     }
-    if (batch != null) {
-      batch.add(new Broker.Outgoing(queue, message));
-    } else if (config.eager()) {
-      runEagerly(queue, message);
-    } else {
-      broker.publish(queue, message);
-    }
-    return new TaskRef(id, task.name(), queue);
+    return new Broker.Outgoing(queue, message);
+  }
+
+  /**
+   * A {@code run cron} scheduler for the {@code @Periodic} tasks of this app's registry: {@link Cron#run()}
+   * fires each slot once across every cron process on the broker. Periodic tasks take no arguments: every
+   * parameter of theirs has a default.
+   */
+  public Cron cron() {
+    return new Cron(broker, registry.tasks(), config.clock(),
+        task -> outgoing(task, List.of(), Map.of(), EnqueueOptions.DEFAULTS));
   }
 
   /**

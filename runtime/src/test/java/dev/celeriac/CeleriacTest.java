@@ -39,9 +39,9 @@ class CeleriacTest {
 
   @Test
   void registryFindsTheIndexThroughServiceLoader() {
-    assertEquals(List.of("py.remote", "tests.add", "tests.block", "tests.flaky", "tests.tags"),
+    assertEquals(List.of("py.remote", "tests.add", "tests.block", "tests.flaky", "tests.tags", "tests.tick"),
         app.registry().tasks().stream().map(TaskDefinition::name).toList());
-    assertEquals(List.of("math", "slow"), app.registry().implementedQueues());
+    assertEquals(List.of("cron", "math", "slow"), app.registry().implementedQueues());
   }
 
   @Test

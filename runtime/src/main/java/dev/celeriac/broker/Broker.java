@@ -36,10 +36,30 @@ public interface Broker extends AutoCloseable {
   }
 
   /**
+   * The per-slot lock of {@code run cron}: publishes {@code message} to {@code queue} for {@code slot} of
+   * the schedule {@code schedule} unless this or another process already published that slot or a later
+   * one. Atomic across processes: of any number of callers for one slot, exactly one publishes it. A
+   * schedule the broker has no record of yet gets one: its {@code slot} is published only if it is not
+   * before {@code firstSlotFrom} (a first cron process does not fire what was due before it started).
+   *
+   * @return whether this call published the message
+   * @throws BrokerException when the broker did not answer; nothing was published then
+   */
+  boolean publishSlot(String schedule, java.time.Instant slot, java.time.Instant firstSlotFrom, String queue,
+      TaskMessage message);
+
+  /**
    * Takes up to {@code max} messages from the given queues, higher priority first, waiting up to
    * {@code wait} for the first one. Returns an empty list when none came in time.
    */
   List<Delivery> fetch(List<String> queues, int max, Duration wait) throws InterruptedException;
+
+  /**
+   * How many messages the consuming process holds at most, fetched and not yet settled: the worker's
+   * prefetch. A broker that pushes messages (RabbitMQ) sizes its window by it; call it before the first
+   * {@link #fetch}. Brokers that are polled ignore it.
+   */
+  default void prefetch(int messages) {}
 
   /** The dead-letter store of this broker. */
   DeadLetterStore deadLetters();

@@ -1,6 +1,8 @@
 package dev.celeriac.broker;
 
 import dev.celeriac.ConfigurationException;
+import dev.celeriac.broker.amqp.AmqpBroker;
+import dev.celeriac.broker.amqp.AmqpSettings;
 import dev.celeriac.broker.memory.MemoryBroker;
 import dev.celeriac.broker.redis.RedisBroker;
 import dev.celeriac.broker.redis.RedisSettings;
@@ -24,9 +26,13 @@ public final class Brokers {
       case "redis":
       case "rediss":
         return RedisBroker.connect(parsed, redis);
+      case "amqp":
+      case "amqps":
+      case "pyamqp":
+        return AmqpBroker.connect(parsed, AmqpSettings.defaults());
       default:
         throw new ConfigurationException("unsupported broker scheme '" + parsed.scheme() + "' in " + parsed
-            + "; this build supports memory://, redis:// and rediss://");
+            + "; this build supports memory://, redis://, rediss://, amqp:// and amqps://");
     }
   }
 }

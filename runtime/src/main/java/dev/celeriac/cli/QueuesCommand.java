@@ -12,7 +12,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code queues}: per queue, what waits, runs, is parked and is dead; on Redis, the memory it takes. */
+/**
+ * {@code queues}: per queue, what waits, runs, is parked and is dead; on Redis, the memory it takes. On RabbitMQ
+ * the in-flight (unacked) count comes from the management API, and shows "-" where it does not answer.
+ */
 @Command(name = "queues", mixinStandardHelpOptions = true,
     description = "Show each queue: ready, in flight, delayed and dead messages, and on Redis the bytes its "
         + "keys use (all pending work must fit in Redis's memory).")
@@ -43,11 +46,16 @@ final class QueuesCommand implements Callable<Integer> {
       out.printf("%-32s %10s %10s %10s %10s %12s%n", "QUEUE", "READY", "IN FLIGHT", "DELAYED", "DEAD", "BYTES");
       for (String name : names) {
         QueueStats stats = app.broker().stats(name);
-        out.printf("%-32s %10d %10d %10d %10d %12s%n", name, stats.ready(), stats.inFlight(), stats.delayed(),
-            stats.dead(), stats.bytes() < 0 ? "-" : Long.toString(stats.bytes()));
+        out.printf("%-32s %10d %10s %10d %10d %12s%n", name, stats.ready(), orDash(stats.inFlight()),
+            stats.delayed(), stats.dead(), orDash(stats.bytes()));
       }
       out.println("broker " + app.broker().displayUrl());
     }
     return 0;
+  }
+
+  /** A count, or "-" where the broker cannot tell (RabbitMQ's unacked count without its management API). */
+  private static String orDash(long count) {
+    return count < 0 ? "-" : Long.toString(count);
   }
 }

@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** {@code run}: the long-running processes. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a long-running process.",
-    subcommands = {WorkerCommand.class})
+    subcommands = {WorkerCommand.class, CronCommand.class})
 final class RunCommand implements Runnable {
 
   @picocli.CommandLine.Spec
@@ -12,6 +12,6 @@ final class RunCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing process: run worker");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing process: run worker or run cron");
   }
 }

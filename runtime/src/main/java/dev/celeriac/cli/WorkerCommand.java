@@ -10,10 +10,14 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code run worker}: consumes queues until SIGTERM or SIGINT, then stops gracefully and exits 0. */
+/**
+ * {@code run worker}: consumes queues until SIGTERM or SIGINT, then stops gracefully and exits 0; a second
+ * signal stops it at once (see {@link Signals}).
+ */
 @Command(name = "worker", mixinStandardHelpOptions = true,
     description = "Consume queues and run tasks. On SIGTERM or SIGINT: stop fetching, return unstarted "
-        + "messages, let running tasks finish (up to the shutdown timeout), exit 0.")
+        + "messages, let running tasks finish (up to the shutdown timeout), exit 0. A second signal exits at "
+        + "once with 1; unsettled messages stay with the broker.")
 final class WorkerCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Spec
@@ -51,14 +55,8 @@ final class WorkerCommand implements Callable<Integer> {
     }
     Celeriac app = Celeriac.create(config);
     Worker worker = app.worker(options.build());
-    // Registered before the worker starts, so that no signal finds it running without a graceful stop.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      worker.stop();
-      // Flushes pending acks and deregisters from the broker before the process ends.
-      app.close();
-      // A signal started this shutdown and the work is settled: end as a clean stop, exit code 0.
-      Runtime.getRuntime().halt(0);
-    }, "celeriac-shutdown"));
+    // Installed before the worker starts, so that no signal finds it running without a graceful stop.
+    Signals.onTerminate("worker", worker::stop);
     worker.start();
     worker.awaitStop();
     app.close();

@@ -70,6 +70,7 @@ public final class Worker implements AutoCloseable {
       throw new IllegalStateException("worker already started");
     }
     running = true;
+    broker.prefetch(options.prefetch());
     fetcher = new Thread(this::fetchLoop, "celeriac-fetch");
     fetcher.start();
     for (int i = 1; i <= options.concurrency(); i++) {

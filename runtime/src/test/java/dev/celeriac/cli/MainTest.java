@@ -23,7 +23,9 @@ class MainTest {
     assertTrue(listing.contains("py.remote\n  queue     python\n"), listing);
     assertTrue(listing.contains("runs      elsewhere (declared by dev.celeriac.fixtures.RemoteApi#remote)"), listing);
     assertTrue(listing.contains("tests.tags\n  queue     math\n  keywords  tags: List<String> = null, **kwargs"), listing);
-    assertTrue(listing.endsWith("5 tasks\n"), listing);
+    assertTrue(listing.contains("tests.tick\n  queue     cron\n"), listing);
+    assertTrue(listing.contains("  schedule  * * * * * (UTC)\n"), listing);
+    assertTrue(listing.endsWith("6 tasks\n"), listing);
   }
 
   @Test
@@ -35,7 +37,7 @@ class MainTest {
   @Test
   void badBrokerIsConfigurationErrorWithOneLineReason() {
     assertEquals(2, run("run", "worker", "--broker", "kafka://u:hunter2@h"));
-    assertEquals("celeriac: unsupported broker scheme 'kafka' in kafka://u:***@h; this build supports memory://, redis:// and rediss://\n",
+    assertEquals("celeriac: unsupported broker scheme 'kafka' in kafka://u:***@h; this build supports memory://, redis://, rediss://, amqp:// and amqps://\n",
         err.toString());
   }
 

@@ -47,6 +47,8 @@ public final class MemoryBroker implements Broker {
   private final PriorityQueue<Parked> delayed = new PriorityQueue<>();
   private final Map<String, Integer> inFlight = new HashMap<>();
   private final Map<String, List<DeadLetter>> dead = new HashMap<>();
+  /** The last slot published per cron schedule. */
+  private final Map<String, Instant> cronSlots = new HashMap<>();
   private long parkedSequence;
 
   private MemoryBroker(String name, Clock clock) {
@@ -77,6 +79,26 @@ public final class MemoryBroker implements Broker {
         push(queue, new Entry(envelope, message.priority()), false);
       }
       changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean publishSlot(String schedule, Instant slot, Instant firstSlotFrom, String queue,
+      TaskMessage message) {
+    lock.lock();
+    try {
+      Instant last = cronSlots.get(schedule);
+      if (last != null && !last.isBefore(slot)) {
+        return false;
+      }
+      cronSlots.put(schedule, slot);
+      if (last == null && slot.isBefore(firstSlotFrom)) {
+        return false;
+      }
+      publish(queue, message);
+      return true;
     } finally {
       lock.unlock();
     }

@@ -64,6 +64,7 @@ public final class RedisBroker implements Broker {
   private static final LuaScript VISIBILITY = LuaScript.load("visibility");
   private static final LuaScript REQUEUE_DEAD = LuaScript.load("requeue_dead");
   private static final LuaScript RECLAIM = LuaScript.load("reclaim");
+  private static final LuaScript CRON_SLOT = LuaScript.load("cron_slot");
 
   /** The longest a fetch sleeps between empty polls: the latency of an idle worker. */
   static final Duration MAX_POLL_INTERVAL = Duration.ofMillis(50);
@@ -183,6 +184,20 @@ public final class RedisBroker implements Broker {
       return null;
     });
     declaredQueues.addAll(newQueues);
+  }
+
+  /** One script checks the schedule's last slot, records the new one and pushes the message: atomic. */
+  @Override
+  public boolean publishSlot(String schedule, java.time.Instant slot, java.time.Instant firstSlotFrom,
+      String queue, TaskMessage message) {
+    byte[] envelope = KombuEnvelope.encode(message, queue, Ids.uuid());
+    Object published = withRetry("cron enqueue", () -> CRON_SLOT.run(redis,
+        List.of(bytes(RedisKeys.cron(schedule)), bytes(RedisKeys.priorityKey(queue, message.priority())),
+            RedisKeys.QUEUES, bytes(RedisKeys.binding(queue))),
+        List.of(bytes(Long.toString(slot.toEpochMilli())), bytes(Long.toString(firstSlotFrom.toEpochMilli())),
+            envelope, bytes(queue), bytes(RedisKeys.bindingMember(queue)))));
+    declaredQueues.add(queue);
+    return ((Long) published) == 1;
   }
 
   @Override

@@ -37,6 +37,11 @@ final class RedisKeys {
     return "celeriac:delayed:" + queue;
   }
 
+  /** The last slot {@code run cron} published for a schedule, in epoch milliseconds. */
+  static String cron(String schedule) {
+    return "celeriac:cron:" + schedule;
+  }
+
   static String dead(String queue) {
     return "celeriac:dead:" + queue;
   }

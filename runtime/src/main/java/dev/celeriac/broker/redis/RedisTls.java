@@ -1,30 +1,11 @@
 package dev.celeriac.broker.redis;
 
-import dev.celeriac.ConfigurationException;
+import dev.celeriac.broker.BrokerTls;
 import dev.celeriac.broker.BrokerUrl;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.util.Locale;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
+import redis.clients.jedis.DefaultJedisClientConfig;
 
-/**
- * TLS for {@code rediss://} as kombu and redis-py read the URL: {@code ssl_ca_certs=<PEM file>} trusts
- * that CA; {@code ssl_cert_reqs=none} (or {@code CERT_NONE}) accepts any certificate, as Celery allows;
- * with neither, the JVM's default trust store decides.
- */
+/** TLS for {@code rediss://}, as {@link BrokerTls} reads the URL. */
 final class RedisTls {
 
   private RedisTls() {}
@@ -32,60 +13,13 @@ final class RedisTls {
   /** Sets TLS up on {@code client} as the URL asks: verified certificate and host name unless told not to. */
   static void configure(BrokerUrl url, DefaultJedisClientConfig.Builder client) {
     client.ssl(true);
-    String requirement = url.query().getOrDefault("ssl_cert_reqs", "required").toLowerCase(Locale.ROOT);
-    if (requirement.equals("none") || requirement.equals("cert_none")) {
-      client.sslSocketFactory(socketFactory(url, new TrustManager[] {new AcceptAll()}));
+    client.sslSocketFactory(BrokerTls.context(url).getSocketFactory());
+    if (!BrokerTls.verifies(url)) {
       client.hostnameVerifier((hostname, session) -> true);
       return;
-    }
-    String caFile = url.query().get("ssl_ca_certs");
-    if (caFile != null) {
-      client.sslSocketFactory(socketFactory(url, trustManagers(url, caFile)));
     }
     SSLParameters parameters = new SSLParameters();
     parameters.setEndpointIdentificationAlgorithm("HTTPS");
     client.sslParameters(parameters);
-  }
-
-  private static SSLSocketFactory socketFactory(BrokerUrl url, TrustManager[] trust) {
-    try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trust, null);
-      return context.getSocketFactory();
-    } catch (GeneralSecurityException e) {
-      throw new ConfigurationException("can't set up TLS for " + url + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static TrustManager[] trustManagers(BrokerUrl url, String caFile) {
-    try {
-      KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-      trusted.load(null, null);
-      try (InputStream in = Files.newInputStream(Path.of(caFile))) {
-        int i = 0;
-        for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-          trusted.setCertificateEntry("ca-" + i++, certificate);
-        }
-      }
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(trusted);
-      return trust.getTrustManagers();
-    } catch (IOException | GeneralSecurityException e) {
-      throw new ConfigurationException("can't set up TLS for " + url + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** {@code ssl_cert_reqs=none}: the connection is encrypted but the server is not verified. */
-  private static final class AcceptAll implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
-    }
   }
 }

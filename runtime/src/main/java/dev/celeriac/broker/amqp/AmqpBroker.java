@@ -1,0 +1,513 @@
+package dev.celeriac.broker.amqp;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AlreadyClosedException;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.celeriac.broker.Broker;
+import dev.celeriac.broker.BrokerException;
+import dev.celeriac.broker.BrokerTls;
+import dev.celeriac.broker.BrokerUrl;
+import dev.celeriac.broker.DeadLetterStore;
+import dev.celeriac.broker.Delivery;
+import dev.celeriac.broker.QueueStats;
+import dev.celeriac.broker.amqp.ConfirmingPublisher.Publication;
+import dev.celeriac.protocol.Ids;
+import dev.celeriac.protocol.TaskMessage;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * RabbitMQ through amqp-client, in Celery's topology and message format (PROTOCOL §4), so that Python and
+ * Java producers and workers share queues.
+ *
+ * <ul>
+ *   <li>Two connections with automatic recovery: one publishes, one consumes, so that flow control on a
+ *       busy publisher never stalls acks.
+ *   <li>Every publish is confirmed: {@link #publish} returns once RabbitMQ has the message, riding out a
+ *       lost connection for {@link AmqpSettings#unreachableTimeout()}, and throws after that.
+ *   <li>Consuming: see {@link AmqpConsumer}. A retry, a park or a dead letter is published and confirmed
+ *       before the original is acked.
+ *   <li>Etas: a message due within {@value #HOLD_MILLIS} ms is held unacked in this process; a later one is
+ *       parked in the delay queues of {@link AmqpTopology} for its whole seconds and comes back to its queue
+ *       when they run out, nothing held meanwhile (RabbitMQ's {@code consumer_timeout}, celery#6760).
+ *   <li>Dead letters: {@link AmqpDeadLetters}.
+ * </ul>
+ */
+public final class AmqpBroker implements Broker {
+
+  private static final Logger log = LoggerFactory.getLogger(AmqpBroker.class);
+
+  /** Etas closer than this are held in memory rather than parked. */
+  static final long HOLD_MILLIS = 1_000;
+  /** The prefix of the headers a dead letter carries besides the original ones. */
+  static final String DEAD_HEADER_PREFIX = "x-celeriac-";
+  static final String DEAD_REASON = DEAD_HEADER_PREFIX + "reason";
+  static final String DEAD_AT = DEAD_HEADER_PREFIX + "dead-at";
+
+  private final BrokerUrl url;
+  private final AmqpSettings settings;
+  private final ConnectionFactory factory;
+  private final Connection publishing;
+  private final ConfirmingPublisher publisher;
+  private final Optional<ManagementApi> management;
+  private final String processId = Ids.uuid().substring(0, 8);
+  private final Set<String> declared = ConcurrentHashMap.newKeySet();
+  private final Set<String> known = ConcurrentHashMap.newKeySet();
+  private final Object declaring = new Object();
+  private final ScheduledExecutorService holds;
+  private final AmqpDeadLetters deadLetters;
+  private final AmqpCronLock cron;
+  private Channel declareChannel;
+  private volatile int prefetch = 16;
+  private AmqpConsumer consumer;
+  private Connection consuming;
+  private boolean closed;
+
+  private AmqpBroker(BrokerUrl url, AmqpSettings settings, ConnectionFactory factory, Connection publishing,
+      Optional<ManagementApi> management) {
+    this.url = url;
+    this.settings = settings;
+    this.factory = factory;
+    this.publishing = publishing;
+    this.publisher = new ConfirmingPublisher(publishing);
+    this.management = management;
+    this.holds = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "celeriac-amqp-holds");
+      thread.setDaemon(true);
+      return thread;
+    });
+    this.deadLetters = new AmqpDeadLetters(this);
+    this.cron = new AmqpCronLock(this, factory);
+  }
+
+  /**
+   * Connects to {@code amqp://user:pass@host[:port][/vhost]} or {@code amqps://...}. Without a user, kombu's
+   * {@code guest:guest}; without a vhost, or with {@code //} as Celery writes it, the vhost {@code /}.
+   *
+   * @throws BrokerException when RabbitMQ does not accept the connection
+   */
+  public static AmqpBroker connect(BrokerUrl url, AmqpSettings settings) {
+    boolean tls = url.scheme().equals("amqps");
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost(url.host().isEmpty() ? "localhost" : url.host());
+    factory.setPort(url.port(tls ? 5671 : 5672));
+    factory.setVirtualHost(vhost(url));
+    factory.setUsername(url.user() != null ? url.user() : "guest");
+    factory.setPassword(url.password() != null ? url.password() : "guest");
+    if (tls) {
+      factory.useSslProtocol(BrokerTls.context(url));
+      if (BrokerTls.verifies(url)) {
+        factory.enableHostnameVerification();
+      }
+    }
+    factory.setAutomaticRecoveryEnabled(true);
+    factory.setTopologyRecoveryEnabled(true);
+    factory.setNetworkRecoveryInterval(settings.recoveryInterval().toMillis());
+    factory.setRequestedHeartbeat((int) settings.heartbeat().toSeconds());
+    factory.setConnectionTimeout(10_000);
+    Optional<ManagementApi> management = settings.managementPort() > 0 && !tls
+        ? Optional.of(new ManagementApi(factory.getHost(), settings.managementPort(), factory.getVirtualHost(),
+            factory.getUsername(), factory.getPassword()))
+        : Optional.empty();
+    try {
+      Connection publishing = factory.newConnection("celeriac publisher");
+      return new AmqpBroker(url, settings, factory, publishing, management);
+    } catch (IOException | TimeoutException e) {
+      throw new BrokerException("can't connect to RabbitMQ at " + url + ": " + describe(e), e);
+    }
+  }
+
+  static String vhost(BrokerUrl url) {
+    String path = url.path();
+    if (path.isEmpty() || path.equals("/")) {
+      return "/";
+    }
+    return URLDecoder.decode(path, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public String displayUrl() {
+    return url.toString();
+  }
+
+  String processId() {
+    return processId;
+  }
+
+  @Override
+  public void prefetch(int messages) {
+    prefetch = Math.max(1, messages);
+  }
+
+  // ---------------------------------------------------------------------------------------------- publishing
+
+  @Override
+  public void publish(String queue, TaskMessage message) {
+    publishAll(List.of(new Outgoing(queue, message)));
+  }
+
+  @Override
+  public void publishAll(List<Outgoing> messages) {
+    if (messages.isEmpty()) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    List<Publication> publications = new ArrayList<>(messages.size());
+    for (Outgoing outgoing : messages) {
+      declareTaskQueue(outgoing.queue());
+      AMQP.BasicProperties properties = AmqpMessages.properties(outgoing.message());
+      Optional<Instant> eta = outgoing.message().eta();
+      long delay = eta.isPresent() ? eta.get().toEpochMilli() - now : 0;
+      publications.add(delay >= HOLD_MILLIS
+          ? delayed(outgoing.queue(), properties, outgoing.message().body(), delay)
+          : new Publication("", outgoing.queue(), properties, outgoing.message().body()));
+    }
+    confirm("enqueue", publications);
+  }
+
+  /** Parks a received message until {@code eta}; see {@link AmqpTopology}. */
+  void park(String queue, AMQP.BasicProperties received, byte[] body, Instant eta) {
+    AMQP.BasicProperties properties = received.builder().headers(taskHeaders(received)).build();
+    long delay = eta.toEpochMilli() - System.currentTimeMillis();
+    Publication publication = delay >= HOLD_MILLIS ? delayed(queue, properties, body, delay)
+        : new Publication("", queue, properties, body);
+    confirm("park", List.of(publication));
+  }
+
+  /** The message for the delay levels: published at its highest level with its whole seconds as key. */
+  private Publication delayed(String queue, AMQP.BasicProperties properties, byte[] body, long delayMillis) {
+    long seconds = Math.min(delayMillis / 1000, AmqpTopology.MAX_DELAY_SECONDS);
+    int top = AmqpTopology.topLevel(seconds);
+    // Exchanges from level 0 up, each bound on to the one below; then a queue for every 1 digit, bound to its
+    // level's exchange. All before the publish: a message a level cannot route would be dropped.
+    for (int bit = 0; bit <= top; bit++) {
+      int level = bit;
+      declare("delay exchange", AmqpTopology.delayLevel(queue, level) + "#exchange",
+          channel -> AmqpTopology.declareLevelExchange(channel, queue, level));
+    }
+    for (int bit = top; bit >= 0; bit--) {
+      int level = bit;
+      if ((seconds >>> level & 1) == 1) {
+        declare("delay queue", AmqpTopology.delayLevel(queue, level) + "#queue",
+            channel -> AmqpTopology.declareLevelQueue(channel, queue, level));
+      }
+    }
+    return new Publication(AmqpTopology.delayLevel(queue, top), AmqpTopology.delayRoutingKey(seconds), properties,
+        body);
+  }
+
+  /** Puts a message, unchanged but for the reason headers, into {@code queue.dead}. */
+  void publishDead(String queue, AMQP.BasicProperties received, byte[] body, String reason) {
+    declare("dead-letter queue", AmqpTopology.deadQueue(queue), channel -> AmqpTopology.declareDeadQueue(channel, queue));
+    Map<String, Object> headers = new LinkedHashMap<>(taskHeaders(received));
+    headers.put(DEAD_REASON, reason);
+    headers.put(DEAD_AT, Instant.now().toString());
+    confirm("dead-letter", List.of(new Publication("", AmqpTopology.deadQueue(queue),
+        received.builder().headers(headers).deliveryMode(AmqpMessages.PERSISTENT).build(), body)));
+  }
+
+  /** The received header table without RabbitMQ's trip headers. */
+  static Map<String, Object> taskHeaders(AMQP.BasicProperties received) {
+    Map<String, Object> headers = new LinkedHashMap<>();
+    if (received.getHeaders() != null) {
+      received.getHeaders().forEach((name, value) -> {
+        if (!AmqpMessages.isTransportHeader(name)) {
+          headers.put(name, value);
+        }
+      });
+    }
+    return headers;
+  }
+
+  /**
+   * Publishes and waits for the confirms. While the connection is down, amqp-client reconnects; publishing
+   * is retried until {@link AmqpSettings#unreachableTimeout()}. A retry after an unconfirmed publish may
+   * store a message twice: at least once, never lost.
+   */
+  void confirm(String what, List<Publication> publications) {
+    long deadline = System.nanoTime() + settings.unreachableTimeout().toNanos();
+    Exception last;
+    int attempt = 0;
+    while (true) {
+      try {
+        CompletableFuture<Void> confirmed = publisher.publish(publications);
+        long left = Math.max(1, deadline - System.nanoTime());
+        confirmed.get(left, TimeUnit.NANOSECONDS);
+        if (attempt > 0) {
+          log.info("{} went through on {} after {} retries", what, url, attempt);
+        }
+        return;
+      } catch (ExecutionException e) {
+        last = e.getCause() instanceof Exception cause ? cause : e;
+        if (last.getMessage() != null && last.getMessage().contains("basic.nack")) {
+          throw new BrokerException(what + " refused by RabbitMQ at " + url + " (basic.nack)", last);
+        }
+      } catch (IOException | AlreadyClosedException | TimeoutException e) {
+        last = e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BrokerException(what + " interrupted before RabbitMQ at " + url + " confirmed it", e);
+      }
+      if (closed) {
+        throw new BrokerException(what + " failed: the broker connection to " + url + " is closed", last);
+      }
+      if (System.nanoTime() >= deadline) {
+        throw new BrokerException(what + " not confirmed by RabbitMQ at " + url + " within "
+            + settings.unreachableTimeout().toSeconds() + " s: " + describe(last), last);
+      }
+      attempt++;
+      sleep(Math.min(1000, 50L * attempt));
+    }
+  }
+
+  /** See {@link AmqpCronLock}: an exclusive queue elects the one cron process that fires, in transactions. */
+  @Override
+  public boolean publishSlot(String schedule, Instant slot, Instant firstSlotFrom, String queue,
+      TaskMessage message) {
+    return cron.publishSlot(schedule, slot, firstSlotFrom, queue, message);
+  }
+
+  // ---------------------------------------------------------------------------------------------- topology
+
+  /** A unit of declaration on the shared declaring channel. */
+  @FunctionalInterface
+  interface Declaration {
+    void declare(Channel channel) throws IOException;
+  }
+
+  void declareTaskQueue(String queue) {
+    declare("queue", queue, channel -> AmqpTopology.declareTaskQueue(channel, queue));
+    known.add(queue);
+  }
+
+  /**
+   * Runs {@code declaration} once per process and key. A refused declaration closes the channel, so the next
+   * one opens another; the error names what RabbitMQ said, such as a queue declared with other arguments.
+   */
+  private void declare(String what, String key, Declaration declaration) {
+    if (declared.contains(key)) {
+      return;
+    }
+    long deadline = System.nanoTime() + settings.unreachableTimeout().toNanos();
+    synchronized (declaring) {
+      while (!declared.contains(key)) {
+        try {
+          if (declareChannel == null || !declareChannel.isOpen()) {
+            declareChannel = publishing.createChannel();
+          }
+          declaration.declare(declareChannel);
+          declared.add(key);
+        } catch (IOException | AlreadyClosedException e) {
+          ShutdownSignalException shutdown = shutdownOf(e);
+          if (shutdown != null && !shutdown.isHardError()) {
+            // The broker refused this declaration (a channel error), e.g. PRECONDITION_FAILED: not transient.
+            throw new BrokerException("RabbitMQ at " + url + " refused to declare " + what + " '" + key + "': "
+                + describe(e), e);
+          }
+          if (System.nanoTime() >= deadline) {
+            throw new BrokerException("can't declare " + what + " '" + key + "' on " + url + ": " + describe(e), e);
+          }
+          sleep(200);
+        }
+      }
+    }
+  }
+
+  private static ShutdownSignalException shutdownOf(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ShutdownSignalException shutdown) {
+        return shutdown;
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------------------------- consuming
+
+  @Override
+  public List<Delivery> fetch(List<String> queues, int max, Duration wait) throws InterruptedException {
+    AmqpConsumer active = consumer(queues);
+    return active.fetch(max, wait);
+  }
+
+  private synchronized AmqpConsumer consumer(List<String> queues) {
+    if (closed) {
+      throw new BrokerException("broker " + url + " is closed");
+    }
+    for (String queue : queues) {
+      declareTaskQueue(queue);
+    }
+    try {
+      if (consumer == null) {
+        consuming = factory.newConnection("celeriac consumer");
+        consumer = new AmqpConsumer(this, consuming, prefetch, queues.size() > 1);
+      }
+      for (String queue : queues) {
+        consumer.consume(queue);
+      }
+      return consumer;
+    } catch (IOException | TimeoutException e) {
+      throw new BrokerException("can't consume from RabbitMQ at " + url + ": " + describe(e), e);
+    }
+  }
+
+  /** Holds a delivery whose eta is near, then gives it back to the worker. */
+  void hold(AmqpDelivery delivery, Instant eta) {
+    long delay = Math.max(0, eta.toEpochMilli() - System.currentTimeMillis());
+    holds.schedule(delivery::release, delay, TimeUnit.MILLISECONDS);
+  }
+
+  // ---------------------------------------------------------------------------------------------- operations
+
+  @Override
+  public DeadLetterStore deadLetters() {
+    return deadLetters;
+  }
+
+  @Override
+  public QueueStats stats(String queue) {
+    long ready = count(queue);
+    long dead = count(AmqpTopology.deadQueue(queue));
+    long delayed = 0;
+    Optional<List<String>> names = management.flatMap(ManagementApi::queueNames);
+    for (int level = 0; level < AmqpTopology.LEVELS; level++) {
+      String name = AmqpTopology.delayLevel(queue, level);
+      if (names.isEmpty() || names.get().contains(name)) {
+        delayed += count(name);
+      }
+    }
+    long unacked = management.flatMap(api -> api.unacked(queue)).orElse(-1L);
+    return new QueueStats(queue, ready, unacked, delayed, dead, -1);
+  }
+
+  /** The ready count of a queue, 0 when it does not exist. */
+  long count(String queue) {
+    return withChannel(channel -> (long) channel.queueDeclarePassive(queue).getMessageCount()).orElse(0L);
+  }
+
+  @Override
+  public Set<String> queueNames() {
+    Set<String> names = new TreeSet<>(known);
+    management.flatMap(ManagementApi::queueNames).ifPresent(all -> {
+      for (String name : all) {
+        if (!name.startsWith("celeriac.delay.") && !name.endsWith(".dead") && !name.startsWith("amq.")
+            && !name.contains("celeryev") && !name.endsWith(".pidbox") && !name.contains("celery.pidbox")
+            && !name.startsWith("celery_delayed_")) {
+          names.add(name);
+        }
+      }
+    });
+    return names;
+  }
+
+  @Override
+  public long purge(String queue) {
+    return withChannel(channel -> (long) channel.queuePurge(queue).getMessageCount()).orElse(0L);
+  }
+
+  /** A unit of work on a channel of its own. */
+  @FunctionalInterface
+  interface ChannelWork<T> {
+    T run(Channel channel) throws IOException;
+  }
+
+  /**
+   * Runs {@code work} on a new channel that is closed afterwards; empty when the broker answered 404 (the
+   * queue does not exist), which closes a channel.
+   */
+  <T> Optional<T> withChannel(ChannelWork<T> work) {
+    Channel channel = null;
+    try {
+      channel = publishing.createChannel();
+      return Optional.ofNullable(work.run(channel));
+    } catch (IOException | AlreadyClosedException e) {
+      ShutdownSignalException shutdown = shutdownOf(e);
+      if (shutdown != null && !shutdown.isHardError() && describe(e).contains("NOT_FOUND")) {
+        return Optional.empty();
+      }
+      throw new BrokerException("RabbitMQ at " + url + " failed: " + describe(e), e);
+    } finally {
+      if (channel != null && channel.isOpen()) {
+        try {
+          channel.close();
+        } catch (IOException | TimeoutException | ShutdownSignalException e) {
+          // closing anyway
+        }
+      }
+    }
+  }
+
+  Connection publishingConnection() {
+    return publishing;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    holds.shutdownNow();
+    cron.close();
+    if (consumer != null) {
+      consumer.close();
+    }
+    publisher.close();
+    for (Connection connection : new Connection[] {consuming, publishing}) {
+      if (connection != null && connection.isOpen()) {
+        try {
+          connection.close(5_000);
+        } catch (IOException | RuntimeException e) {
+          log.debug("Closing a connection to {}: {}", url, e.toString());
+        }
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "AmqpBroker[" + url + "]";
+  }
+
+  static String describe(Throwable e) {
+    ShutdownSignalException shutdown = shutdownOf(e);
+    if (shutdown != null && shutdown.getReason() instanceof AMQP.Channel.Close close) {
+      return close.getReplyCode() + " " + close.getReplyText();
+    }
+    if (shutdown != null && shutdown.getReason() instanceof AMQP.Connection.Close close) {
+      return close.getReplyCode() + " " + close.getReplyText();
+    }
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BrokerException("interrupted while waiting for RabbitMQ", e);
+    }
+  }
+}

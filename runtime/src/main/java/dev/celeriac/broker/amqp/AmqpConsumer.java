@@ -1,0 +1,215 @@
+package dev.celeriac.broker.amqp;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
+import dev.celeriac.broker.Delivery;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consuming side of one process: one channel with a consumer per queue, manual acks, a prefetch window
+ * the size of the worker's, and a local buffer that {@link #fetch} drains. RabbitMQ pushes; the worker
+ * pulls from the buffer.
+ *
+ * <p>Acks are grouped: whoever acks while no one else is flushing sends every settled tag at once, as one
+ * {@code multiple} ack for the settled run at the bottom of the window and single acks above the first
+ * message still running. A multiple ack never covers a message that is not settled.
+ *
+ * <p>After amqp-client recovers the connection, RabbitMQ has put back every message the old channel held;
+ * buffered ones of the old channel are dropped here, and acks of running ones are dropped by amqp-client.
+ */
+final class AmqpConsumer {
+
+  private static final Logger log = LoggerFactory.getLogger(AmqpConsumer.class);
+
+  private final AmqpBroker broker;
+  private final Channel channel;
+  private final LinkedBlockingQueue<AmqpDelivery> ready = new LinkedBlockingQueue<>();
+  private final Set<String> consumed = new HashSet<>();
+
+  /** Delivered tags not yet acked or rejected on the wire, in order. */
+  private final TreeSet<Long> outstanding = new TreeSet<>();
+  /** Tags settled by the worker whose ack is not yet sent. */
+  private final TreeSet<Long> settled = new TreeSet<>();
+  private boolean flushing;
+  /** Raised by every recovery: deliveries of an older epoch belong to a channel that is gone. */
+  private volatile int epoch;
+
+  AmqpConsumer(AmqpBroker broker, Connection connection, int prefetch, boolean global) throws IOException {
+    this.broker = broker;
+    this.channel = connection.createChannel();
+    channel.basicQos(prefetch, global);
+    if (channel instanceof Recoverable recoverable) {
+      recoverable.addRecoveryListener(new RecoveryListener() {
+        @Override
+        public void handleRecovery(Recoverable recovered) {
+          recovered();
+        }
+
+        @Override
+        public void handleRecoveryStarted(Recoverable recovering) {}
+      });
+    }
+  }
+
+  /** Starts consuming {@code queue}, once. */
+  synchronized void consume(String queue) throws IOException {
+    if (!consumed.add(queue)) {
+      return;
+    }
+    channel.basicConsume(queue, false, "celeriac-" + broker.processId() + "-" + queue, new DefaultConsumer(channel) {
+      @Override
+      public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
+          byte[] body) {
+        long tag = envelope.getDeliveryTag();
+        synchronized (AmqpConsumer.this) {
+          outstanding.add(tag);
+        }
+        ready.add(new AmqpDelivery(broker, AmqpConsumer.this, queue, tag, epoch, properties, body));
+      }
+    });
+  }
+
+  /** Takes up to {@code max} buffered deliveries, waiting up to {@code wait} for the first. */
+  List<Delivery> fetch(int max, Duration wait) throws InterruptedException {
+    List<Delivery> fetched = new ArrayList<>(Math.min(max, 256));
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (fetched.isEmpty()) {
+      long left = deadline - System.nanoTime();
+      AmqpDelivery first = left <= 0 ? ready.poll() : ready.poll(left, TimeUnit.NANOSECONDS);
+      if (first == null) {
+        return fetched;
+      }
+      List<AmqpDelivery> batch = new ArrayList<>();
+      batch.add(first);
+      ready.drainTo(batch, max - 1);
+      for (AmqpDelivery delivery : batch) {
+        if (delivery.epoch() == epoch) {
+          fetched.add(delivery);
+        }
+      }
+    }
+    return fetched;
+  }
+
+  /** Puts a delivery held for a near eta back where the worker fetches. */
+  void release(AmqpDelivery delivery) {
+    if (delivery.epoch() == epoch) {
+      ready.add(delivery);
+    }
+  }
+
+  boolean isCurrent(AmqpDelivery delivery) {
+    return delivery.epoch() == epoch;
+  }
+
+  /** Acks {@code tag}, now or with the next flush. */
+  void ack(long tag, int deliveryEpoch) {
+    if (deliveryEpoch != epoch) {
+      return;
+    }
+    synchronized (this) {
+      if (!outstanding.contains(tag)) {
+        return;
+      }
+      settled.add(tag);
+      if (flushing) {
+        return;
+      }
+      flushing = true;
+    }
+    flushAcks();
+  }
+
+  private void flushAcks() {
+    while (true) {
+      long multipleUpTo = -1;
+      List<Long> singles = new ArrayList<>();
+      synchronized (this) {
+        if (settled.isEmpty()) {
+          flushing = false;
+          return;
+        }
+        // The run of settled tags at the bottom of the window goes in one multiple ack.
+        for (Long tag : outstanding) {
+          if (!settled.contains(tag)) {
+            break;
+          }
+          multipleUpTo = tag;
+        }
+        for (Long tag : settled) {
+          if (tag > multipleUpTo) {
+            singles.add(tag);
+          }
+        }
+        outstanding.removeAll(settled);
+        settled.clear();
+      }
+      try {
+        if (multipleUpTo >= 0) {
+          channel.basicAck(multipleUpTo, true);
+        }
+        for (long tag : singles) {
+          channel.basicAck(tag, false);
+        }
+      } catch (IOException | RuntimeException e) {
+        // The channel is gone: RabbitMQ puts the messages back, and they run again elsewhere.
+        log.warn("Could not ack messages on {}: {}", broker.displayUrl(), e.toString());
+      }
+    }
+  }
+
+  /**
+   * Gives {@code tag} back to its queue. The reject is written before the tag leaves the window, so no
+   * later multiple ack can cover it first.
+   */
+  void reject(long tag, int deliveryEpoch) {
+    if (deliveryEpoch != epoch) {
+      return;
+    }
+    try {
+      channel.basicReject(tag, true);
+    } catch (IOException | RuntimeException e) {
+      log.warn("Could not return message {} on {}: {}", tag, broker.displayUrl(), e.toString());
+    }
+    synchronized (this) {
+      outstanding.remove(tag);
+    }
+  }
+
+  private void recovered() {
+    synchronized (this) {
+      outstanding.clear();
+      settled.clear();
+      epoch++;
+    }
+    ready.clear();
+    log.info("Consuming again from {} after a reconnect; messages in flight before it were returned to their"
+        + " queues", broker.displayUrl());
+  }
+
+  /** Stops consuming: messages buffered or unsettled go back to their queues when the channel closes. */
+  void close() {
+    try {
+      if (channel.isOpen()) {
+        channel.close();
+      }
+    } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+      log.debug("Closing the consumer channel: {}", e.toString());
+    }
+  }
+}

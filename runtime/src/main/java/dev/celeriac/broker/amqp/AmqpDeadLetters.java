@@ -1,0 +1,108 @@
+package dev.celeriac.broker.amqp;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
+import dev.celeriac.broker.DeadLetter;
+import dev.celeriac.broker.DeadLetterStore;
+import dev.celeriac.broker.amqp.ConfirmingPublisher.Publication;
+import dev.celeriac.protocol.KombuEnvelope;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Dead letters in the durable queue {@code <queue>.dead}: the original body and properties, plus the headers
+ * {@code x-celeriac-reason} and {@code x-celeriac-dead-at}. Listing takes messages without acking them and
+ * closes the channel, which puts them back in order; requeueing publishes each to its queue, confirmed,
+ * before acking it here.
+ */
+final class AmqpDeadLetters implements DeadLetterStore {
+
+  /** Messages moved per confirm round when requeueing. */
+  private static final int REQUEUE_BATCH = 500;
+
+  private final AmqpBroker broker;
+
+  AmqpDeadLetters(AmqpBroker broker) {
+    this.broker = broker;
+  }
+
+  @Override
+  public List<DeadLetter> list(String queue, int limit) {
+    return broker.<List<DeadLetter>>withChannel(channel -> {
+      List<DeadLetter> letters = new ArrayList<>();
+      while (letters.size() < limit) {
+        GetResponse response = channel.basicGet(AmqpTopology.deadQueue(queue), false);
+        if (response == null) {
+          break;
+        }
+        letters.add(letter(queue, response));
+      }
+      return letters;
+    }).orElse(List.of());
+  }
+
+  private static DeadLetter letter(String queue, GetResponse response) {
+    AMQP.BasicProperties properties = response.getProps();
+    Object reason = properties.getHeaders() == null ? null : properties.getHeaders().get(AmqpBroker.DEAD_REASON);
+    Object at = properties.getHeaders() == null ? null : properties.getHeaders().get(AmqpBroker.DEAD_AT);
+    Instant deadAt = Instant.EPOCH;
+    if (at != null) {
+      try {
+        deadAt = Instant.parse(at.toString());
+      } catch (DateTimeParseException e) {
+        // left at the epoch: the header was changed by hand
+      }
+    }
+    byte[] raw = KombuEnvelope.encode(AmqpMessages.fromAmqp(properties, response.getBody()), queue,
+        Long.toString(response.getEnvelope().getDeliveryTag()));
+    return new DeadLetter(queue, reason == null ? "(no reason recorded)" : reason.toString(), deadAt, raw);
+  }
+
+  @Override
+  public long count(String queue) {
+    return broker.count(AmqpTopology.deadQueue(queue));
+  }
+
+  @Override
+  public long requeue(String queue) {
+    broker.declareTaskQueue(queue);
+    long moved = 0;
+    while (true) {
+      long batch = broker.<Long>withChannel(channel -> moveBatch(channel, queue)).orElse(0L);
+      moved += batch;
+      if (batch < REQUEUE_BATCH) {
+        return moved;
+      }
+    }
+  }
+
+  private long moveBatch(Channel channel, String queue) throws java.io.IOException {
+    List<Publication> publications = new ArrayList<>();
+    long lastTag = -1;
+    while (publications.size() < REQUEUE_BATCH) {
+      GetResponse response = channel.basicGet(AmqpTopology.deadQueue(queue), false);
+      if (response == null) {
+        break;
+      }
+      AMQP.BasicProperties properties = response.getProps();
+      publications.add(new Publication("", queue,
+          properties.builder().headers(AmqpBroker.taskHeaders(properties)).build(), response.getBody()));
+      lastTag = response.getEnvelope().getDeliveryTag();
+    }
+    if (publications.isEmpty()) {
+      return 0L;
+    }
+    broker.confirm("dead-letter requeue", publications);
+    channel.basicAck(lastTag, true);
+    return (long) publications.size();
+  }
+
+  @Override
+  public long purge(String queue) {
+    return broker.<Long>withChannel(channel -> (long) channel.queuePurge(AmqpTopology.deadQueue(queue))
+        .getMessageCount()).orElse(0L);
+  }
+}

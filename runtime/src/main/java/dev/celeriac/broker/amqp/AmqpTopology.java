@@ -1,0 +1,106 @@
+package dev.celeriac.broker.amqp;
+
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The exchanges and queues Celeriac uses on RabbitMQ, and how to declare them.
+ *
+ * <ul>
+ *   <li>A task queue {@code q} exactly as Celery declares it (PROTOCOL §4.1): a durable direct exchange
+ *       {@code q}, a durable queue {@code q} without arguments, bound with routing key {@code q}. Python and
+ *       Java workers can declare it in any order without {@code PRECONDITION_FAILED}. Messages are published
+ *       to the default exchange with routing key {@code q}, as Celery does.
+ *   <li>Dead letters in {@code q.dead}: durable, without arguments, bound to nothing. The Celery queue
+ *       keeps no {@code x-dead-letter-exchange} argument, which every client would have to repeat.
+ *   <li>Delays without head-of-line blocking, as kombu's native delayed delivery: 28 levels per queue,
+ *       level {@code n} a quorum queue {@code celeriac.delay.q.n} whose messages all live {@code 2^n}
+ *       seconds, so each queue expires in arrival order. The routing key spells the delay in seconds as 28
+ *       binary digits; each level's topic exchange sends a message whose digit is 1 through its queue and
+ *       one whose digit is 0 straight on to the next level; level 0 ends in {@code q}. A queue of one TTL is
+ *       FIFO, so no short delay waits behind a long one. Levels are declared on first use: an exchange for
+ *       every level below the highest digit, a queue for each 1 digit.
+ * </ul>
+ */
+final class AmqpTopology {
+
+  /** Levels of delay queues: delays up to 2^28 - 1 seconds, eight and a half years. */
+  static final int LEVELS = 28;
+  static final long MAX_DELAY_SECONDS = (1L << LEVELS) - 1;
+
+  private AmqpTopology() {}
+
+  static String deadQueue(String queue) {
+    return queue + ".dead";
+  }
+
+  static String delayLevel(String queue, int level) {
+    return "celeriac.delay." + queue + "." + level;
+  }
+
+  /** The routing key that spells {@code seconds} as 28 binary digits, the highest first. */
+  static String delayRoutingKey(long seconds) {
+    StringBuilder key = new StringBuilder(LEVELS * 2);
+    for (int level = LEVELS - 1; level >= 0; level--) {
+      key.append((seconds >>> level & 1) == 1 ? '1' : '0');
+      if (level > 0) {
+        key.append('.');
+      }
+    }
+    return key.toString();
+  }
+
+  /** The highest level a delay of {@code seconds} passes: where it is published. */
+  static int topLevel(long seconds) {
+    return 63 - Long.numberOfLeadingZeros(seconds);
+  }
+
+  /** The binding key that picks the messages whose digit at {@code level} is {@code digit}. */
+  static String levelPattern(int level, char digit) {
+    return "*.".repeat(LEVELS - 1 - level) + digit + ".#";
+  }
+
+  /** Declares the task queue the way Celery does. */
+  static void declareTaskQueue(Channel channel, String queue) throws IOException {
+    channel.exchangeDeclare(queue, BuiltinExchangeType.DIRECT, true, false, null);
+    channel.queueDeclare(queue, true, false, false, null);
+    channel.queueBind(queue, queue, queue);
+  }
+
+  static void declareDeadQueue(Channel channel, String queue) throws IOException {
+    channel.queueDeclare(deadQueue(queue), true, false, false, null);
+  }
+
+  /** Declares the exchange of {@code level} and its route on to the level below (or to the queue). */
+  static void declareLevelExchange(Channel channel, String queue, int level) throws IOException {
+    String exchange = delayLevel(queue, level);
+    channel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true, false, null);
+    if (level > 0) {
+      channel.exchangeBind(delayLevel(queue, level - 1), exchange, levelPattern(level, '0'));
+    } else {
+      channel.queueBind(queue, exchange, levelPattern(0, '0'));
+    }
+  }
+
+  /** Declares the queue of {@code level}, whose messages move on after 2^level seconds, and binds it. */
+  static void declareLevelQueue(Channel channel, String queue, int level) throws IOException {
+    Map<String, Object> arguments = new HashMap<>();
+    arguments.put("x-queue-type", "quorum");
+    arguments.put("x-message-ttl", (1L << level) * 1000);
+    // Dead-lettering from a quorum queue with at-least-once loses nothing on the way to the next level.
+    arguments.put("x-dead-letter-strategy", "at-least-once");
+    arguments.put("x-overflow", "reject-publish");
+    if (level > 0) {
+      arguments.put("x-dead-letter-exchange", delayLevel(queue, level - 1));
+    } else {
+      arguments.put("x-dead-letter-exchange", "");
+      arguments.put("x-dead-letter-routing-key", queue);
+    }
+    String name = delayLevel(queue, level);
+    channel.queueDeclare(name, true, false, false, arguments);
+    channel.queueBind(name, name, levelPattern(level, '1'));
+  }
+}

@@ -1,0 +1,45 @@
+package dev.celeriac.cli;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * SIGTERM and SIGINT for the long-running commands, as Celery's warm and cold shutdown: the first signal
+ * starts a graceful stop; a second one ends the process at once with exit code 1. Nothing is lost even
+ * then: unsettled messages stay the broker's (RabbitMQ requeues them when the connection drops, Redis
+ * workers take them back after the heartbeat timeout).
+ *
+ * <p>The handlers replace the JVM's, so shutdown hooks do not run on these signals: the graceful stop is
+ * the command's own code, which returns its exit code normally.
+ */
+final class Signals {
+
+  private static final Logger log = LoggerFactory.getLogger(Signals.class);
+
+  /** The exit code of a stop forced by a second signal, as Celery's cold shutdown. */
+  static final int FORCED = 1;
+
+  private Signals() {}
+
+  /** Runs {@code graceful} on a new thread at the first SIGTERM or SIGINT; halts at the second. */
+  static void onTerminate(String what, Runnable graceful) {
+    AtomicInteger signals = new AtomicInteger();
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(name), signal -> {
+        if (signals.getAndIncrement() == 0) {
+          log.info("SIG{}: stopping the {} gracefully; send it again to stop at once", signal.getName(), what);
+          Thread stopper = new Thread(graceful, "celeriac-graceful-stop");
+          stopper.setDaemon(true);
+          stopper.start();
+        } else {
+          System.err.println("celeriac: second SIG" + signal.getName() + ": stopping the " + what + " at once;"
+              + " unsettled messages stay with the broker and run again");
+          System.err.flush();
+          Runtime.getRuntime().halt(FORCED);
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.celeriac.cron;
+
+import dev.celeriac.TaskDefinition;
+import dev.celeriac.broker.Broker;
+import dev.celeriac.broker.BrokerException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code run cron} process: enqueues each {@code @Periodic} task at every slot of its schedule. Any
+ * number may run against one broker: the broker's per-slot lock ({@link Broker#publishSlot}) lets exactly one
+ * of them publish a slot. After downtime, only the latest missed slot fires, once, as a fresh message; a
+ * schedule no cron process has fired yet starts with the first slot at or after this process started, less
+ * {@link #FIRST_SLOT_GRACE}.
+ *
+ * <p>Between slots it sleeps until the next one, waking at least every {@link #MAX_SLEEP} to follow the
+ * clock. {@link #stop()} ends {@link #run()} at once: nothing is in flight between slots, and a slot cut off
+ * mid-publish is published by the next tick or by another cron process.
+ */
+public final class Cron {
+
+  private static final Logger log = LoggerFactory.getLogger(Cron.class);
+
+  /** A schedule without a record fires a slot this much older than the process start. */
+  public static final Duration FIRST_SLOT_GRACE = Duration.ofMinutes(1);
+  static final Duration MAX_SLEEP = Duration.ofSeconds(1);
+
+  private final Broker broker;
+  private final Clock clock;
+  private final Function<TaskDefinition, Broker.Outgoing> messages;
+  private final List<Entry> entries = new ArrayList<>();
+  private final Instant firstSlotFrom;
+  private volatile boolean running = true;
+  private volatile Thread runner;
+
+  /** One periodic task and the last slot this process saw for it. */
+  private static final class Entry {
+    final TaskDefinition task;
+    final CronSchedule schedule;
+    Instant seen;
+
+    Entry(TaskDefinition task) {
+      this.task = task;
+      this.schedule = new CronSchedule(task.schedule().orElseThrow());
+    }
+  }
+
+  /**
+   * @param tasks the tasks to fire; those without a schedule are left out
+   * @param messages a fresh message for a task, and its queue
+   */
+  public Cron(Broker broker, List<TaskDefinition> tasks, Clock clock,
+      Function<TaskDefinition, Broker.Outgoing> messages) {
+    this.broker = broker;
+    this.clock = clock;
+    this.messages = messages;
+    for (TaskDefinition task : tasks) {
+      if (task.schedule().isPresent()) {
+        entries.add(new Entry(task));
+      }
+    }
+    this.firstSlotFrom = clock.instant().minus(FIRST_SLOT_GRACE);
+  }
+
+  /** The scheduled tasks, with their schedules. */
+  public Map<String, CronSchedule> schedules() {
+    Map<String, CronSchedule> schedules = new HashMap<>();
+    entries.forEach(entry -> schedules.put(entry.task.name(), entry.schedule));
+    return schedules;
+  }
+
+  /**
+   * Checks every schedule once: a slot this process has not seen yet is offered to the broker's lock.
+   *
+   * @return how many slots this process published
+   */
+  public int tick() {
+    Instant now = clock.instant();
+    int fired = 0;
+    for (Entry entry : entries) {
+      Optional<Instant> slot = entry.schedule.latestSlot(now);
+      if (slot.isEmpty() || slot.get().equals(entry.seen)) {
+        continue;
+      }
+      Broker.Outgoing outgoing = messages.apply(entry.task);
+      try {
+        if (broker.publishSlot(entry.task.name(), slot.get(), firstSlotFrom, outgoing.queue(), outgoing.message())) {
+          fired++;
+          log.info("Fired {} for {} ({}) on {} as {}", entry.task.name(), slot.get(), entry.schedule,
+              outgoing.queue(), outgoing.message().id());
+        } else {
+          log.debug("Slot {} of {} was fired elsewhere or predates this cron", slot.get(), entry.task.name());
+        }
+        entry.seen = slot.get();
+      } catch (BrokerException e) {
+        // Not seen: the next tick offers the slot again.
+        log.error("Could not fire {} for {}: {}", entry.task.name(), slot.get(), e.getMessage());
+      }
+    }
+    return fired;
+  }
+
+  /** Ticks until {@link #stop()}: at every slot, and at least every second. */
+  public void run() throws InterruptedException {
+    runner = Thread.currentThread();
+    log.info("Cron firing {} periodic tasks on {}", entries.size(), broker.displayUrl());
+    while (running) {
+      tick();
+      Instant now = clock.instant();
+      Duration sleep = MAX_SLEEP;
+      for (Entry entry : entries) {
+        Optional<Instant> next = entry.schedule.nextSlot(now);
+        if (next.isPresent()) {
+          Duration until = Duration.between(now, next.get());
+          sleep = until.compareTo(sleep) < 0 ? until : sleep;
+        }
+      }
+      if (running && !sleep.isNegative() && !sleep.isZero()) {
+        try {
+          Thread.sleep(sleep.toMillis() + 1);
+        } catch (InterruptedException e) {
+          if (running) {
+            throw e;
+          }
+        }
+      }
+    }
+    log.info("Cron stopped");
+  }
+
+  /** Ends {@link #run()}. */
+  public void stop() {
+    running = false;
+    Thread thread = runner;
+    if (thread != null) {
+      thread.interrupt();
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package dev.celeriac.cron;
+
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinition;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.model.time.ExecutionTime;
+import com.cronutils.parser.CronParser;
+import dev.celeriac.ConfigurationException;
+import dev.celeriac.Schedule;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/**
+ * The slots of a five-field cron expression (or {@code @daily} and the other macros) in a zone: the minutes
+ * at which it fires. Around daylight-saving changes it behaves as Vixie cron does for fixed-time jobs: a time
+ * the clocks skip does not fire that day, and a time the clocks repeat fires once, at its first occurrence;
+ * an expression with a wildcard hour fires in real time, in both repeated hours.
+ */
+public final class CronSchedule {
+
+  private static final CronParser PARSER = new CronParser(unixWithMacros());
+
+  private final Schedule schedule;
+  private final ExecutionTime times;
+  private final boolean everyHour;
+
+  public CronSchedule(Schedule schedule) {
+    this.schedule = schedule;
+    String expression = macro(schedule.cron().trim());
+    String[] fields = expression.split("\\s+");
+    this.everyHour = fields.length > 1 && (fields[1].equals("*") || fields[1].startsWith("*/"));
+    try {
+      this.times = ExecutionTime.forCron(PARSER.parse(expression));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("cron expression '" + schedule.cron() + "' can't be read: " + e.getMessage(),
+          e);
+    }
+  }
+
+  private static CronDefinition unixWithMacros() {
+    return CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX);
+  }
+
+  /** The macros as their five-field expressions, as cron(8) defines them. */
+  private static String macro(String cron) {
+    switch (cron) {
+      case "@yearly":
+      case "@annually":
+        return "0 0 1 1 *";
+      case "@monthly":
+        return "0 0 1 * *";
+      case "@weekly":
+        return "0 0 * * 0";
+      case "@daily":
+      case "@midnight":
+        return "0 0 * * *";
+      case "@hourly":
+        return "0 * * * *";
+      default:
+        return cron;
+    }
+  }
+
+  public Schedule schedule() {
+    return schedule;
+  }
+
+  /** The latest slot at or before {@code now}, if the expression ever fired before it. */
+  public Optional<Instant> latestSlot(Instant now) {
+    ZonedDateTime minute = now.atZone(schedule.zone()).truncatedTo(ChronoUnit.MINUTES);
+    Optional<ZonedDateTime> slot = times.isMatch(minute) ? Optional.of(minute) : times.lastExecution(minute);
+    if (slot.isPresent() && isRepeat(slot.get())) {
+      slot = times.lastExecution(slot.get());
+    }
+    return slot.map(ZonedDateTime::toInstant);
+  }
+
+  /** The first slot after {@code now}. */
+  public Optional<Instant> nextSlot(Instant now) {
+    Optional<ZonedDateTime> slot = times.nextExecution(now.atZone(schedule.zone()));
+    if (slot.isPresent() && isRepeat(slot.get())) {
+      slot = times.nextExecution(slot.get());
+    }
+    return slot.map(ZonedDateTime::toInstant);
+  }
+
+  /** A fixed-hour slot in the second pass of an hour the clocks repeat: it already fired in the first. */
+  private boolean isRepeat(ZonedDateTime slot) {
+    return !everyHour && !slot.getOffset().equals(slot.withEarlierOffsetAtOverlap().getOffset());
+  }
+
+  @Override
+  public String toString() {
+    return schedule.toString();
+  }
+}

@@ -1,0 +1,247 @@
+package dev.celeriac.broker.amqp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.celeriac.broker.BrokerException;
+import dev.celeriac.broker.BrokerUrl;
+import dev.celeriac.broker.DeadLetter;
+import dev.celeriac.broker.Delivery;
+import dev.celeriac.broker.QueueStats;
+import dev.celeriac.protocol.MessageCodec;
+import dev.celeriac.protocol.TaskMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The RabbitMQ broker against the machine's RabbitMQ, vhost celeriac-test, emptied before each test. */
+class AmqpBrokerTest {
+
+  private AmqpBroker broker;
+
+  @BeforeEach
+  void open() {
+    TestRabbit.reset();
+    broker = AmqpBroker.connect(BrokerUrl.parse(TestRabbit.URL), AmqpSettings.defaults());
+  }
+
+  @AfterEach
+  void close() {
+    broker.close();
+  }
+
+  private static TaskMessage message(String task, Map<String, Object> kwargs, Instant eta) {
+    return MessageCodec.newMessage(new MessageCodec.NewMessage(task, UUID.randomUUID().toString(), List.of(),
+        kwargs, eta, null, null, null, null, null, null));
+  }
+
+  private List<Delivery> fetchAll(String queue, int count, Duration within) throws InterruptedException {
+    List<Delivery> fetched = new ArrayList<>();
+    long deadline = System.nanoTime() + within.toNanos();
+    while (fetched.size() < count && System.nanoTime() < deadline) {
+      fetched.addAll(broker.fetch(List.of(queue), count - fetched.size(), Duration.ofMillis(200)));
+    }
+    return fetched;
+  }
+
+  @Test
+  void aPublishedMessageArrivesUnchangedAndLeavesWhenAcked() throws Exception {
+    TaskMessage sent = message("acme.add", Map.of("x", 2, "y", 3, "big", 5_000_000_000L, "name", "café"), null);
+    broker.publish("celery", sent);
+    List<Delivery> fetched = fetchAll("celery", 1, Duration.ofSeconds(5));
+    assertEquals(1, fetched.size());
+    TaskMessage received = fetched.get(0).message();
+    assertEquals(sent.headers(), received.headers());
+    assertEquals(sent.id(), received.properties().get("correlation_id"));
+    assertEquals(new String(sent.body()), new String(received.body()));
+    assertEquals("application/json", received.contentType());
+    fetched.get(0).ack();
+    broker.close();
+    broker = AmqpBroker.connect(BrokerUrl.parse(TestRabbit.URL), AmqpSettings.defaults());
+    assertEquals(0, broker.count("celery"));
+  }
+
+  @Test
+  void theQueueIsDeclaredExactlyAsCeleryDeclaresIt() throws Exception {
+    broker.publish("celery", message("acme.add", Map.of(), null));
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setVirtualHost(TestRabbit.VHOST);
+    try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+      // What py-amqp sends for Celery's default queue: passes only if flags and arguments match.
+      channel.exchangeDeclare("celery", "direct", true, false, null);
+      channel.queueDeclare("celery", true, false, false, null);
+      channel.queueBind("celery", "celery", "celery");
+    }
+    String bindings = TestRabbit.call("GET", "/queues/" + TestRabbit.VHOST + "/celery/bindings", null, 200);
+    assertTrue(bindings.contains("\"source\":\"celery\""), bindings);
+  }
+
+  @Test
+  void aQueueDeclaredWithOtherArgumentsIsAClearError() throws Exception {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setVirtualHost(TestRabbit.VHOST);
+    try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+      channel.queueDeclare("prioritized", true, false, false, Map.of("x-max-priority", 10));
+    }
+    BrokerException e = assertThrows(BrokerException.class,
+        () -> broker.publish("prioritized", message("acme.add", Map.of(), null)));
+    assertTrue(e.getMessage().contains("PRECONDITION_FAILED"), e.getMessage());
+    assertTrue(e.getMessage().contains("prioritized"), e.getMessage());
+    // The broker goes on working after the refused declaration.
+    broker.publish("celery", message("acme.add", Map.of(), null));
+    assertEquals(1, fetchAll("celery", 1, Duration.ofSeconds(5)).size());
+  }
+
+  @Test
+  void acksInAnyOrderSettleEveryMessageExactlyOnce() throws Exception {
+    broker.prefetch(200);
+    List<dev.celeriac.broker.Broker.Outgoing> batch = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      batch.add(new dev.celeriac.broker.Broker.Outgoing("work", message("acme.n", Map.of("i", i), null)));
+    }
+    broker.publishAll(batch);
+    Set<Object> seen = new HashSet<>();
+    while (seen.size() < 1000) {
+      List<Delivery> fetched = fetchAll("work", 150, Duration.ofSeconds(5));
+      assertTrue(!fetched.isEmpty(), "stalled after " + seen.size());
+      Collections.shuffle(fetched);
+      List<Thread> threads = new ArrayList<>();
+      for (Delivery delivery : fetched) {
+        assertTrue(seen.add(delivery.message().id()), "delivered twice: " + delivery.message().id());
+        Thread thread = new Thread(delivery::ack);
+        thread.start();
+        threads.add(thread);
+      }
+      for (Thread thread : threads) {
+        thread.join();
+      }
+    }
+    broker.close();
+    broker = AmqpBroker.connect(BrokerUrl.parse(TestRabbit.URL), AmqpSettings.defaults());
+    assertEquals(0, broker.count("work"));
+  }
+
+  @Test
+  void requeueGivesTheMessageBackAndCloseReturnsUnsettledOnes() throws Exception {
+    broker.publish("celery", message("acme.a", Map.of(), null));
+    broker.publish("celery", message("acme.b", Map.of(), null));
+    List<Delivery> fetched = fetchAll("celery", 2, Duration.ofSeconds(5));
+    assertEquals(2, fetched.size());
+    fetched.get(0).requeue();
+    Delivery again = fetchAll("celery", 1, Duration.ofSeconds(5)).get(0);
+    assertEquals(fetched.get(0).message().id(), again.message().id());
+    broker.close();
+    broker = AmqpBroker.connect(BrokerUrl.parse(TestRabbit.URL), AmqpSettings.defaults());
+    assertEquals(2, broker.count("celery"));
+  }
+
+  @Test
+  void retryPublishesTheNextMessageBeforeAckingTheOriginal() throws Exception {
+    TaskMessage original = message("acme.flaky", Map.of("id", 7), null);
+    broker.publish("celery", original);
+    Delivery first = fetchAll("celery", 1, Duration.ofSeconds(5)).get(0);
+    first.retry(MessageCodec.retryOf(first.message(), Instant.now(), Instant.now()));
+    Delivery second = fetchAll("celery", 1, Duration.ofSeconds(5)).get(0);
+    assertEquals(original.id(), second.message().id());
+    assertEquals(1, second.message().retries());
+    second.ack();
+  }
+
+  @Test
+  void etasComeBackInOrderOfDueTimeWithoutHeadOfLineBlocking() throws Exception {
+    Instant now = Instant.now();
+    TaskMessage late = message("acme.late", Map.of(), now.plusSeconds(6));
+    TaskMessage soon = message("acme.soon", Map.of(), now.plusMillis(2500));
+    broker.publish("timed", late);
+    broker.publish("timed", soon);
+    QueueStats parked = broker.stats("timed");
+    assertEquals(0, parked.ready());
+    assertEquals(2, parked.delayed());
+    List<Delivery> early = broker.fetch(List.of("timed"), 10, Duration.ofMillis(1200));
+    assertEquals(List.of(), early, "nothing arrives long before its eta");
+    Delivery first = fetchAll("timed", 1, Duration.ofSeconds(10)).get(0);
+    Instant arrived = Instant.now();
+    assertEquals("acme.soon", first.message().task());
+    assertTrue(!arrived.isBefore(soon.eta().orElseThrow().minusMillis(AmqpBroker.HOLD_MILLIS)), "arrived " + arrived);
+    // The rest of the wait is held here: the worker defers, and the message comes back once due.
+    first.defer(soon.eta().orElseThrow());
+    Delivery due = fetchAll("timed", 1, Duration.ofSeconds(5)).get(0);
+    assertTrue(!Instant.now().isBefore(soon.eta().orElseThrow()), "released before its eta");
+    assertEquals(soon.id(), due.message().id());
+    due.ack();
+    Delivery second = fetchAll("timed", 1, Duration.ofSeconds(10)).get(0);
+    assertEquals("acme.late", second.message().task());
+    second.ack();
+  }
+
+  @Test
+  void aWorkerDeferringAFarEtaParksTheMessageAndAcksIt() throws Exception {
+    broker.publish("celery", message("acme.later", Map.of(), null));
+    Delivery delivery = fetchAll("celery", 1, Duration.ofSeconds(5)).get(0);
+    delivery.defer(Instant.now().plusSeconds(3));
+    QueueStats stats = broker.stats("celery");
+    assertEquals(1, stats.delayed());
+    assertEquals(0, stats.ready());
+    Delivery back = fetchAll("celery", 1, Duration.ofSeconds(10)).get(0);
+    assertEquals(delivery.message().id(), back.message().id());
+    assertEquals(delivery.message().headers(), back.message().headers(), "no x-death or other trip headers");
+    back.ack();
+  }
+
+  @Test
+  void deadLettersKeepTheMessageAndReasonAndCanBeRequeued() throws Exception {
+    TaskMessage sent = message("acme.unknown", Map.of("id", 1), null);
+    broker.publish("celery", sent);
+    Delivery delivery = fetchAll("celery", 1, Duration.ofSeconds(5)).get(0);
+    delivery.deadLetter("unknown task 'acme.unknown'");
+    assertEquals(1, broker.deadLetters().count("celery"));
+    List<DeadLetter> letters = broker.deadLetters().list("celery", 10);
+    assertEquals(1, letters.size());
+    assertEquals("unknown task 'acme.unknown'", letters.get(0).reason());
+    assertEquals(sent.id(), letters.get(0).message().orElseThrow().id());
+    assertEquals(sent.headers(), letters.get(0).message().orElseThrow().headers());
+    assertEquals(1, broker.deadLetters().count("celery"), "listing takes nothing away");
+    assertEquals(1, broker.stats("celery").dead());
+
+    assertEquals(1, broker.deadLetters().requeue("celery"));
+    assertEquals(0, broker.deadLetters().count("celery"));
+    Delivery again = fetchAll("celery", 1, Duration.ofSeconds(5)).get(0);
+    assertEquals(sent.headers(), again.message().headers(), "no dead-letter headers on the replay");
+    again.deadLetter("still unknown");
+    assertEquals(1, broker.deadLetters().purge("celery"));
+    assertEquals(0, broker.deadLetters().count("celery"));
+  }
+
+  @Test
+  void statsCountReadyUnackedAndPurgeEmptiesTheQueue() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      broker.publish("ops", message("acme.n", Map.of(), null));
+    }
+    List<Delivery> fetched = fetchAll("ops", 2, Duration.ofSeconds(5));
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    QueueStats stats = broker.stats("ops");
+    // The management API refreshes its figures every few seconds.
+    while ((stats.inFlight() != 5 - stats.ready()) && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      stats = broker.stats("ops");
+    }
+    assertEquals(5, stats.ready() + stats.inFlight(), stats.toString());
+    assertTrue(broker.queueNames().contains("ops"));
+    assertEquals(stats.ready(), broker.purge("ops"));
+    assertEquals(0, broker.purge("missing-queue"));
+    fetched.forEach(Delivery::ack);
+  }
+}

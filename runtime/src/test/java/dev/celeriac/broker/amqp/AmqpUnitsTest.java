@@ -1,0 +1,76 @@
+package dev.celeriac.broker.amqp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.impl.LongStringHelper;
+import dev.celeriac.broker.BrokerException;
+import dev.celeriac.broker.BrokerUrl;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The RabbitMQ broker's pure parts: URLs, header types, delay routing. */
+class AmqpUnitsTest {
+
+  @Test
+  void vhostsAreReadAsKombuReadsThem() {
+    assertEquals("/", AmqpBroker.vhost(BrokerUrl.parse("amqp://guest:guest@127.0.0.1:5672//")));
+    assertEquals("/", AmqpBroker.vhost(BrokerUrl.parse("amqp://127.0.0.1")));
+    assertEquals("/", AmqpBroker.vhost(BrokerUrl.parse("amqp://127.0.0.1/")));
+    assertEquals("celeriac-test", AmqpBroker.vhost(BrokerUrl.parse("amqp://h/celeriac-test")));
+    assertEquals("/prod", AmqpBroker.vhost(BrokerUrl.parse("amqp://h/%2Fprod")));
+  }
+
+  @Test
+  void aRefusedLoginNamesTheBrokerWithoutThePassword() {
+    BrokerException e = assertThrows(BrokerException.class, () -> AmqpBroker.connect(
+        BrokerUrl.parse("amqp://guest:s3cret-pw@127.0.0.1:5672/" + TestRabbit.VHOST), AmqpSettings.defaults()));
+    assertTrue(e.getMessage().contains("amqp://guest:***@127.0.0.1:5672/"), e.getMessage());
+    assertFalse(e.getMessage().contains("s3cret-pw"), e.getMessage());
+  }
+
+  @Test
+  void headersUseOnlyFieldTypesBothClientsRead() {
+    Map<String, Object> headers = new LinkedHashMap<>();
+    headers.put("retries", 3L);
+    headers.put("big", 5_000_000_000L);
+    headers.put("negative-big", -5_000_000_000L);
+    headers.put("short", (short) 7);
+    headers.put("timelimit", Arrays.asList(null, 30));
+    headers.put("stamps", Map.of("k", List.of(1.5f)));
+    Map<String, Object> table = AmqpHeaders.toTable(headers);
+    assertEquals(3, table.get("retries"));
+    assertEquals(5_000_000_000L, table.get("big"));
+    assertEquals("-5000000000", table.get("negative-big"));
+    assertEquals(7, table.get("short"));
+    assertEquals(Arrays.asList(null, 30), table.get("timelimit"));
+    assertEquals(Map.of("k", List.of(1.5d)), table.get("stamps"));
+  }
+
+  @Test
+  void receivedTablesBecomePlainValues() {
+    Map<String, Object> table = new LinkedHashMap<>();
+    table.put("task", LongStringHelper.asLongString("tasks.add"));
+    table.put("timelimit", List.of(LongStringHelper.asLongString("x")));
+    table.put("retries", 0);
+    Map<String, Object> headers = AmqpHeaders.fromTable(table);
+    assertEquals("tasks.add", headers.get("task"));
+    assertEquals(List.of("x"), headers.get("timelimit"));
+    assertEquals(0, headers.get("retries"));
+  }
+
+  @Test
+  void theDelayRoutingKeySpellsTheSecondsInBinaryHighestFirst() {
+    assertEquals("0.".repeat(27) + "1", AmqpTopology.delayRoutingKey(1));
+    assertEquals("0.".repeat(18) + "1.0.0.1.0.1.1.0.0.0", AmqpTopology.delayRoutingKey(600));
+    assertEquals(9, AmqpTopology.topLevel(600));
+    assertEquals("1.#", AmqpTopology.levelPattern(27, '1'));
+    assertEquals("*.".repeat(27) + "0.#", AmqpTopology.levelPattern(0, '0'));
+    assertEquals("celeriac.delay.events.3", AmqpTopology.delayLevel("events", 3));
+  }
+}
