@@ -192,7 +192,7 @@ public final class Celeriac implements AutoCloseable {
     TaskMessage message = MessageCodec.newMessage(new MessageCodec.NewMessage(
         task.name(), id, args, kwargs, eta, ttl == null ? null : now.plus(ttl), ttl,
         parent == null ? null : parent.id(), parent == null ? null : parent.rootId(),
-        options.priority(), task.timeLimit()));
+        options.priority(), task.timeLimit(), now));
     // Headers are a few KiB at most (argsrepr and kwargsrepr are capped), so only a large body needs
     // the exact measure.
     if (message.bodyLength() + HEADERS_ALLOWANCE > config.maxMessageBytes()) {

@@ -23,6 +23,7 @@ public final class CeleriacConfig {
   private final TaskRegistry registry;
   private final WorkerOptions worker;
   private final RedisSettings redis;
+  private final int metricsPort;
 
   private CeleriacConfig(Builder b) {
     this.brokerUrl = b.brokerUrl;
@@ -32,6 +33,7 @@ public final class CeleriacConfig {
     this.registry = b.registry;
     this.worker = b.worker;
     this.redis = b.redis;
+    this.metricsPort = b.metricsPort;
   }
 
   public static Builder builder() {
@@ -70,6 +72,14 @@ public final class CeleriacConfig {
     return redis;
   }
 
+  /**
+   * The port {@code run worker} and {@code run cron} serve Prometheus metrics on ({@code GET /metrics}), or 0
+   * for none: the default.
+   */
+  public int metricsPort() {
+    return metricsPort;
+  }
+
   /** Builds {@link CeleriacConfig}. */
   public static final class Builder {
     private String brokerUrl = DEFAULT_BROKER_URL;
@@ -79,6 +89,7 @@ public final class CeleriacConfig {
     private TaskRegistry registry;
     private WorkerOptions worker = WorkerOptions.builder().build();
     private RedisSettings redis = RedisSettings.defaults();
+    private int metricsPort;
 
     private Builder() {}
 
@@ -123,6 +134,15 @@ public final class CeleriacConfig {
 
     public Builder redis(RedisSettings redis) {
       this.redis = Objects.requireNonNull(redis);
+      return this;
+    }
+
+    /** Serves metrics on this port from {@code run worker} and {@code run cron}; 0 for none. */
+    public Builder metricsPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("metrics port must be 0 (none) or 1-65535, was " + port);
+      }
+      this.metricsPort = port;
       return this;
     }
 

@@ -34,10 +34,11 @@ public final class ConfigLoader {
   static final String WORKER_SHUTDOWN_TIMEOUT = "worker.shutdown-timeout-seconds";
   static final String WORKER_HEARTBEAT_TIMEOUT = "worker.heartbeat-timeout-seconds";
   static final String REDIS_VISIBILITY_TIMEOUT = "redis.visibility-timeout-seconds";
+  static final String METRICS_PORT = "metrics.port";
 
   private static final Set<String> KNOWN_KEYS = Set.of(BROKER_URL, MAX_MESSAGE_BYTES, WORKER_QUEUES,
       WORKER_CONCURRENCY, WORKER_PREFETCH, WORKER_SHUTDOWN_TIMEOUT, WORKER_HEARTBEAT_TIMEOUT,
-      REDIS_VISIBILITY_TIMEOUT);
+      REDIS_VISIBILITY_TIMEOUT, METRICS_PORT);
 
   private ConfigLoader() {}
 
@@ -73,6 +74,13 @@ public final class ConfigLoader {
       }
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException("bad worker setting in " + env.get(CONF_ENV) + ": " + e.getMessage(), e);
+    }
+    if (file.containsKey(METRICS_PORT)) {
+      long port = parseLong(file, METRICS_PORT);
+      if (port < 0 || port > 65535) {
+        throw new ConfigurationException(METRICS_PORT + " must be 0 (none) or a port from 1 to 65535, was " + port);
+      }
+      config.metricsPort((int) port);
     }
     RedisSettings redis = RedisSettings.defaults();
     if (file.containsKey(WORKER_HEARTBEAT_TIMEOUT) || file.containsKey(REDIS_VISIBILITY_TIMEOUT)) {

@@ -39,9 +39,10 @@ class CeleriacTest {
 
   @Test
   void registryFindsTheIndexThroughServiceLoader() {
-    assertEquals(List.of("py.remote", "tests.add", "tests.block", "tests.flaky", "tests.tags", "tests.tick"),
+    assertEquals(List.of("py.remote", "tests.add", "tests.block", "tests.flaky", "tests.tags", "tests.tick",
+        "tests.work"),
         app.registry().tasks().stream().map(TaskDefinition::name).toList());
-    assertEquals(List.of("cron", "math", "slow"), app.registry().implementedQueues());
+    assertEquals(List.of("cron", "math", "slow", "work"), app.registry().implementedQueues());
   }
 
   @Test

@@ -37,7 +37,8 @@ class ConfigLoaderTest {
   @Test
   void readsWorkerAndMessageSettings() throws IOException {
     Path file = write("worker.queues=events, digests\nworker.concurrency=3\nworker.prefetch=7\n"
-        + "worker.shutdown-timeout-seconds=9\nmessage.max-bytes=1000\n");
+        + "worker.shutdown-timeout-seconds=9\nmessage.max-bytes=1000\nworker.heartbeat-timeout-seconds=12\n"
+        + "redis.visibility-timeout-seconds=600\nmetrics.port=9464\n");
 
     CeleriacConfig config = ConfigLoader.load(Map.of("CELERIAC_CONF", file.toString()), null);
 
@@ -46,6 +47,10 @@ class ConfigLoaderTest {
     assertEquals(7, config.worker().prefetch());
     assertEquals(Duration.ofSeconds(9), config.worker().shutdownTimeout());
     assertEquals(1000, config.maxMessageBytes());
+    assertEquals(Duration.ofSeconds(12), config.redis().heartbeatTimeout());
+    assertEquals(Duration.ofSeconds(600), config.redis().visibilityTimeout());
+    assertEquals(9464, config.metricsPort());
+    assertEquals(0, ConfigLoader.load(Map.of(), null).metricsPort());
   }
 
   @Test
@@ -61,6 +66,8 @@ class ConfigLoaderTest {
   void badValuesAndMissingFilesAreErrors() throws IOException {
     Path file = write("worker.concurrency=many\n");
     assertThrows(ConfigurationException.class, () -> ConfigLoader.load(Map.of("CELERIAC_CONF", file.toString()), null));
+    Path port = write("metrics.port=70000\n");
+    assertThrows(ConfigurationException.class, () -> ConfigLoader.load(Map.of("CELERIAC_CONF", port.toString()), null));
     Path zero = write("worker.concurrency=0\n");
     assertThrows(ConfigurationException.class, () -> ConfigLoader.load(Map.of("CELERIAC_CONF", zero.toString()), null));
     ConfigurationException missing = assertThrows(ConfigurationException.class,

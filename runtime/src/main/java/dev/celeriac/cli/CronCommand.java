@@ -1,11 +1,14 @@
 package dev.celeriac.cli;
 
 import dev.celeriac.Celeriac;
-import dev.celeriac.ConfigLoader;
+import dev.celeriac.CeleriacConfig;
 import dev.celeriac.cron.Cron;
+import dev.celeriac.metrics.PrometheusEndpoint;
+import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code run cron}: fires the periodic tasks until SIGTERM or SIGINT. */
 @Command(name = "cron", mixinStandardHelpOptions = true,
@@ -14,28 +17,37 @@ import picocli.CommandLine.Option;
         + "latest missed slot fires once. On SIGTERM or SIGINT: stop and exit 0; a second signal exits at once.")
 final class CronCommand implements Callable<Integer> {
 
-  @Option(names = "--broker", paramLabel = "URL",
-      description = "Broker URL. Default: BROKER_URL, then broker.url in the file named by CELERIAC_CONF, then memory://.")
-  private String broker;
+  @Mixin
+  private BrokerOption broker;
+
+  @Mixin
+  private MetricsOption metrics;
 
   @picocli.CommandLine.Spec
   private picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
-    try (Celeriac app = Celeriac.create(ConfigLoader.load(System.getenv(), broker))) {
+    CeleriacConfig config = broker.load();
+    try (Celeriac app = Celeriac.create(config)) {
       Cron cron = app.cron();
       if (cron.schedules().isEmpty()) {
         spec.commandLine().getErr().println("celeriac: no @Periodic task in the task index on the class path;"
             + " nothing to fire");
         return Main.USAGE;
       }
-      Signals.onTerminate("cron", cron::stop);
-      spec.commandLine().getOut().println("cron: firing " + String.join(", ", cron.schedules().keySet().stream()
-          .sorted().map(name -> name + " (" + cron.schedules().get(name) + ")").toList()) + " on "
-          + app.broker().displayUrl());
-      spec.commandLine().getOut().flush();
-      cron.run();
+      Optional<PrometheusEndpoint> endpoint = metrics.start(config);
+      try {
+        endpoint.ifPresent(served -> cron.recordTo(served.registry()));
+        Signals.onTerminate("cron", cron::stop);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("cron: firing " + String.join(", ", cron.schedules().keySet().stream().sorted()
+            .map(name -> name + " (" + cron.schedules().get(name) + ")").toList()) + " on " + app.broker().displayUrl());
+        out.flush();
+        cron.run();
+      } finally {
+        endpoint.ifPresent(PrometheusEndpoint::close);
+      }
     }
     return 0;
   }

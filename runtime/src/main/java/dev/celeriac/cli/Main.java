@@ -15,8 +15,10 @@ import picocli.CommandLine.Command;
     name = "celeriac",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Background tasks in the shape of Celery: list tasks and queues, run workers.",
-    subcommands = {TasksCommand.class, QueuesCommand.class, RunCommand.class})
+    description = "Background tasks in the shape of Celery: list tasks and queues, handle dead letters, run "
+        + "workers and cron.",
+    subcommands = {TasksCommand.class, QueuesCommand.class, DeadCommand.class, PurgeCommand.class,
+        RunCommand.class})
 public final class Main implements Runnable {
 
   /** Exit code for a runtime failure. */

@@ -1,16 +1,12 @@
 package dev.celeriac.cli;
 
 import dev.celeriac.Celeriac;
-import dev.celeriac.ConfigLoader;
 import dev.celeriac.broker.QueueStats;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code queues}: per queue, what waits, runs, is parked and is dead; on Redis, the memory it takes. On RabbitMQ
@@ -21,27 +17,19 @@ import picocli.CommandLine.Option;
         + "keys use (all pending work must fit in Redis's memory).")
 final class QueuesCommand implements Callable<Integer> {
 
-  @Option(names = {"-Q", "--queues"}, split = ",", paramLabel = "QUEUE",
-      description = "Queues to show. Default: every queue the broker knows and every queue of the task index.")
-  private List<String> queues;
+  @CommandLine.Mixin
+  private QueueSelection queues;
 
-  @Option(names = "--broker", paramLabel = "URL",
-      description = "Broker URL. Default: BROKER_URL, then broker.url in the file named by CELERIAC_CONF, then memory://.")
-  private String broker;
+  @CommandLine.Mixin
+  private BrokerOption broker;
 
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    try (Celeriac app = Celeriac.create(ConfigLoader.load(System.getenv(), broker))) {
-      Set<String> names = new TreeSet<>();
-      if (queues != null) {
-        names.addAll(queues);
-      } else {
-        names.addAll(app.broker().queueNames());
-        app.registry().tasks().forEach(task -> names.add(task.queue()));
-      }
+    try (Celeriac app = Celeriac.create(broker.load())) {
+      Set<String> names = queues.resolve(app);
       PrintWriter out = spec.commandLine().getOut();
       out.printf("%-32s %10s %10s %10s %10s %12s%n", "QUEUE", "READY", "IN FLIGHT", "DELAYED", "DEAD", "BYTES");
       for (String name : names) {

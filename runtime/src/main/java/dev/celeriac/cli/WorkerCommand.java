@@ -2,12 +2,15 @@ package dev.celeriac.cli;
 
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
-import dev.celeriac.ConfigLoader;
+import dev.celeriac.metrics.MicrometerListener;
+import dev.celeriac.metrics.PrometheusEndpoint;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,13 +39,15 @@ final class WorkerCommand implements Callable<Integer> {
       description = "Messages held fetched ahead. Default: worker.prefetch, else 4 x concurrency.")
   private Integer prefetch;
 
-  @Option(names = "--broker", paramLabel = "URL",
-      description = "Broker URL. Default: BROKER_URL, then broker.url in the file named by CELERIAC_CONF, then memory://.")
-  private String broker;
+  @Mixin
+  private BrokerOption broker;
+
+  @Mixin
+  private MetricsOption metrics;
 
   @Override
   public Integer call() throws InterruptedException {
-    CeleriacConfig config = ConfigLoader.load(System.getenv(), broker);
+    CeleriacConfig config = broker.load();
     WorkerOptions.Builder options = config.worker().toBuilder();
     if (queues != null) {
       options.queues(queues);
@@ -53,17 +58,21 @@ final class WorkerCommand implements Callable<Integer> {
     if (prefetch != null) {
       options.prefetch(prefetch);
     }
-    Celeriac app = Celeriac.create(config);
-    Worker worker = app.worker(options.build());
-    // Installed before the worker starts, so that no signal finds it running without a graceful stop.
-    Signals.onTerminate("worker", worker::stop);
-    worker.start();
-    worker.awaitStop();
-    app.close();
-    if (worker.fatalError() != null) {
-      spec.commandLine().getErr().println("celeriac: worker stopped after a fatal error: " + worker.fatalError());
-      return Main.FAILURE;
+    Optional<PrometheusEndpoint> endpoint = metrics.start(config);
+    endpoint.ifPresent(served -> options.listener(new MicrometerListener(served.registry())));
+    try (Celeriac app = Celeriac.create(config)) {
+      Worker worker = app.worker(options.build());
+      // Installed before the worker starts, so that no signal finds it running without a graceful stop.
+      Signals.onTerminate("worker", worker::stop);
+      worker.start();
+      worker.awaitStop();
+      if (worker.fatalError() != null) {
+        spec.commandLine().getErr().println("celeriac: worker stopped after a fatal error: " + worker.fatalError());
+        return Main.FAILURE;
+      }
+      return 0;
+    } finally {
+      endpoint.ifPresent(PrometheusEndpoint::close);
     }
-    return 0;
   }
 }

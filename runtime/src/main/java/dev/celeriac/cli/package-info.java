@@ -1,2 +1,5 @@
-/** The {@code celeriac} command line: {@code tasks} and {@code run worker}. */
+/**
+ * The {@code celeriac} command line: {@code tasks}, {@code queues}, {@code dead}, {@code purge}, {@code run worker}
+ * and {@code run cron}.
+ */
 package dev.celeriac.cli;

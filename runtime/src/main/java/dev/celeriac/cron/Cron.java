@@ -3,6 +3,8 @@ package dev.celeriac.cron;
 import dev.celeriac.TaskDefinition;
 import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.BrokerException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +41,7 @@ public final class Cron {
   private final Function<TaskDefinition, Broker.Outgoing> messages;
   private final List<Entry> entries = new ArrayList<>();
   private final Instant firstSlotFrom;
+  private volatile MeterRegistry metrics;
   private volatile boolean running = true;
   private volatile Thread runner;
 
@@ -71,6 +74,16 @@ public final class Cron {
     this.firstSlotFrom = clock.instant().minus(FIRST_SLOT_GRACE);
   }
 
+  /**
+   * Counts, per task, the slots this process published in {@code celeriac.cron.fired}, and in {@code
+   * celeriac.cron.skipped} the slots it offered that were not published here: another cron process had, or
+   * the slot was due before any cron process ran the schedule.
+   */
+  public Cron recordTo(MeterRegistry registry) {
+    this.metrics = registry;
+    return this;
+  }
+
   /** The scheduled tasks, with their schedules. */
   public Map<String, CronSchedule> schedules() {
     Map<String, CronSchedule> schedules = new HashMap<>();
@@ -93,7 +106,10 @@ public final class Cron {
       }
       Broker.Outgoing outgoing = messages.apply(entry.task);
       try {
-        if (broker.publishSlot(entry.task.name(), slot.get(), firstSlotFrom, outgoing.queue(), outgoing.message())) {
+        boolean published = broker.publishSlot(entry.task.name(), slot.get(), firstSlotFrom, outgoing.queue(),
+            outgoing.message());
+        count(published, entry.task.name());
+        if (published) {
           fired++;
           log.info("Fired {} for {} ({}) on {} as {}", entry.task.name(), slot.get(), entry.schedule,
               outgoing.queue(), outgoing.message().id());
@@ -107,6 +123,16 @@ public final class Cron {
       }
     }
     return fired;
+  }
+
+  private void count(boolean published, String task) {
+    MeterRegistry registry = metrics;
+    if (registry != null) {
+      Counter.builder(published ? "celeriac.cron.fired" : "celeriac.cron.skipped")
+          .description(published ? "Schedule slots this cron process published"
+              : "Schedule slots offered but published by another cron process, or due before any ran")
+          .tag("task", task).register(registry).increment();
+    }
   }
 
   /** Ticks until {@link #stop()}: at every slot, and at least every second. */

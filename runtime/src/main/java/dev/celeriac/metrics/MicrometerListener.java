@@ -11,16 +11,20 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Records what a worker does as Micrometer meters, per task:
+ * Records what a worker does as Micrometer meters, per task, as Sentry's {@code instrumented_task} does with
+ * its {@code jobs.duration} and {@code jobs.queue_time}:
  * <ul>
- *   <li>{@code celeriac.task.duration} (timer; tags {@code task}): run time of tasks that returned;</li>
+ *   <li>{@code celeriac.task.duration} (timer; tag {@code task}): run time of tasks that returned;</li>
+ *   <li>{@code celeriac.task.queue.latency} (timer; tags {@code task}, {@code queue}): from when the message
+ *       was sent, or became due if it had an eta, to when its task started;</li>
  *   <li>{@code celeriac.task.outcomes} (counter; tags {@code task}, {@code outcome} = succeeded, retried,
  *       failed, expired, deferred);</li>
  *   <li>{@code celeriac.messages.dead} (counter; tags {@code queue}, {@code task}, {@code cause}, such as
  *       {@code bad_arguments} for a message whose keyword arguments don't fit the task — a deploy
  *       mismatch — or {@code unknown_task}).</li>
  * </ul>
- * Pass it with {@code WorkerOptions.builder().listener(new MicrometerListener(registry))}.
+ * Pass it with {@code WorkerOptions.builder().listener(new MicrometerListener(registry))}; {@code run worker
+ * --metrics-port} does, and serves the registry to Prometheus ({@link PrometheusEndpoint}).
  */
 public final class MicrometerListener implements WorkerListener {
 
@@ -31,6 +35,13 @@ public final class MicrometerListener implements WorkerListener {
 
   public MicrometerListener(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry);
+  }
+
+  @Override
+  public void taskWaited(TaskContext task, Duration waited) {
+    Timer.builder("celeriac.task.queue.latency")
+        .description("Time from sending a task message (or its eta) to the start of its task")
+        .tag("task", task.name()).tag("queue", task.queue()).register(registry).record(waited);
   }
 
   @Override

@@ -32,6 +32,13 @@ public final class MessageCodec {
 
   private static final Map<String, Object> EMPTY_EMBED = embed();
 
+  /**
+   * The one header Celeriac adds to Celery's: when the producer sent the message, ISO-8601 like {@code eta}.
+   * The worker's queue-latency metric reads it. Celery workers ignore headers they don't know; a retry keeps
+   * the original's, since its latency counts from its {@code eta}.
+   */
+  public static final String SENT_AT = "celeriac_sent_at";
+
   private static final String ORIGIN = "gen" + ProcessHandle.current().pid() + "@" + hostName();
 
   private MessageCodec() {}
@@ -48,7 +55,16 @@ public final class MessageCodec {
       String parentId,
       String rootId,
       Integer priority,
-      Duration timeLimit) {}
+      Duration timeLimit,
+      Instant sentAt) {
+
+    /** A message without {@link MessageCodec#SENT_AT}, exactly as Celery writes one. */
+    public NewMessage(String taskName, String id, List<Object> args, Map<String, Object> kwargs, Instant eta,
+        Instant expiresAt, Duration expiresIn, String parentId, String rootId, Integer priority,
+        Duration timeLimit) {
+      this(taskName, id, args, kwargs, eta, expiresAt, expiresIn, parentId, rootId, priority, timeLimit, null);
+    }
+  }
 
   /**
    * A fresh task message as Celery 5 writes one: {@code retries} 0, {@code root_id} the id itself unless
@@ -79,6 +95,9 @@ public final class MessageCodec {
     headers.put("replaced_task_nesting", 0);
     headers.put("stamped_headers", null);
     headers.put("stamps", Map.of());
+    if (spec.sentAt() != null) {
+      headers.put(SENT_AT, Timestamps.format(spec.sentAt()));
+    }
 
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put("correlation_id", spec.id());

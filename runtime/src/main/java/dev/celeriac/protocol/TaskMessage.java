@@ -166,6 +166,18 @@ public final class TaskMessage {
     return timeHeader("expires");
   }
 
+  /**
+   * When the producer sent the message ({@link MessageCodec#SENT_AT}), if it says so readably: only Celeriac
+   * producers write it, and a bad value only costs a metric sample, never the message.
+   */
+  public Optional<Instant> sentAt() {
+    try {
+      return timeHeader(MessageCodec.SENT_AT);
+    } catch (MalformedMessageException e) {
+      return Optional.empty();
+    }
+  }
+
   /** The {@code compression} header: the MIME type of a compressed body, or null. */
   public String compression() {
     return stringHeader("compression");

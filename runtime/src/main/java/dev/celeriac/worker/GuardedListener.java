@@ -23,6 +23,11 @@ final class GuardedListener implements WorkerListener {
   }
 
   @Override
+  public void taskWaited(TaskContext task, Duration waited) {
+    guard("taskWaited", () -> delegate.taskWaited(task, waited));
+  }
+
+  @Override
   public void taskSucceeded(TaskContext task, Duration runtime) {
     guard("taskSucceeded", () -> delegate.taskSucceeded(task, runtime));
   }

@@ -125,6 +125,9 @@ public final class TaskExecutor {
 
   private Outcome run(Delivery delivery, TaskMessage message, TaskDefinition task, TaskContext context,
       Object[] arguments) {
+    if (listener != WorkerListener.NONE) {
+      queued(message, context);
+    }
     listener.taskStarted(context);
     long started = System.nanoTime();
     Throwable failure = runGuarded(task, context, arguments);
@@ -148,6 +151,23 @@ public final class TaskExecutor {
       throw fatal;
     }
     return failed(delivery, message, task, context, failure);
+  }
+
+  /** Reports how long the message waited since it was sent, or since its eta if that is later. */
+  private void queued(TaskMessage message, TaskContext context) {
+    Optional<Instant> sent = message.sentAt();
+    Optional<Instant> eta;
+    try {
+      eta = message.eta();
+    } catch (MalformedMessageException e) {
+      eta = Optional.empty();
+    }
+    Instant since = eta.isPresent() && (sent.isEmpty() || eta.get().isAfter(sent.get())) ? eta.get()
+        : sent.orElse(null);
+    if (since != null) {
+      Duration waited = Duration.between(since, clock.instant());
+      listener.taskWaited(context, waited.isNegative() ? Duration.ZERO : waited);
+    }
   }
 
   private Outcome failed(Delivery delivery, TaskMessage message, TaskDefinition task, TaskContext context,

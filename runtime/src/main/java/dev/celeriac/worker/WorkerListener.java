@@ -16,6 +16,13 @@ public interface WorkerListener {
   /** A task is about to run. */
   default void taskStarted(TaskContext task) {}
 
+  /**
+   * A task is about to run, {@code waited} after its message was sent or, with an {@code eta}, after it became
+   * due, whichever is later: the queue latency. Called before {@link #taskStarted}, only for messages that tell
+   * (Celeriac's producers write when they sent a message; Python producers don't, unless there is an eta).
+   */
+  default void taskWaited(TaskContext task, Duration waited) {}
+
   /** A task returned normally after {@code runtime}. */
   default void taskSucceeded(TaskContext task, Duration runtime) {}
 

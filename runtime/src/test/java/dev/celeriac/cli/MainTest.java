@@ -3,8 +3,14 @@ package dev.celeriac.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.celeriac.Celeriac;
+import dev.celeriac.broker.Delivery;
+import dev.celeriac.fixtures.AddTask;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
@@ -25,7 +31,7 @@ class MainTest {
     assertTrue(listing.contains("tests.tags\n  queue     math\n  keywords  tags: List<String> = null, **kwargs"), listing);
     assertTrue(listing.contains("tests.tick\n  queue     cron\n"), listing);
     assertTrue(listing.contains("  schedule  * * * * * (UTC)\n"), listing);
-    assertTrue(listing.endsWith("6 tasks\n"), listing);
+    assertTrue(listing.endsWith("7 tasks\n"), listing);
   }
 
   @Test
@@ -47,11 +53,86 @@ class MainTest {
     assertEquals(0, run("run", "worker", "--help"));
     assertTrue(out.toString().contains("-Q, --queues=QUEUE"), out.toString());
     assertEquals(0, run("tasks", "--help"));
+    for (String[] command : new String[][] {{"queues"}, {"dead"}, {"dead", "list"}, {"dead", "requeue"},
+        {"dead", "purge"}, {"purge"}, {"run", "cron"}}) {
+      out.getBuffer().setLength(0);
+      String[] help = java.util.Arrays.copyOf(command, command.length + 1);
+      help[command.length] = "--help";
+      assertEquals(0, run(help), String.join(" ", help));
+      assertTrue(out.toString().startsWith("Usage: celeriac " + String.join(" ", command)), out.toString());
+    }
+    assertTrue(out.toString().contains("--metrics-port=PORT"), out.toString());
   }
 
   @Test
   void runWithoutProcessIsUsageError() {
     assertEquals(2, run("run"));
+  }
+
+  @Test
+  void deadListRequeueAndPurgeWorkOnTheBrokersDeadLetters() throws InterruptedException {
+    String url = "memory://cli-dead-" + UUID.randomUUID();
+    try (Celeriac app = Celeriac.connect(url)) {
+      AddTask.with().on(app).enqueue(1, 2);
+      AddTask.with().on(app).enqueue(3, 4);
+      for (Delivery delivery : app.broker().fetch(List.of("math"), 10, Duration.ofSeconds(1))) {
+        delivery.deadLetter("bad arguments: missing required argument 'organization_id' (long)");
+      }
+
+      assertEquals(0, run("dead", "list", "-Q", "math", "--broker", url));
+      String listing = out.toString();
+      assertTrue(listing.startsWith("math: 2 dead letters\n"), listing);
+      assertTrue(listing.contains("tests.add["), listing);
+      assertTrue(listing.contains("    reason     bad arguments: missing required argument 'organization_id' (long)\n"),
+          listing);
+      assertTrue(listing.contains("    arguments  () {'x': 1, 'y': 2}\n"), listing);
+      assertTrue(listing.endsWith("2 of 2 dead letters shown\n"), listing);
+
+      out.getBuffer().setLength(0);
+      assertEquals(0, run("dead", "list", "--raw", "-n", "1", "-Q", "math", "--broker", url));
+      assertEquals(1, out.toString().lines().count(), out.toString());
+      assertTrue(out.toString().startsWith("{\""), out.toString());
+
+      out.getBuffer().setLength(0);
+      assertEquals(0, run("dead", "requeue", "-Q", "math", "--broker", url));
+      assertEquals("requeued 2 dead letters onto math\nrequeued 2 in all\n", out.toString());
+      assertEquals(2, app.broker().stats("math").ready());
+      assertEquals(0, app.broker().deadLetters().count("math"));
+
+      for (Delivery delivery : app.broker().fetch(List.of("math"), 1, Duration.ofSeconds(1))) {
+        delivery.deadLetter("failed without retry: boom");
+      }
+      out.getBuffer().setLength(0);
+      assertEquals(0, run("dead", "purge", "-Q", "math", "--broker", url));
+      assertEquals("dropped 1 dead letter of math\ndropped 1 in all\n", out.toString());
+
+      out.getBuffer().setLength(0);
+      assertEquals(0, run("purge", "-Q", "math", "--broker", url));
+      assertEquals("purged 1 message from math\n", out.toString());
+      assertEquals(0, app.broker().stats("math").ready());
+    }
+  }
+
+  @Test
+  void purgeWithoutQueuesIsUsageError() {
+    assertEquals(2, run("purge", "--broker", "memory://"));
+    assertTrue(err.toString().contains("Missing required option: '--queues=QUEUE'"), err.toString());
+  }
+
+  @Test
+  void deadWithoutActionIsUsageError() {
+    assertEquals(2, run("dead"));
+    assertTrue(err.toString().contains("missing action"), err.toString());
+  }
+
+  @Test
+  void aTakenMetricsPortIsAConfigurationError() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+      assertEquals(2, run("run", "worker", "--broker", "memory://", "--metrics-port",
+          Integer.toString(taken.getLocalPort())));
+      assertTrue(err.toString().startsWith("celeriac: can't serve metrics on port " + taken.getLocalPort()),
+          err.toString());
+    }
   }
 
   private int run(String... args) {

@@ -60,4 +60,24 @@ class CronScheduleTest {
   void anExpressionCronUtilsCannotReadIsAConfigurationError() {
     assertThrows(ConfigurationException.class, () -> cron("61 * * * *", "UTC"));
   }
+
+  /**
+   * Expressions the processor's check accepts (processor CronExpressions: names in any case, 7 for Sunday,
+   * steps after * or a range, lists) read here as cron(8) reads them.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "0 0 * * 7               | 2026-11-24T10:00:00Z | 2026-11-29T00:00:00Z",
+      "0 0 * * sun             | 2026-11-24T10:00:00Z | 2026-11-29T00:00:00Z",
+      "*/15 9-17 * jan-mar mon-fri | 2026-11-24T10:00:00Z | 2027-01-01T09:00:00Z",
+      "0-30/10 * * * *         | 2026-11-24T10:31:00Z | 2026-11-24T11:00:00Z",
+      "5 4 1,15 * *            | 2026-11-24T10:00:00Z | 2026-12-01T04:05:00Z",
+      "0 12 31 * *             | 2026-11-24T10:00:00Z | 2026-12-31T12:00:00Z",
+      // Day of month and day of week both restricted: either matches, as in cron(8).
+      "0 0 1 * MON             | 2026-11-24T10:00:00Z | 2026-11-30T00:00:00Z",
+      "0 0 1 * MON             | 2026-11-30T10:00:00Z | 2026-12-01T00:00:00Z",
+  })
+  void expressionsTheProcessorAcceptsReadAsCronDoes(String expression, String now, String next) {
+    assertEquals(Instant.parse(next), cron(expression, "UTC").nextSlot(Instant.parse(now)).orElseThrow());
+  }
 }

@@ -27,9 +27,20 @@ public final class SampleApp {
 
   public static void main(String[] args) throws InterruptedException {
     if (args.length > 0) {
+      // The main job's output stays quiet (simplelogger.properties says warn); an operator running a command
+      // wants to see what the worker or cron does, with times.
+      setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "info");
+      setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+      setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
       System.exit(Main.run(args));
     }
     System.exit(runMainJob());
+  }
+
+  private static void setIfAbsent(String property, String value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, value);
+    }
   }
 
   /** Runs the main job; returns the exit code. */

@@ -1,0 +1,172 @@
+package dev.celeriac.cli;
+
+import dev.celeriac.Celeriac;
+import dev.celeriac.broker.DeadLetter;
+import dev.celeriac.protocol.TaskMessage;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code dead list|requeue|purge}: the messages workers could not run, kept with their reasons. */
+@Command(name = "dead", mixinStandardHelpOptions = true,
+    description = "Inspect, replay or drop dead letters: messages a worker could not run (unknown task, bad "
+        + "arguments, undecodable, failed for good), kept unchanged with the reason.",
+    subcommands = {DeadCommand.ListDead.class, DeadCommand.RequeueDead.class, DeadCommand.PurgeDead.class})
+final class DeadCommand implements Runnable {
+
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing action: dead list, dead requeue or dead purge");
+  }
+
+  /** {@code dead list}: each dead letter with when, what and why, oldest first. */
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "Show dead letters, oldest first: when, task and id, the reason, and the arguments.")
+  static final class ListDead implements Callable<Integer> {
+
+    @Mixin
+    private QueueSelection queues;
+
+    @Mixin
+    private BrokerOption broker;
+
+    @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "100",
+        description = "At most N per queue. Default: ${DEFAULT-VALUE}.")
+    private int limit;
+
+    @Option(names = "--raw", description = "Print each stored message as it arrived (one JSON envelope per line).")
+    private boolean raw;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      if (limit < 1) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1, was " + limit);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      try (Celeriac app = Celeriac.create(broker.load())) {
+        long shown = 0;
+        long total = 0;
+        for (String queue : queues.resolve(app)) {
+          long count = app.broker().deadLetters().count(queue);
+          if (count == 0) {
+            continue;
+          }
+          total += count;
+          List<DeadLetter> letters = app.broker().deadLetters().list(queue, limit);
+          shown += letters.size();
+          if (!raw) {
+            out.println(queue + ": " + count + " dead letter" + (count == 1 ? "" : "s")
+                + (letters.size() < count ? ", the oldest " + letters.size() + " shown" : ""));
+          }
+          for (DeadLetter letter : letters) {
+            if (raw) {
+              out.println(new String(letter.raw(), StandardCharsets.UTF_8));
+            } else {
+              describe(out, letter);
+            }
+          }
+        }
+        if (!raw) {
+          out.println(total == 0 ? "No dead letters" : shown + " of " + total + " dead letters shown");
+        }
+      }
+      return 0;
+    }
+
+    private static void describe(PrintWriter out, DeadLetter letter) {
+      Optional<TaskMessage> message = letter.message();
+      String what = message.map(m -> (m.task() == null ? "(no task header)" : m.task()) + "[" + m.id() + "]")
+          .orElse("(undecodable, " + letter.raw().length + " bytes)");
+      out.println("  " + letter.deadAt().truncatedTo(ChronoUnit.MILLIS) + "  " + what);
+      out.println("    reason     " + letter.reason());
+      message.ifPresent(m -> {
+        Object args = m.headers().get("argsrepr");
+        Object kwargs = m.headers().get("kwargsrepr");
+        if (args != null || kwargs != null) {
+          out.println("    arguments  " + (args == null ? "" : args) + " " + (kwargs == null ? "" : kwargs));
+        }
+        if (m.retries() > 0) {
+          out.println("    retries    " + m.retries());
+        }
+      });
+    }
+  }
+
+  /** {@code dead requeue}: puts dead letters back on their queues, unchanged. */
+  @Command(name = "requeue", mixinStandardHelpOptions = true,
+      description = "Put every dead letter back on its queue, unchanged, to run again (fix the cause first: a "
+          + "deploy that knows the task or its arguments).")
+  static final class RequeueDead implements Callable<Integer> {
+
+    @Mixin
+    private QueueSelection queues;
+
+    @Mixin
+    private BrokerOption broker;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      try (Celeriac app = Celeriac.create(broker.load())) {
+        long total = 0;
+        for (String queue : queues.resolve(app)) {
+          long moved = app.broker().deadLetters().requeue(queue);
+          if (moved > 0) {
+            out.println("requeued " + moved + " dead letter" + (moved == 1 ? "" : "s") + " onto " + queue);
+          }
+          total += moved;
+        }
+        out.println("requeued " + total + " in all");
+      }
+      return 0;
+    }
+  }
+
+  /** {@code dead purge}: drops dead letters. */
+  @Command(name = "purge", mixinStandardHelpOptions = true,
+      description = "Drop dead letters for good.")
+  static final class PurgeDead implements Callable<Integer> {
+
+    @Mixin
+    private QueueSelection queues;
+
+    @Mixin
+    private BrokerOption broker;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      try (Celeriac app = Celeriac.create(broker.load())) {
+        long total = 0;
+        for (String queue : queues.resolve(app)) {
+          long dropped = app.broker().deadLetters().purge(queue);
+          if (dropped > 0) {
+            out.println("dropped " + dropped + " dead letter" + (dropped == 1 ? "" : "s") + " of " + queue);
+          }
+          total += dropped;
+        }
+        out.println("dropped " + total + " in all");
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.celeriac.cli;
+
+import dev.celeriac.Celeriac;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import picocli.CommandLine.Option;
+
+/** {@code -Q q1,q2} of the inspecting commands: the queues named, or every queue the broker and the index know. */
+final class QueueSelection {
+
+  @Option(names = {"-Q", "--queues"}, split = ",", paramLabel = "QUEUE",
+      description = "Queues, comma-separated. Default: every queue the broker knows and every queue of the task "
+          + "index.")
+  private List<String> queues;
+
+  /** The queues named, or every queue the broker knows of and every queue of the app's task index. */
+  Set<String> resolve(Celeriac app) {
+    Set<String> names = new TreeSet<>();
+    if (queues != null) {
+      names.addAll(queues);
+    } else {
+      names.addAll(app.broker().queueNames());
+      app.registry().tasks().forEach(task -> names.add(task.queue()));
+    }
+    return names;
+  }
+}

@@ -1,0 +1,96 @@
+package dev.celeriac.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The command line in a process of its own, as an operator runs it: {@code java dev.celeriac.cli.Main ...} on
+ * this test run's class path (the fixtures' task index included), output to a file the test reads. Ended
+ * only through its own handle, never by name.
+ */
+final class ChildJvm implements AutoCloseable {
+
+  private final Process process;
+  private final Path output;
+
+  private ChildJvm(Process process, Path output) {
+    this.process = process;
+    this.output = output;
+  }
+
+  /** Starts {@code celeriac <args>} with {@code properties} as {@code -D} flags and {@code env} added. */
+  static ChildJvm start(Path dir, String name, Map<String, String> properties, Map<String, String> env,
+      String... args) throws IOException {
+    Files.createDirectories(dir);
+    Path output = dir.resolve(name + ".log");
+    List<String> command = new ArrayList<>();
+    command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+    command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
+    properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+    command.add(Main.class.getName());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(output.toFile());
+    builder.environment().remove("BROKER_URL");
+    builder.environment().remove("CELERIAC_CONF");
+    builder.environment().putAll(env);
+    return new ChildJvm(builder.start(), output);
+  }
+
+  /** Everything the process wrote so far. */
+  String output() {
+    try {
+      return Files.readString(output, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(no output: " + e + ")";
+    }
+  }
+
+  /** Waits until the output contains {@code text}; fails with the output if the process ends or time runs out. */
+  void awaitOutput(String text, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!output().contains(text)) {
+      if (!process.isAlive()) {
+        throw new AssertionError("the process ended (exit " + process.exitValue() + ") before printing '" + text
+            + "':\n" + output());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no '" + text + "' within " + timeout + ":\n" + output());
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** Sends SIGTERM, as an orchestrator stopping a container does. */
+  void terminate() {
+    process.destroy();
+  }
+
+  /** Waits for the exit code; fails with the output if the process is still running after {@code timeout}. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("the process did not exit within " + timeout + ":\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}

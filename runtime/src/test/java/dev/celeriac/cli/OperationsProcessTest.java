@@ -1,0 +1,266 @@
+package dev.celeriac.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.celeriac.Celeriac;
+import dev.celeriac.CeleriacConfig;
+import dev.celeriac.EnqueueOptions;
+import dev.celeriac.broker.QueueStats;
+import dev.celeriac.broker.amqp.TestRabbit;
+import dev.celeriac.broker.redis.RedisSettings;
+import dev.celeriac.broker.redis.TestRedis;
+import dev.celeriac.fixtures.MathTasks;
+import dev.celeriac.fixtures.TestIndex;
+import dev.celeriac.worker.Outcome;
+import dev.celeriac.worker.Worker;
+import dev.celeriac.worker.WorkerOptions;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code run worker} and {@code run cron} as operators run them, in processes of their own, on the real Redis
+ * and RabbitMQ: SIGTERM in the middle of a busy run, a second signal, the metrics endpoint, and two cron
+ * processes racing for the same slot. What happened is read from the broker's counts and from the notes
+ * the {@code tests.work} task writes when it starts and when it ends.
+ */
+class OperationsProcessTest {
+
+  private static final String WORK = TestIndex.WORK.queue();
+  private static final String CRON = TestIndex.TICK.queue();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private Path dir;
+  private Path workLog;
+
+  private String broker(String kind) throws IOException {
+    dir = Path.of("target", "process-tests", kind + "-" + UUID.randomUUID()).toAbsolutePath();
+    Files.createDirectories(dir);
+    workLog = dir.resolve("work.log");
+    System.setProperty(MathTasks.WORK_LOG, workLog.toString());
+    if (kind.equals("redis")) {
+      TestRedis.flush();
+      return TestRedis.URL;
+    }
+    TestRabbit.reset();
+    return TestRabbit.URL;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"redis", "amqp"})
+  void sigtermInABusyRunExitsZeroWithNothingLostOrHalfDone(String kind) throws Exception {
+    String url = broker(kind);
+    int tasks = 120;
+    try (Celeriac app = Celeriac.connect(url)) {
+      enqueueWork(app, tasks, 150);
+      int port = freePort();
+      try (ChildJvm worker = ChildJvm.start(dir, "worker", Map.of(MathTasks.WORK_LOG, workLog.toString()), Map.of(),
+          "run", "worker", "-Q", WORK, "-c", "4", "--prefetch", "8", "--broker", url,
+          "--metrics-port", Integer.toString(port))) {
+        await("a dozen tasks to finish", Duration.ofSeconds(60), () -> ended().size() >= 12, worker::output);
+
+        // The end-to-end scrape: per-task timers of the tasks this worker ran.
+        String metrics = scrape(port);
+        assertTrue(metrics.contains("celeriac_task_duration_seconds_count{task=\"tests.work\"}"), metrics);
+        assertTrue(metrics.contains("celeriac_task_queue_latency_seconds_count{queue=\"work\",task=\"tests.work\"}"),
+            metrics);
+        assertTrue(metrics.contains("celeriac_task_outcomes_total{outcome=\"succeeded\",task=\"tests.work\"}"), metrics);
+
+        worker.terminate();
+        assertEquals(0, worker.awaitExit(Duration.ofSeconds(60)), worker.output());
+      }
+      Map<Integer, Integer> started = notes("start");
+      Map<Integer, Integer> ended = ended();
+      assertEquals(started, ended, "every task the worker started, it finished before exiting");
+      assertTrue(ended.values().stream().allMatch(runs -> runs == 1), ended.toString());
+      assertTrue(ended.size() < tasks, "the worker was stopped in the middle: it ran " + ended.size());
+      // The broker holds the rest, ready: nothing in flight, nothing parked or dead.
+      QueueStats left = settledStats(app, kind);
+      assertEquals(tasks - ended.size(), left.ready(), left.toString());
+      assertEquals(0, left.delayed() + left.dead(), left.toString());
+
+      drain(app, url, tasks);
+      Map<Integer, Integer> all = ended();
+      assertEquals(tasks, all.size(), "every task ran: " + missing(all, tasks));
+      assertTrue(all.values().stream().allMatch(runs -> runs == 1), "and once: " + all);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"redis", "amqp"})
+  void aSecondSignalStopsAtOnceAndTheBrokerStillHasEveryTask(String kind) throws Exception {
+    String url = broker(kind);
+    int tasks = 16;
+    try (Celeriac app = Celeriac.connect(url)) {
+      enqueueWork(app, tasks, 1500);
+      try (ChildJvm worker = ChildJvm.start(dir, "worker", Map.of(MathTasks.WORK_LOG, workLog.toString()), Map.of(),
+          "run", "worker", "-Q", WORK, "-c", "4", "--broker", url)) {
+        await("four tasks to start", Duration.ofSeconds(60), () -> notes("start").size() >= 4, worker::output);
+        worker.terminate();
+        worker.awaitOutput("stopping the worker gracefully", Duration.ofSeconds(10));
+        // Later than Signals.REPEAT_NANOS: a second request, not the first delivered twice.
+        Thread.sleep(500);
+        worker.terminate();
+        assertEquals(Signals.FORCED, worker.awaitExit(Duration.ofSeconds(10)), worker.output());
+        assertTrue(worker.output().contains("second SIGTERM: stopping the worker at once"), worker.output());
+      }
+      assertTrue(notes("start").size() > ended().size(), "the forced stop cut runs short: " + notes("start"));
+
+      // What the halted worker held comes back: RabbitMQ at once, Redis once its heartbeat lapses.
+      drain(app, url, tasks);
+      Map<Integer, Integer> all = ended();
+      assertEquals(tasks, all.size(), "every task ran: " + missing(all, tasks));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"redis", "amqp"})
+  void twoCronProcessesFireTheSlotOnceAndStopOnSigterm(String kind) throws Exception {
+    String url = broker(kind);
+    // Both processes fire the current minute at start (it lies within their grace); stay inside one minute.
+    int second = Instant.now().atZone(ZoneOffset.UTC).getSecond();
+    if (second > 40) {
+      Thread.sleep((61 - second) * 1000L);
+    }
+    Instant minute = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    List<ChildJvm> crons = new ArrayList<>();
+    try (Celeriac app = Celeriac.connect(url)) {
+      try {
+        for (int i = 1; i <= 2; i++) {
+          crons.add(ChildJvm.start(dir, "cron-" + i, Map.of(), Map.of(), "run", "cron", "--broker", url));
+        }
+        for (ChildJvm cron : crons) {
+          cron.awaitOutput("cron: firing tests.tick (* * * * * (UTC))", Duration.ofSeconds(60));
+        }
+        await("the slot to be fired", Duration.ofSeconds(30), () -> app.broker().stats(CRON).ready() >= 1,
+            () -> crons.get(0).output() + crons.get(1).output());
+        Thread.sleep(1500);
+        assertEquals(minute, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES),
+            "the test stayed within one minute");
+        assertEquals(1, app.broker().stats(CRON).ready(), crons.get(0).output() + crons.get(1).output());
+        long firing = crons.stream().filter(cron -> cron.output().contains("Fired tests.tick for " + minute)).count();
+        assertEquals(1, firing, "one process fired " + minute + ":\n" + crons.get(0).output() + crons.get(1).output());
+
+        for (ChildJvm cron : crons) {
+          cron.terminate();
+        }
+        for (ChildJvm cron : crons) {
+          assertEquals(0, cron.awaitExit(Duration.ofSeconds(30)), cron.output());
+        }
+      } finally {
+        crons.forEach(ChildJvm::close);
+      }
+    }
+  }
+
+  private static void enqueueWork(Celeriac app, int tasks, int millis) {
+    for (int n = 0; n < tasks; n++) {
+      Map<String, Object> kwargs = new HashMap<>();
+      kwargs.put("n", n);
+      kwargs.put("millis", millis);
+      app.send(TestIndex.WORK.name(), List.of(), kwargs, EnqueueOptions.DEFAULTS);
+    }
+  }
+
+  /** Runs what is left of the work queue in this JVM; Redis takes back a halted worker's messages after 2 s. */
+  private void drain(Celeriac app, String url, int tasks) throws InterruptedException {
+    CeleriacConfig config = CeleriacConfig.builder().brokerUrl(url)
+        .redis(RedisSettings.defaults().withHeartbeatTimeout(Duration.ofSeconds(2))).build();
+    try (Celeriac drainer = Celeriac.create(config)) {
+      Worker worker = drainer.worker(WorkerOptions.builder().queues(List.of(WORK)).concurrency(8).build()).start();
+      await("every task to have run", Duration.ofSeconds(90), () -> ended().size() >= tasks,
+          () -> "ran " + ended().size() + " of " + tasks + "; " + app.broker().stats(WORK));
+      worker.stop();
+      assertEquals(0, worker.count(Outcome.DEAD_LETTERED));
+    }
+  }
+
+  /** The counts once RabbitMQ's management API has caught up (it samples every few seconds). */
+  private static QueueStats settledStats(Celeriac app, String kind) throws InterruptedException {
+    if (kind.equals("amqp")) {
+      await("RabbitMQ to report nothing unacked", Duration.ofSeconds(30),
+          () -> app.broker().stats(WORK).inFlight() == 0, () -> app.broker().stats(WORK).toString());
+    }
+    QueueStats stats = app.broker().stats(WORK);
+    assertEquals(0, stats.inFlight(), stats.toString());
+    return stats;
+  }
+
+  private Map<Integer, Integer> ended() {
+    return notes("end");
+  }
+
+  /** How often each task noted {@code what} in the work log. */
+  private Map<Integer, Integer> notes(String what) {
+    Map<Integer, Integer> counts = new TreeMap<>();
+    try {
+      if (!Files.exists(workLog)) {
+        return counts;
+      }
+      for (String line : Files.readAllLines(workLog)) {
+        if (line.startsWith(what + " ")) {
+          counts.merge(Integer.parseInt(line.substring(what.length() + 1)), 1, Integer::sum);
+        }
+      }
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    return counts;
+  }
+
+  private static Set<Integer> missing(Map<Integer, Integer> ran, int tasks) {
+    Set<Integer> missing = new TreeSet<>();
+    for (int n = 0; n < tasks; n++) {
+      if (!ran.containsKey(n)) {
+        missing.add(n);
+      }
+    }
+    return missing;
+  }
+
+  private static String scrape(int port) throws Exception {
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode());
+    return response.body();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> state)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; " + state.get());
+      }
+      Thread.sleep(20);
+    }
+  }
+}

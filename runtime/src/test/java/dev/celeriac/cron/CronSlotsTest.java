@@ -1,0 +1,209 @@
+package dev.celeriac.cron;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.celeriac.Celeriac;
+import dev.celeriac.CeleriacConfig;
+import dev.celeriac.broker.Delivery;
+import dev.celeriac.broker.amqp.TestRabbit;
+import dev.celeriac.broker.redis.TestRedis;
+import dev.celeriac.fixtures.TestIndex;
+import dev.celeriac.protocol.Ids;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The per-slot lock of {@code run cron} on each broker: several cron instances, each with its own app and
+ * broker connections as separate processes would have, tick at the same moment on a test clock that steps
+ * through the schedule of {@code tests.tick} (every minute). Every slot is published exactly once; after
+ * downtime only the latest missed slot fires; a first cron does not fire slots from before it started.
+ */
+class CronSlotsTest {
+
+  private static final String QUEUE = TestIndex.TICK.queue();
+  private static final Instant START = Instant.parse("2026-11-24T12:00:30Z");
+  private static final int CRONS = 3;
+
+  private static String broker(String kind) {
+    switch (kind) {
+      case "memory":
+        return "memory://cron-" + Ids.uuid();
+      case "redis":
+        TestRedis.flush();
+        return TestRedis.URL;
+      case "amqp":
+        TestRabbit.reset();
+        return TestRabbit.URL;
+      default:
+        throw new IllegalArgumentException(kind);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "redis", "amqp"})
+  void everySlotIsPublishedOnceByOneOfSeveralCrons(String kind) throws Exception {
+    String url = broker(kind);
+    SteppedClock clock = new SteppedClock(START);
+    List<Celeriac> apps = apps(url, clock, CRONS);
+    ExecutorService threads = Executors.newFixedThreadPool(CRONS);
+    try {
+      List<Cron> crons = apps.stream().map(Celeriac::cron).toList();
+      List<Integer> firedPerSlot = new ArrayList<>();
+      for (int minute = 0; minute <= 10; minute++) {
+        clock.set(START.plus(Duration.ofMinutes(minute)));
+        firedPerSlot.add(tickTogether(threads, crons));
+      }
+      // 12:00 is within the grace of the first start; then one per minute through 12:10.
+      assertEquals(List.of(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), firedPerSlot);
+      assertEquals(11, drain(apps.get(0)));
+    } finally {
+      threads.shutdownNow();
+      apps.forEach(Celeriac::close);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "redis", "amqp"})
+  void afterDowntimeOnlyTheLatestMissedSlotFiresOnce(String kind) throws Exception {
+    String url = broker(kind);
+    SteppedClock clock = new SteppedClock(START);
+    List<Celeriac> before = apps(url, clock, CRONS);
+    ExecutorService threads = Executors.newFixedThreadPool(CRONS);
+    try {
+      List<Cron> crons = before.stream().map(Celeriac::cron).toList();
+      for (int minute = 0; minute <= 2; minute++) {
+        clock.set(START.plus(Duration.ofMinutes(minute)));
+        tickTogether(threads, crons);
+      }
+      assertEquals(3, drain(before.get(0)));
+      before.forEach(Celeriac::close);
+
+      // Every cron process was down from 12:02:30 to 12:07:30: five slots passed unfired.
+      clock.set(Instant.parse("2026-11-24T12:07:30Z"));
+      List<Celeriac> after = apps(url, clock, CRONS);
+      try {
+        List<Cron> restarted = after.stream().map(Celeriac::cron).toList();
+        assertEquals(1, tickTogether(threads, restarted), "the latest missed slot, 12:07, once");
+        assertEquals(0, tickTogether(threads, restarted), "nothing more within the same minute");
+        clock.set(Instant.parse("2026-11-24T12:08:00Z"));
+        assertEquals(1, tickTogether(threads, restarted));
+        assertEquals(2, drain(after.get(0)));
+      } finally {
+        after.forEach(Celeriac::close);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "redis", "amqp"})
+  void aFirstCronDoesNotFireSlotsFromBeforeItStarted(String kind) throws Exception {
+    String url = broker(kind);
+    SteppedClock clock = new SteppedClock(Instant.parse("2026-11-24T12:05:30Z"));
+    try (Celeriac app = app(url, clock)) {
+      Cron cron = new Cron(app.broker(), List.of(hourly()), clock, task -> new dev.celeriac.broker.Broker.Outgoing(
+          QUEUE, dev.celeriac.protocol.MessageCodec.newMessage(new dev.celeriac.protocol.MessageCodec.NewMessage(
+              task.name(), Ids.uuid(), List.of(), java.util.Map.of(), null, null, null, null, null, null,
+              Duration.ZERO))));
+      assertEquals(0, cron.tick(), "12:00 was due before this cron started, less the grace of a minute");
+      clock.set(Instant.parse("2026-11-24T13:00:10Z"));
+      assertEquals(1, cron.tick());
+      assertEquals(0, cron.tick());
+      assertEquals(1, drain(app));
+    }
+  }
+
+  private static dev.celeriac.TaskDefinition hourly() {
+    return dev.celeriac.TaskDefinition.builder("tests.hourly").queue(QUEUE).origin("tests#hourly")
+        .schedule("0 * * * *", "UTC").invoker(arguments -> {}).build();
+  }
+
+  /** Ticks every cron at once, each on its own thread; returns how many slots they published together. */
+  private static int tickTogether(ExecutorService threads, List<Cron> crons) throws Exception {
+    CyclicBarrier start = new CyclicBarrier(crons.size());
+    List<Future<Integer>> fired = new ArrayList<>();
+    for (Cron cron : crons) {
+      Callable<Integer> tick = () -> {
+        start.await(10, TimeUnit.SECONDS);
+        return cron.tick();
+      };
+      fired.add(threads.submit(tick));
+    }
+    int total = 0;
+    for (Future<Integer> future : fired) {
+      total += future.get(30, TimeUnit.SECONDS);
+    }
+    return total;
+  }
+
+  /** Takes every message off the cron queue; returns how many there were. */
+  private static int drain(Celeriac app) throws InterruptedException {
+    int count = 0;
+    while (true) {
+      List<Delivery> batch = app.broker().fetch(List.of(QUEUE), 100, Duration.ofMillis(500));
+      if (batch.isEmpty()) {
+        return count;
+      }
+      for (Delivery delivery : batch) {
+        assertTrue(delivery.message().task().startsWith("tests."), delivery.message().task());
+        delivery.ack();
+        count++;
+      }
+    }
+  }
+
+  private static List<Celeriac> apps(String url, Clock clock, int count) {
+    List<Celeriac> apps = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      apps.add(app(url, clock));
+    }
+    return apps;
+  }
+
+  private static Celeriac app(String url, Clock clock) {
+    return Celeriac.create(CeleriacConfig.builder().brokerUrl(url).clock(clock).build());
+  }
+
+  /** A clock the test moves. */
+  static final class SteppedClock extends Clock {
+    private volatile Instant now;
+
+    SteppedClock(Instant now) {
+      this.now = now;
+    }
+
+    void set(Instant instant) {
+      now = instant;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
