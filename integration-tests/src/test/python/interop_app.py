@@ -84,6 +84,7 @@ def py_record(self, n, label, **kwargs):
         'eta': request.eta,
         'redelivered': bool(delivery_info.get('redelivered')),
         'routing_key': delivery_info.get('routing_key'),
+        'exchange': delivery_info.get('exchange'),
         'ran_at': time.time(),
         'args': list(request.args or ()),
         'call_kwargs': request.kwargs,
@@ -148,11 +149,20 @@ def produce_amqp_early():
         send('p%d' % priority, kwargs={'n': n, 'label': 'p%d' % priority}, priority=priority)
 
 
-def produce_unknown():
-    """A task name no Java worker knows, on the Java queue."""
+def produce_rejects():
+    """Messages a Java worker must dead-letter, never run: a task name it does not know, a pickled body, and a
+    protocol 1 message (everything in the body, no task header), as Sentry's Celery settings sent them."""
     sent_at = time.time()
     result = app.send_task('interop.nope', queue=JAVA_QUEUE, kwargs={'n': 8, 'label': 'unknown'})
     emit(key='unknown', id=result.id, sent_at=sent_at)
+    sent_at = time.time()
+    result = app.send_task(JAVA_TASK, queue=JAVA_QUEUE, kwargs={'n': 9, 'label': 'pickle'}, serializer='pickle')
+    emit(key='pickle', id=result.id, sent_at=sent_at)
+    v1 = Celery('interop-v1', broker=BROKER_URL)
+    v1.conf.update(task_protocol=1, broker_transport_options=app.conf.broker_transport_options)
+    sent_at = time.time()
+    result = v1.send_task(JAVA_TASK, queue=JAVA_QUEUE, kwargs={'n': 10, 'label': 'protocol-1'})
+    emit(key='protocol-1', id=result.id, sent_at=sent_at)
 
 
 def declare(queue, max_priority=None):
@@ -208,7 +218,7 @@ COMMANDS = {
     'produce-priority': produce_priority,
     'produce-main': produce_main,
     'produce-amqp-early': produce_amqp_early,
-    'produce-unknown': produce_unknown,
+    'produce-rejects': produce_rejects,
     'declare': declare,
     'kombu-get': kombu_get,
     'kombu-restore': kombu_restore,

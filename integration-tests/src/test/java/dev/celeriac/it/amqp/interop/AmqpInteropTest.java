@@ -123,10 +123,13 @@ class AmqpInteropTest {
         Map<String, Sent> main = sent(python.command("produce-main"));
         assertEquals(7, main.size(), main.toString());
         all.putAll(main);
-        all.putAll(sent(python.command("produce-unknown")));
-        Waits.await("8 runs, 1 dead letter, the expiry of the parked message", Duration.ofSeconds(40),
-            () -> InteropTasks.runs().size() >= 8 && events.deadLettered.size() >= 1
-                && events.expired.contains(all.get("expired-before-eta").id()),
+        Map<String, Sent> rejects = sent(python.command("produce-rejects"));
+        assertEquals(List.of("unknown", "pickle", "protocol-1"), List.copyOf(rejects.keySet()));
+        all.putAll(rejects);
+        // The countdown runs last, after the message that expires before its eta is back from its park.
+        Waits.await("8 runs, the countdown's among them, and 3 dead letters", Duration.ofSeconds(40),
+            () -> InteropTasks.runs().size() >= 8 && events.deadLettered.size() >= 3
+                && InteropTasks.runs().stream().anyMatch(run -> run.id().equals(all.get("countdown").id())),
             () -> "runs " + labels(InteropTasks.runs()) + ", " + events + ", ready " + ready(rabbit, JAVA_QUEUE));
         // Anything run twice would show up within this grace period.
         Waits.sleep(Duration.ofMillis(1000));
@@ -147,25 +150,35 @@ class AmqpInteropTest {
     assertEquals(mustRun.size(), InteropTasks.runs().size(), "no other runs: " + InteropTasks.runs());
     assertEquals(mustRun.size(), worker.count(Outcome.SUCCEEDED));
 
-    // Expiry: RabbitMQ dropped the one that expired in the queue; the worker discarded the one that expired
-    // while parked; the one already expired when sent (Celery turns that into expiration 0) is discarded by
-    // whichever sees it first.
-    for (String key : List.of("expired-short", "expired-past", "expired-before-eta")) {
+    // Expiry: RabbitMQ dropped the one that expired in the queue. Celery also sets the expiration property
+    // (0 for the one already expired when sent, 1 s for the one expiring before its eta, which the worker parks),
+    // so the others are discarded by whichever sees them first: the worker's header check or RabbitMQ's TTL.
+    List<String> expiring = List.of("expired-short", "expired-past", "expired-before-eta");
+    for (String key : expiring) {
       assertFalse(runsById.containsKey(all.get(key).id()), key + " must not run");
     }
     assertFalse(events.expired.contains(all.get("expired-short").id()), "RabbitMQ dropped expired-short: " + events);
-    assertTrue(events.expired.contains(all.get("expired-before-eta").id()), events.toString());
-    boolean pastSeenByWorker = events.expired.contains(all.get("expired-past").id());
-    assertEquals(pastSeenByWorker ? 2 : 1, events.expired.size(), events.toString());
+    List<String> discardedByWorker = expiring.stream().filter(key -> events.expired.contains(all.get(key).id())).toList();
+    assertEquals(discardedByWorker.size(), events.expired.size(), "only those expired: " + events);
     assertEquals(events.expired.size(), worker.count(Outcome.EXPIRED));
 
-    // The unknown task name: dead-lettered to interop-java.dead with the reason, once.
-    assertEquals(1, events.deadLettered.size(), events.toString());
-    assertEquals(1, deadLetters.size(), "one dead letter in " + JAVA_QUEUE + ".dead");
-    DeadLetter dead = deadLetters.get(0);
-    assertTrue(dead.reason().contains("unknown task 'interop.nope'"), dead.reason());
-    assertEquals(all.get("unknown").id(), dead.message().orElseThrow().id());
-    assertEquals(1, worker.count(Outcome.DEAD_LETTERED));
+    // The unknown task name, the pickled body and the protocol 1 message: each dead-lettered to
+    // interop-java.dead once, with its reason; none ran.
+    assertEquals(3, events.deadLettered.size(), events.toString());
+    assertEquals(3, deadLetters.size(), "three dead letters in " + JAVA_QUEUE + ".dead: " + deadLetters);
+    assertEquals(3, worker.count(Outcome.DEAD_LETTERED));
+    Map<String, String> reasons = new LinkedHashMap<>();
+    for (DeadLetter dead : deadLetters) {
+      // A protocol 1 message keeps its id in the body, so it has none here.
+      String id = dead.message().map(message -> message.id()).orElse(null);
+      String key = all.entrySet().stream().filter(e -> e.getValue().id().equals(id)).map(Map.Entry::getKey)
+          .findFirst().orElse("protocol-1");
+      reasons.put(key, dead.reason());
+    }
+    assertEquals(Set.of("unknown", "pickle", "protocol-1"), reasons.keySet(), reasons.toString());
+    assertTrue(reasons.get("unknown").contains("unknown task 'interop.nope'"), reasons.toString());
+    assertTrue(reasons.get("pickle").contains("pickle is never deserialized"), reasons.toString());
+    assertTrue(reasons.get("protocol-1").contains("not a protocol v2 task message"), reasons.toString());
 
     // Typed binding, Python to Java.
     Run kwargs = only(runsById, all, "kwargs");
@@ -200,9 +213,9 @@ class AmqpInteropTest {
       }
     }
     System.out.printf("amqp interop python->java: %d sent, %d ran once each (priorities 9, 5, 0 carried as the"
-            + " property), 3 expired and not run (%d dropped by RabbitMQ's TTL, %d discarded by the worker), 1 unknown"
-            + " task dead-lettered; countdown=3 ran after %.2f s via %s; %d ms%n",
-        all.size(), InteropTasks.runs().size(), 3 - events.expired.size(), events.expired.size(), countdownDelay,
+            + " property), 3 expired and not run (%d dropped by RabbitMQ's TTL, discarded by the worker: %s),"
+            + " 3 dead-lettered (unknown name, pickle, protocol 1); countdown=3 ran after %.2f s via %s; %d ms%n",
+        all.size(), InteropTasks.runs().size(), 3 - discardedByWorker.size(), discardedByWorker, countdownDelay,
         delayQueues, Duration.ofNanos(System.nanoTime() - started).toMillis());
   }
 
@@ -220,8 +233,11 @@ class AmqpInteropTest {
     PythonCelery python = new PythonCelery(BROKER_URL, Map.of("INTEROP_RECORDS_FILE", records.toString()));
     Map<Long, TaskRef> refs = new TreeMap<>();
     Map<Long, Map<String, Object>> extrasByN = new HashMap<>();
-    Instant countdownEta;
-    long countdownSentMillis;
+    // The two countdowns: 1.5 s parks for 1 s (binary 1, level 0's queue), 2.5 s for 2 s (binary 10, level 1's
+    // queue, then level 0's exchange and the exit queue); the Python worker holds the rest until the eta.
+    Map<Long, Duration> countdowns = Map.of((long) total - 2, Duration.ofMillis(1500), (long) total - 1,
+        Duration.ofMillis(2500));
+    Map<Long, Long> countdownSentMillis = new HashMap<>();
     Process celery = python.startWorker(PY_QUEUE, log);
     try (Celeriac app = Celeriac.create(CeleriacConfig.builder().brokerUrl(BROKER_URL).build())) {
       for (long n = 0; n < total; n++) {
@@ -237,17 +253,17 @@ class AmqpInteropTest {
         }
         refs.put(n, call.enqueue(n, label(n), extrasByN.get(n)));
       }
-      // 100-198 in one batch: one confirm round.
+      // 100-197 in one batch: one confirm round.
       try (Batch batch = app.batch()) {
-        for (long n = 100; n < total - 1; n++) {
+        for (long n = 100; n < total - 2; n++) {
           refs.put(n, PyRecordTask.with().in(batch).enqueue(n, label(n), extrasByN.get(n)));
         }
       }
-      // 199 with a countdown: parked in Celeriac's delay queues, then an eta header the Python worker honours.
-      countdownSentMillis = System.currentTimeMillis();
-      countdownEta = Instant.ofEpochMilli(countdownSentMillis).plusSeconds(2);
-      refs.put((long) total - 1, PyRecordTask.with().on(app).countdown(Duration.ofSeconds(2))
-          .enqueue(total - 1, label(total - 1), extrasByN.get((long) total - 1)));
+      // 198 and 199 with countdowns: parked in Celeriac's delay queues, then an eta header the worker honours.
+      for (long n = total - 2; n < total; n++) {
+        countdownSentMillis.put(n, System.currentTimeMillis());
+        refs.put(n, PyRecordTask.with().on(app).countdown(countdowns.get(n)).enqueue(n, label(n), extrasByN.get(n)));
+      }
 
       Waits.await(total + " runs recorded by the Python worker", Duration.ofSeconds(60),
           () -> lines(records).size() >= total,
@@ -271,7 +287,7 @@ class AmqpInteropTest {
       Map<String, Object> record = entry.getValue();
       String id = refs.get(n).id();
       boolean prioritised = n < 100 && n % 20 == 5;
-      boolean delayed = n == total - 1;
+      boolean delayed = countdowns.containsKey(n);
       // The call exactly as Celery handed it to the task: no positional args, every keyword.
       Map<String, Object> expectedKwargs = new LinkedHashMap<>();
       expectedKwargs.put("n", n);
@@ -304,7 +320,9 @@ class AmqpInteropTest {
       assertEquals(delayed ? "str" : "NoneType", types.get("eta"), "eta header of n=" + n);
       assertEquals(prioritised ? "str" : "NoneType", types.get("expires"), "expires header of n=" + n);
       // Delivery and properties.
-      assertEquals(PY_QUEUE, record.get("routing_key"));
+      // As for a direct publish, also after the delay queues.
+      assertEquals(PY_QUEUE, record.get("routing_key"), "routing key of n=" + n);
+      assertEquals("", record.get("exchange"), "exchange of n=" + n);
       assertEquals(false, record.get("redelivered"), "delivered once, never returned");
       assertEquals(prioritised ? 9 : 0, record.get("priority"), "priority of n=" + n);
       @SuppressWarnings("unchecked")
@@ -314,24 +332,32 @@ class AmqpInteropTest {
       assertEquals(2, properties.get("delivery_mode"));
       assertEquals(id, properties.get("correlation_id"));
     }
-    Map<String, Object> delayedRecord = byN.get((long) total - 1);
-    @SuppressWarnings("unchecked")
-    String etaHeader = (String) ((Map<String, Object>) delayedRecord.get("headers")).get("eta");
-    long etaSkewMillis = Math.abs(Instant.parse(etaHeader.replace("+00:00", "Z")).toEpochMilli() - countdownEta.toEpochMilli());
-    assertTrue(etaSkewMillis < 1000, "the eta header is the countdown's eta: " + etaHeader + " vs " + countdownEta);
-    double countdownDelay = ((Number) delayedRecord.get("ran_at")).doubleValue() - countdownSentMillis / 1000.0;
-    assertTrue(countdownDelay >= 2.0, "countdown=2s ran after only " + countdownDelay + " s");
+    Map<Long, String> countdownDelays = new TreeMap<>();
+    for (Map.Entry<Long, Duration> countdown : countdowns.entrySet()) {
+      long n = countdown.getKey();
+      Map<String, Object> delayedRecord = byN.get(n);
+      @SuppressWarnings("unchecked")
+      String etaHeader = (String) ((Map<String, Object>) delayedRecord.get("headers")).get("eta");
+      Instant eta = Instant.ofEpochMilli(countdownSentMillis.get(n)).plus(countdown.getValue());
+      long etaSkewMillis = Math.abs(Instant.parse(etaHeader.replace("+00:00", "Z")).toEpochMilli() - eta.toEpochMilli());
+      assertTrue(etaSkewMillis < 1000, "the eta header is the countdown's eta: " + etaHeader + " vs " + eta);
+      double delay = ((Number) delayedRecord.get("ran_at")).doubleValue() - countdownSentMillis.get(n) / 1000.0;
+      assertTrue(delay >= countdown.getValue().toMillis() / 1000.0, "countdown " + countdown.getValue()
+          + " ran after only " + delay + " s");
+      countdownDelays.put(n, String.format("%s ran after %.2f s", countdown.getValue(), delay));
+    }
     List<String> delayQueues = ItRabbit.queueNames(VHOST).stream()
         .filter(name -> name.startsWith("celeriac.delay." + PY_QUEUE + ".")).sorted().toList();
-    assertFalse(delayQueues.isEmpty(), "the countdown went through a delay level: " + ItRabbit.queueNames(VHOST));
+    assertEquals(List.of(".0", ".1", ".exit").stream().map(level -> "celeriac.delay." + PY_QUEUE + level).toList(),
+        delayQueues, "the countdowns went through levels 0 and 1 and the exit queue");
     try (Connection rabbit = ItRabbit.connect(VHOST)) {
       assertEquals(0, ready(rabbit, PY_QUEUE), "left in " + PY_QUEUE + " after the Celery worker stopped");
     }
     System.out.printf("amqp interop java->python: %d enqueued (100 single of which 5 priority 9 with expires, %d in"
-            + " one batch, 1 countdown), %d ran once each on Celery 5.2.6 with the exact args/kwargs and headers,"
-            + " %d with extras as **kwargs; countdown=2s ran after %.2f s via %s; %d ms%n",
-        total, total - 101, byN.size(), extrasByN.values().stream().filter(e -> !e.isEmpty()).count(),
-        countdownDelay, delayQueues, Duration.ofNanos(System.nanoTime() - started).toMillis());
+            + " one batch, 2 countdowns), %d ran once each on Celery 5.2.6 with the exact args/kwargs and headers,"
+            + " all with exchange '' and routing key %s, %d with extras as **kwargs; countdowns %s via %s; %d ms%n",
+        total, total - 102, byN.size(), PY_QUEUE, extrasByN.values().stream().filter(e -> !e.isEmpty()).count(),
+        countdownDelays.values(), delayQueues, Duration.ofNanos(System.nanoTime() - started).toMillis());
   }
 
   // ---------------------------------------------------------------------------------------------------
