@@ -9,9 +9,10 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The tasks of the RabbitMQ robustness tests. The processor generates {@code AmqpCrashRunTask} and
@@ -23,8 +24,8 @@ public final class AmqpRobustnessTasks {
   /** The environment variable naming the file {@link #amqpCrashRun} appends to. */
   static final String RUN_LOG_ENV = "CELERIAC_IT_RUN_LOG";
 
-  /** Sequence number → runs, for the in-process worker of {@link AmqpBrokerRestartTest}. */
-  static final Map<Long, AtomicInteger> RESTART_RUNS = new ConcurrentHashMap<>();
+  /** Sequence number → when each of its runs started ({@link System#nanoTime()}), for {@link AmqpBrokerRestartTest}. */
+  static final Map<Long, List<Long>> RESTART_RUNS = new ConcurrentHashMap<>();
 
   private AmqpRobustnessTasks() {}
 
@@ -39,7 +40,7 @@ public final class AmqpRobustnessTasks {
 
   @Task(name = "celeriac.it.amqp.restart_run", queue = "amqp-restart")
   public static void amqpRestartRun(long seq, @Extras Map<String, Object> extras) {
-    RESTART_RUNS.computeIfAbsent(seq, k -> new AtomicInteger()).incrementAndGet();
+    RESTART_RUNS.computeIfAbsent(seq, k -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
   }
 
   /** The run log of this process, opened on first use. */
