@@ -1,12 +1,16 @@
-"""Python side of RedisInteropTest: a Celery app, its one task, and the producer/kombu commands the test runs.
+"""Python side of RedisInteropTest and AmqpInteropTest: a Celery app, its one task, and the producer/kombu
+commands the tests run.
 
-Run only with Debian's interpreter (/usr/bin/python3: python3-celery 5.2.6, kombu 5.2.4, redis-py 4.3.4).
+Run only with Debian's interpreter (/usr/bin/python3: python3-celery 5.2.6, kombu 5.2.4, py-amqp 5.1.1,
+redis-py 4.3.4).
 
     worker:   /usr/bin/python3 -m celery -A interop_app worker -Q interop-py -P solo ...
     commands: /usr/bin/python3 interop_app.py <command> [args]   (cwd = this directory)
 
 Every command prints one JSON object per line on stdout, so the Java test can parse it; diagnostics go to stderr.
-The broker URL comes from INTEROP_BROKER_URL (default redis://127.0.0.1:6379/12).
+The broker URL comes from INTEROP_BROKER_URL (default redis://127.0.0.1:6379/12): redis://... or, for
+RabbitMQ, amqp://... / pyamqp://... . py_record appends its records to the file INTEROP_RECORDS_FILE when that
+is set (the RabbitMQ test), else to the Redis list interop:py:records of the broker's database.
 """
 import json
 import os
@@ -18,10 +22,16 @@ import redis
 from celery import Celery
 
 BROKER_URL = os.environ.get('INTEROP_BROKER_URL', 'redis://127.0.0.1:6379/12')
+ON_RABBITMQ = BROKER_URL.startswith(('amqp:', 'amqps:', 'pyamqp:'))
 JAVA_QUEUE = 'interop-java'
 JAVA_TASK = 'interop.record'
 #: The Redis list py_record appends to, one JSON object per run.
 PY_RECORDS = 'interop:py:records'
+#: The file py_record appends to instead, one JSON object per line, when set.
+RECORDS_FILE = os.environ.get('INTEROP_RECORDS_FILE')
+#: The protocol headers a Celery 5.2 worker reads from a message (celery/worker/request.py, app/task.py Context).
+HEADERS = ('lang', 'task', 'id', 'shadow', 'eta', 'expires', 'group', 'group_index', 'retries', 'timelimit',
+           'root_id', 'parent_id', 'argsrepr', 'kwargsrepr', 'origin', 'ignore_result')
 
 app = Celery('interop', broker=BROKER_URL)
 app.conf.update(
@@ -31,6 +41,10 @@ app.conf.update(
     worker_hijack_root_logger=False,
     worker_redirect_stdouts=False,
 )
+if ON_RABBITMQ:
+    # publish() returns once RabbitMQ confirmed the message, so a command's messages are all in the queue
+    # when it exits.
+    app.conf.broker_transport_options = {'confirm_publish': True}
 
 _redis = None
 
@@ -42,11 +56,25 @@ def _client():
     return _redis
 
 
+def _record(entry):
+    line = json.dumps(entry, default=str)
+    if RECORDS_FILE:
+        with open(RECORDS_FILE, 'a', encoding='utf-8') as records:
+            records.write(line + '\n')
+    else:
+        _client().rpush(PY_RECORDS, line)
+
+
 @app.task(name='interop.py_record', bind=True)
 def py_record(self, n, label, **kwargs):
-    """The Python implementation of the Java stub PyRecordTask: records each run in PY_RECORDS."""
+    """The Python implementation of the Java stub PyRecordTask: records each run, with what the worker read
+    from the message: the call's args and kwargs, the protocol headers with their Python types, the
+    delivery info and the message properties."""
     request = self.request
-    _client().rpush(PY_RECORDS, json.dumps({
+    delivery_info = request.delivery_info or {}
+    headers = {name: getattr(request, name, None) for name in HEADERS}
+    properties = {key: value for key, value in (request.properties or {}).items() if key != 'application_headers'}
+    _record({
         'id': request.id,
         'n': n,
         'n_type': type(n).__name__,
@@ -54,10 +82,17 @@ def py_record(self, n, label, **kwargs):
         'kwargs': kwargs,
         'retries': request.retries,
         'eta': request.eta,
-        'redelivered': bool((request.delivery_info or {}).get('redelivered')),
-        'routing_key': (request.delivery_info or {}).get('routing_key'),
+        'redelivered': bool(delivery_info.get('redelivered')),
+        'routing_key': delivery_info.get('routing_key'),
+        'exchange': delivery_info.get('exchange'),
         'ran_at': time.time(),
-    }, default=str))
+        'args': list(request.args or ()),
+        'call_kwargs': request.kwargs,
+        'headers': headers,
+        'header_types': {name: type(value).__name__ for name, value in headers.items()},
+        'priority': delivery_info.get('priority'),
+        'properties': properties,
+    })
 
 
 def emit(**fields):
@@ -103,6 +138,49 @@ def produce_main():
     send('expires-long', kwargs={'n': 7, 'label': 'expires-long'}, expires=600)
 
 
+def produce_amqp_early():
+    """Sent while no Java worker consumes: a message that expires in 1 s, then priorities 9, 5, 0.
+
+    Celery's queue has no x-max-priority, so RabbitMQ keeps them in arrival order; the priority travels as
+    the message property.
+    """
+    send('expired-short', kwargs={'n': 100, 'label': 'expired-short'}, expires=1)
+    for n, priority in [(109, 9), (105, 5), (100, 0)]:
+        send('p%d' % priority, kwargs={'n': n, 'label': 'p%d' % priority}, priority=priority)
+
+
+def produce_rejects():
+    """Messages a Java worker must dead-letter, never run: a task name it does not know, a pickled body, and a
+    protocol 1 message (everything in the body, no task header), as Sentry's Celery settings sent them."""
+    sent_at = time.time()
+    result = app.send_task('interop.nope', queue=JAVA_QUEUE, kwargs={'n': 8, 'label': 'unknown'})
+    emit(key='unknown', id=result.id, sent_at=sent_at)
+    sent_at = time.time()
+    result = app.send_task(JAVA_TASK, queue=JAVA_QUEUE, kwargs={'n': 9, 'label': 'pickle'}, serializer='pickle')
+    emit(key='pickle', id=result.id, sent_at=sent_at)
+    v1 = Celery('interop-v1', broker=BROKER_URL)
+    v1.conf.update(task_protocol=1, broker_transport_options=app.conf.broker_transport_options)
+    sent_at = time.time()
+    result = v1.send_task(JAVA_TASK, queue=JAVA_QUEUE, kwargs={'n': 10, 'label': 'protocol-1'})
+    emit(key='protocol-1', id=result.id, sent_at=sent_at)
+
+
+def declare(queue, max_priority=None):
+    """Declares `queue` as Celery does before it publishes or consumes (app.amqp.queues creates a missing queue
+    with a direct exchange of the same name); with max_priority, as task_queue_max_priority would."""
+    from kombu import Exchange, Queue
+    if max_priority is None:
+        declared = app.amqp.queues[queue]
+    else:
+        declared = Queue(queue, Exchange(queue, type='direct'), routing_key=queue,
+                         max_priority=int(max_priority))
+    with app.connection_for_write() as conn:
+        declared(conn.default_channel).declare()
+        emit(queue=queue, durable=declared.durable, auto_delete=declared.auto_delete,
+             exchange=declared.exchange.name, exchange_type=declared.exchange.type,
+             arguments=declared.queue_arguments or {})
+
+
 def kombu_get(queue):
     """Takes one message off `queue` the way a kombu consumer does (basic_get, no_ack=False), so that kombu
     itself writes the `unacked` entry; then exits without acking or closing, like a worker that died."""
@@ -139,6 +217,9 @@ def kombu_restore(visibility_timeout):
 COMMANDS = {
     'produce-priority': produce_priority,
     'produce-main': produce_main,
+    'produce-amqp-early': produce_amqp_early,
+    'produce-rejects': produce_rejects,
+    'declare': declare,
     'kombu-get': kombu_get,
     'kombu-restore': kombu_restore,
 }

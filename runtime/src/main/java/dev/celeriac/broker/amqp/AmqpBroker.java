@@ -392,8 +392,12 @@ public final class AmqpBroker implements Broker {
     long dead = count(AmqpTopology.deadQueue(queue));
     long delayed = 0;
     Optional<List<String>> names = management.flatMap(ManagementApi::queueNames);
+    List<String> delayQueues = new ArrayList<>();
     for (int level = 0; level < AmqpTopology.LEVELS; level++) {
-      String name = AmqpTopology.delayLevel(queue, level);
+      delayQueues.add(AmqpTopology.delayLevel(queue, level));
+    }
+    delayQueues.add(AmqpTopology.delayExit(queue));
+    for (String name : delayQueues) {
       if (names.isEmpty() || names.get().contains(name)) {
         delayed += count(name);
       }

@@ -20,9 +20,14 @@ import java.util.Map;
  *       level {@code n} a quorum queue {@code celeriac.delay.q.n} whose messages all live {@code 2^n}
  *       seconds, so each queue expires in arrival order. The routing key spells the delay in seconds as 28
  *       binary digits; each level's topic exchange sends a message whose digit is 1 through its queue and
- *       one whose digit is 0 straight on to the next level; level 0 ends in {@code q}. A queue of one TTL is
- *       FIFO, so no short delay waits behind a long one. Levels are declared on first use: an exchange for
- *       every level below the highest digit, a queue for each 1 digit.
+ *       one whose digit is 0 straight on to the next level. Level 0 ends in the exit queue
+ *       {@code celeriac.delay.q.exit}, whose messages live 0 seconds and dead-letter to the default exchange
+ *       with routing key {@code q}, as level 0's own queue does: every delayed message reaches {@code q} as
+ *       if published straight to it (exchange {@code ""}, routing key {@code q}, which Celery's
+ *       {@code delivery_info} shows and {@code Task.retry()} routes by), never with the delay key. A queue of
+ *       one TTL is FIFO, so no short delay waits behind a long one. Levels are declared on first use: an
+ *       exchange for every level below the highest digit (level 0's with the exit queue), a queue for each 1
+ *       digit.
  * </ul>
  */
 final class AmqpTopology {
@@ -39,6 +44,11 @@ final class AmqpTopology {
 
   static String delayLevel(String queue, int level) {
     return "celeriac.delay." + queue + "." + level;
+  }
+
+  /** The queue every delayed message leaves the levels by, back to {@code queue}. */
+  static String delayExit(String queue) {
+    return "celeriac.delay." + queue + ".exit";
   }
 
   /** The routing key that spells {@code seconds} as 28 binary digits, the highest first. */
@@ -74,33 +84,48 @@ final class AmqpTopology {
     channel.queueDeclare(deadQueue(queue), true, false, false, null);
   }
 
-  /** Declares the exchange of {@code level} and its route on to the level below (or to the queue). */
+  /**
+   * Declares the exchange of {@code level} and its route on to the level below; level 0's routes a 0 digit to
+   * the exit queue, which it declares first.
+   */
   static void declareLevelExchange(Channel channel, String queue, int level) throws IOException {
     String exchange = delayLevel(queue, level);
     channel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true, false, null);
     if (level > 0) {
       channel.exchangeBind(delayLevel(queue, level - 1), exchange, levelPattern(level, '0'));
     } else {
-      channel.queueBind(queue, exchange, levelPattern(0, '0'));
+      channel.queueDeclare(delayExit(queue), true, false, false, delayQueueArguments(0, "", queue));
+      channel.queueBind(delayExit(queue), exchange, levelPattern(0, '0'));
+      // Earlier builds bound the task queue itself here, so that a message came in with the delay key as its
+      // routing key; with both routes it would arrive twice. Unbinding a missing binding is a no-op.
+      channel.queueUnbind(queue, exchange, levelPattern(0, '0'));
     }
   }
 
   /** Declares the queue of {@code level}, whose messages move on after 2^level seconds, and binds it. */
   static void declareLevelQueue(Channel channel, String queue, int level) throws IOException {
+    String name = delayLevel(queue, level);
+    channel.queueDeclare(name, true, false, false, level > 0
+        ? delayQueueArguments((1L << level) * 1000, delayLevel(queue, level - 1), null)
+        : delayQueueArguments(1000, "", queue));
+    channel.queueBind(name, name, levelPattern(level, '1'));
+  }
+
+  /**
+   * A quorum queue whose messages all live {@code ttlMillis}, then dead-letter to {@code exchange} with
+   * {@code routingKey}, or with their own when it is null.
+   */
+  private static Map<String, Object> delayQueueArguments(long ttlMillis, String exchange, String routingKey) {
     Map<String, Object> arguments = new HashMap<>();
     arguments.put("x-queue-type", "quorum");
-    arguments.put("x-message-ttl", (1L << level) * 1000);
+    arguments.put("x-message-ttl", ttlMillis);
     // Dead-lettering from a quorum queue with at-least-once loses nothing on the way to the next level.
     arguments.put("x-dead-letter-strategy", "at-least-once");
     arguments.put("x-overflow", "reject-publish");
-    if (level > 0) {
-      arguments.put("x-dead-letter-exchange", delayLevel(queue, level - 1));
-    } else {
-      arguments.put("x-dead-letter-exchange", "");
-      arguments.put("x-dead-letter-routing-key", queue);
+    arguments.put("x-dead-letter-exchange", exchange);
+    if (routingKey != null) {
+      arguments.put("x-dead-letter-routing-key", routingKey);
     }
-    String name = delayLevel(queue, level);
-    channel.queueDeclare(name, true, false, false, arguments);
-    channel.queueBind(name, name, levelPattern(level, '1'));
+    return arguments;
   }
 }

@@ -188,6 +188,34 @@ class AmqpBrokerTest {
   }
 
   @Test
+  void aDelayedMessageComesBackAsIfPublishedStraightToItsQueue() throws Exception {
+    // 1 s ends in a 1 digit (level 0's queue), 2 s in a 0 digit (level 0's exchange): both must come back
+    // through the default exchange with the queue's name as routing key, which Celery's delivery_info shows
+    // and Task.retry() routes by.
+    Instant now = Instant.now();
+    broker.publish("back", message("acme.odd", Map.of(), now.plusMillis(1500)));
+    broker.publish("back", message("acme.even", Map.of(), now.plusMillis(2500)));
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setVirtualHost(TestRabbit.VHOST);
+    Map<String, String> arrivals = new java.util.TreeMap<>();
+    try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (arrivals.size() < 2 && System.nanoTime() < deadline) {
+        com.rabbitmq.client.GetResponse response = channel.basicGet("back", true);
+        if (response == null) {
+          Thread.sleep(20);
+          continue;
+        }
+        arrivals.put(response.getProps().getHeaders().get("task").toString(),
+            "exchange '" + response.getEnvelope().getExchange() + "', routing key '"
+                + response.getEnvelope().getRoutingKey() + "'");
+      }
+    }
+    String direct = "exchange '', routing key 'back'";
+    assertEquals(Map.of("acme.even", direct, "acme.odd", direct), arrivals);
+  }
+
+  @Test
   void aWorkerDeferringAFarEtaParksTheMessageAndAcksIt() throws Exception {
     broker.publish("celery", message("acme.later", Map.of(), null));
     Delivery delivery = fetchAll("celery", 1, Duration.ofSeconds(5)).get(0);

@@ -7,6 +7,7 @@ import static dev.celeriac.it.redis.interop.InteropSupport.interopCommand;
 import static dev.celeriac.it.redis.interop.InteropSupport.priorityKey;
 import static dev.celeriac.it.redis.interop.InteropSupport.ready;
 import static dev.celeriac.it.redis.interop.InteropSupport.redis;
+import static dev.celeriac.it.interop.PythonCelery.jsonOf;
 import static dev.celeriac.it.redis.interop.InteropSupport.tree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,16 +18,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.celeriac.Batch;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
-import dev.celeriac.TaskContext;
 import dev.celeriac.TaskRef;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.broker.redis.RedisBroker;
 import dev.celeriac.broker.redis.RedisSettings;
-import dev.celeriac.it.redis.interop.InteropTasks.Run;
-import dev.celeriac.worker.DeadLetterCause;
+import dev.celeriac.it.interop.InteropTasks;
+import dev.celeriac.it.interop.InteropTasks.Run;
+import dev.celeriac.it.interop.PyRecordTask;
+import dev.celeriac.it.interop.RecordTask;
+import dev.celeriac.it.interop.WorkerEvents;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.Worker;
-import dev.celeriac.worker.WorkerListener;
 import dev.celeriac.worker.WorkerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,7 +84,7 @@ class RedisInteropTest {
   @Test
   void pythonProducerToJavaWorker() {
     long started = System.nanoTime();
-    Events events = new Events();
+    WorkerEvents events = new WorkerEvents();
     try (Celeriac app = Celeriac.create(CeleriacConfig.builder().brokerUrl(BROKER_URL).build())) {
       // (e) priorities, (f) a 1 s expiry: sent while no Java worker runs, so that they all wait together.
       Map<String, Sent> early = sent(interopCommand("produce-priority"));
@@ -358,7 +359,7 @@ class RedisInteropTest {
       assertEquals(Set.of(celeriacDeliveryTag, kombuTag), restoredTags, "restored with their delivery tags");
     }
 
-    Events events = new Events();
+    WorkerEvents events = new WorkerEvents();
     try (Celeriac live = Celeriac.create(config)) {
       // The live broker's periodic sweep returns the in-flight records of workers whose heartbeat lapsed.
       // Run it by hand until it has dealt with the gone worker, before any worker fetches, so that this
@@ -467,15 +468,6 @@ class RedisInteropTest {
     return "label-" + n + "-\u00e9\u2713";
   }
 
-  /** A value as a JSON tree, so that Java and Python numbers compare by value (Long 4 == int 4). */
-  private static JsonNode jsonOf(Object value) {
-    try {
-      return tree(InteropSupport.JSON.writeValueAsString(value));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new AssertionError(e);
-    }
-  }
-
   private static long llen(String key) {
     try (Jedis redis = redis()) {
       return redis.llen(key);
@@ -510,27 +502,5 @@ class RedisInteropTest {
     assertNotNull(score, "an unacked_index score");
     assertTrue(score >= before - 0.01 && score <= after + 0.01,
         "unacked_index score " + score + " is the delivery time in seconds, within [" + before + ", " + after + "]");
-  }
-
-  /** Records what a worker reports besides runs. */
-  private static final class Events implements WorkerListener {
-    final List<String> expired = new CopyOnWriteArrayList<>();
-    final List<String> deadLettered = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void messageExpired(TaskContext task) {
-      expired.add(task.id());
-    }
-
-    @Override
-    public void messageDeadLettered(String queue, String taskName, String taskId, DeadLetterCause cause,
-        String reason) {
-      deadLettered.add(taskName + "[" + taskId + "]: " + reason);
-    }
-
-    @Override
-    public String toString() {
-      return "expired " + expired + ", dead-lettered " + deadLettered;
-    }
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.broker.redis.RedisSettings;
+import dev.celeriac.it.TestRuns;
 import dev.celeriac.it.redis.robustness.RobustnessSupport.PrivateRedis;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.Worker;
@@ -44,7 +45,7 @@ class BrokerRestartTest {
   @Test
   void producerAndWorkerRideOutARedisRestartAndEveryAcknowledgedEnqueueRuns() throws Exception {
     long started = System.nanoTime();
-    Path dir = RobustnessSupport.runDir("broker-restart");
+    Path dir = TestRuns.runDir("broker-restart");
     RobustnessTasks.RESTART_RUNS.clear();
     // Longer than the outage plus Redis' start-up, so that an enqueue waits the restart out.
     RedisSettings settings = RedisSettings.defaults().withUnreachableTimeout(Duration.ofSeconds(20));
@@ -105,7 +106,7 @@ class BrokerRestartTest {
           outage.set(false);
           outageMillis = (up - down) / 1_000_000;
           await("the worker to run tasks again after the restart", Duration.ofSeconds(30),
-              () -> runCount() > ranWhenDown + 100, () -> "ran " + runCount() + "\n" + RobustnessSupport.tail(redis.log(), 10));
+              () -> runCount() > ranWhenDown + 100, () -> "ran " + runCount() + "\n" + TestRuns.tail(redis.log(), 10));
           workerBackMillis = (System.nanoTime() - up) / 1_000_000;
 
           RobustnessSupport.sleep(Duration.ofSeconds(2));

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.Batch;
 import dev.celeriac.Celeriac;
-import dev.celeriac.it.redis.robustness.RobustnessSupport.WorkerProcess;
+import dev.celeriac.it.TestRuns;
+import dev.celeriac.it.WorkerProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -49,7 +50,7 @@ class CrashTest {
   @Test
   void sigkilledWorkersLoseNothingAndRunAtMostTheirInFlightWindowTwice() throws Exception {
     long started = System.nanoTime();
-    Path dir = RobustnessSupport.runDir("crash");
+    Path dir = TestRuns.runDir("crash");
     try (JedisPooled redis = RobustnessSupport.flushedSharedDb();
         Celeriac app = Celeriac.connect(RobustnessSupport.SHARED_BROKER)) {
       for (int from = 0; from < TASKS; from += 1000) {
@@ -61,8 +62,8 @@ class CrashTest {
       }
       assertEquals(TASKS, redis.llen(QUEUE), "all tasks enqueued before the first worker starts");
 
-      String classPath = RobustnessSupport.snapshotClassPath(dir);
-      Path conf = RobustnessSupport.writeConf(dir, "worker.properties",
+      String classPath = TestRuns.snapshotClassPath(dir);
+      Path conf = TestRuns.writeConf(dir, "worker.properties",
           Map.of("worker.heartbeat-timeout-seconds", "2"));
       String[] args = {"-Q", QUEUE, "-c", Integer.toString(CONCURRENCY), "--prefetch", Integer.toString(PREFETCH),
           "--broker", RobustnessSupport.SHARED_BROKER};
@@ -86,7 +87,7 @@ class CrashTest {
         await("every task to have run and been acked", Duration.ofSeconds(90),
             () -> redis.hlen(RobustnessTasks.CRASH_RUNS) == TASKS && redis.llen(QUEUE) == 0
                 && redis.hlen("unacked") == 0,
-            () -> state(redis) + "\n" + RobustnessSupport.tail(last.log, 20));
+            () -> state(redis) + "\n" + TestRuns.tail(last.log, 20));
         String lastId = workerId(redis, last.pid());
         assertEquals(0, last.stopGracefully(Duration.ofSeconds(30)), "the last worker stops cleanly on SIGTERM");
         // Not asserted: run worker's SIGTERM path races two RedisBroker.close() calls and may halt before
@@ -170,13 +171,13 @@ class CrashTest {
   private static void awaitProgress(JedisPooled redis, long target, WorkerProcess worker, long[] maxInFlight) {
     await(worker.name + " to run " + target + " tasks", Duration.ofSeconds(60), () -> {
       if (!worker.process.isAlive()) {
-        throw new AssertionError(worker.name + " died:\n" + RobustnessSupport.tail(worker.log, 40));
+        throw new AssertionError(worker.name + " died:\n" + TestRuns.tail(worker.log, 40));
       }
       for (String key : redis.keys("celeriac:in-flight:*")) {
         maxInFlight[0] = Math.max(maxInFlight[0], redis.hlen(key));
       }
       return redis.hlen(RobustnessTasks.CRASH_RUNS) >= target;
-    }, () -> state(redis) + "\n" + RobustnessSupport.tail(worker.log, 20));
+    }, () -> state(redis) + "\n" + TestRuns.tail(worker.log, 20));
   }
 
   private static Kill killHard(JedisPooled redis, WorkerProcess worker) throws InterruptedException {

@@ -1,18 +1,11 @@
 package dev.celeriac.it.redis.robustness;
 
+import dev.celeriac.it.TestRuns;
 import dev.celeriac.it.Waits;
-import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -23,9 +16,9 @@ import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * What the robustness tests share: the shared Redis (database 11 only), private {@code redis-server}
- * children, {@code run worker} child JVMs, and waiting. Every child process is started here and ended by
- * its own handle, never by name.
+ * What the Redis robustness tests share: the shared Redis (database 11 only), private {@code redis-server}
+ * children, and waiting ({@code run worker} child JVMs are {@link dev.celeriac.it.WorkerProcess}). Every
+ * child process is started here and ended by its own handle, never by name.
  */
 final class RobustnessSupport {
 
@@ -67,175 +60,6 @@ final class RobustnessSupport {
     Waits.sleep(duration);
   }
 
-  /** A TCP port nothing listens on right now. */
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    }
-  }
-
-  /**
-   * A fresh directory under {@code target/robustness/} for one test's logs, config and Redis files; kept
-   * after the run so that a failure can be read from the worker and Redis logs.
-   */
-  static Path runDir(String test) throws IOException {
-    Path dir = Path.of("target", "robustness", test + "-" + System.currentTimeMillis()).toAbsolutePath();
-    return Files.createDirectories(dir);
-  }
-
-  /** Writes a Celeriac properties file for {@code CELERIAC_CONF}. */
-  static Path writeConf(Path dir, String name, Map<String, String> settings) throws IOException {
-    Properties properties = new Properties();
-    properties.putAll(settings);
-    Path file = dir.resolve(name);
-    try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      properties.store(out, "robustness test");
-    }
-    return file;
-  }
-
-  static String tail(Path log, int lines) {
-    try {
-      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(no log " + log + ": " + e + ")";
-    }
-  }
-
-  /**
-   * A copy of this JVM's class path under {@code dir}, for worker JVMs started during the test: they all
-   * run the very classes this test JVM runs, even if a concurrent build rewrites {@code target/} or the
-   * local repository while the test is running (a worker started later would otherwise load a half-written
-   * jar or a different build).
-   */
-  static String snapshotClassPath(Path dir) throws IOException {
-    Path root = Files.createDirectories(dir.resolve("classpath"));
-    List<String> copies = new ArrayList<>();
-    int n = 0;
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      Path source = Path.of(entry);
-      if (!Files.exists(source)) {
-        continue;
-      }
-      Path target = root.resolve((n++) + "-" + source.getFileName());
-      if (Files.isDirectory(source)) {
-        try (var files = Files.walk(source)) {
-          for (Path file : (Iterable<Path>) files::iterator) {
-            Path copy = target.resolve(source.relativize(file).toString());
-            if (Files.isDirectory(file)) {
-              Files.createDirectories(copy);
-            } else {
-              Files.copy(file, copy);
-            }
-          }
-        }
-      } else {
-        Files.copy(source, target);
-      }
-      copies.add(target.toString());
-    }
-    return String.join(File.pathSeparator, copies);
-  }
-
-  private static String javaBinary() {
-    return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-  }
-
-  /**
-   * {@code dev.celeriac.cli.Main run worker} in its own JVM on this test's class path, so it runs the
-   * tasks of this package through their generated index. Output (both streams) goes to a log file.
-   */
-  static final class WorkerProcess implements AutoCloseable {
-    final String name;
-    final Process process;
-    final Path log;
-
-    private WorkerProcess(String name, Process process, Path log) {
-      this.name = name;
-      this.process = process;
-      this.log = log;
-    }
-
-    /** Starts a worker on {@code classPath} (see {@link #snapshotClassPath}) with {@code CELERIAC_CONF=conf}. */
-    static WorkerProcess start(Path dir, String name, String classPath, Path conf, String... workerArgs)
-        throws IOException {
-      List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:+UseSerialGC",
-          "-cp", classPath,
-          "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-          "-Dorg.slf4j.simpleLogger.showDateTime=true",
-          "dev.celeriac.cli.Main", "run", "worker"));
-      command.addAll(List.of(workerArgs));
-      Path log = dir.resolve(name + ".log");
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile());
-      builder.environment().remove("BROKER_URL");
-      builder.environment().put("CELERIAC_CONF", conf.toString());
-      return new WorkerProcess(name, builder.start(), log);
-    }
-
-    long pid() {
-      return process.pid();
-    }
-
-    /** Waits until the worker logged that it consumes, failing with its log if it died first. */
-    WorkerProcess awaitConsuming(Duration timeout) {
-      await(name + " to start consuming", timeout, () -> {
-        if (!process.isAlive()) {
-          throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + tail(log, 40));
-        }
-        return logText().contains("Worker consuming");
-      }, () -> tail(log, 20));
-      return this;
-    }
-
-    String logText() {
-      try {
-        return Files.readString(log, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        return "";
-      }
-    }
-
-    /**
-     * SIGKILL: {@link Process#destroyForcibly()} on a process started by {@link ProcessBuilder} is
-     * {@code kill(pid, SIGKILL)} on Linux (ProcessHandleImpl.destroy0 with force = true), which Java reports
-     * as exit value 128 + 9 = 137; the caller asserts that value as the evidence. Returns the exit value.
-     */
-    int killHard() throws InterruptedException {
-      process.destroyForcibly();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        throw new AssertionError(name + " (pid " + pid() + ") survived SIGKILL for 30 s");
-      }
-      return process.exitValue();
-    }
-
-    /** SIGTERM (a graceful {@code run worker} stop); returns the exit value. */
-    int stopGracefully(Duration timeout) throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new AssertionError(name + " did not stop within " + timeout.toSeconds() + " s of SIGTERM:\n"
-            + tail(log, 40));
-      }
-      return process.exitValue();
-    }
-
-    /** SIGKILL if still alive (for finally blocks). */
-    @Override
-    public void close() {
-      if (process.isAlive()) {
-        process.destroyForcibly();
-        try {
-          process.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
-  }
-
   /**
    * A private {@code redis-server} child on its own port and directory, with an fsync-always append-only
    * file and no RDB snapshots, so that whatever it acknowledged survives a stop and start.
@@ -252,7 +76,7 @@ final class RobustnessSupport {
     }
 
     static PrivateRedis start(Path dir) throws IOException {
-      PrivateRedis redis = new PrivateRedis(freePort(), dir);
+      PrivateRedis redis = new PrivateRedis(TestRuns.freePort(), dir);
       redis.launch();
       return redis;
     }
@@ -281,14 +105,14 @@ final class RobustnessSupport {
       await("private redis-server on port " + port + " (start " + starts + ") to answer PING",
           Duration.ofSeconds(20), () -> {
             if (!process.isAlive()) {
-              throw new AssertionError("redis-server exited with " + process.exitValue() + ":\n" + tail(log(), 30));
+              throw new AssertionError("redis-server exited with " + process.exitValue() + ":\n" + TestRuns.tail(log(), 30));
             }
             try (Jedis jedis = new Jedis("127.0.0.1", port, 500)) {
               return "PONG".equals(jedis.ping());
             } catch (JedisException e) {
               return false;
             }
-          }, () -> tail(log(), 10));
+          }, () -> TestRuns.tail(log(), 10));
     }
 
     long pid() {

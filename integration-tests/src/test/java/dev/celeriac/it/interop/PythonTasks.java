@@ -1,4 +1,4 @@
-package dev.celeriac.it.redis.interop;
+package dev.celeriac.it.interop;
 
 import dev.celeriac.Extras;
 import dev.celeriac.Kwarg;

@@ -1,4 +1,4 @@
-package dev.celeriac.it.redis.interop;
+package dev.celeriac.it.interop;
 
 import dev.celeriac.Default;
 import dev.celeriac.Extras;

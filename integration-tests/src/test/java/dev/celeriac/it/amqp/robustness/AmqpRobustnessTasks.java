@@ -1,0 +1,72 @@
+package dev.celeriac.it.amqp.robustness;
+
+import dev.celeriac.Extras;
+import dev.celeriac.Task;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The tasks of the RabbitMQ robustness tests. The processor generates {@code AmqpCrashRunTask} and
+ * {@code AmqpRestartRunTask}, and an index through which a {@code run worker} child JVM on this class path
+ * finds them.
+ */
+public final class AmqpRobustnessTasks {
+
+  /** The environment variable naming the file {@link #amqpCrashRun} appends to. */
+  static final String RUN_LOG_ENV = "CELERIAC_IT_RUN_LOG";
+
+  /** Sequence number → when each of its runs started ({@link System#nanoTime()}), for {@link AmqpBrokerRestartTest}. */
+  static final Map<Long, List<Long>> RESTART_RUNS = new ConcurrentHashMap<>();
+
+  private AmqpRobustnessTasks() {}
+
+  /**
+   * Runs in a worker JVM that the test SIGKILLs: appends {@code "<i> <pid>"} to the run log with one
+   * {@code write(2)} in append mode, which the kernel keeps when the process dies right after.
+   */
+  @Task(name = "celeriac.it.amqp.crash_run", queue = "amqp-crash")
+  public static void amqpCrashRun(int i, @Extras Map<String, Object> extras) {
+    RunLogFile.append(i);
+  }
+
+  @Task(name = "celeriac.it.amqp.restart_run", queue = "amqp-restart")
+  public static void amqpRestartRun(long seq, @Extras Map<String, Object> extras) {
+    RESTART_RUNS.computeIfAbsent(seq, k -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+  }
+
+  /** The run log of this process, opened on first use. */
+  private static final class RunLogFile {
+    private static final long PID = ProcessHandle.current().pid();
+    private static final FileChannel FILE = open();
+
+    private static FileChannel open() {
+      String path = System.getenv(RUN_LOG_ENV);
+      if (path == null) {
+        throw new IllegalStateException(RUN_LOG_ENV + " is not set: amqpCrashRun runs only under AmqpCrashTest");
+      }
+      try {
+        return FileChannel.open(Path.of(path), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    static void append(int i) {
+      try {
+        FILE.write(ByteBuffer.wrap((i + " " + PID + "\n").getBytes(StandardCharsets.US_ASCII)));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

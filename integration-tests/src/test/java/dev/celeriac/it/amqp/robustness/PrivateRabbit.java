@@ -1,0 +1,171 @@
+package dev.celeriac.it.amqp.robustness;
+
+import com.rabbitmq.client.ConnectionFactory;
+import dev.celeriac.it.TestRuns;
+import dev.celeriac.it.Waits;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A RabbitMQ node of its own, a child of the test: own node name, AMQP and distribution ports, and data, log,
+ * config and plugin files under the test's run directory, so that it never touches the shared node
+ * {@code rabbit@localhost} on 5672. No plugins (an empty enabled-plugins file); its Erlang cookie is its own,
+ * under its directory (nothing stops it with {@code rabbitmqctl}). {@link #stop()} is a graceful
+ * stop by the pid this test started: the {@code rabbitmq-server} script turns SIGTERM into a stop of its
+ * Erlang VM and waits for it; durable queues and persistent messages survive into the next
+ * {@link #start()} on the same directory.
+ */
+final class PrivateRabbit implements AutoCloseable {
+
+  /** The server script itself: {@code /usr/sbin/rabbitmq-server} would switch to the rabbitmq user. */
+  private static final String SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+
+  final String node;
+  final int port;
+  final int distPort;
+  final Path dir;
+  private Process process;
+  private int starts;
+
+  private PrivateRabbit(String node, int port, int distPort, Path dir) {
+    this.node = node;
+    this.port = port;
+    this.distPort = distPort;
+    this.dir = dir;
+  }
+
+  /** Creates the node's files under {@code dir} and starts it; returns once it accepts AMQP logins. */
+  static PrivateRabbit start(Path dir) throws IOException {
+    int port = TestRuns.freePort();
+    int distPort = TestRuns.freePort();
+    while (distPort == port) {
+      distPort = TestRuns.freePort();
+    }
+    PrivateRabbit rabbit = new PrivateRabbit("celeriac-it-" + ProcessHandle.current().pid() + "@localhost", port,
+        distPort, dir);
+    Files.writeString(dir.resolve("rabbitmq.conf"), "listeners.tcp.default = 127.0.0.1:" + port + "\n",
+        StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("enabled_plugins"), "[].\n", StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("rabbitmq-env.conf"), "", StandardCharsets.UTF_8);
+    rabbit.start();
+    return rabbit;
+  }
+
+  /** The broker URL of its default vhost, as Celery writes it. */
+  String url() {
+    return "amqp://guest:guest@127.0.0.1:" + port + "//";
+  }
+
+  Path log() {
+    return dir.resolve("server.log");
+  }
+
+  /** Starts the node on its ports and directory and waits until it accepts an AMQP login. */
+  void start() throws IOException {
+    starts++;
+    ProcessBuilder builder = new ProcessBuilder(List.of(SERVER)).directory(dir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+    Map<String, String> env = builder.environment();
+    // The Erlang cookie goes to $HOME/.erlang.cookie: this node's own, beside its files.
+    env.put("HOME", dir.toString());
+    env.put("RABBITMQ_NODENAME", node);
+    env.put("RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1");
+    env.put("RABBITMQ_NODE_PORT", Integer.toString(port));
+    env.put("RABBITMQ_DIST_PORT", Integer.toString(distPort));
+    env.put("RABBITMQ_MNESIA_BASE", dir.resolve("mnesia").toString());
+    env.put("RABBITMQ_LOG_BASE", dir.resolve("log").toString());
+    env.put("RABBITMQ_CONFIG_FILE", dir.resolve("rabbitmq.conf").toString());
+    env.put("RABBITMQ_ADVANCED_CONFIG_FILE", dir.resolve("advanced.config").toString());
+    env.put("RABBITMQ_CONF_ENV_FILE", dir.resolve("rabbitmq-env.conf").toString());
+    env.put("RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString());
+    env.put("RABBITMQ_PLUGINS_EXPAND_DIR", dir.resolve("plugins-expand").toString());
+    env.put("RABBITMQ_PID_FILE", dir.resolve("rabbitmq.pid").toString());
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new AssertionError("cannot start " + SERVER + " (is rabbitmq-server installed?): " + e, e);
+    }
+    Waits.await("private RabbitMQ node " + node + " on port " + port + " (start " + starts + ") to accept a login",
+        Duration.ofSeconds(90), () -> {
+          if (!process.isAlive()) {
+            throw new AssertionError("rabbitmq-server exited with " + process.exitValue() + ":\n"
+                + TestRuns.tail(log(), 40));
+          }
+          return acceptsLogin();
+        }, () -> TestRuns.tail(log(), 10));
+  }
+
+  private boolean acceptsLogin() {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost("127.0.0.1");
+    factory.setPort(port);
+    factory.setConnectionTimeout(1000);
+    factory.setAutomaticRecoveryEnabled(false);
+    try (var connection = factory.newConnection("celeriac probe")) {
+      return connection.isOpen();
+    } catch (IOException | TimeoutException e) {
+      return false;
+    }
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** SIGTERM to the server script, which stops the node gracefully; waits for the exit. */
+  void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      throw new AssertionError("rabbitmq-server pid " + pid() + " did not exit within 60 s of SIGTERM:\n"
+          + TestRuns.tail(log(), 20));
+    }
+  }
+
+  /**
+   * A crash: SIGKILL to the node's Erlang VM (a process this test started, the script's child), by its
+   * handle; the script then exits. Whatever RabbitMQ confirmed is on disk and comes back with {@link #start()}.
+   */
+  void crash() throws InterruptedException {
+    List<ProcessHandle> vms = process.children().toList();
+    if (vms.isEmpty()) {
+      throw new AssertionError("rabbitmq-server pid " + pid() + " has no Erlang VM child to kill");
+    }
+    for (ProcessHandle vm : vms) {
+      vm.destroyForcibly();
+    }
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      throw new AssertionError("rabbitmq-server pid " + pid() + " did not exit within 60 s of its VM's SIGKILL");
+    }
+  }
+
+  /**
+   * For finally blocks: a graceful stop if still running; failing that, SIGKILL to the processes this test
+   * started (the script and its Erlang VM), by their handles.
+   */
+  @Override
+  public void close() {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    List<ProcessHandle> started = process.descendants().toList();
+    try {
+      stop();
+    } catch (InterruptedException | AssertionError e) {
+      process.destroyForcibly();
+      for (ProcessHandle child : started) {
+        child.destroyForcibly();
+      }
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
