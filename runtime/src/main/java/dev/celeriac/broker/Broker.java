@@ -55,11 +55,18 @@ public interface Broker extends AutoCloseable {
   List<Delivery> fetch(List<String> queues, int max, Duration wait) throws InterruptedException;
 
   /**
-   * How many messages the consuming process holds at most, fetched and not yet settled: the worker's
+   * How many messages the consumer of {@code queues} holds at most, fetched and not yet settled: the worker's
    * prefetch. A broker that pushes messages (RabbitMQ) sizes its window by it; call it before the first
-   * {@link #fetch}. Brokers that are polled ignore it.
+   * {@link #fetch} of these queues. Brokers that are polled ignore it.
    */
-  default void prefetch(int messages) {}
+  default void prefetch(List<String> queues, int messages) {}
+
+  /**
+   * Stops consuming {@code queues}, as a worker does when it stops: a broker that pushes messages stops
+   * sending them, and gives back those it pushed that no {@link #fetch} has taken yet. Fetched messages stay
+   * in flight until they are settled. Brokers that are polled need not do anything.
+   */
+  default void stopConsuming(List<String> queues) {}
 
   /** The dead-letter store of this broker. */
   DeadLetterStore deadLetters();

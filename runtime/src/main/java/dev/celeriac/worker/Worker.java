@@ -70,7 +70,7 @@ public final class Worker implements AutoCloseable {
       throw new IllegalStateException("worker already started");
     }
     running = true;
-    broker.prefetch(options.prefetch());
+    broker.prefetch(queues, options.prefetch());
     fetcher = new Thread(this::fetchLoop, "celeriac-fetch");
     fetcher.start();
     for (int i = 1; i <= options.concurrency(); i++) {
@@ -107,8 +107,10 @@ public final class Worker implements AutoCloseable {
     }
     fetcher.interrupt();
     join(fetcher, options.pollTimeout().plusSeconds(5));
-    // Fetched but unstarted messages go back now, not after the running tasks finish.
+    // Fetched but unstarted messages go back now, not after the running tasks finish; so do those a pushing
+    // broker (RabbitMQ) has sent but the fetcher not taken.
     returnBuffered();
+    stopConsuming();
     boolean clean = joinAll(timeout);
     if (!clean) {
       aborting = true;
@@ -223,6 +225,15 @@ public final class Worker implements AutoCloseable {
       } catch (RuntimeException e) {
         log.error("Returning a message to {} failed; the broker's recovery will", delivery.queue(), e);
       }
+    }
+  }
+
+  private void stopConsuming() {
+    try {
+      broker.stopConsuming(queues);
+    } catch (RuntimeException e) {
+      log.error("Stopping consumption of {} failed; the broker returns what it pushed when the connection closes",
+          queues, e);
     }
   }
 

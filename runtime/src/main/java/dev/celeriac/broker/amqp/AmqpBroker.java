@@ -59,6 +59,8 @@ public final class AmqpBroker implements Broker {
 
   private static final Logger log = LoggerFactory.getLogger(AmqpBroker.class);
 
+  /** The window of a consumer whose worker did not say: Celery's 4 x a concurrency of 4. */
+  static final int DEFAULT_PREFETCH = 16;
   /** Etas closer than this are held in memory rather than parked. */
   static final long HOLD_MILLIS = 1_000;
   /** The prefix of the headers a dead letter carries besides the original ones. */
@@ -80,8 +82,10 @@ public final class AmqpBroker implements Broker {
   private final AmqpDeadLetters deadLetters;
   private final AmqpCronLock cron;
   private Channel declareChannel;
-  private volatile int prefetch = 16;
-  private AmqpConsumer consumer;
+  /** The window of each consumer, by its queues, as the worker set it before its first fetch. */
+  private final Map<List<String>, Integer> prefetches = new ConcurrentHashMap<>();
+  /** One consumer, and so one channel, per worker: per set of queues consumed. */
+  private final Map<List<String>, AmqpConsumer> consumers = new ConcurrentHashMap<>();
   private Connection consuming;
   private boolean closed;
 
@@ -157,8 +161,8 @@ public final class AmqpBroker implements Broker {
   }
 
   @Override
-  public void prefetch(int messages) {
-    prefetch = Math.max(1, messages);
+  public void prefetch(List<String> queues, int messages) {
+    prefetches.put(List.copyOf(queues), Math.max(1, messages));
   }
 
   // ---------------------------------------------------------------------------------------------- publishing
@@ -348,28 +352,49 @@ public final class AmqpBroker implements Broker {
 
   @Override
   public List<Delivery> fetch(List<String> queues, int max, Duration wait) throws InterruptedException {
-    AmqpConsumer active = consumer(queues);
-    return active.fetch(max, wait);
+    AmqpConsumer active = consumers.get(queues);
+    return (active != null ? active : consumer(List.copyOf(queues))).fetch(max, wait);
   }
 
   private synchronized AmqpConsumer consumer(List<String> queues) {
     if (closed) {
       throw new BrokerException("broker " + url + " is closed");
     }
+    AmqpConsumer existing = consumers.get(queues);
+    if (existing != null) {
+      return existing;
+    }
     for (String queue : queues) {
       declareTaskQueue(queue);
     }
     try {
-      if (consumer == null) {
+      if (consuming == null) {
         consuming = factory.newConnection("celeriac consumer");
-        consumer = new AmqpConsumer(this, consuming, prefetch, queues.size() > 1);
       }
+      AmqpConsumer created = new AmqpConsumer(this, consuming, prefetches.getOrDefault(queues, DEFAULT_PREFETCH),
+          queues.size() > 1);
       for (String queue : queues) {
-        consumer.consume(queue);
+        created.consume(queue);
       }
-      return consumer;
+      consumers.put(queues, created);
+      return created;
     } catch (IOException | TimeoutException e) {
       throw new BrokerException("can't consume from RabbitMQ at " + url + ": " + describe(e), e);
+    }
+  }
+
+  /**
+   * Cancels the consumer of {@code queues} and gives back what RabbitMQ pushed that no fetch took; its channel
+   * closes once the fetched messages are settled.
+   */
+  @Override
+  public void stopConsuming(List<String> queues) {
+    AmqpConsumer stopped;
+    synchronized (this) {
+      stopped = consumers.remove(queues);
+    }
+    if (stopped != null) {
+      stopped.stop();
     }
   }
 
@@ -475,9 +500,8 @@ public final class AmqpBroker implements Broker {
     closed = true;
     holds.shutdownNow();
     cron.close();
-    if (consumer != null) {
-      consumer.close();
-    }
+    consumers.values().forEach(AmqpConsumer::close);
+    consumers.clear();
     publisher.close();
     for (Connection connection : new Connection[] {consuming, publishing}) {
       if (connection != null && connection.isOpen()) {

@@ -40,6 +40,10 @@ final class AmqpConsumer {
   private final Channel channel;
   private final LinkedBlockingQueue<AmqpDelivery> ready = new LinkedBlockingQueue<>();
   private final Set<String> consumed = new HashSet<>();
+  /** Consumer tags whose cancellation RabbitMQ has not confirmed yet. */
+  private final Set<String> cancelling = new HashSet<>();
+  /** Set by {@link #stop}: nothing new is handed out, and the channel closes once the last message settles. */
+  private volatile boolean stopping;
 
   /** Delivered tags not yet acked or rejected on the wire, in order. */
   private final TreeSet<Long> outstanding = new TreeSet<>();
@@ -79,9 +83,78 @@ final class AmqpConsumer {
         synchronized (AmqpConsumer.this) {
           outstanding.add(tag);
         }
-        ready.add(new AmqpDelivery(broker, AmqpConsumer.this, queue, tag, epoch, properties, body));
+        AmqpDelivery delivery = new AmqpDelivery(broker, AmqpConsumer.this, queue, tag, epoch, properties, body);
+        if (stopping) {
+          delivery.requeue();
+        } else {
+          ready.add(delivery);
+        }
+      }
+
+      @Override
+      public void handleCancelOk(String consumerTag) {
+        synchronized (AmqpConsumer.this) {
+          cancelling.remove(consumerTag);
+          AmqpConsumer.this.notifyAll();
+        }
       }
     });
+  }
+
+  /**
+   * Cancels every consumer of this channel and gives back what RabbitMQ pushed that no fetch took. The
+   * channel stays open for the acks of fetched messages, and closes with the last of them.
+   */
+  void stop() {
+    stopping = true;
+    List<String> tags;
+    synchronized (this) {
+      tags = new ArrayList<>();
+      for (String queue : consumed) {
+        tags.add("celeriac-" + broker.processId() + "-" + queue);
+      }
+      cancelling.addAll(tags);
+    }
+    try {
+      for (String tag : tags) {
+        channel.basicCancel(tag);
+      }
+      // Deliveries that RabbitMQ sent before it took the cancellation reach handleDelivery before
+      // handleCancelOk: once every cancel is confirmed, the buffer holds all there will be.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      synchronized (this) {
+        while (!cancelling.isEmpty() && System.nanoTime() < deadline) {
+          wait(100);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("Could not cancel consuming on {}: {}; closing the channel returns its messages",
+          broker.displayUrl(), e.toString());
+      close();
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (AmqpDelivery unfetched; (unfetched = ready.poll()) != null; ) {
+      if (unfetched.epoch() == epoch) {
+        unfetched.requeue();
+      }
+    }
+    closeIfSettled();
+  }
+
+  /** After {@link #stop}: closes the channel once no message it delivered is unsettled. */
+  private void closeIfSettled() {
+    if (!stopping) {
+      return;
+    }
+    boolean done;
+    synchronized (this) {
+      done = outstanding.isEmpty() && settled.isEmpty() && !flushing;
+    }
+    if (done) {
+      close();
+    }
   }
 
   /** Takes up to {@code max} buffered deliveries, waiting up to {@code wait} for the first. */
@@ -106,9 +179,14 @@ final class AmqpConsumer {
     return fetched;
   }
 
-  /** Puts a delivery held for a near eta back where the worker fetches. */
+  /** Puts a delivery held for a near eta back where the worker fetches; after {@link #stop}, back to its queue. */
   void release(AmqpDelivery delivery) {
-    if (delivery.epoch() == epoch) {
+    if (delivery.epoch() != epoch) {
+      return;
+    }
+    if (stopping) {
+      delivery.requeue();
+    } else {
       ready.add(delivery);
     }
   }
@@ -142,7 +220,7 @@ final class AmqpConsumer {
       synchronized (this) {
         if (settled.isEmpty()) {
           flushing = false;
-          return;
+          break;
         }
         // The run of settled tags at the bottom of the window goes in one multiple ack.
         for (Long tag : outstanding) {
@@ -171,6 +249,7 @@ final class AmqpConsumer {
         log.warn("Could not ack messages on {}: {}", broker.displayUrl(), e.toString());
       }
     }
+    closeIfSettled();
   }
 
   /**
@@ -189,6 +268,7 @@ final class AmqpConsumer {
     synchronized (this) {
       outstanding.remove(tag);
     }
+    closeIfSettled();
   }
 
   private void recovered() {

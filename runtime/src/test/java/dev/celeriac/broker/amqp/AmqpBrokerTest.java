@@ -107,7 +107,7 @@ class AmqpBrokerTest {
 
   @Test
   void acksInAnyOrderSettleEveryMessageExactlyOnce() throws Exception {
-    broker.prefetch(200);
+    broker.prefetch(List.of("work"), 200);
     List<dev.celeriac.broker.Broker.Outgoing> batch = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       batch.add(new dev.celeriac.broker.Broker.Outgoing("work", message("acme.n", Map.of("i", i), null)));

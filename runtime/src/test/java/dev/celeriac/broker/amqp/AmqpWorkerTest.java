@@ -84,6 +84,52 @@ class AmqpWorkerTest {
     }
   }
 
+  @Test
+  void aStoppedWorkerGivesBackWhatRabbitMqPushedWhileItsAppStaysOpen() throws Exception {
+    try (Celeriac app = Celeriac.connect(TestRabbit.URL)) {
+      MathTasks.GATE.drainPermits();
+      for (int i = 0; i < 10; i++) {
+        app.send("tests.block", List.of(), Map.of(), EnqueueOptions.DEFAULTS);
+      }
+      Worker slow = app.worker(WorkerOptions.builder().queues(List.of("slow")).concurrency(1).prefetch(4).build())
+          .start();
+      await(() -> MathTasks.RUNS.contains("block"), Duration.ofSeconds(15));
+      Thread stopper = new Thread(slow::stop);
+      stopper.start();
+      // The running task ends after the stop began; the other nine were never started here.
+      Thread.sleep(300);
+      MathTasks.GATE.release();
+      stopper.join(30_000);
+      assertEquals(1, slow.count(Outcome.SUCCEEDED));
+      // With the app still open, nothing is held by the stopped worker: a second one gets all nine at once.
+      Worker next = app.worker(WorkerOptions.builder().queues(List.of("slow")).concurrency(9).prefetch(9).build())
+          .start();
+      MathTasks.GATE.release(9);
+      await(() -> next.count(Outcome.SUCCEEDED) == 9, Duration.ofSeconds(20));
+      next.stop();
+      assertEquals(0, app.broker().stats("slow").ready());
+    }
+  }
+
+  @Test
+  void twoWorkersOnOneAppEachGetOnlyTheirOwnQueues() throws Exception {
+    try (Celeriac app = Celeriac.connect(TestRabbit.URL)) {
+      MathTasks.GATE.drainPermits();
+      for (int i = 0; i < 20; i++) {
+        AddTask.with().on(app).enqueue(i, 0);
+      }
+      app.send("tests.block", List.of(), Map.of(), EnqueueOptions.DEFAULTS);
+      Worker math = app.worker(WorkerOptions.builder().queues(List.of("math")).concurrency(2).build()).start();
+      Worker slow = app.worker(WorkerOptions.builder().queues(List.of("slow")).concurrency(1).build()).start();
+      await(() -> math.count(Outcome.SUCCEEDED) == 20, Duration.ofSeconds(20));
+      assertEquals(0, math.count(Outcome.DEAD_LETTERED));
+      MathTasks.GATE.release();
+      await(() -> slow.count(Outcome.SUCCEEDED) == 1, Duration.ofSeconds(20));
+      math.stop();
+      slow.stop();
+    }
+  }
+
   /** A queue's counts, read once. */
   private record QueuesAfter(long ready, long delayed, long dead) {
     static QueuesAfter of(Celeriac app, String queue) {
