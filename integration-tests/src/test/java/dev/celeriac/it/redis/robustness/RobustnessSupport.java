@@ -20,6 +20,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -266,10 +267,15 @@ final class RobustnessSupport {
     }
 
     private void launch() throws IOException {
+      launch(List.of(), "answer PING", this::answersPing);
+    }
+
+    private void launch(List<String> extraArgs, String what, BooleanSupplier started) throws IOException {
       starts++;
-      List<String> command = List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-          "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--dir", dir.toString(),
-          "--daemonize", "no", "--logfile", "");
+      List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
+          "--bind", "127.0.0.1", "--appendonly", "yes", "--appendfsync", "always", "--save", "",
+          "--dir", dir.toString(), "--daemonize", "no", "--logfile", ""));
+      command.addAll(extraArgs);
       try {
         process = new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -278,17 +284,33 @@ final class RobustnessSupport {
       } catch (IOException e) {
         throw new AssertionError("cannot start redis-server (is it installed?): " + e, e);
       }
-      await("private redis-server on port " + port + " (start " + starts + ") to answer PING",
+      await("private redis-server on port " + port + " (start " + starts + ") to " + what,
           Duration.ofSeconds(20), () -> {
             if (!process.isAlive()) {
               throw new AssertionError("redis-server exited with " + process.exitValue() + ":\n" + tail(log(), 30));
             }
-            try (Jedis jedis = new Jedis("127.0.0.1", port, 500)) {
-              return "PONG".equals(jedis.ping());
-            } catch (JedisException e) {
-              return false;
-            }
+            return started.getAsBoolean();
           }, () -> tail(log(), 10));
+    }
+
+    /** PONG: it is up and its data is loaded. */
+    private boolean answersPing() {
+      try (Jedis jedis = new Jedis("127.0.0.1", port, 500)) {
+        return "PONG".equals(jedis.ping());
+      } catch (JedisException e) {
+        return false;
+      }
+    }
+
+    private boolean answersLoading() {
+      try (Jedis jedis = new Jedis("127.0.0.1", port, 500)) {
+        jedis.ping();
+        throw new AssertionError("redis-server on port " + port + " loaded its data before it was seen loading");
+      } catch (JedisDataException e) {
+        return e.getMessage().startsWith("LOADING");
+      } catch (JedisException e) {
+        return false;
+      }
     }
 
     long pid() {
@@ -306,6 +328,20 @@ final class RobustnessSupport {
     /** Starts it again on the same port and directory, and waits until it answers (its AOF loaded). */
     void restart() throws IOException {
       launch();
+    }
+
+    /**
+     * Starts it again with every key of its append-only file {@code microsPerKey} slower to load (Redis'
+     * hidden {@code key-load-delay}), and returns once it answers LOADING.
+     */
+    void restartLoadingSlowly(int microsPerKey) throws IOException {
+      launch(List.of("--key-load-delay", Integer.toString(microsPerKey)), "answer LOADING", this::answersLoading);
+    }
+
+    /** Waits until it has loaded its data. */
+    void awaitLoaded() {
+      await("private redis-server on port " + port + " to load its data", Duration.ofSeconds(60), this::answersPing,
+          () -> tail(log(), 10));
     }
 
     /** SIGTERM, then SIGKILL after 10 s, if still alive (for finally blocks). */
