@@ -38,6 +38,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -84,6 +85,8 @@ public final class RedisBroker implements Broker {
   private final Set<String> held = ConcurrentHashMap.newKeySet();
   /** Held while a fetch script runs and its reply is recorded in {@link #held}. */
   private final java.util.concurrent.locks.ReentrantLock fetching = new java.util.concurrent.locks.ReentrantLock();
+  /** A fetch failed on the connection, so its script may have run: guarded by {@link #fetching}. */
+  private boolean fetchReplyLost;
   private final java.util.Queue<Abandoned> abandoned = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Object consumerLock = new Object();
   private volatile Thread heartbeat;
@@ -179,7 +182,13 @@ public final class RedisBroker implements Broker {
         for (int i = 0; i < keys.size(); i++) {
           pipeline.lpush(keys.get(i), envelopes.get(i));
         }
-        pipeline.sync();
+        // sync() hands error replies to the responses without throwing: an LPUSH that a restarted Redis
+        // refused with LOADING would count as enqueued and be lost.
+        for (Object reply : pipeline.syncAndReturnAll()) {
+          if (reply instanceof JedisDataException refused) {
+            throw refused;
+          }
+        }
       }
       return null;
     });
@@ -226,7 +235,12 @@ public final class RedisBroker implements Broker {
       List<Delivery> fetched;
       fetching.lock();
       try {
-        fetched = toDeliveries(FETCH.run(redis, keys, args));
+        if (fetchReplyLost) {
+          // Now, not at the next maintain(): its tryLock loses to a busy fetch loop, and until then the
+          // messages wait in flight under this live worker.
+          reclaimUnknownLocked();
+        }
+        fetched = toDeliveries(runFetch(keys, args));
       } finally {
         fetching.unlock();
       }
@@ -462,6 +476,16 @@ public final class RedisBroker implements Broker {
     }
   }
 
+  private Object runFetch(List<byte[]> keys, List<byte[]> args) {
+    try {
+      return FETCH.run(redis, keys, args);
+    } catch (JedisConnectionException e) {
+      // Redis may have run the script and recorded messages in flight before the reply was lost.
+      fetchReplyLost = true;
+      throw e;
+    }
+  }
+
   private List<Delivery> toDeliveries(Object reply) {
     @SuppressWarnings("unchecked")
     List<byte[]> flat = (List<byte[]>) reply;
@@ -475,29 +499,36 @@ public final class RedisBroker implements Broker {
     return deliveries;
   }
 
-  /**
-   * Returns what this worker's in-flight hash holds but the worker does not: the messages of a fetch
-   * whose reply was lost. Runs only while no fetch is under way, so every other field is in {@link #held}.
-   */
+  /** The periodic backstop of {@link #reclaimUnknownLocked()}; skipped while a fetch is under way. */
   private void reclaimUnknown() {
     if (!fetching.tryLock()) {
       return;
     }
     try {
-      List<byte[]> unknown = new ArrayList<>();
-      for (byte[] field : redis.hkeys(inFlightKey)) {
-        if (!held.contains(new String(field, StandardCharsets.UTF_8))) {
-          unknown.add(field);
-        }
-      }
-      if (!unknown.isEmpty()) {
-        Object returned = RECLAIM.run(redis, List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey),
-            unknown);
-        log.warn("Returned {} messages a lost fetch reply had left in flight under this worker", returned);
-      }
+      reclaimUnknownLocked();
     } finally {
       fetching.unlock();
     }
+  }
+
+  /**
+   * Returns what this worker's in-flight hash holds but the worker does not: the messages of a fetch
+   * whose reply was lost. The caller holds {@link #fetching}, so no fetch reply is outstanding and every
+   * other field is in {@link #held}.
+   */
+  private void reclaimUnknownLocked() {
+    List<byte[]> unknown = new ArrayList<>();
+    for (byte[] field : redis.hkeys(inFlightKey)) {
+      if (!held.contains(new String(field, StandardCharsets.UTF_8))) {
+        unknown.add(field);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      Object returned = RECLAIM.run(redis, List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey),
+          unknown);
+      log.warn("Returned {} messages a lost fetch reply had left in flight under this worker", returned);
+    }
+    fetchReplyLost = false;
   }
 
   private static void declare(Pipeline pipeline, String queue) {
@@ -530,8 +561,8 @@ public final class RedisBroker implements Broker {
   }
 
   /**
-   * Runs {@code action}, retrying while Redis is unreachable for up to the settings' unreachable timeout; then throws
-   * a {@link BrokerException} that names the broker with its password masked.
+   * Runs {@code action}, retrying while Redis is unreachable or still loading its data for up to the settings'
+   * unreachable timeout; then throws a {@link BrokerException} that names the broker with its password masked.
    */
   <T> T withRetry(String what, java.util.function.Supplier<T> action) {
     long deadline = System.nanoTime() + settings.unreachableTimeout().toNanos();
@@ -539,7 +570,10 @@ public final class RedisBroker implements Broker {
     while (true) {
       try {
         return action.get();
-      } catch (JedisConnectionException e) {
+      } catch (JedisException e) {
+        if (!(e instanceof JedisConnectionException || isLoading(e))) {
+          throw new BrokerException("could not " + what + " on " + url + ": " + e.getMessage(), e);
+        }
         if (System.nanoTime() > deadline || closed) {
           throw new BrokerException("could not " + what + ": Redis at " + url + " is unreachable ("
               + e.getMessage() + ")", e);
@@ -551,10 +585,13 @@ public final class RedisBroker implements Broker {
           throw new BrokerException("interrupted while trying to " + what + " on " + url, interrupted);
         }
         backoff = Math.min(backoff * 2, 1000);
-      } catch (JedisException e) {
-        throw new BrokerException("could not " + what + " on " + url + ": " + e.getMessage(), e);
       }
     }
+  }
+
+  /** A restarted Redis answers LOADING until it has read its data back: not there yet, rather than failing. */
+  private static boolean isLoading(JedisException e) {
+    return e instanceof JedisDataException && e.getMessage() != null && e.getMessage().startsWith("LOADING");
   }
 
   private static String workerName() {

@@ -70,6 +70,16 @@ class RedisBrokerTest {
   }
 
   @Test
+  void anEnqueueRedisAnswersWithAnErrorThrowsInsteadOfCountingAsStored() {
+    // A pipelined LPUSH's error reply does not throw by itself; LOADING from a restarting Redis went unseen.
+    jedis.set(queue, "not a list");
+
+    BrokerException e = assertThrows(BrokerException.class, () -> broker.publish(queue, message("tasks.add", 0)));
+
+    assertTrue(e.getMessage().contains("WRONGTYPE"), e.getMessage());
+  }
+
+  @Test
   void fetchRecordsInFlightInKombusStructuresInTheSameStep() throws Exception {
     broker.publish(queue, message("tasks.add", 0));
     String raw = jedis.lindex(queue, 0);

@@ -33,10 +33,12 @@ import redis.clients.jedis.Jedis;
  * normally (the broker acknowledged it) runs at least once. Enqueues that threw were not acknowledged
  * and are not owed a run.
  *
- * <p>Until the runtime bug {@link LostFetchReplyTest} reproduces is fixed this test fails intermittently:
- * when Redis goes down right after running a worker's fetch script, the reply is lost and the popped
- * message stays in flight under the live worker (the failure names it, with the worker's in-flight hash).
- * An enqueue whose reply is lost the same way is retried and runs twice, which at-least-once allows.
+ * <p>Two things go wrong at such a restart, and this test used to fail intermittently on each. When Redis
+ * goes down right after running a worker's fetch script, the reply is lost and the popped message stays in
+ * flight under the live worker: its next fetch returns it to the queue ({@link LostFetchReplyTest}). While
+ * the restarted Redis reads its append-only file back it refuses every write with LOADING: an enqueue
+ * refused that way waits the loading out ({@link EnqueueWhileRedisLoadsTest}). An enqueue whose reply is
+ * lost at the stop is retried and runs twice, which at-least-once allows.
  */
 class BrokerRestartTest {
 

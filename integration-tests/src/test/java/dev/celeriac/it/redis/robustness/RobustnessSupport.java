@@ -5,6 +5,7 @@ import dev.celeriac.it.Waits;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -13,6 +14,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -90,10 +92,15 @@ final class RobustnessSupport {
     }
 
     private void launch() throws IOException {
+      launch(List.of(), "answer PING", this::answersPing);
+    }
+
+    private void launch(List<String> extraArgs, String what, BooleanSupplier started) throws IOException {
       starts++;
-      List<String> command = List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-          "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--dir", dir.toString(),
-          "--daemonize", "no", "--logfile", "");
+      List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
+          "--bind", "127.0.0.1", "--appendonly", "yes", "--appendfsync", "always", "--save", "",
+          "--dir", dir.toString(), "--daemonize", "no", "--logfile", ""));
+      command.addAll(extraArgs);
       try {
         process = new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -102,17 +109,33 @@ final class RobustnessSupport {
       } catch (IOException e) {
         throw new AssertionError("cannot start redis-server (is it installed?): " + e, e);
       }
-      await("private redis-server on port " + port + " (start " + starts + ") to answer PING",
+      await("private redis-server on port " + port + " (start " + starts + ") to " + what,
           Duration.ofSeconds(20), () -> {
             if (!process.isAlive()) {
               throw new AssertionError("redis-server exited with " + process.exitValue() + ":\n" + TestRuns.tail(log(), 30));
             }
-            try (Jedis jedis = new Jedis("127.0.0.1", port, 500)) {
-              return "PONG".equals(jedis.ping());
-            } catch (JedisException e) {
-              return false;
-            }
+            return started.getAsBoolean();
           }, () -> TestRuns.tail(log(), 10));
+    }
+
+    /** PONG: it is up and its data is loaded. */
+    private boolean answersPing() {
+      try (Jedis jedis = new Jedis("127.0.0.1", port, 500)) {
+        return "PONG".equals(jedis.ping());
+      } catch (JedisException e) {
+        return false;
+      }
+    }
+
+    private boolean answersLoading() {
+      try (Jedis jedis = new Jedis("127.0.0.1", port, 500)) {
+        jedis.ping();
+        throw new AssertionError("redis-server on port " + port + " loaded its data before it was seen loading");
+      } catch (JedisDataException e) {
+        return e.getMessage().startsWith("LOADING");
+      } catch (JedisException e) {
+        return false;
+      }
     }
 
     long pid() {
@@ -130,6 +153,20 @@ final class RobustnessSupport {
     /** Starts it again on the same port and directory, and waits until it answers (its AOF loaded). */
     void restart() throws IOException {
       launch();
+    }
+
+    /**
+     * Starts it again with every key of its append-only file {@code microsPerKey} slower to load (Redis'
+     * hidden {@code key-load-delay}), and returns once it answers LOADING.
+     */
+    void restartLoadingSlowly(int microsPerKey) throws IOException {
+      launch(List.of("--key-load-delay", Integer.toString(microsPerKey)), "answer LOADING", this::answersLoading);
+    }
+
+    /** Waits until it has loaded its data. */
+    void awaitLoaded() {
+      await("private redis-server on port " + port + " to load its data", Duration.ofSeconds(60), this::answersPing,
+          () -> TestRuns.tail(log(), 10));
     }
 
     /** SIGTERM, then SIGKILL after 10 s, if still alive (for finally blocks). */
