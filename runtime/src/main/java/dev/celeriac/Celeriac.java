@@ -52,7 +52,7 @@ public final class Celeriac implements AutoCloseable {
     this.registry = config.registry() != null
         ? config.registry()
         : TaskRegistry.load(Thread.currentThread().getContextClassLoader());
-    this.broker = Brokers.open(config.brokerUrl(), config.clock(), config.redis());
+    this.broker = Brokers.open(config.brokerUrl(), config.clock(), config.redis(), config.amqp());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.celeriac;
 
+import dev.celeriac.broker.amqp.AmqpSettings;
 import dev.celeriac.broker.redis.RedisSettings;
 import dev.celeriac.worker.WorkerOptions;
 import java.time.Clock;
@@ -23,6 +24,7 @@ public final class CeleriacConfig {
   private final TaskRegistry registry;
   private final WorkerOptions worker;
   private final RedisSettings redis;
+  private final AmqpSettings amqp;
   private final int metricsPort;
 
   private CeleriacConfig(Builder b) {
@@ -33,6 +35,7 @@ public final class CeleriacConfig {
     this.registry = b.registry;
     this.worker = b.worker;
     this.redis = b.redis;
+    this.amqp = b.amqp;
     this.metricsPort = b.metricsPort;
   }
 
@@ -72,6 +75,11 @@ public final class CeleriacConfig {
     return redis;
   }
 
+  /** Timeouts and the management API port of the RabbitMQ broker. */
+  public AmqpSettings amqp() {
+    return amqp;
+  }
+
   /**
    * The port {@code run worker} and {@code run cron} serve Prometheus metrics on ({@code GET /metrics}), or 0
    * for none: the default.
@@ -89,6 +97,7 @@ public final class CeleriacConfig {
     private TaskRegistry registry;
     private WorkerOptions worker = WorkerOptions.builder().build();
     private RedisSettings redis = RedisSettings.defaults();
+    private AmqpSettings amqp = AmqpSettings.defaults();
     private int metricsPort;
 
     private Builder() {}
@@ -134,6 +143,11 @@ public final class CeleriacConfig {
 
     public Builder redis(RedisSettings redis) {
       this.redis = Objects.requireNonNull(redis);
+      return this;
+    }
+
+    public Builder amqp(AmqpSettings amqp) {
+      this.amqp = Objects.requireNonNull(amqp);
       return this;
     }
 

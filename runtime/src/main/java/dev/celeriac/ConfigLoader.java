@@ -1,5 +1,6 @@
 package dev.celeriac;
 
+import dev.celeriac.broker.amqp.AmqpSettings;
 import dev.celeriac.broker.redis.RedisSettings;
 import dev.celeriac.worker.WorkerOptions;
 import java.io.IOException;
@@ -35,10 +36,11 @@ public final class ConfigLoader {
   static final String WORKER_HEARTBEAT_TIMEOUT = "worker.heartbeat-timeout-seconds";
   static final String REDIS_VISIBILITY_TIMEOUT = "redis.visibility-timeout-seconds";
   static final String METRICS_PORT = "metrics.port";
+  static final String AMQP_MANAGEMENT_PORT = "amqp.management-port";
 
   private static final Set<String> KNOWN_KEYS = Set.of(BROKER_URL, MAX_MESSAGE_BYTES, WORKER_QUEUES,
       WORKER_CONCURRENCY, WORKER_PREFETCH, WORKER_SHUTDOWN_TIMEOUT, WORKER_HEARTBEAT_TIMEOUT,
-      REDIS_VISIBILITY_TIMEOUT, METRICS_PORT);
+      REDIS_VISIBILITY_TIMEOUT, METRICS_PORT, AMQP_MANAGEMENT_PORT);
 
   private ConfigLoader() {}
 
@@ -76,11 +78,10 @@ public final class ConfigLoader {
       throw new ConfigurationException("bad worker setting in " + env.get(CONF_ENV) + ": " + e.getMessage(), e);
     }
     if (file.containsKey(METRICS_PORT)) {
-      long port = parseLong(file, METRICS_PORT);
-      if (port < 0 || port > 65535) {
-        throw new ConfigurationException(METRICS_PORT + " must be 0 (none) or a port from 1 to 65535, was " + port);
-      }
-      config.metricsPort((int) port);
+      config.metricsPort((int) port(file, METRICS_PORT));
+    }
+    if (file.containsKey(AMQP_MANAGEMENT_PORT)) {
+      config.amqp(AmqpSettings.defaults().withManagementPort((int) port(file, AMQP_MANAGEMENT_PORT)));
     }
     RedisSettings redis = RedisSettings.defaults();
     if (file.containsKey(WORKER_HEARTBEAT_TIMEOUT) || file.containsKey(REDIS_VISIBILITY_TIMEOUT)) {
@@ -122,6 +123,14 @@ public final class ConfigLoader {
     } catch (NumberFormatException e) {
       throw new ConfigurationException(key + " must be a whole number, was '" + value + "'");
     }
+  }
+
+  private static long port(Properties file, String key) {
+    long port = parseLong(file, key);
+    if (port < 0 || port > 65535) {
+      throw new ConfigurationException(key + " must be 0 (none) or a port from 1 to 65535, was " + port);
+    }
+    return port;
   }
 
   private static long positive(Properties file, String key) {

@@ -38,7 +38,7 @@ class ConfigLoaderTest {
   void readsWorkerAndMessageSettings() throws IOException {
     Path file = write("worker.queues=events, digests\nworker.concurrency=3\nworker.prefetch=7\n"
         + "worker.shutdown-timeout-seconds=9\nmessage.max-bytes=1000\nworker.heartbeat-timeout-seconds=12\n"
-        + "redis.visibility-timeout-seconds=600\nmetrics.port=9464\n");
+        + "redis.visibility-timeout-seconds=600\nmetrics.port=9464\namqp.management-port=15673\n");
 
     CeleriacConfig config = ConfigLoader.load(Map.of("CELERIAC_CONF", file.toString()), null);
 
@@ -50,6 +50,7 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofSeconds(12), config.redis().heartbeatTimeout());
     assertEquals(Duration.ofSeconds(600), config.redis().visibilityTimeout());
     assertEquals(9464, config.metricsPort());
+    assertEquals(15673, config.amqp().managementPort());
     assertEquals(0, ConfigLoader.load(Map.of(), null).metricsPort());
   }
 

@@ -18,7 +18,7 @@ public final class Brokers {
    *
    * @throws ConfigurationException for a malformed URL or a scheme this runtime does not speak
    */
-  public static Broker open(String url, Clock clock, RedisSettings redis) {
+  public static Broker open(String url, Clock clock, RedisSettings redis, AmqpSettings amqp) {
     BrokerUrl parsed = BrokerUrl.parse(url);
     switch (parsed.scheme()) {
       case "memory":
@@ -29,7 +29,7 @@ public final class Brokers {
       case "amqp":
       case "amqps":
       case "pyamqp":
-        return AmqpBroker.connect(parsed, AmqpSettings.defaults());
+        return AmqpBroker.connect(parsed, amqp);
       default:
         throw new ConfigurationException("unsupported broker scheme '" + parsed.scheme() + "' in " + parsed
             + "; this build supports memory://, redis://, rediss://, amqp:// and amqps://");

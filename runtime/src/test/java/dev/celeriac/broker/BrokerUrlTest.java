@@ -51,7 +51,7 @@ class BrokerUrlTest {
 
     ConfigurationException unsupported = assertThrows(ConfigurationException.class,
         () -> Brokers.open("kafka://u:hunter2@host", Clock.systemUTC(),
-            dev.celeriac.broker.redis.RedisSettings.defaults()));
+            dev.celeriac.broker.redis.RedisSettings.defaults(), dev.celeriac.broker.amqp.AmqpSettings.defaults()));
     assertFalse(unsupported.getMessage().contains("hunter2"), unsupported.getMessage());
   }
 }

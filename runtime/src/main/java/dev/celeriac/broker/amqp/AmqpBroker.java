@@ -232,17 +232,15 @@ public final class AmqpBroker implements Broker {
         received.builder().headers(headers).deliveryMode(AmqpMessages.PERSISTENT).build(), body)));
   }
 
-  /** The received header table without RabbitMQ's trip headers. */
+  /**
+   * The received header table without RabbitMQ's trip headers, for publishing again (parked, dead-lettered,
+   * requeued). Values are written back in the types py-amqp reads right, whatever another client sent: a
+   * {@code Short} header from a Java producer would otherwise go out as {@code s}, which py-amqp misreads.
+   */
   static Map<String, Object> taskHeaders(AMQP.BasicProperties received) {
-    Map<String, Object> headers = new LinkedHashMap<>();
-    if (received.getHeaders() != null) {
-      received.getHeaders().forEach((name, value) -> {
-        if (!AmqpMessages.isTransportHeader(name)) {
-          headers.put(name, value);
-        }
-      });
-    }
-    return headers;
+    Map<String, Object> headers = AmqpHeaders.fromTable(received.getHeaders());
+    headers.keySet().removeIf(AmqpMessages::isTransportHeader);
+    return AmqpHeaders.toTable(headers);
   }
 
   /**

@@ -468,10 +468,20 @@ public final class RedisBroker implements Broker {
     abandoned.add(new Abandoned(tag, listKey, envelope));
   }
 
+  /**
+   * Returns messages whose settle failed to the head of their queue. A failure leaves the rest for the next
+   * sweep without throwing: the checks after this one in {@link #maintain()} must run regardless.
+   */
   private void returnAbandoned() {
     for (Abandoned message; (message = abandoned.peek()) != null; abandoned.poll()) {
-      SETTLE.run(redis, List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey, message.listKey()),
-          List.of(bytes(message.tag()), bytes("head"), message.envelope(), bytes("0")));
+      try {
+        SETTLE.run(redis, List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey, message.listKey()),
+            List.of(bytes(message.tag()), bytes("head"), message.envelope(), bytes("0")));
+      } catch (JedisException e) {
+        log.warn("Could not yet return {} abandoned messages to their queues on {}: {}", abandoned.size(), url,
+            e.getMessage());
+        return;
+      }
       held.remove(message.tag());
     }
   }

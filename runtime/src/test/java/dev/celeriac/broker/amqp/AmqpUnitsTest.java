@@ -53,6 +53,18 @@ class AmqpUnitsTest {
   }
 
   @Test
+  void headersPublishedAgainKeepOnlyTheTasksAndInTypesPyAmqpReads() {
+    Map<String, Object> received = new LinkedHashMap<>();
+    received.put("task", LongStringHelper.asLongString("tasks.add"));
+    received.put("short", (short) 7);
+    received.put("x-death", List.of(Map.of("count", 1L)));
+    received.put(AmqpBroker.DEAD_REASON, LongStringHelper.asLongString("an earlier reason"));
+    Map<String, Object> again = AmqpBroker.taskHeaders(
+        new com.rabbitmq.client.AMQP.BasicProperties.Builder().headers(received).build());
+    assertEquals(Map.of("task", "tasks.add", "short", 7), again);
+  }
+
+  @Test
   void receivedTablesBecomePlainValues() {
     Map<String, Object> table = new LinkedHashMap<>();
     table.put("task", LongStringHelper.asLongString("tasks.add"));
