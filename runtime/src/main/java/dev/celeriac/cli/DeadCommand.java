@@ -2,6 +2,7 @@ package dev.celeriac.cli;
 
 import dev.celeriac.Celeriac;
 import dev.celeriac.broker.DeadLetter;
+import dev.celeriac.broker.DeadLetterStore;
 import dev.celeriac.protocol.TaskMessage;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -105,68 +106,89 @@ final class DeadCommand implements Runnable {
     }
   }
 
+  /**
+   * What {@code dead requeue} and {@code dead purge} share: one action on every selected queue's dead letters,
+   * a line per queue it touched and the total.
+   */
+  abstract static class EveryQueue implements Callable<Integer> {
+
+    @Mixin
+    private QueueSelection queues;
+
+    @Mixin
+    private BrokerOption broker;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** Does the action on {@code queue}; returns how many dead letters it moved or dropped. */
+    abstract long act(DeadLetterStore store, String queue);
+
+    /** The line for {@code count} dead letters of {@code queue}, such as "requeued 2 dead letters onto q". */
+    abstract String done(long count, String queue);
+
+    /** The verb of the total line. */
+    abstract String verb();
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      try (Celeriac app = Celeriac.create(broker.load())) {
+        long total = 0;
+        for (String queue : queues.resolve(app)) {
+          long count = act(app.broker().deadLetters(), queue);
+          if (count > 0) {
+            out.println(done(count, queue));
+          }
+          total += count;
+        }
+        out.println(verb() + " " + total + " in all");
+      }
+      return 0;
+    }
+
+    static String letters(long count) {
+      return count + " dead letter" + (count == 1 ? "" : "s");
+    }
+  }
+
   /** {@code dead requeue}: puts dead letters back on their queues, unchanged. */
   @Command(name = "requeue", mixinStandardHelpOptions = true,
       description = "Put every dead letter back on its queue, unchanged, to run again (fix the cause first: a "
           + "deploy that knows the task or its arguments).")
-  static final class RequeueDead implements Callable<Integer> {
-
-    @Mixin
-    private QueueSelection queues;
-
-    @Mixin
-    private BrokerOption broker;
-
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
+  static final class RequeueDead extends EveryQueue {
+    @Override
+    long act(DeadLetterStore store, String queue) {
+      return store.requeue(queue);
+    }
 
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try (Celeriac app = Celeriac.create(broker.load())) {
-        long total = 0;
-        for (String queue : queues.resolve(app)) {
-          long moved = app.broker().deadLetters().requeue(queue);
-          if (moved > 0) {
-            out.println("requeued " + moved + " dead letter" + (moved == 1 ? "" : "s") + " onto " + queue);
-          }
-          total += moved;
-        }
-        out.println("requeued " + total + " in all");
-      }
-      return 0;
+    String done(long count, String queue) {
+      return "requeued " + letters(count) + " onto " + queue;
+    }
+
+    @Override
+    String verb() {
+      return "requeued";
     }
   }
 
   /** {@code dead purge}: drops dead letters. */
-  @Command(name = "purge", mixinStandardHelpOptions = true,
-      description = "Drop dead letters for good.")
-  static final class PurgeDead implements Callable<Integer> {
-
-    @Mixin
-    private QueueSelection queues;
-
-    @Mixin
-    private BrokerOption broker;
-
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
+  @Command(name = "purge", mixinStandardHelpOptions = true, description = "Drop dead letters for good.")
+  static final class PurgeDead extends EveryQueue {
+    @Override
+    long act(DeadLetterStore store, String queue) {
+      return store.purge(queue);
+    }
 
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try (Celeriac app = Celeriac.create(broker.load())) {
-        long total = 0;
-        for (String queue : queues.resolve(app)) {
-          long dropped = app.broker().deadLetters().purge(queue);
-          if (dropped > 0) {
-            out.println("dropped " + dropped + " dead letter" + (dropped == 1 ? "" : "s") + " of " + queue);
-          }
-          total += dropped;
-        }
-        out.println("dropped " + total + " in all");
-      }
-      return 0;
+    String done(long count, String queue) {
+      return "dropped " + letters(count) + " of " + queue;
+    }
+
+    @Override
+    String verb() {
+      return "dropped";
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
+import dev.celeriac.MutableClock;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.broker.amqp.TestRabbit;
 import dev.celeriac.broker.redis.TestRedis;
@@ -13,8 +14,6 @@ import dev.celeriac.protocol.Ids;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -58,7 +57,7 @@ class CronSlotsTest {
   @ValueSource(strings = {"memory", "redis", "amqp"})
   void everySlotIsPublishedOnceByOneOfSeveralCrons(String kind) throws Exception {
     String url = broker(kind);
-    SteppedClock clock = new SteppedClock(START);
+    MutableClock clock = new MutableClock(START);
     List<Celeriac> apps = new ArrayList<>(apps(url, clock, CRONS));
     ExecutorService threads = Executors.newFixedThreadPool(CRONS);
     try {
@@ -87,7 +86,7 @@ class CronSlotsTest {
   @ValueSource(strings = {"memory", "redis", "amqp"})
   void afterDowntimeOnlyTheLatestMissedSlotFiresOnce(String kind) throws Exception {
     String url = broker(kind);
-    SteppedClock clock = new SteppedClock(START);
+    MutableClock clock = new MutableClock(START);
     List<Celeriac> before = apps(url, clock, CRONS);
     ExecutorService threads = Executors.newFixedThreadPool(CRONS);
     try {
@@ -121,7 +120,7 @@ class CronSlotsTest {
   @ValueSource(strings = {"memory", "redis", "amqp"})
   void aFirstCronDoesNotFireSlotsFromBeforeItStarted(String kind) throws Exception {
     String url = broker(kind);
-    SteppedClock clock = new SteppedClock(Instant.parse("2026-11-24T12:05:30Z"));
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-24T12:05:30Z"));
     try (Celeriac app = app(url, clock)) {
       Cron cron = new Cron(app.broker(), List.of(hourly()), clock, task -> new dev.celeriac.broker.Broker.Outgoing(
           QUEUE, dev.celeriac.protocol.MessageCodec.newMessage(new dev.celeriac.protocol.MessageCodec.NewMessage(
@@ -191,33 +190,5 @@ class CronSlotsTest {
 
   private static Celeriac app(String url, Clock clock) {
     return Celeriac.create(CeleriacConfig.builder().brokerUrl(url).clock(clock).build());
-  }
-
-  /** A clock the test moves. */
-  static final class SteppedClock extends Clock {
-    private volatile Instant now;
-
-    SteppedClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant instant) {
-      now = instant;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }
