@@ -20,7 +20,7 @@ final class MetricsOption {
   Optional<PrometheusEndpoint> start(CeleriacConfig config) {
     int chosen = port != null ? port : config.metricsPort();
     if (chosen < 0 || chosen > 65535) {
-      throw new IllegalArgumentException("--metrics-port must be a port from 1 to 65535, was " + chosen);
+      throw new ConfigurationException("--metrics-port must be a port from 1 to 65535, or 0 for none; was " + chosen);
     }
     if (chosen == 0) {
       return Optional.empty();

@@ -2,6 +2,7 @@ package dev.celeriac.cli;
 
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
+import dev.celeriac.ConfigurationException;
 import dev.celeriac.metrics.MicrometerListener;
 import dev.celeriac.metrics.PrometheusEndpoint;
 import dev.celeriac.worker.Worker;
@@ -49,14 +50,19 @@ final class WorkerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     CeleriacConfig config = broker.load();
     WorkerOptions.Builder options = config.worker().toBuilder();
-    if (queues != null) {
-      options.queues(queues);
-    }
-    if (concurrency != null) {
-      options.concurrency(concurrency);
-    }
-    if (prefetch != null) {
-      options.prefetch(prefetch);
+    try {
+      if (queues != null) {
+        options.queues(queues);
+      }
+      if (concurrency != null) {
+        options.concurrency(concurrency);
+      }
+      if (prefetch != null) {
+        options.prefetch(prefetch);
+      }
+    } catch (IllegalArgumentException e) {
+      // A flag out of range is bad usage: exit 2 with the reason, as for a bad configuration file.
+      throw new ConfigurationException(e.getMessage(), e);
     }
     Optional<PrometheusEndpoint> endpoint = metrics.start(config);
     endpoint.ifPresent(served -> options.listener(new MicrometerListener(served.registry())));

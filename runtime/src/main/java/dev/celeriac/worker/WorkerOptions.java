@@ -21,6 +21,8 @@ public final class WorkerOptions {
   private final List<String> queues;
   private final int concurrency;
   private final int prefetch;
+  /** The prefetch as set, 0 when left to the default; kept so that a changed concurrency re-derives it. */
+  private final int prefetchSetting;
   private final Duration shutdownTimeout;
   private final Duration pollTimeout;
   private final WorkerListener listener;
@@ -28,7 +30,9 @@ public final class WorkerOptions {
   private WorkerOptions(Builder b) {
     this.queues = List.copyOf(b.queues);
     this.concurrency = b.concurrency;
-    this.prefetch = b.prefetch > 0 ? b.prefetch : b.concurrency * DEFAULT_PREFETCH_MULTIPLIER;
+    // Fewer than one message per slot would leave slots idle.
+    this.prefetch = b.prefetch > 0 ? Math.max(b.prefetch, b.concurrency) : b.concurrency * DEFAULT_PREFETCH_MULTIPLIER;
+    this.prefetchSetting = b.prefetch;
     this.shutdownTimeout = b.shutdownTimeout;
     this.pollTimeout = b.pollTimeout;
     this.listener = b.listener;
@@ -43,7 +47,7 @@ public final class WorkerOptions {
     Builder b = new Builder();
     b.queues = queues;
     b.concurrency = concurrency;
-    b.prefetch = prefetch;
+    b.prefetch = prefetchSetting;
     b.shutdownTimeout = shutdownTimeout;
     b.pollTimeout = pollTimeout;
     b.listener = listener;
@@ -106,7 +110,10 @@ public final class WorkerOptions {
       return this;
     }
 
-    /** Messages held ahead; 0 (the default) means concurrency × {@value #DEFAULT_PREFETCH_MULTIPLIER}. */
+    /**
+     * Messages held ahead, at least one per slot; 0 (the default) means concurrency ×
+     * {@value #DEFAULT_PREFETCH_MULTIPLIER}, whatever the concurrency ends up being.
+     */
     public Builder prefetch(int prefetch) {
       if (prefetch < 0) {
         throw new IllegalArgumentException("prefetch must not be negative, was " + prefetch);

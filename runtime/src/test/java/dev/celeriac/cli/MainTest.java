@@ -120,6 +120,15 @@ class MainTest {
   }
 
   @Test
+  void outOfRangeFlagsAreUsageErrorsWithOneLineReasons() {
+    assertEquals(2, run("run", "worker", "--broker", "memory://", "-c", "0"));
+    assertEquals("celeriac: concurrency must be at least 1, was 0\n", err.toString());
+    err.getBuffer().setLength(0);
+    assertEquals(2, run("run", "worker", "--broker", "memory://", "--metrics-port", "70000"));
+    assertEquals("celeriac: --metrics-port must be a port from 1 to 65535, or 0 for none; was 70000\n", err.toString());
+  }
+
+  @Test
   void deadWithoutActionIsUsageError() {
     assertEquals(2, run("dead"));
     assertTrue(err.toString().contains("missing action"), err.toString());
