@@ -87,7 +87,8 @@ public final class AmqpBroker implements Broker {
   /** One consumer, and so one channel, per worker: per set of queues consumed. */
   private final Map<List<String>, AmqpConsumer> consumers = new ConcurrentHashMap<>();
   private Connection consuming;
-  private boolean closed;
+  private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicInteger consumerNumbers = new java.util.concurrent.atomic.AtomicInteger();
 
   private AmqpBroker(BrokerUrl url, AmqpSettings settings, ConnectionFactory factory, Connection publishing,
       Optional<ManagementApi> management) {
@@ -148,7 +149,8 @@ public final class AmqpBroker implements Broker {
     if (path.isEmpty() || path.equals("/")) {
       return "/";
     }
-    return URLDecoder.decode(path, StandardCharsets.UTF_8);
+    // Percent-decoding only, as kombu's unquote: a '+' in a vhost name is a '+', not a space.
+    return URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   @Override
@@ -158,6 +160,11 @@ public final class AmqpBroker implements Broker {
 
   String processId() {
     return processId;
+  }
+
+  /** A number for the next consumer's tags, unique in this broker. */
+  int nextConsumerNumber() {
+    return consumerNumbers.incrementAndGet();
   }
 
   @Override
@@ -193,7 +200,8 @@ public final class AmqpBroker implements Broker {
 
   /** Parks a received message until {@code eta}; see {@link AmqpTopology}. */
   void park(String queue, AMQP.BasicProperties received, byte[] body, Instant eta) {
-    AMQP.BasicProperties properties = received.builder().headers(taskHeaders(received)).build();
+    // No broker TTL on the way: the worker discards the message by its expires header if it is past when due.
+    AMQP.BasicProperties properties = received.builder().headers(taskHeaders(received)).expiration(null).build();
     long delay = eta.toEpochMilli() - System.currentTimeMillis();
     Publication publication = delay >= HOLD_MILLIS ? delayed(queue, properties, body, delay)
         : new Publication("", queue, properties, body);
@@ -229,7 +237,8 @@ public final class AmqpBroker implements Broker {
     headers.put(DEAD_REASON, reason);
     headers.put(DEAD_AT, Instant.now().toString());
     confirm("dead-letter", List.of(new Publication("", AmqpTopology.deadQueue(queue),
-        received.builder().headers(headers).deliveryMode(AmqpMessages.PERSISTENT).build(), body)));
+        // A dead letter waits for a person: a Python producer's broker TTL (expiration) must not drop it.
+        received.builder().headers(headers).deliveryMode(AmqpMessages.PERSISTENT).expiration(null).build(), body)));
   }
 
   /**
@@ -399,7 +408,11 @@ public final class AmqpBroker implements Broker {
   /** Holds a delivery whose eta is near, then gives it back to the worker. */
   void hold(AmqpDelivery delivery, Instant eta) {
     long delay = Math.max(0, eta.toEpochMilli() - System.currentTimeMillis());
-    holds.schedule(delivery::release, delay, TimeUnit.MILLISECONDS);
+    try {
+      holds.schedule(delivery::release, delay, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // The broker is closing: the connection's close returns the message to its queue.
+    }
   }
 
   // ---------------------------------------------------------------------------------------------- operations

@@ -40,10 +40,17 @@ final class AmqpConsumer {
   private final Channel channel;
   private final LinkedBlockingQueue<AmqpDelivery> ready = new LinkedBlockingQueue<>();
   private final Set<String> consumed = new HashSet<>();
+  /**
+   * Unique per consumer in the connection: amqp-client's recovery keeps consumers by tag across the
+   * connection, so two workers of one process consuming the same queue must not share one.
+   */
+  private final String tagPrefix;
   /** Consumer tags whose cancellation RabbitMQ has not confirmed yet. */
   private final Set<String> cancelling = new HashSet<>();
   /** Set by {@link #stop}: nothing new is handed out, and the channel closes once the last message settles. */
   private volatile boolean stopping;
+  /** Set once {@link #stop} has cancelled the consumers: from then on the channel may close. */
+  private volatile boolean cancelled;
 
   /** Delivered tags not yet acked or rejected on the wire, in order. */
   private final TreeSet<Long> outstanding = new TreeSet<>();
@@ -55,6 +62,7 @@ final class AmqpConsumer {
 
   AmqpConsumer(AmqpBroker broker, Connection connection, int prefetch, boolean global) throws IOException {
     this.broker = broker;
+    this.tagPrefix = "celeriac-" + broker.processId() + "-" + broker.nextConsumerNumber() + "-";
     this.channel = connection.createChannel();
     channel.basicQos(prefetch, global);
     if (channel instanceof Recoverable recoverable) {
@@ -75,7 +83,7 @@ final class AmqpConsumer {
     if (!consumed.add(queue)) {
       return;
     }
-    channel.basicConsume(queue, false, "celeriac-" + broker.processId() + "-" + queue, new DefaultConsumer(channel) {
+    channel.basicConsume(queue, false, tagPrefix + queue, new DefaultConsumer(channel) {
       @Override
       public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
           byte[] body) {
@@ -111,7 +119,7 @@ final class AmqpConsumer {
     synchronized (this) {
       tags = new ArrayList<>();
       for (String queue : consumed) {
-        tags.add("celeriac-" + broker.processId() + "-" + queue);
+        tags.add(tagPrefix + queue);
       }
       cancelling.addAll(tags);
     }
@@ -135,6 +143,7 @@ final class AmqpConsumer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    cancelled = true;
     for (AmqpDelivery unfetched; (unfetched = ready.poll()) != null; ) {
       if (unfetched.epoch() == epoch) {
         unfetched.requeue();
@@ -145,7 +154,7 @@ final class AmqpConsumer {
 
   /** After {@link #stop}: closes the channel once no message it delivered is unsettled. */
   private void closeIfSettled() {
-    if (!stopping) {
+    if (!cancelled) {
       return;
     }
     boolean done;
@@ -278,6 +287,11 @@ final class AmqpConsumer {
       epoch++;
     }
     ready.clear();
+    if (stopping) {
+      // Stopped before the connection dropped: RabbitMQ took back what it held, and nothing will settle here.
+      close();
+      return;
+    }
     log.info("Consuming again from {} after a reconnect; messages in flight before it were returned to their"
         + " queues", broker.displayUrl());
   }

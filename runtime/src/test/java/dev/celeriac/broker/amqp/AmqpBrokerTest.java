@@ -253,6 +253,25 @@ class AmqpBrokerTest {
     assertEquals(0, broker.deadLetters().count("celery"));
   }
 
+  /** A Python producer's {@code expires} also sets the broker TTL ({@code expiration}); a dead letter keeps none. */
+  @Test
+  void aDeadLetterOfAMessageWithABrokerTtlDoesNotExpire() throws Exception {
+    TaskMessage sent = message("acme.unknown", Map.of(), null);
+    broker.publish("celery", sent);
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setVirtualHost(TestRabbit.VHOST);
+    try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+      channel.basicPublish("", "celery", AmqpMessages.properties(sent).builder().expiration("1500").build(),
+          sent.body());
+    }
+    List<Delivery> fetched = fetchAll("celery", 2, Duration.ofSeconds(5));
+    for (Delivery delivery : fetched) {
+      delivery.deadLetter("unknown task 'acme.unknown'");
+    }
+    Thread.sleep(2500);
+    assertEquals(2, broker.deadLetters().count("celery"));
+  }
+
   @Test
   void statsCountReadyUnackedAndPurgeEmptiesTheQueue() throws Exception {
     for (int i = 0; i < 5; i++) {

@@ -24,6 +24,7 @@ class AmqpUnitsTest {
     assertEquals("/", AmqpBroker.vhost(BrokerUrl.parse("amqp://127.0.0.1/")));
     assertEquals("celeriac-test", AmqpBroker.vhost(BrokerUrl.parse("amqp://h/celeriac-test")));
     assertEquals("/prod", AmqpBroker.vhost(BrokerUrl.parse("amqp://h/%2Fprod")));
+    assertEquals("a+b", AmqpBroker.vhost(BrokerUrl.parse("amqp://h/a+b")), "kombu unquotes, it does not unquote_plus");
   }
 
   @Test
