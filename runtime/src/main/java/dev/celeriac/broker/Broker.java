@@ -35,6 +35,16 @@ public interface Broker extends AutoCloseable {
     }
   }
 
+  /** What became of one slot offered to {@link #publishSlot}. */
+  enum SlotOutcome {
+    /** This call published the slot's message. */
+    FIRED,
+    /** The slot was published before, by this or another cron process, or is older than the schedule's record. */
+    SKIPPED,
+    /** Another cron process holds the schedule's lock right now; offer the slot again later. */
+    LOCKED
+  }
+
   /**
    * The per-slot lock of {@code run cron}: publishes {@code message} to {@code queue} for {@code slot} of
    * the schedule {@code schedule} unless this or another process already published that slot or a later
@@ -42,10 +52,9 @@ public interface Broker extends AutoCloseable {
    * schedule the broker has no record of yet gets one: its {@code slot} is published only if it is not
    * before {@code firstSlotFrom} (a first cron process does not fire what was due before it started).
    *
-   * @return whether this call published the message
    * @throws BrokerException when the broker did not answer; nothing was published then
    */
-  boolean publishSlot(String schedule, java.time.Instant slot, java.time.Instant firstSlotFrom, String queue,
+  SlotOutcome publishSlot(String schedule, java.time.Instant slot, java.time.Instant firstSlotFrom, String queue,
       TaskMessage message);
 
   /**

@@ -106,8 +106,14 @@ public final class Cron {
       }
       Broker.Outgoing outgoing = messages.apply(entry.task);
       try {
-        boolean published = broker.publishSlot(entry.task.name(), slot.get(), firstSlotFrom, outgoing.queue(),
-            outgoing.message());
+        Broker.SlotOutcome outcome = broker.publishSlot(entry.task.name(), slot.get(), firstSlotFrom,
+            outgoing.queue(), outgoing.message());
+        if (outcome == Broker.SlotOutcome.LOCKED) {
+          // Another cron process is deciding this schedule right now: ask again at the next tick.
+          log.debug("Slot {} of {} is locked by another cron process", slot.get(), entry.task.name());
+          continue;
+        }
+        boolean published = outcome == Broker.SlotOutcome.FIRED;
         count(published, entry.task.name());
         if (published) {
           fired++;

@@ -293,9 +293,9 @@ public final class AmqpBroker implements Broker {
     }
   }
 
-  /** See {@link AmqpCronLock}: an exclusive queue elects the one cron process that fires, in transactions. */
+  /** See {@link AmqpCronLock}: a token per schedule, taken and put back in one transaction per slot. */
   @Override
-  public boolean publishSlot(String schedule, Instant slot, Instant firstSlotFrom, String queue,
+  public SlotOutcome publishSlot(String schedule, Instant slot, Instant firstSlotFrom, String queue,
       TaskMessage message) {
     return cron.publishSlot(schedule, slot, firstSlotFrom, queue, message);
   }
@@ -452,9 +452,11 @@ public final class AmqpBroker implements Broker {
     Set<String> names = new TreeSet<>(known);
     management.flatMap(ManagementApi::queueNames).ifPresent(all -> {
       for (String name : all) {
-        if (!name.startsWith("celeriac.delay.") && !name.endsWith(".dead") && !name.startsWith("amq.")
-            && !name.contains("celeryev") && !name.endsWith(".pidbox") && !name.contains("celery.pidbox")
-            && !name.startsWith("celery_delayed_")) {
+        boolean celeriacOwn = name.startsWith("celeriac.delay.") || name.startsWith(AmqpCronLock.PREFIX)
+            || name.endsWith(".dead");
+        boolean celerysOwn = name.startsWith("amq.") || name.contains("celeryev") || name.endsWith(".pidbox")
+            || name.contains("celery.pidbox") || name.startsWith("celery_delayed_");
+        if (!celeriacOwn && !celerysOwn) {
           names.add(name);
         }
       }

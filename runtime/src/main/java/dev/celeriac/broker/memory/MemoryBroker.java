@@ -85,20 +85,20 @@ public final class MemoryBroker implements Broker {
   }
 
   @Override
-  public boolean publishSlot(String schedule, Instant slot, Instant firstSlotFrom, String queue,
+  public SlotOutcome publishSlot(String schedule, Instant slot, Instant firstSlotFrom, String queue,
       TaskMessage message) {
     lock.lock();
     try {
       Instant last = cronSlots.get(schedule);
       if (last != null && !last.isBefore(slot)) {
-        return false;
+        return SlotOutcome.SKIPPED;
       }
       cronSlots.put(schedule, slot);
       if (last == null && slot.isBefore(firstSlotFrom)) {
-        return false;
+        return SlotOutcome.SKIPPED;
       }
       publish(queue, message);
-      return true;
+      return SlotOutcome.FIRED;
     } finally {
       lock.unlock();
     }

@@ -197,7 +197,7 @@ public final class RedisBroker implements Broker {
 
   /** One script checks the schedule's last slot, records the new one and pushes the message: atomic. */
   @Override
-  public boolean publishSlot(String schedule, java.time.Instant slot, java.time.Instant firstSlotFrom,
+  public SlotOutcome publishSlot(String schedule, java.time.Instant slot, java.time.Instant firstSlotFrom,
       String queue, TaskMessage message) {
     byte[] envelope = KombuEnvelope.encode(message, queue, Ids.uuid());
     Object published = withRetry("cron enqueue", () -> CRON_SLOT.run(redis,
@@ -206,7 +206,7 @@ public final class RedisBroker implements Broker {
         List.of(bytes(Long.toString(slot.toEpochMilli())), bytes(Long.toString(firstSlotFrom.toEpochMilli())),
             envelope, bytes(queue), bytes(RedisKeys.bindingMember(queue)))));
     declaredQueues.add(queue);
-    return ((Long) published) == 1;
+    return ((Long) published) == 1 ? SlotOutcome.FIRED : SlotOutcome.SKIPPED;
   }
 
   @Override
