@@ -8,15 +8,20 @@ import com.cronutils.parser.CronParser;
 import dev.celeriac.ConfigurationException;
 import dev.celeriac.Schedule;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.util.Optional;
 
 /**
  * The slots of a five-field cron expression (or {@code @daily} and the other macros) in a zone: the minutes
- * at which it fires. Around daylight-saving changes it behaves as Vixie cron does for fixed-time jobs: a time
- * the clocks skip does not fire that day, and a time the clocks repeat fires once, at its first occurrence;
- * an expression with a wildcard hour fires in real time, in both repeated hours.
+ * at which it fires. Around daylight-saving changes it behaves as Vixie cron (Debian's cron) does for
+ * fixed-time jobs: times the clocks skip fire once, right after the jump, and a time the clocks repeat fires
+ * once, at its first occurrence; an expression with a wildcard hour fires in real time, so it neither makes up
+ * the skipped hour nor misses either of the repeated ones.
  */
 public final class CronSchedule {
 
@@ -74,7 +79,20 @@ public final class CronSchedule {
     if (slot.isPresent() && isRepeat(slot.get())) {
       slot = times.lastExecution(slot.get());
     }
-    return slot.map(ZonedDateTime::toInstant);
+    Optional<Instant> latest = slot.map(ZonedDateTime::toInstant);
+    if (everyHour) {
+      return latest;
+    }
+    // A fixed time the clocks skipped fires at the jump: the latest such jump after the slot found wins.
+    ZoneRules rules = schedule.zone().getRules();
+    for (ZoneOffsetTransition jump = rules.previousTransition(now.plusNanos(1));
+        jump != null && (latest.isEmpty() || jump.getInstant().isAfter(latest.get()));
+        jump = rules.previousTransition(jump.getInstant())) {
+      if (skipsASlot(jump)) {
+        return Optional.of(jump.getInstant());
+      }
+    }
+    return latest;
   }
 
   /** The first slot after {@code now}. */
@@ -83,7 +101,34 @@ public final class CronSchedule {
     if (slot.isPresent() && isRepeat(slot.get())) {
       slot = times.nextExecution(slot.get());
     }
-    return slot.map(ZonedDateTime::toInstant);
+    Optional<Instant> next = slot.map(ZonedDateTime::toInstant);
+    if (everyHour) {
+      return next;
+    }
+    ZoneRules rules = schedule.zone().getRules();
+    for (ZoneOffsetTransition jump = rules.nextTransition(now);
+        jump != null && (next.isEmpty() || jump.getInstant().isBefore(next.get()));
+        jump = rules.nextTransition(jump.getInstant())) {
+      if (skipsASlot(jump)) {
+        return Optional.of(jump.getInstant());
+      }
+    }
+    return next;
+  }
+
+  /** Whether the clocks skip, at {@code jump}, a local time the expression names. */
+  private boolean skipsASlot(ZoneOffsetTransition jump) {
+    if (!jump.isGap()) {
+      return false;
+    }
+    // Compared by wall-clock fields in a zone without gaps: the skipped times do not exist in the real one.
+    for (LocalDateTime local = jump.getDateTimeBefore(); local.isBefore(jump.getDateTimeAfter());
+        local = local.plusMinutes(1)) {
+      if (times.isMatch(local.atZone(ZoneOffset.UTC))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A fixed-hour slot in the second pass of an hour the clocks repeat: it already fired in the first. */

@@ -42,9 +42,24 @@ class CronScheduleTest {
   @Test
   void daylightSavingChangesFireFixedTimesAsVixieCronDoes() {
     CronSchedule daily = cron("30 2 * * *", "Europe/Vienna");
-    // 2026-03-29: clocks jump from 02:00 to 03:00, so 02:30 does not exist and does not fire.
-    assertEquals(Instant.parse("2026-03-28T01:30:00Z"), daily.latestSlot(Instant.parse("2026-03-29T12:00:00Z"))
+    // 2026-03-29: clocks jump from 02:00 to 03:00, so 02:30 does not exist: it fires at 03:00 (01:00Z).
+    assertEquals(Instant.parse("2026-03-29T01:00:00Z"), daily.latestSlot(Instant.parse("2026-03-29T12:00:00Z"))
         .orElseThrow());
+    assertEquals(Instant.parse("2026-03-29T01:00:00Z"), daily.nextSlot(Instant.parse("2026-03-28T12:00:00Z"))
+        .orElseThrow());
+    assertEquals(Instant.parse("2026-03-28T01:30:00Z"), daily.latestSlot(Instant.parse("2026-03-29T00:59:00Z"))
+        .orElseThrow());
+    assertEquals(Instant.parse("2026-03-30T00:30:00Z"), daily.nextSlot(Instant.parse("2026-03-29T01:00:00Z"))
+        .orElseThrow());
+    // Several skipped times fire once, at the jump.
+    CronSchedule quarterly = cron("*/15 2 * * *", "Europe/Vienna");
+    assertEquals(Instant.parse("2026-03-29T01:00:00Z"), quarterly.nextSlot(Instant.parse("2026-03-28T12:00:00Z"))
+        .orElseThrow());
+    assertEquals(Instant.parse("2026-03-30T00:00:00Z"), quarterly.nextSlot(Instant.parse("2026-03-29T01:00:00Z"))
+        .orElseThrow());
+    // A wildcard hour runs in real time: the skipped hour is not made up.
+    assertEquals(Instant.parse("2026-03-29T01:30:00Z"), cron("30 * * * *", "Europe/Vienna")
+        .nextSlot(Instant.parse("2026-03-29T00:45:00Z")).orElseThrow());
     // 2026-10-25: 02:30 happens twice (00:30Z and 01:30Z); it fires at the first only.
     assertEquals(Instant.parse("2026-10-25T00:30:00Z"), daily.latestSlot(Instant.parse("2026-10-25T01:45:00Z"))
         .orElseThrow());
