@@ -97,7 +97,8 @@ final class CommittedSchema {
       }
     } else if (!update.get()) {
       if (option != null) {
-        diagnostics.note(Message.NO_SCHEMA, null, name);
+        // Named explicitly: a missing file is a mistake (a typo in the path would switch the check off).
+        diagnostics.error(Message.BAD_SCHEMA, tasks.get(0).method(), name, "the file does not exist");
       }
       return;
     }

@@ -102,6 +102,10 @@ public enum Message {
           + " arguments positionally, as Python Celery's apply_async(args=[...]) does, binds them in declaration"
           + " order and would hand old values to the wrong parameters. Celeriac's stubs always send keywords: if"
           + " only they produce this task, ignore this; otherwise keep the old order and add parameters at the end."),
+  QUEUE_CHANGED("QueueChanged",
+      "Task \"%s\" moves from queue \"%s\" (in the committed schema %s) to \"%s\"; messages the previous release"
+          + " queued on \"%s\" run only where a worker still consumes that queue. Keep \"%s\" among the workers'"
+          + " queues (-Q, or worker.queues) until it has drained."),
   BAD_SCHEMA("BadSchema",
       "The committed task schema %s cannot be read: %s. Fix the file, or regenerate it from the released sources"
           + " with -Aceleriac.updateSchema=true."),
@@ -109,9 +113,6 @@ public enum Message {
       "Option -Aceleriac.updateSchema=true asks to write the task schema, but %s. Set"
           + " -Aceleriac.schema=<file>, for example"
           + " -Aceleriac.schema=${project.basedir}/src/main/resources/celeriac/tasks-schema.json."),
-  NO_SCHEMA("NoSchema",
-      "There is no committed task schema at %s, so this compilation's tasks are not checked against the previous"
-          + " release. After a release, record its tasks there with -Aceleriac.updateSchema=true."),
   SCHEMA_UPDATED("SchemaUpdated",
       "Wrote the task schema %s: %d tasks, %d of them retired. Commit it with the release."),
   INTERNAL_ERROR("InternalError",

@@ -155,6 +155,26 @@ class SchemaCompatibilityNegativeTest {
   }
 
   @Test
+  void aTaskMovedToAnotherQueueIsAWarningOnTheMethod() {
+    Path schema = release(acme("Tasks",
+        "public class Tasks {",
+        "  @Task(name = \"acme.run\", queue = \"events\") public static void run(@Extras Map<String, Object> extras) {}",
+        "}"));
+    JavaFileObject f = acme("Tasks",
+        "public class Tasks {",
+        "  @Task(name = \"acme.run\", queue = \"events-v2\")",
+        "  public static void run(@Extras Map<String, Object> extras) {}",
+        "}");
+    Compilation compilation = next(schema, f);
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningCount(1);
+    assertThat(compilation).hadWarningContaining(Message.QUEUE_CHANGED.tag()).inFile(f)
+        .onLineContaining("public static void run(");
+    assertThat(compilation).hadWarningContaining("moves from queue \"events\"");
+    assertThat(compilation).hadWarningContaining("Keep \"events\" among the workers' queues");
+  }
+
+  @Test
   void removedTaskIsReportedOnItsClass() {
     JavaFileObject before = acme("Tasks",
         "public class Tasks {",

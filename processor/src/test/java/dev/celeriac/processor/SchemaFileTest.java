@@ -95,11 +95,13 @@ class SchemaFileTest {
   }
 
   @Test
-  void missingSchemaNamedByTheOptionChecksNothingAndSaysSo() throws Exception {
+  void missingSchemaNamedByTheOptionIsAnError() throws Exception {
     Path schema = Files.createTempDirectory("celeriac-schema").resolve("tasks-schema.json");
     Compilation compilation = next(schema, task("long id"));
-    assertThat(compilation).succeededWithoutWarnings();
-    assertThat(compilation).hadNoteContaining(Message.NO_SCHEMA.tag());
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining(Message.BAD_SCHEMA.tag());
+    assertThat(compilation).hadErrorContaining("the file does not exist");
     assertFalse(Files.exists(schema));
   }
 

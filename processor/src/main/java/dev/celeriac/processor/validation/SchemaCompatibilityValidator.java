@@ -32,7 +32,8 @@ import javax.lang.model.element.VariableElement;
  * ({@code KwargChanged}); a task the schema lists and does not mark retired, and that no method declares any
  * more ({@code TaskRemoved}). Warnings: a keyword that is gone ({@code RemovedParameter}), whose values will
  * land in {@code @Extras}; parameters that changed position ({@code ParameterMoved}), which only matters to
- * producers that send positional {@code args}, as Python Celery may.
+ * producers that send positional {@code args}, as Python Celery may; a task that moved to another queue
+ * ({@code QueueChanged}), whose old queue must stay consumed until it drains.
  */
 public final class SchemaCompatibilityValidator {
 
@@ -59,6 +60,10 @@ public final class SchemaCompatibilityValidator {
       if (now != null) {
         // A retired task that is declared again is checked like any other: old messages may still be replayed.
         checkParameters(before, now, schema);
+        if (!before.retired() && !before.queue().equals(now.queue())) {
+          diagnostics.warning(Message.QUEUE_CHANGED, now.method(), now.name(), before.queue(), schema, now.queue(),
+              before.queue(), before.queue());
+        }
       } else if (!before.retired()) {
         reportRemoved(before, tasks, committedNames, schema);
       }
