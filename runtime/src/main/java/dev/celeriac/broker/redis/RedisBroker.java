@@ -182,13 +182,7 @@ public final class RedisBroker implements Broker {
         for (int i = 0; i < keys.size(); i++) {
           pipeline.lpush(keys.get(i), envelopes.get(i));
         }
-        // sync() hands error replies to the responses without throwing: an LPUSH that a restarted Redis
-        // refused with LOADING would count as enqueued and be lost.
-        for (Object reply : pipeline.syncAndReturnAll()) {
-          if (reply instanceof JedisDataException refused) {
-            throw refused;
-          }
-        }
+        syncOrThrow(pipeline);
       }
       return null;
     });
@@ -388,13 +382,28 @@ public final class RedisBroker implements Broker {
         heartbeat = thread;
         log.info("Consuming from {} as {}", url, workerId);
       }
-      try (Pipeline pipeline = (Pipeline) redis.pipelined()) {
-        for (String queue : queues) {
-          if (declaredQueues.add(queue)) {
-            declare(pipeline, queue);
+      List<String> undeclared = queues.stream().filter(queue -> !declaredQueues.contains(queue)).toList();
+      if (!undeclared.isEmpty()) {
+        withRetry("declare queues", () -> {
+          try (Pipeline pipeline = (Pipeline) redis.pipelined()) {
+            undeclared.forEach(queue -> declare(pipeline, queue));
+            syncOrThrow(pipeline);
           }
-        }
-        pipeline.sync();
+          return null;
+        });
+        declaredQueues.addAll(undeclared);
+      }
+    }
+  }
+
+  /**
+   * Sends the pipeline and throws the first error reply. sync() hands error replies to the responses without
+   * throwing: an LPUSH that a restarted Redis refused with LOADING would count as enqueued and be lost.
+   */
+  private static void syncOrThrow(Pipeline pipeline) {
+    for (Object reply : pipeline.syncAndReturnAll()) {
+      if (reply instanceof JedisDataException refused) {
+        throw refused;
       }
     }
   }
@@ -581,7 +590,7 @@ public final class RedisBroker implements Broker {
       try {
         return action.get();
       } catch (JedisException e) {
-        if (!(e instanceof JedisConnectionException || isLoading(e))) {
+        if (!(e instanceof JedisConnectionException || isTransient(e))) {
           throw new BrokerException("could not " + what + " on " + url + ": " + e.getMessage(), e);
         }
         if (System.nanoTime() > deadline || closed) {
@@ -599,9 +608,15 @@ public final class RedisBroker implements Broker {
     }
   }
 
-  /** A restarted Redis answers LOADING until it has read its data back: not there yet, rather than failing. */
-  private static boolean isLoading(JedisException e) {
-    return e instanceof JedisDataException && e.getMessage() != null && e.getMessage().startsWith("LOADING");
+  /**
+   * Refusals that pass by themselves, as an unreachable Redis does: a restarted Redis answers LOADING until it
+   * has read its data back, and a primary demoted in a failover answers READONLY until the client is pointed at
+   * the new one (a Sentinel- or DNS-based switch).
+   */
+  private static boolean isTransient(JedisException e) {
+    String message = e.getMessage();
+    return e instanceof JedisDataException && message != null
+        && (message.startsWith("LOADING") || message.startsWith("READONLY"));
   }
 
   private static String workerName() {
