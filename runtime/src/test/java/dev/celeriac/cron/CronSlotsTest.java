@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The per-slot lock of {@code run cron} on each broker: several cron instances, each with its own app and
  * broker connections as separate processes would have, tick at the same moment on a test clock that steps
  * through the schedule of {@code tests.tick} (every minute). Every slot is published exactly once, also after
- * the process that fired the last one dies (on RabbitMQ, the leader); after downtime only the latest missed
- * slot fires; a first cron does not fire slots from before it started.
+ * the process that fired the last one stops; after downtime only the latest missed slot fires; a first cron
+ * does not fire slots from before it started.
  */
 class CronSlotsTest {
 
@@ -65,7 +65,8 @@ class CronSlotsTest {
       List<Integer> firedPerSlot = new ArrayList<>();
       for (int minute = 0; minute <= 10; minute++) {
         if (minute == 6) {
-          // The process that fired the last slot dies (on RabbitMQ: the leader); the others carry on alone.
+          // The process that fired the last slot stops; the others carry on alone. (A process dying while it holds a
+          // schedule's lock is AmqpCronLockTest's.)
           int last = lastFirer;
           apps.remove(last).close();
           crons.remove(last);

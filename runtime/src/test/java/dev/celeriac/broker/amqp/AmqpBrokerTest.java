@@ -162,10 +162,11 @@ class AmqpBrokerTest {
 
   @Test
   void etasComeBackInOrderOfDueTimeWithoutHeadOfLineBlocking() throws Exception {
-    Instant now = Instant.now();
-    TaskMessage late = message("acme.late", Map.of(), now.plusSeconds(6));
-    TaskMessage soon = message("acme.soon", Map.of(), now.plusMillis(2500));
+    // Far apart, and each eta taken just before its own publish: the first publish declares the delay levels
+    // (quorum queues), which can take a while on a loaded machine.
+    TaskMessage late = message("acme.late", Map.of(), Instant.now().plusSeconds(8));
     broker.publish("timed", late);
+    TaskMessage soon = message("acme.soon", Map.of(), Instant.now().plusMillis(2500));
     broker.publish("timed", soon);
     QueueStats parked = broker.stats("timed");
     assertEquals(0, parked.ready());

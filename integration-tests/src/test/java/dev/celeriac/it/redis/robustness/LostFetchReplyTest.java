@@ -75,8 +75,9 @@ class LostFetchReplyTest {
             RestartRunTask.with().on(producer).queue(QUEUE).enqueue(i);
           }
           RobustnessSupport.await("the proxy to drop a fetch reply", Duration.ofSeconds(10), dropped::get, () -> "");
-          // The worker retries a failed fetch after 100 ms; this leaves ample room for a loaded machine.
-          long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+          // The worker retries a failed fetch after 100 ms; 15 s leave ample room on a loaded machine and stay below
+          // the 20 s between two maintain() runs (heartbeat timeout 60 s), which would return the messages too.
+          long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
           while (RobustnessTasks.RESTART_RUNS.size() < 5 && System.nanoTime() < deadline) {
             RobustnessSupport.sleep(Duration.ofMillis(50));
           }
