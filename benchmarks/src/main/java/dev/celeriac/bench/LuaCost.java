@@ -46,13 +46,6 @@ public final class LuaCost {
 
     Map<String, String> variants = new LinkedHashMap<>();
     variants.put("fetch.lua as shipped", fetch);
-    String decode = "local ok, decoded = pcall(cjson.decode, envelope)";
-    if (fetch.contains(decode)) {
-      variants.put("fetch.lua, tag found with string.find, no cjson", fetch.replace(decode,
-          "local at = string.find(envelope, '\"delivery_tag\":\"', 1, true)\n"
-              + "    local t = at and string.sub(envelope, at + 16, string.find(envelope, '\"', at + 16, true) - 1)\n"
-              + "    local ok, decoded = t ~= nil, {properties = {delivery_tag = t}}"));
-    }
     variants.put("kombu's minimum: RPOP, HSET unacked, ZADD (no own hash)", String.join("\n",
         "local out = {}",
         "local t = redis.call('TIME')",
@@ -118,16 +111,22 @@ public final class LuaCost {
       }
     }
     byte[] sha = redis.scriptLoad(script.getBytes(StandardCharsets.UTF_8));
+    boolean shipped = script.contains("local first = tonumber(ARGV[3])");
     List<byte[]> keys = new ArrayList<>();
-    for (String key : List.of("unacked", "unacked_index", "celeriac:in-flight:lua-cost", "celeriac:tag-sequence",
-        "bench", "bench\u0006\u00163", "bench\u0006\u00166", "bench\u0006\u00169")) {
+    List<String> keyNames = shipped
+        ? List.of("unacked", "unacked_index", "celeriac:in-flight:lua-cost", "bench", "bench\u0006\u00163",
+            "bench\u0006\u00166", "bench\u0006\u00169")
+        : List.of("unacked", "unacked_index", "celeriac:in-flight:lua-cost", "celeriac:tag-sequence", "bench",
+            "bench\u0006\u00163", "bench\u0006\u00166", "bench\u0006\u00169");
+    for (String key : keyNames) {
       keys.add(key.getBytes(StandardCharsets.UTF_8));
     }
     List<byte[]> argv = new ArrayList<>();
     argv.add(Integer.toString(batch).getBytes(StandardCharsets.UTF_8));
-    if (script.contains("local worker = ARGV[2]")) {
-      // fetch.lua from 0a26082 on: ARGV[2] is the worker id, the queues follow.
+    if (shipped) {
+      // ARGV[2] the worker id, ARGV[3] the number of the first field (set per call below), then the queues.
       argv.add("lua-cost".getBytes(StandardCharsets.UTF_8));
+      argv.add(null);
     }
     for (int i = 0; i < 4; i++) {
       argv.add("bench".getBytes(StandardCharsets.UTF_8));
@@ -136,17 +135,23 @@ public final class LuaCost {
     long usec0 = evalshaUsec(redis);
     int taken = 0;
     while (taken < n) {
+      if (shipped) {
+        argv.set(2, Integer.toString(taken).getBytes(StandardCharsets.UTF_8));
+      }
       @SuppressWarnings("unchecked")
       List<byte[]> out = (List<byte[]>) redis.evalsha(sha, keys, argv);
       if (out.isEmpty()) {
         break;
       }
-      taken += out.size() / 3;
-      if (tags != null) {
-        for (int i = 1; i < out.size(); i += 3) {
-          tags.add(out.get(i));
+      // The shipped script replies (queue, envelope) per message, fields numbered from ARGV[3]; the variants
+      // (queue, field, envelope).
+      int each = shipped ? 2 : 3;
+      for (int i = 0; i < out.size() / each; i++) {
+        if (tags != null) {
+          tags.add(shipped ? ("lua-cost#" + (taken + i)).getBytes(StandardCharsets.UTF_8) : out.get(i * 3 + 1));
         }
       }
+      taken += out.size() / each;
     }
     double cpu = cpu(redis) - cpu0;
     long usec = evalshaUsec(redis) - usec0;

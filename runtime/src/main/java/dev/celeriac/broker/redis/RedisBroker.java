@@ -87,6 +87,9 @@ public final class RedisBroker implements Broker {
   private final java.util.concurrent.locks.ReentrantLock fetching = new java.util.concurrent.locks.ReentrantLock();
   /** A fetch failed on the connection, so its script may have run: guarded by {@link #fetching}. */
   private boolean fetchReplyLost;
+  /** The number of the next in-flight field, {@code <worker>#<n>}: guarded by {@link #fetching}. */
+  private long nextField;
+  private final String fieldPrefix;
   private final java.util.Queue<Abandoned> abandoned = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Object consumerLock = new Object();
   private volatile Thread heartbeat;
@@ -99,6 +102,7 @@ public final class RedisBroker implements Broker {
     this.settings = settings;
     this.workerId = workerName();
     this.inFlightKey = bytes(RedisKeys.inFlight(workerId));
+    this.fieldPrefix = workerId + "#";
     this.acks = new AckBatcher(this::ackBatch, url.toString());
   }
 
@@ -212,10 +216,10 @@ public final class RedisBroker implements Broker {
     keys.add(RedisKeys.UNACKED);
     keys.add(RedisKeys.UNACKED_INDEX);
     keys.add(inFlightKey);
-    keys.add(RedisKeys.TAG_SEQUENCE);
     List<byte[]> args = new ArrayList<>();
     args.add(bytes(Integer.toString(max)));
     args.add(bytes(workerId));
+    args.add(null); // the number of the first field, set for each run of the script
     // kombu's order: every queue's step 0 before any queue's step 3, and so on; rotate queues for fairness.
     List<String> rotated = rotate(queues);
     for (int step : RedisKeys.PRIORITY_STEPS) {
@@ -234,7 +238,11 @@ public final class RedisBroker implements Broker {
           // messages wait in flight under this live worker.
           reclaimUnknownLocked();
         }
-        fetched = toDeliveries(runFetch(keys, args));
+        // Numbers are never reused, even those of a run whose reply was lost: that run may have taken them.
+        long first = nextField;
+        nextField += max;
+        args.set(2, bytes(Long.toString(first)));
+        fetched = toDeliveries(runFetch(keys, args), first);
       } finally {
         fetching.unlock();
       }
@@ -448,13 +456,13 @@ public final class RedisBroker implements Broker {
     PROMOTE.run(redis, keys, args);
   }
 
-  private void ackBatch(List<String> tags) {
-    List<byte[]> args = new ArrayList<>(tags.size());
-    for (String tag : tags) {
-      args.add(bytes(tag));
+  private void ackBatch(List<String> fields) {
+    List<byte[]> args = new ArrayList<>(fields.size());
+    for (String field : fields) {
+      args.add(bytes(field));
     }
     ACK.run(redis, List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey), args);
-    held.removeAll(tags);
+    held.removeAll(fields);
   }
 
   /** Runs one settle script; returns whether this worker still owned the delivery. */
@@ -505,15 +513,21 @@ public final class RedisBroker implements Broker {
     }
   }
 
-  private List<Delivery> toDeliveries(Object reply) {
+  /** The reply of fetch.lua, queue and envelope of each message, whose fields are numbered from {@code first}. */
+  private List<Delivery> toDeliveries(Object reply, long first) {
     @SuppressWarnings("unchecked")
     List<byte[]> flat = (List<byte[]>) reply;
-    List<Delivery> deliveries = new ArrayList<>(flat.size() / 3);
-    for (int i = 0; i < flat.size(); i += 3) {
-      String field = new String(flat.get(i + 1), StandardCharsets.UTF_8);
+    List<Delivery> deliveries = new ArrayList<>(flat.size() / 2);
+    String queue = null;
+    byte[] queueBytes = null;
+    for (int i = 0; i < flat.size(); i += 2) {
+      if (!Arrays.equals(flat.get(i), queueBytes)) {
+        queueBytes = flat.get(i);
+        queue = new String(queueBytes, StandardCharsets.UTF_8);
+      }
+      String field = fieldPrefix + (first + i / 2);
       held.add(field);
-      deliveries.add(new RedisDelivery(this, new String(flat.get(i), StandardCharsets.UTF_8), field,
-          flat.get(i + 2)));
+      deliveries.add(new RedisDelivery(this, queue, field, flat.get(i + 1)));
     }
     return deliveries;
   }

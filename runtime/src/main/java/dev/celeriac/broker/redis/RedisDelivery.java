@@ -12,23 +12,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A message popped from Redis and recorded in flight under its delivery tag. */
+/** A message popped from Redis and recorded in flight under its field, {@code <worker>#<n>}. */
 final class RedisDelivery implements Delivery {
 
   private static final Logger log = LoggerFactory.getLogger(RedisDelivery.class);
 
   private final RedisBroker broker;
   private final String queue;
-  private final String tag;
+  private final String field;
   private final byte[] envelope;
   private final AtomicBoolean settled = new AtomicBoolean();
   private TaskMessage decoded;
 
-  RedisDelivery(RedisBroker broker, String queue, String tag, byte[] envelope) {
+  RedisDelivery(RedisBroker broker, String queue, String field, byte[] envelope) {
     this.broker = broker;
     this.queue = queue;
-    this.tag = tag;
+    this.field = field;
     this.envelope = envelope;
+  }
+
+  /** The field this delivery is recorded under in {@code unacked} and the worker's in-flight hash. */
+  String field() {
+    return field;
   }
 
   @Override
@@ -52,7 +57,7 @@ final class RedisDelivery implements Delivery {
   @Override
   public void ack() {
     settleOnce();
-    broker.ack(tag);
+    broker.ack(field);
   }
 
   @Override
@@ -93,16 +98,16 @@ final class RedisDelivery implements Delivery {
   private void settle(String what, String action, byte[] target, byte[] payload, long score) {
     boolean owned;
     try {
-      owned = broker.settle(tag, action, target, payload, score);
+      owned = broker.settle(field, action, target, payload, score);
     } catch (BrokerException e) {
-      log.error("Could not {} message {} on {}; it goes back to the queue once Redis answers: {}", what, tag,
+      log.error("Could not {} message {} on {}; it goes back to the queue once Redis answers: {}", what, field,
           queue, e.getMessage());
-      broker.abandon(tag, ownListKey(), envelope);
+      broker.abandon(field, ownListKey(), envelope);
       return;
     }
     if (!owned) {
       // Another worker took this message back after our heartbeat lapsed; it runs there instead.
-      log.warn("Could not {} message {} on {}: this worker no longer owned it", what, tag, queue);
+      log.warn("Could not {} message {} on {}: this worker no longer owned it", what, field, queue);
     }
   }
 
@@ -118,7 +123,7 @@ final class RedisDelivery implements Delivery {
 
   private void settleOnce() {
     if (!settled.compareAndSet(false, true)) {
-      throw new IllegalStateException("delivery " + tag + " on " + queue + " was already settled");
+      throw new IllegalStateException("delivery " + field + " on " + queue + " was already settled");
     }
   }
 

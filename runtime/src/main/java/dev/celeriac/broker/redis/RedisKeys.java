@@ -17,7 +17,6 @@ final class RedisKeys {
   static final byte[] UNACKED_INDEX = bytes("unacked_index");
   static final byte[] WORKERS = bytes("celeriac:workers");
   static final byte[] QUEUES = bytes("celeriac:queues");
-  static final byte[] TAG_SEQUENCE = bytes("celeriac:tag-sequence");
   static final String IN_FLIGHT_PREFIX = "celeriac:in-flight:";
 
   private RedisKeys() {}

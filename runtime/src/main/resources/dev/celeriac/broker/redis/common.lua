@@ -44,3 +44,11 @@ local function in_flight_message(value, entry)
   end
   return list_key, string.sub(entry, 2, #entry - #entry_suffix(queue))
 end
+
+-- Runs `command key values...` for a long list of values in calls of at most 1000 of them (an even
+-- number, so field/value and score/member pairs stay together): Lua's unpack is bounded by its stack.
+local function call_in_chunks(command, key, values)
+  for start = 1, #values, 1000 do
+    redis.call(command, key, unpack(values, start, math.min(#values, start + 999)))
+  end
+end

@@ -297,6 +297,7 @@ class RedisInteropTest {
     RedisSettings settings = RedisSettings.defaults().withHeartbeatTimeout(Duration.ofSeconds(2));
     CeleriacConfig config = CeleriacConfig.builder().brokerUrl(BROKER_URL).redis(settings).build();
     String celeriacTag;
+    String celeriacDeliveryTag;
     String kombuTag;
     TaskRef fromCeleriac;
     TaskRef fromKombu;
@@ -309,13 +310,17 @@ class RedisInteropTest {
       // heartbeat stops, its in-flight records stay). A Worker can't be made to die that way in-process.
       fromCeleriac = RecordTask.with().on(gone).queue(RESTORE_QUEUE).enqueue(41, "held-by-celeriac", 1);
       String celeriacEnvelope = redis.lindex(RESTORE_QUEUE, 0);
-      // Celeriac records its deliveries under '<delivery_tag>@<worker>' (kombu keys its restore on that
-      // field, not on the tag), so that a message kombu restores and another worker fetches again never
-      // shares the gone worker's field.
-      celeriacTag = tree(celeriacEnvelope).path("properties").path("delivery_tag").asText() + "@" + goneWorker;
+      celeriacDeliveryTag = tree(celeriacEnvelope).path("properties").path("delivery_tag").asText();
       double before = nowSeconds(redis);
       List<Delivery> fetched = fetchOne(gone);
       double after = nowSeconds(redis);
+      // Celeriac records its deliveries under '<worker>#<n>' (kombu keys its restore on that field, not on
+      // the delivery tag), so that a message kombu restores and another worker fetches again never shares
+      // the gone worker's field.
+      Set<String> goneFields = redis.hkeys("celeriac:in-flight:" + goneWorker);
+      assertEquals(1, goneFields.size(), goneFields.toString());
+      celeriacTag = goneFields.iterator().next();
+      assertTrue(celeriacTag.startsWith(goneWorker + "#"), celeriacTag);
       assertEquals(fromCeleriac.id(), fetched.get(0).message().id());
 
       // kombu's QoS.append writes HSET unacked <tag> dumps([message._raw, EX, RK]) and
@@ -355,7 +360,6 @@ class RedisInteropTest {
         assertEquals(RESTORE_QUEUE, envelope.path("properties").path("delivery_info").path("routing_key").asText());
         return envelope.path("properties").path("delivery_tag").asText();
       }).collect(Collectors.toSet());
-      String celeriacDeliveryTag = celeriacTag.substring(0, celeriacTag.indexOf('@'));
       assertEquals(Set.of(celeriacDeliveryTag, kombuTag), restoredTags, "restored with their delivery tags");
     }
 
