@@ -375,7 +375,7 @@ public final class RedisBench {
     for (Integer prefetch : o.prefetches) {
       String p = prefetch == null ? "default" : Integer.toString(prefetch);
       String label = "3. drain " + String.format(Locale.ROOT, "%,d", o.messages) + ", -c " + o.concurrency
-          + ", prefetch " + (prefetch == null ? (4 * o.concurrency) + " (default)" : p);
+          + ", prefetch " + (prefetch == null ? "automatic (default)" : p);
       row(format, label, "drain.celery", "drain.celeriac." + p, "drain");
     }
     System.out.println();
@@ -742,7 +742,7 @@ public final class RedisBench {
         "  --warmup N             messages sent before timing one-at-a-time enqueues, default 1000",
         "  --batch-warmup N       messages sent before timing batch enqueues, default 10000",
         "  --jfr DIR              profile each Celeriac worker with JFR; dumps DIR/worker-<label>-<rep>.jfr",
-        "  --prefetch LIST        Celeriac worker prefetches, 'default' = 4 x concurrency; default 'default,1000'",
+        "  --prefetch LIST        Celeriac worker prefetches, 'default' = automatic; default 'default,512'",
         "  --concurrency N        worker concurrency for both, default 2",
         "  --phases LIST          enqueue,batch,drain (default all)",
         "  --only celery|celeriac run one side only",
@@ -762,7 +762,7 @@ public final class RedisBench {
     int warmup = 1000;
     int batchWarmup = 10_000;
     Path jfrDir;
-    List<Integer> prefetches = Arrays.asList(null, 1000);
+    List<Integer> prefetches = Arrays.asList(null, 512);
     int concurrency = 2;
     List<String> phases = List.of("enqueue", "batch", "drain");
     boolean celery = true;

@@ -66,7 +66,8 @@ public interface Broker extends AutoCloseable {
   /**
    * How many messages the consumer of {@code queues} holds at most, fetched and not yet settled: the worker's
    * prefetch. A broker that pushes messages (RabbitMQ) sizes its window by it; call it before the first
-   * {@link #fetch} of these queues. Brokers that are polled ignore it.
+   * {@link #fetch} of these queues, and again whenever the worker's window changes. Brokers that are polled
+   * ignore it.
    */
   default void prefetch(List<String> queues, int messages) {}
 

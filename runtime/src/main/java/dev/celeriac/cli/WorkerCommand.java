@@ -37,7 +37,8 @@ final class WorkerCommand implements Callable<Integer> {
   private Integer concurrency;
 
   @Option(names = "--prefetch", paramLabel = "N",
-      description = "Messages held fetched ahead. Default: worker.prefetch, else 4 x concurrency.")
+      description = "Messages held fetched ahead, at least one per slot. Default: worker.prefetch, else "
+          + "automatic: about a second of work, from one per slot for long tasks up to 512.")
   private Integer prefetch;
 
   @Mixin

@@ -14,15 +14,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes queues and runs tasks: one fetch thread keeps up to {@code prefetch} messages on hand, fetched
- * in batches, and {@code concurrency} slot threads run them. Messages are acked only after their task
+ * Consumes queues and runs tasks: one fetch thread keeps a window of messages on hand, fetched in batches
+ * (see {@link PrefetchWindow}), and {@code concurrency} slot threads run them. Messages are acked only after their task
  * finished (at least once). {@link #stop()} is graceful: fetching stops, running tasks finish within the
  * shutdown timeout, and messages fetched but not started go back to their queue at once.
  */
@@ -37,7 +36,7 @@ public final class Worker implements AutoCloseable {
   private final TaskExecutor executor;
   private final ScheduledExecutorService timer;
   private final BlockingQueue<Delivery> buffer = new LinkedBlockingQueue<>();
-  private final Semaphore permits;
+  private final PrefetchWindow window;
   private final Map<Outcome, AtomicLong> outcomes = new EnumMap<>(Outcome.class);
   private final List<Thread> slots = new ArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -51,7 +50,7 @@ public final class Worker implements AutoCloseable {
     this.broker = broker;
     this.options = options;
     this.queues = options.queues().isEmpty() ? defaultQueues(registry) : options.queues();
-    this.permits = new Semaphore(options.prefetch());
+    this.window = PrefetchWindow.of(options);
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("celeriac-time-limits"));
     this.executor = new TaskExecutor(registry, clock, options.listener(), timer, () -> aborting);
     for (Outcome outcome : Outcome.values()) {
@@ -70,7 +69,7 @@ public final class Worker implements AutoCloseable {
       throw new IllegalStateException("worker already started");
     }
     running = true;
-    broker.prefetch(queues, options.prefetch());
+    broker.prefetch(queues, window.size());
     fetcher = new Thread(this::fetchLoop, "celeriac-fetch");
     fetcher.start();
     for (int i = 1; i <= options.concurrency(); i++) {
@@ -79,7 +78,7 @@ public final class Worker implements AutoCloseable {
       slot.start();
     }
     log.info("Worker consuming {} from {} with {} slots, prefetch {}", queues, broker.displayUrl(),
-        options.concurrency(), options.prefetch());
+        options.concurrency(), window.automatic() ? "automatic (" + window.size() + " to start)" : window.size());
     return this;
   }
 
@@ -150,25 +149,26 @@ public final class Worker implements AutoCloseable {
 
   private void fetchLoop() {
     Duration backoff = Duration.ofMillis(100);
-    // Refill in batches: wait until half the prefetch is free. That never idles a slot, since the buffer
-    // only runs dry once at least prefetch - concurrency permits are back.
-    int minBatch = Math.max(1, Math.min(options.prefetch() / 2, options.prefetch() - options.concurrency()));
     try {
       while (running) {
-        permits.acquire(minBatch);
-        int wanted = minBatch + drainUpTo(permits, options.prefetch() - minBatch);
+        int resized = window.resize();
+        if (resized > 0) {
+          log.debug("Prefetch window now {} messages", resized);
+          broker.prefetch(queues, resized);
+        }
+        int wanted = window.reserve();
         List<Delivery> fetched;
         try {
           fetched = broker.fetch(queues, wanted, options.pollTimeout());
           backoff = Duration.ofMillis(100);
         } catch (RuntimeException e) {
-          permits.release(wanted);
+          window.release(wanted);
           log.error("Fetching from {} failed; retrying in {} ms", broker.displayUrl(), backoff.toMillis(), e);
           Thread.sleep(backoff.toMillis());
           backoff = backoff.multipliedBy(2).compareTo(MAX_FETCH_BACKOFF) > 0 ? MAX_FETCH_BACKOFF : backoff.multipliedBy(2);
           continue;
         }
-        permits.release(wanted - fetched.size());
+        window.release(wanted - fetched.size());
         buffer.addAll(fetched);
       }
     } catch (InterruptedException e) {
@@ -195,6 +195,8 @@ public final class Worker implements AutoCloseable {
         }
         continue;
       }
+      long started = System.nanoTime();
+      boolean handled = false;
       try {
         if (!running) {
           delivery.requeue();
@@ -202,6 +204,7 @@ public final class Worker implements AutoCloseable {
           continue;
         }
         outcomes.get(executor.execute(delivery)).incrementAndGet();
+        handled = true;
       } catch (RuntimeException e) {
         log.error("Handling a message from {} failed; it stays in flight until the broker returns it",
             delivery.queue(), e);
@@ -210,7 +213,11 @@ public final class Worker implements AutoCloseable {
         stopAfterFatal(e);
         return;
       } finally {
-        permits.release();
+        if (handled) {
+          window.finished(System.nanoTime() - started);
+        } else {
+          window.release(1);
+        }
       }
     }
   }
@@ -271,14 +278,6 @@ public final class Worker implements AutoCloseable {
       Thread.currentThread().interrupt();
       return false;
     }
-  }
-
-  private static int drainUpTo(Semaphore semaphore, int max) {
-    int taken = 0;
-    while (taken < max && semaphore.tryAcquire()) {
-      taken++;
-    }
-    return taken;
   }
 
   private static List<String> defaultQueues(TaskRegistry registry) {

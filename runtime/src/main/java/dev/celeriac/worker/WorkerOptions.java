@@ -11,7 +11,10 @@ import java.util.Objects;
  */
 public final class WorkerOptions {
 
-  /** Messages held per execution slot, as Celery's {@code worker_prefetch_multiplier}. */
+  /**
+   * Messages held per execution slot by the automatic prefetch until it has measured the tasks, as Celery's
+   * {@code worker_prefetch_multiplier}.
+   */
   public static final int DEFAULT_PREFETCH_MULTIPLIER = 4;
   /** How long a graceful stop waits for running tasks before interrupting them. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
@@ -21,8 +24,6 @@ public final class WorkerOptions {
   private final List<String> queues;
   private final int concurrency;
   private final int prefetch;
-  /** The prefetch as set, 0 when left to the default; kept so that a changed concurrency re-derives it. */
-  private final int prefetchSetting;
   private final Duration shutdownTimeout;
   private final Duration pollTimeout;
   private final WorkerListener listener;
@@ -31,8 +32,7 @@ public final class WorkerOptions {
     this.queues = List.copyOf(b.queues);
     this.concurrency = b.concurrency;
     // Fewer than one message per slot would leave slots idle.
-    this.prefetch = b.prefetch > 0 ? Math.max(b.prefetch, b.concurrency) : b.concurrency * DEFAULT_PREFETCH_MULTIPLIER;
-    this.prefetchSetting = b.prefetch;
+    this.prefetch = b.prefetch > 0 ? Math.max(b.prefetch, b.concurrency) : 0;
     this.shutdownTimeout = b.shutdownTimeout;
     this.pollTimeout = b.pollTimeout;
     this.listener = b.listener;
@@ -47,7 +47,7 @@ public final class WorkerOptions {
     Builder b = new Builder();
     b.queues = queues;
     b.concurrency = concurrency;
-    b.prefetch = prefetchSetting;
+    b.prefetch = prefetch;
     b.shutdownTimeout = shutdownTimeout;
     b.pollTimeout = pollTimeout;
     b.listener = listener;
@@ -64,7 +64,11 @@ public final class WorkerOptions {
     return concurrency;
   }
 
-  /** How many messages the worker holds fetched but unfinished, running ones included. */
+  /**
+   * How many messages the worker holds fetched but unfinished, running ones included, at least one per slot;
+   * 0 (the default) when the worker sizes that window itself: about a second of work, from one message per
+   * slot for long tasks up to 512 for short ones.
+   */
   public int prefetch() {
     return prefetch;
   }
@@ -111,8 +115,8 @@ public final class WorkerOptions {
     }
 
     /**
-     * Messages held ahead, at least one per slot; 0 (the default) means concurrency ×
-     * {@value #DEFAULT_PREFETCH_MULTIPLIER}, whatever the concurrency ends up being.
+     * Messages held ahead, at least one per slot; 0 (the default) lets the worker size the window to about a
+     * second of work, whatever the concurrency ends up being.
      */
     public Builder prefetch(int prefetch) {
       if (prefetch < 0) {

@@ -8,10 +8,12 @@ import org.junit.jupiter.api.Test;
 class WorkerOptionsTest {
 
   @Test
-  void aDefaultPrefetchFollowsTheConcurrencyThroughToBuilder() {
+  void theDefaultPrefetchIsAutomaticWhateverTheConcurrency() {
     WorkerOptions configured = WorkerOptions.builder().concurrency(2).build();
-    assertEquals(8, configured.prefetch());
-    assertEquals(64, configured.toBuilder().concurrency(16).build().prefetch());
+    assertEquals(0, configured.prefetch());
+    assertEquals(0, configured.toBuilder().concurrency(16).build().prefetch());
+    assertEquals(64, PrefetchWindow.of(configured.toBuilder().concurrency(16).build()).size(),
+        "Celery's 4 per slot until the tasks are measured");
   }
 
   @Test

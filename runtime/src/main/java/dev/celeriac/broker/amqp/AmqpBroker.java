@@ -170,6 +170,10 @@ public final class AmqpBroker implements Broker {
   @Override
   public void prefetch(List<String> queues, int messages) {
     prefetches.put(List.copyOf(queues), Math.max(1, messages));
+    AmqpConsumer active = consumers.get(queues);
+    if (active != null) {
+      active.prefetch(Math.max(1, messages));
+    }
   }
 
   // ---------------------------------------------------------------------------------------------- publishing

@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -39,7 +41,13 @@ final class AmqpConsumer {
   private final AmqpBroker broker;
   private final Channel channel;
   private final LinkedBlockingQueue<AmqpDelivery> ready = new LinkedBlockingQueue<>();
-  private final Set<String> consumed = new HashSet<>();
+  /** The current consumer tag of each queue consumed. Guarded by this. */
+  private final Map<String, String> consumerTags = new LinkedHashMap<>();
+  private final boolean global;
+  /** The qos prefetch asked of RabbitMQ. Guarded by this. */
+  private int prefetch;
+  /** Counts subscriptions, for unique consumer tags. Guarded by this. */
+  private int subscriptions;
   /**
    * Unique per consumer in the connection: amqp-client's recovery keeps consumers by tag across the
    * connection, so two workers of one process consuming the same queue must not share one.
@@ -64,6 +72,8 @@ final class AmqpConsumer {
     this.broker = broker;
     this.tagPrefix = "celeriac-" + broker.processId() + "-" + broker.nextConsumerNumber() + "-";
     this.channel = connection.createChannel();
+    this.global = global;
+    this.prefetch = prefetch;
     channel.basicQos(prefetch, global);
     if (channel instanceof Recoverable recoverable) {
       recoverable.addRecoveryListener(new RecoveryListener() {
@@ -80,10 +90,40 @@ final class AmqpConsumer {
 
   /** Starts consuming {@code queue}, once. */
   synchronized void consume(String queue) throws IOException {
-    if (!consumed.add(queue)) {
+    if (!consumerTags.containsKey(queue)) {
+      subscribe(queue);
+    }
+  }
+
+  /**
+   * Changes the prefetch window to {@code messages}. A channel-wide (global) qos changes in place; a
+   * per-consumer one only applies to consumers subscribed after it, so each queue is subscribed again under
+   * a new tag and the old subscription cancelled. Messages the old one delivered stay on the channel and are
+   * acked as before; until they are settled the channel may hold a few more than the new window.
+   */
+  synchronized void prefetch(int messages) {
+    if (stopping || messages == prefetch) {
       return;
     }
-    channel.basicConsume(queue, false, tagPrefix + queue, new DefaultConsumer(channel) {
+    try {
+      channel.basicQos(messages, global);
+      prefetch = messages;
+      if (!global) {
+        for (String queue : List.copyOf(consumerTags.keySet())) {
+          String old = consumerTags.get(queue);
+          channel.basicCancel(old);
+          subscribe(queue);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("Could not change the prefetch on {} to {}: {}", broker.displayUrl(), messages, e.toString());
+    }
+  }
+
+  private void subscribe(String queue) throws IOException {
+    String consumerTag = tagPrefix + queue + "-" + (++subscriptions);
+    consumerTags.put(queue, consumerTag);
+    channel.basicConsume(queue, false, consumerTag, new DefaultConsumer(channel) {
       @Override
       public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
           byte[] body) {
@@ -117,10 +157,7 @@ final class AmqpConsumer {
     stopping = true;
     List<String> tags;
     synchronized (this) {
-      tags = new ArrayList<>();
-      for (String queue : consumed) {
-        tags.add(tagPrefix + queue);
-      }
+      tags = new ArrayList<>(consumerTags.values());
       cancelling.addAll(tags);
     }
     try {

@@ -106,6 +106,41 @@ class AmqpBrokerTest {
   }
 
   @Test
+  void theWindowFollowsTheWorkersPrefetchAsItChanges() throws Exception {
+    List<dev.celeriac.broker.Broker.Outgoing> batch = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      batch.add(new dev.celeriac.broker.Broker.Outgoing("window", message("acme.n", Map.of("i", i), null)));
+    }
+    broker.publishAll(batch);
+    broker.prefetch(List.of("window"), 3);
+
+    List<Delivery> held = fetchAll("window", 20, Duration.ofSeconds(2));
+    assertEquals(3, held.size(), "RabbitMQ pushes no more than the window");
+
+    broker.prefetch(List.of("window"), 8);
+    held.addAll(fetchAll("window", 20, Duration.ofSeconds(2)));
+    assertEquals(3 + 8, held.size(), "a larger window lets more in, the first 3 still unacked");
+
+    // Shrinking subscribes anew: the old subscriptions' unacked messages stay, the new one takes its window.
+    broker.prefetch(List.of("window"), 2);
+    List<Delivery> rest = fetchAll("window", 20, Duration.ofSeconds(2));
+    assertEquals(2, rest.size());
+    for (Delivery delivery : held) {
+      delivery.ack();
+    }
+    while (!rest.isEmpty()) {
+      assertTrue(rest.size() <= 2, "no more than the smaller window at a time: " + rest.size());
+      for (Delivery delivery : rest) {
+        delivery.ack();
+        held.add(delivery);
+      }
+      rest = fetchAll("window", 20, Duration.ofMillis(600));
+    }
+    assertEquals(20, held.size());
+    assertEquals(20, held.stream().map(d -> d.message().id()).distinct().count(), "each message once");
+  }
+
+  @Test
   void acksInAnyOrderSettleEveryMessageExactlyOnce() throws Exception {
     broker.prefetch(List.of("work"), 200);
     List<dev.celeriac.broker.Broker.Outgoing> batch = new ArrayList<>();
