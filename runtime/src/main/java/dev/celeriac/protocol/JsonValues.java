@@ -1,9 +1,6 @@
 package dev.celeriac.protocol;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -15,89 +12,47 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * Conversion between JSON trees and the plain Java values that travel in arguments and headers: String,
- * Boolean, Integer/Long/BigInteger, Double, List, Map and null.
+ * The plain Java values that travel in arguments and headers: String, Boolean, Integer/Long/BigInteger,
+ * Double, List, Map and null, and kombu 5.3+ typed values. Written with Jackson; read by {@link JsonReader}.
  */
 public final class JsonValues {
 
   private JsonValues() {}
 
   /**
-   * The Java value of a JSON node. Integers become the smallest of Integer, Long or BigInteger that holds
-   * them; kombu 5.3+ typed objects ({@code {"__type__": ..., "__value__": ...}}) become java.time values,
-   * {@link BigDecimal}, {@link UUID} or byte arrays.
+   * The Java value of a kombu 5.3+ typed object, {@code {"__type__": type, "__value__": value}}: java.time
+   * values, {@link BigDecimal}, {@link UUID} or byte arrays.
+   *
+   * @throws MalformedMessageException for an unknown type or a value that does not parse as it
    */
-  public static Object toJava(JsonNode node) {
-    switch (node.getNodeType()) {
-      case NULL:
-      case MISSING:
-        return null;
-      case BOOLEAN:
-        return node.booleanValue();
-      case STRING:
-        return node.textValue();
-      case NUMBER:
-        if (node.isIntegralNumber()) {
-          if (node.canConvertToInt()) {
-            return node.intValue();
-          }
-          return node.canConvertToLong() ? (Object) node.longValue() : node.bigIntegerValue();
-        }
-        return node.doubleValue();
-      case ARRAY: {
-        List<Object> list = new ArrayList<>(node.size());
-        for (JsonNode element : node) {
-          list.add(toJava(element));
-        }
-        return Collections.unmodifiableList(list);
-      }
-      case OBJECT: {
-        if (node.size() == 2 && node.has("__type__") && node.has("__value__")) {
-          return kombuTyped(node.get("__type__").asText(), node.get("__value__"));
-        }
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> field = it.next();
-          map.put(field.getKey(), toJava(field.getValue()));
-        }
-        return Collections.unmodifiableMap(map);
-      }
-      default:
-        throw new MalformedMessageException("unsupported JSON value: " + node.getNodeType());
-    }
-  }
-
-  private static Object kombuTyped(String type, JsonNode value) {
+  static Object kombuTyped(String type, Object value) {
+    String text = String.valueOf(value);
     try {
       switch (type) {
-        case "datetime": {
-          String text = value.asText();
+        case "datetime":
           try {
             return OffsetDateTime.parse(text);
           } catch (DateTimeParseException naive) {
             return LocalDateTime.parse(text);
           }
-        }
         case "date":
-          return LocalDate.parse(value.asText());
+          return LocalDate.parse(text);
         case "time":
-          return LocalTime.parse(value.asText());
+          return LocalTime.parse(text);
         case "decimal":
-          return new BigDecimal(value.asText());
+          return new BigDecimal(text);
         case "uuid":
-          return UUID.fromString(value.isObject() ? value.path("hex").asText() : value.asText());
+          return UUID.fromString(value instanceof Map<?, ?> hex ? String.valueOf(hex.get("hex")) : text);
         case "bytes":
-          return value.asText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         case "base64":
-          return Base64.getDecoder().decode(value.asText());
+          return Base64.getDecoder().decode(text);
         default:
           throw new MalformedMessageException("unknown kombu value type '" + type + "'");
       }
@@ -107,66 +62,6 @@ public final class JsonValues {
       }
       throw new MalformedMessageException("bad kombu " + type + " value " + value + ": " + e.getMessage(), e);
     }
-  }
-
-  /**
-   * Reads the value the parser stands on (its current token) as {@link #toJava(JsonNode)} would convert
-   * it, without building a tree: integers as Integer, Long or BigInteger, other numbers as Double, kombu
-   * 5.3+ typed objects as Java values, arrays and objects as unmodifiable lists and maps.
-   */
-  public static Object read(JsonParser parser) throws IOException {
-    JsonToken token = parser.currentToken();
-    if (token == null) {
-      throw new MalformedMessageException("unexpected end of JSON");
-    }
-    switch (token) {
-      case VALUE_NULL:
-        return null;
-      case VALUE_TRUE:
-        return Boolean.TRUE;
-      case VALUE_FALSE:
-        return Boolean.FALSE;
-      case VALUE_STRING:
-        return parser.getText();
-      case VALUE_NUMBER_INT:
-        switch (parser.getNumberType()) {
-          case INT:
-            return parser.getIntValue();
-          case LONG:
-            return parser.getLongValue();
-          default:
-            return parser.getBigIntegerValue();
-        }
-      case VALUE_NUMBER_FLOAT:
-        return parser.getDoubleValue();
-      case START_ARRAY: {
-        List<Object> list = new ArrayList<>();
-        while (parser.nextToken() != JsonToken.END_ARRAY) {
-          list.add(read(parser));
-        }
-        return Collections.unmodifiableList(list);
-      }
-      case START_OBJECT: {
-        Map<String, Object> map = readObject(parser);
-        if (map.size() == 2 && map.containsKey("__type__") && map.containsKey("__value__")) {
-          return kombuTyped(String.valueOf(map.get("__type__")), MessageCodec.MAPPER.valueToTree(map.get("__value__")));
-        }
-        return Collections.unmodifiableMap(map);
-      }
-      default:
-        throw new MalformedMessageException("unexpected JSON token " + token);
-    }
-  }
-
-  /** Reads the object the parser stands on (at its START_OBJECT) into a mutable, ordered map. */
-  static Map<String, Object> readObject(JsonParser parser) throws IOException {
-    Map<String, Object> map = new LinkedHashMap<>();
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String name = parser.currentName();
-      parser.nextToken();
-      map.put(name, read(parser));
-    }
-    return map;
   }
 
   /** Writes a JSON-like Java value (what {@link #toWire} returns, or what {@link #read} returned). */

@@ -2,12 +2,11 @@ package dev.celeriac.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,8 +15,8 @@ import java.util.Set;
 /**
  * The JSON envelope kombu's virtual transports keep in a Redis list (PROTOCOL §3.2): body (base64), content
  * type and encoding, headers, and properties with {@code delivery_info} and a unique {@code delivery_tag}.
- * The in-memory broker stores the same bytes, so both brokers run the encoding Redis runs. Reading and
- * writing stream through Jackson without building trees: a worker does this for every message.
+ * The in-memory broker stores the same bytes, so both brokers run the encoding Redis runs. Writing streams
+ * through Jackson, reading through {@link JsonReader}, neither building trees: a worker reads every message.
  */
 public final class KombuEnvelope {
 
@@ -73,127 +72,155 @@ public final class KombuEnvelope {
    * @throws MalformedMessageException when the bytes are not such an envelope
    */
   public static Decoded decode(byte[] envelope) {
-    String body = null;
-    String contentType = null;
-    String contentEncoding = null;
-    byte[] headersJson = EMPTY_OBJECT;
-    Map<String, Object> readHeaders = new LinkedHashMap<>();
-    Map<String, Object> properties = new LinkedHashMap<>();
-    String bodyEncoding = "";
-    String exchange = null;
-    String routingKey = null;
-    String deliveryTag = null;
-    boolean sawProperties = false;
-    try (JsonParser in = JSON.createParser(envelope)) {
-      if (in.nextToken() != JsonToken.START_OBJECT) {
+    Fields fields = new Fields();
+    JsonReader in = new JsonReader(envelope);
+    try {
+      if (in.peek() != '{') {
         throw new MalformedMessageException("envelope is not a JSON object");
       }
-      while (in.nextToken() == JsonToken.FIELD_NAME) {
-        String field = in.currentName();
-        JsonToken token = in.nextToken();
-        switch (field) {
-          case "body":
-            if (token != JsonToken.VALUE_STRING) {
-              throw new MalformedMessageException("envelope has no string 'body'");
-            }
-            body = in.getText();
-            break;
-          case "content-type":
-            contentType = text(in);
-            break;
-          case "content-encoding":
-            contentEncoding = text(in);
-            break;
-          case "headers":
-            if (token == JsonToken.START_OBJECT) {
-              // Only the headers the runtime reads are materialised; the rest stay raw until asked for.
-              long start = in.currentTokenLocation().getByteOffset();
-              while (in.nextToken() == JsonToken.FIELD_NAME) {
-                String header = in.currentName();
-                in.nextToken();
-                if (TaskMessage.READ_HEADERS.contains(header)) {
-                  readHeaders.put(header, JsonValues.read(in));
-                } else {
-                  in.skipChildren();
-                }
+      in.expect('{');
+      if (!in.consume('}')) {
+        do {
+          String field = in.readString();
+          in.expect(':');
+          switch (field) {
+            case "body":
+              if (in.peek() != '"') {
+                throw new MalformedMessageException("envelope has no string 'body'");
               }
-              headersJson = java.util.Arrays.copyOfRange(envelope, (int) start,
-                  (int) in.currentLocation().getByteOffset());
-            } else if (token != JsonToken.VALUE_NULL) {
-              throw new MalformedMessageException("envelope 'headers' is not an object");
-            }
-            break;
-          case "properties":
-            if (token != JsonToken.START_OBJECT) {
-              throw new MalformedMessageException("envelope has no 'properties' object");
-            }
-            sawProperties = true;
-            while (in.nextToken() == JsonToken.FIELD_NAME) {
-              String property = in.currentName();
-              JsonToken value = in.nextToken();
-              if (property.equals("delivery_info") && value == JsonToken.START_OBJECT) {
-                Map<String, Object> info = JsonValues.readObject(in);
-                exchange = info.get("exchange") == null ? null : info.get("exchange").toString();
-                routingKey = info.get("routing_key") == null ? null : info.get("routing_key").toString();
-              } else if (property.equals("delivery_tag")) {
-                deliveryTag = text(in);
-              } else if (property.equals("body_encoding")) {
-                bodyEncoding = String.valueOf(text(in));
-              } else if (TRANSPORT_PROPERTIES.contains(property)) {
-                in.skipChildren();
-              } else {
-                properties.put(property, JsonValues.read(in));
-              }
-            }
-            break;
-          default:
-            in.skipChildren();
-        }
+              fields.body = in.readString();
+              break;
+            case "content-type":
+              fields.contentType = text(in);
+              break;
+            case "content-encoding":
+              fields.contentEncoding = text(in);
+              break;
+            case "headers":
+              readHeaders(in, envelope, fields);
+              break;
+            case "properties":
+              readProperties(in, fields);
+              break;
+            default:
+              in.skipValue();
+          }
+        } while (in.consume(','));
+        in.expect('}');
       }
-    } catch (IOException e) {
-      throw new MalformedMessageException("envelope is not JSON: "
+      in.expectEnd();
+    } catch (JsonReader.SyntaxError e) {
+      throw new MalformedMessageException("envelope is not JSON: " + e.getMessage() + ": "
           + MessageCodec.abbreviate(new String(envelope, StandardCharsets.UTF_8)), e);
     }
-    if (body == null) {
+    if (fields.body == null) {
       throw new MalformedMessageException("envelope has no string 'body'");
     }
-    if (!sawProperties) {
+    if (fields.properties == null) {
       throw new MalformedMessageException("envelope has no 'properties' object");
     }
     byte[] bodyBytes;
-    if (bodyEncoding.equals("base64")) {
+    if (fields.bodyEncoding.equals("base64")) {
       try {
-        bodyBytes = Base64.getDecoder().decode(body);
+        bodyBytes = Base64.getDecoder().decode(fields.body);
       } catch (IllegalArgumentException e) {
         throw new MalformedMessageException("body is marked base64 but is not: " + e.getMessage(), e);
       }
     } else {
-      bodyBytes = body.getBytes(StandardCharsets.UTF_8);
+      bodyBytes = fields.body.getBytes(StandardCharsets.UTF_8);
     }
-    TaskMessage message = TaskMessage.lazy(headersJson, readHeaders, properties, contentType, contentEncoding,
-        bodyBytes);
-    return new Decoded(message, exchange, routingKey, deliveryTag);
+    TaskMessage message = TaskMessage.lazy(fields.headersJson, fields.readHeaders, fields.properties,
+        fields.contentType, fields.contentEncoding, bodyBytes);
+    return new Decoded(message, fields.exchange, fields.routingKey, fields.deliveryTag);
+  }
+
+  /** What {@link #decode} collects. */
+  private static final class Fields {
+    String body;
+    String contentType;
+    String contentEncoding;
+    byte[] headersJson = EMPTY_OBJECT;
+    final Map<String, Object> readHeaders = new LinkedHashMap<>();
+    Map<String, Object> properties;
+    String bodyEncoding = "";
+    String exchange;
+    String routingKey;
+    String deliveryTag;
+  }
+
+  /** Only the headers the runtime reads are materialised; the object is kept as bytes for the rest. */
+  private static void readHeaders(JsonReader in, byte[] envelope, Fields fields) {
+    if (in.consumeNull()) {
+      return;
+    }
+    if (in.peek() != '{') {
+      throw new MalformedMessageException("envelope 'headers' is not an object");
+    }
+    int start = in.position();
+    in.expect('{');
+    if (!in.consume('}')) {
+      do {
+        String header = in.readString();
+        in.expect(':');
+        if (TaskMessage.READ_HEADERS.contains(header)) {
+          fields.readHeaders.put(header, in.readValue());
+        } else {
+          in.skipValue();
+        }
+      } while (in.consume(','));
+      in.expect('}');
+    }
+    fields.headersJson = Arrays.copyOfRange(envelope, start, in.position());
+  }
+
+  private static void readProperties(JsonReader in, Fields fields) {
+    if (in.peek() != '{') {
+      throw new MalformedMessageException("envelope has no 'properties' object");
+    }
+    fields.properties = new LinkedHashMap<>();
+    in.expect('{');
+    if (!in.consume('}')) {
+      do {
+        String property = in.readString();
+        in.expect(':');
+        if (property.equals("delivery_info") && in.peek() == '{') {
+          Map<String, Object> info = in.readObjectMap();
+          fields.exchange = info.get("exchange") == null ? null : info.get("exchange").toString();
+          fields.routingKey = info.get("routing_key") == null ? null : info.get("routing_key").toString();
+        } else if (property.equals("delivery_tag")) {
+          fields.deliveryTag = text(in);
+        } else if (property.equals("body_encoding")) {
+          fields.bodyEncoding = String.valueOf(text(in));
+        } else if (TRANSPORT_PROPERTIES.contains(property)) {
+          in.skipValue();
+        } else {
+          fields.properties.put(property, in.readValue());
+        }
+      } while (in.consume(','));
+      in.expect('}');
+    }
   }
 
   /** The full headers from the raw JSON object {@link #decode} kept. */
   static Map<String, Object> readHeaders(byte[] headersJson) {
-    try (JsonParser in = JSON.createParser(headersJson)) {
-      in.nextToken();
-      return JsonValues.readObject(in);
-    } catch (IOException e) {
+    try {
+      JsonReader in = new JsonReader(headersJson);
+      Map<String, Object> headers = in.readObjectMap();
+      in.expectEnd();
+      return headers;
+    } catch (JsonReader.SyntaxError e) {
       throw new MalformedMessageException("headers are not a JSON object: " + e.getMessage(), e);
     }
   }
 
-  private static String text(JsonParser in) throws IOException {
-    JsonToken token = in.currentToken();
-    if (token == JsonToken.VALUE_NULL) {
+  /** A string-like value as text: null for null, an object or an array; numbers and booleans as written. */
+  private static String text(JsonReader in) {
+    int next = in.peek();
+    if (next == '{' || next == '[') {
+      in.skipValue();
       return null;
     }
-    if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-      in.skipChildren();
-      return null;
-    }
-    return in.getText();
+    Object value = in.readValue();
+    return value == null ? null : value.toString();
   }
 }

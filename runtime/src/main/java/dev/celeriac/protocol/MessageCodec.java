@@ -1,9 +1,7 @@
 package dev.celeriac.protocol;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -170,42 +168,42 @@ public final class MessageCodec {
       throw new MalformedMessageException("content encoding '" + encoding + "' is not utf-8");
     }
     byte[] body = decompress(message);
-    try (JsonParser in = MAPPER.getFactory().createParser(body)) {
-      if (in.nextToken() != JsonToken.START_ARRAY) {
+    Object[] parts = new Object[3];
+    try {
+      JsonReader in = new JsonReader(body);
+      if (!in.consume('[')) {
         throw notV2(body);
       }
-      Object[] parts = new Object[3];
       for (int i = 0; i < 3; i++) {
-        if (in.nextToken() == JsonToken.END_ARRAY) {
+        if ((i > 0 && !in.consume(',')) || in.peek() == ']') {
           throw notV2(body);
         }
-        parts[i] = JsonValues.read(in);
+        parts[i] = in.readValue();
       }
-      if (in.nextToken() != JsonToken.END_ARRAY) {
+      if (!in.consume(']')) {
         throw notV2(body);
       }
-      if (!(parts[0] instanceof List)) {
-        throw new MalformedMessageException("body args is not a list: " + abbreviate(String.valueOf(parts[0])));
-      }
-      if (!(parts[1] instanceof Map)) {
-        throw new MalformedMessageException("body kwargs is not an object: " + abbreviate(String.valueOf(parts[1])));
-      }
-      if (parts[2] != null && !(parts[2] instanceof Map)) {
-        throw new MalformedMessageException("body embed is neither an object nor null: "
-            + abbreviate(String.valueOf(parts[2])));
-      }
-      @SuppressWarnings("unchecked")
-      List<Object> args = (List<Object>) parts[0];
-      @SuppressWarnings("unchecked")
-      Map<String, Object> kwargs = (Map<String, Object>) parts[1];
-      @SuppressWarnings("unchecked")
-      Map<String, Object> embed = (Map<String, Object>) parts[2];
-      return new TaskPayload(args, kwargs, embed);
-    } catch (JsonProcessingException e) {
-      throw new MalformedMessageException("body is not JSON: " + firstLine(e.getOriginalMessage()), e);
-    } catch (IOException e) {
-      throw new MalformedMessageException("body can't be read: " + e.getMessage(), e);
+      in.expectEnd();
+    } catch (JsonReader.SyntaxError e) {
+      throw new MalformedMessageException("body is not JSON: " + e.getMessage(), e);
     }
+    if (!(parts[0] instanceof List)) {
+      throw new MalformedMessageException("body args is not a list: " + abbreviate(String.valueOf(parts[0])));
+    }
+    if (!(parts[1] instanceof Map)) {
+      throw new MalformedMessageException("body kwargs is not an object: " + abbreviate(String.valueOf(parts[1])));
+    }
+    if (parts[2] != null && !(parts[2] instanceof Map)) {
+      throw new MalformedMessageException("body embed is neither an object nor null: "
+          + abbreviate(String.valueOf(parts[2])));
+    }
+    @SuppressWarnings("unchecked")
+    List<Object> args = (List<Object>) parts[0];
+    @SuppressWarnings("unchecked")
+    Map<String, Object> kwargs = (Map<String, Object>) parts[1];
+    @SuppressWarnings("unchecked")
+    Map<String, Object> embed = (Map<String, Object>) parts[2];
+    return new TaskPayload(args, kwargs, embed);
   }
 
   private static MalformedMessageException notV2(byte[] body) {
@@ -251,14 +249,6 @@ public final class MessageCodec {
 
   static String abbreviate(String text) {
     return text.length() <= 200 ? text : text.substring(0, 200) + "…";
-  }
-
-  private static String firstLine(String text) {
-    if (text == null) {
-      return "";
-    }
-    int newline = text.indexOf('\n');
-    return newline < 0 ? text : text.substring(0, newline);
   }
 
   private static String hostName() {
