@@ -12,6 +12,10 @@ As a script it times the producer side and prints one JSON line on stdout:
 
 WARMUP messages are sent (and counted in the queue) before the clock starts, as the Java side does.
 The broker is BENCH_BROKER_URL (default redis://127.0.0.1:6379/10).
+
+With BENCH_DONE_FILE and BENCH_EXPECT set, the worker run that completes the BENCH_EXPECT-th no-op (counted
+across the prefork pool's processes) writes its time, in epoch microseconds, to BENCH_DONE_FILE: the end
+mark of a drain on RabbitMQ, which can't tell how many messages are unacked. BenchTasks does the same.
 """
 
 import json
@@ -36,8 +40,24 @@ app.conf.update(
 )
 
 
+DONE_FILE = os.environ.get("BENCH_DONE_FILE")
+EXPECT = int(os.environ.get("BENCH_EXPECT", "0"))
+if DONE_FILE:
+    import multiprocessing
+
+    # Created before the pool forks, so its processes share it.
+    RUNS = multiprocessing.Value("q", 0)
+
+
 @app.task(name="bench.noop")
 def noop(i=0, **kwargs):
+    if DONE_FILE:
+        with RUNS.get_lock():
+            RUNS.value += 1
+            done = RUNS.value == EXPECT
+        if done:
+            with open(DONE_FILE, "w") as out:
+                out.write(str(int(time.time() * 1_000_000)))
     return None
 
 

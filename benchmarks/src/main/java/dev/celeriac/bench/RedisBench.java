@@ -1,5 +1,17 @@
 package dev.celeriac.bench;
 
+import static dev.celeriac.bench.BenchProcesses.cell;
+import static dev.celeriac.bench.BenchProcesses.cpuSeconds;
+import static dev.celeriac.bench.BenchProcesses.grep;
+import static dev.celeriac.bench.BenchProcesses.loadAverage;
+import static dev.celeriac.bench.BenchProcesses.logProblems;
+import static dev.celeriac.bench.BenchProcesses.median;
+import static dev.celeriac.bench.BenchProcesses.stop;
+import static dev.celeriac.bench.BenchProcesses.stopAll;
+import static dev.celeriac.bench.BenchProcesses.tail;
+import static dev.celeriac.bench.BenchProcesses.threadBreakdown;
+import static dev.celeriac.bench.BenchProcesses.threadCpu;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.celeriac.Batch;
@@ -7,24 +19,20 @@ import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -42,8 +50,6 @@ public final class RedisBench {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String QUEUE = "bench";
-  /** Every process started and not yet stopped; the shutdown hook stops what is left. */
-  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
   private final Options o;
   private final Jedis redis;
@@ -72,7 +78,7 @@ public final class RedisBench {
       System.out.println(Options.USAGE);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(RedisBench::stopAll, "bench-stop-children"));
+    Runtime.getRuntime().addShutdownHook(new Thread(BenchProcesses::stopAll, "bench-stop-children"));
     RedisBench bench = new RedisBench(o);
     int status;
     try {
@@ -421,24 +427,6 @@ public final class RedisBench {
     System.out.printf(format, label, cell(celery, celeryMedian), cell(celeriac, celeriacMedian), ratio, verdict);
   }
 
-  private static String cell(List<Double> values, Double median) {
-    if (median == null) {
-      return "n/a";
-    }
-    return String.format(Locale.ROOT, "%,.0f/s (%,.0f..%,.0f)", median, Collections.min(values),
-        Collections.max(values));
-  }
-
-  static Double median(List<Double> values) {
-    if (values.isEmpty()) {
-      return null;
-    }
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int mid = sorted.size() / 2;
-    return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
-  }
-
   // ---------------------------------------------------------------- Redis helpers
 
   private void flush() {
@@ -511,17 +499,7 @@ public final class RedisBench {
   // ---------------------------------------------------------------- processes
 
   private Process start(List<String> command, Path log, Path directory) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-    if (directory != null) {
-      builder.directory(directory.toFile());
-    }
-    pythonEnvironment(builder.environment());
-    Process process = builder.start();
-    LIVE.add(process);
-    return process;
+    return BenchProcesses.start(command, log, directory, this::pythonEnvironment);
   }
 
   private void pythonEnvironment(Map<String, String> env) {
@@ -532,73 +510,8 @@ public final class RedisBench {
     env.put("C_FORCE_ROOT", "1");
   }
 
-  /** Runs a command to its end (bounded), returns its standard output; its standard error goes to {@code log}. */
   private String runToEnd(List<String> command, Path log, Duration timeout) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectError(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-    builder.directory(o.pythonDir.toFile());
-    pythonEnvironment(builder.environment());
-    Process process = builder.start();
-    LIVE.add(process);
-    try {
-      byte[] out = process.getInputStream().readAllBytes();
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout);
-      }
-      if (process.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " exited " + process.exitValue() + ": "
-            + tail(log));
-      }
-      return new String(out, StandardCharsets.UTF_8);
-    } finally {
-      stop(process, Duration.ofSeconds(5));
-    }
-  }
-
-  /** SIGTERM (graceful), then SIGKILL after {@code grace}; the same for every descendant still alive. */
-  static void stop(Process process, Duration grace) {
-    List<ProcessHandle> descendants = process.descendants().toList();
-    try {
-      if (process.isAlive()) {
-        process.destroy();
-        if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-          System.out.println("      pid " + process.pid() + " ignored SIGTERM for " + grace.toSeconds()
-              + " s; killing it");
-          process.destroyForcibly();
-          process.waitFor(5, TimeUnit.SECONDS);
-        }
-      }
-      for (ProcessHandle child : descendants) {
-        if (child.isAlive()) {
-          child.destroy();
-          child.onExit().get(5, TimeUnit.SECONDS);
-        }
-      }
-    } catch (Exception e) {
-      descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-    } finally {
-      descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-      LIVE.remove(process);
-    }
-  }
-
-  private static void stopAll() {
-    for (Process process : List.copyOf(LIVE)) {
-      stop(process, Duration.ofSeconds(10));
-    }
-  }
-
-  /** CPU time of a process and its descendants (Celery's pool processes), in seconds. */
-  private static double cpuSeconds(Process process) {
-    Function<ProcessHandle, Double> cpu = handle -> handle.info().totalCpuDuration()
-        .map(d -> d.toNanos() / 1e9).orElse(0.0);
-    double total = cpu.apply(process.toHandle());
-    for (ProcessHandle child : process.descendants().toList()) {
-      total += cpu.apply(child);
-    }
-    return total;
+    return BenchProcesses.runToEnd(command, log, o.pythonDir, this::pythonEnvironment, timeout);
   }
 
   private void dumpRecording(Process worker, Path file) {
@@ -607,7 +520,7 @@ public final class RedisBench {
       Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
       Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(worker.pid()), "JFR.dump", "name=bench",
           "filename=" + file).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      LIVE.add(dump);
+      BenchProcesses.track(dump);
       try {
         if (dump.waitFor(60, TimeUnit.SECONDS) && dump.exitValue() == 0) {
           System.out.println("      JFR recording: " + file);
@@ -622,85 +535,6 @@ public final class RedisBench {
     }
   }
 
-  /** The last line of {@code log} containing {@code text}, or null. */
-  private static String grep(Path log, String text) {
-    try {
-      return Files.readAllLines(log).stream().filter(line -> line.contains(text)).reduce((a, b) -> b).orElse(null);
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  /**
-   * CPU seconds per thread name (Linux {@code /proc/<pid>/task/<tid>/comm}, digits dropped so that
-   * {@code celeriac-worker-1} and {@code -2} or the GC threads add up) of the worker and its descendants.
-   */
-  private static Map<String, Double> threadCpu(Process process) {
-    Map<String, Double> cpu = new HashMap<>();
-    List<ProcessHandle> all = new ArrayList<>();
-    all.add(process.toHandle());
-    all.addAll(process.descendants().toList());
-    for (ProcessHandle handle : all) {
-      Path tasks = Path.of("/proc", Long.toString(handle.pid()), "task");
-      try (var stream = Files.list(tasks)) {
-        for (Path task : stream.toList()) {
-          try {
-            String name = Files.readString(task.resolve("comm")).strip().replaceAll("[#]?\\d+$", "")
-                .replaceAll("-$", "");
-            String stat = Files.readString(task.resolve("stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
-            cpu.merge(name, seconds, Double::sum);
-          } catch (IOException | RuntimeException gone) {
-            // the thread ended between listing and reading
-          }
-        }
-      } catch (IOException | RuntimeException e) {
-        return Map.of();
-      }
-    }
-    return cpu;
-  }
-
-  private static String threadBreakdown(Map<String, Double> before, Map<String, Double> after) {
-    List<Map.Entry<String, Double>> deltas = new ArrayList<>();
-    double total = 0;
-    for (Map.Entry<String, Double> entry : after.entrySet()) {
-      double delta = entry.getValue() - before.getOrDefault(entry.getKey(), 0.0);
-      if (delta > 0.005) {
-        deltas.add(Map.entry(entry.getKey(), delta));
-        total += delta;
-      }
-    }
-    deltas.sort((a, b) -> Double.compare(b.getValue(), a.getValue()));
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < Math.min(7, deltas.size()); i++) {
-      out.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.2f s (%.0f%%)",
-          deltas.get(i).getKey(), deltas.get(i).getValue(), 100 * deltas.get(i).getValue() / total));
-    }
-    return out.toString();
-  }
-
-  private static List<String> logProblems(Path log) {
-    try {
-      return Files.readAllLines(log).stream()
-          .filter(line -> line.contains("ERROR") || line.contains("CRITICAL") || line.contains("Traceback")
-              || line.contains("Exception") || line.contains("unregistered"))
-          .toList();
-    } catch (IOException e) {
-      return List.of("(log unreadable: " + e.getMessage() + ")");
-    }
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-    } catch (IOException e) {
-      return "(no log)";
-    }
-  }
-
   private String pythonVersions() {
     try {
       String out = runToEnd(List.of(o.python, "-c", "import celery, kombu; print(celery.__version__, kombu.__version__)"),
@@ -709,15 +543,6 @@ public final class RedisBench {
       return parts[0] + " / kombu " + (parts.length > 1 ? parts[1] : "?");
     } catch (Exception e) {
       return "(celery not importable: " + e.getMessage() + ")";
-    }
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return parts[0] + " " + parts[1] + " " + parts[2];
-    } catch (IOException e) {
-      return "?";
     }
   }
 
