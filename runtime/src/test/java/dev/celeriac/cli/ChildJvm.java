@@ -48,6 +48,38 @@ final class ChildJvm implements AutoCloseable {
     return new ChildJvm(builder.start(), output);
   }
 
+  /** What a command that ran to its end printed, on each stream, and its exit code. */
+  record Finished(int exit, String out, String err) {}
+
+  /**
+   * Runs {@code celeriac <args>} to its end with the logging of the sample's jar (info), standard output and
+   * error kept apart; fails if it runs longer than {@code timeout}.
+   */
+  static Finished runToExit(Path dir, String name, Duration timeout, String... args)
+      throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    Path out = dir.resolve(name + ".out");
+    Path err = dir.resolve(name + ".err");
+    List<String> command = new ArrayList<>(List.of(
+        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+        "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+        Main.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().remove("BROKER_URL");
+    builder.environment().remove("CELERIAC_CONF");
+    Process process = builder.start();
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("celeriac " + String.join(" ", args) + " did not exit within " + timeout);
+      }
+    } finally {
+      process.destroyForcibly();
+    }
+    return new Finished(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
   /** Everything the process wrote so far. */
   String output() {
     try {
