@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code run worker} and {@code run cron} as operators run them, in processes of their own, on the real Redis
- * and RabbitMQ: SIGTERM in the middle of a busy run, a second signal, the metrics endpoint, and two cron
+ * and RabbitMQ: SIGTERM in the middle of a busy run, a second signal, the metrics endpoints, and two cron
  * processes racing for the same slot. What happened is read from the broker's counts and from the notes
  * the {@code tests.work} task writes when it starts and when it ends.
  */
@@ -141,15 +141,22 @@ class OperationsProcessTest {
     try (Celeriac app = Celeriac.connect(url)) {
       try {
         // Both start within the grace of the current minute's slot, so both offer it.
+        List<Integer> ports = List.of(freePort(), freePort());
         for (int i = 1; i <= 2; i++) {
-          crons.add(ChildJvm.start(dir, "cron-" + i, Map.of(), Map.of(), "run", "cron", "--broker", url));
+          crons.add(ChildJvm.start(dir, "cron-" + i, Map.of(), Map.of(), "run", "cron", "--broker", url,
+              "--metrics-port", Integer.toString(ports.get(i - 1))));
         }
         for (ChildJvm cron : crons) {
           cron.awaitOutput("cron: firing tests.tick (* * * * * (UTC))", Duration.ofSeconds(60));
         }
         await("a slot to be fired", Duration.ofSeconds(30), () -> app.broker().stats(CRON).ready() >= 1,
             () -> crons.get(0).output() + crons.get(1).output());
-        Thread.sleep(1500);
+        // Both offer every slot: the one that did not publish the latest counts it as skipped. (Should a minute
+        // turn meanwhile, the process that loses that slot counts it.)
+        await("the other process to skip a slot", Duration.ofSeconds(90),
+            () -> cronCounter(ports, "celeriac_cron_skipped_total") >= 1, () -> scrapes(ports));
+        double fired = cronCounter(ports, "celeriac_cron_fired_total");
+        assertTrue(fired >= 1 && fired <= app.broker().stats(CRON).ready(), fired + " fired; " + scrapes(ports));
         for (ChildJvm cron : crons) {
           cron.terminate();
         }
@@ -242,6 +249,37 @@ class OperationsProcessTest {
         URI.create("http://127.0.0.1:" + port + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode());
     return response.body();
+  }
+
+  /** The sum over the cron processes' endpoints of {@code counter} for tests.tick, 0 where it is not served yet. */
+  private static double cronCounter(List<Integer> ports, String counter) {
+    String series = counter + "{task=\"" + TestIndex.TICK.name() + "\"} ";
+    double sum = 0;
+    for (int port : ports) {
+      try {
+        for (String line : scrape(port).lines().toList()) {
+          if (line.startsWith(series)) {
+            sum += Double.parseDouble(line.substring(series.length()));
+          }
+        }
+      } catch (Exception e) {
+        throw new AssertionError("scraping the cron process on port " + port + " failed", e);
+      }
+    }
+    return sum;
+  }
+
+  private static String scrapes(List<Integer> ports) {
+    StringBuilder cron = new StringBuilder();
+    for (int port : ports) {
+      try {
+        scrape(port).lines().filter(line -> line.startsWith("celeriac_cron_"))
+            .forEach(line -> cron.append(port).append(": ").append(line).append('\n'));
+      } catch (Exception e) {
+        cron.append(port).append(": ").append(e).append('\n');
+      }
+    }
+    return cron.toString();
   }
 
   private static int freePort() throws IOException {
