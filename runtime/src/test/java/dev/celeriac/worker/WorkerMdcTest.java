@@ -86,6 +86,7 @@ class WorkerMdcTest {
     // One slot: every message is handled on the same thread, so a value left behind would show.
     WorkerOptions options = WorkerOptions.builder().queues(List.of(QUEUE)).concurrency(1).prefetch(1)
         .listener(listener).build();
+    int linesBefore = RecordingLogs.lines().size();
     Worker worker = new Worker(broker, TaskRegistry.of(List.of(reads, fails)), options, Clock.systemUTC()).start();
     try {
       broker.publishRaw(QUEUE, envelope(reads.name(), "id-reads"));
@@ -109,9 +110,11 @@ class WorkerMdcTest {
         "dead UNDECODABLE null/null"), seen);
 
     Map<String, Map<String, String>> logged = new LinkedHashMap<>();
-    for (RecordingLogs.Line line : RecordingLogs.lines()) {
+    // This test's lines: workers of earlier tests in this JVM had slot threads of the same name.
+    for (RecordingLogs.Line line : RecordingLogs.lines().subList(linesBefore, RecordingLogs.lines().size())) {
       if (line.thread().equals(slot[0]) && (line.logger().equals("tests.mdc")
-          || line.logger().equals(TaskExecutor.class.getName()))) {
+          || line.logger().equals(TaskExecutor.class.getName()) && line.message().contains(" from " + QUEUE + ":")
+          || line.message().contains("tests.mdc."))) {
         logged.put(line.level() + " " + line.message().replaceAll(":.*", ""), line.mdc());
       }
     }
