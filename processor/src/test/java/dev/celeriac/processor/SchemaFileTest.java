@@ -7,6 +7,7 @@ import static dev.celeriac.processor.Schemas.next;
 import static dev.celeriac.processor.Schemas.release;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
@@ -97,10 +98,12 @@ class SchemaFileTest {
   @Test
   void missingSchemaNamedByTheOptionIsAnError() throws Exception {
     Path schema = Files.createTempDirectory("celeriac-schema").resolve("tasks-schema.json");
-    Compilation compilation = next(schema, task("long id"));
+    JavaFileObject f = task("long id");
+    Compilation compilation = next(schema, f);
     assertThat(compilation).failed();
     assertThat(compilation).hadErrorCount(1);
-    assertThat(compilation).hadErrorContaining(Message.BAD_SCHEMA.tag());
+    assertThat(compilation).hadErrorContaining(Message.BAD_SCHEMA.tag()).inFile(f)
+        .onLineContaining("public static void run(");
     assertThat(compilation).hadErrorContaining("the file does not exist");
     assertFalse(Files.exists(schema));
   }
@@ -137,8 +140,12 @@ class SchemaFileTest {
   void unknownParameterTypeIsABadSchema() throws Exception {
     Path schema = release(task("long id"));
     Files.writeString(schema, Files.readString(schema).replace("\"type\": \"long\"", "\"type\": \"java.util.Date\""));
-    Compilation compilation = next(schema, task("long id"));
-    assertThat(compilation).hadErrorContaining(Message.BAD_SCHEMA.tag());
+    JavaFileObject f = task("long id");
+    Compilation compilation = next(schema, f);
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining(Message.BAD_SCHEMA.tag()).inFile(f)
+        .onLineContaining("public static void run(");
     assertThat(compilation).hadErrorContaining("tasks[0] (\"acme.run\").parameters[0]: \"java.util.Date\" is not a"
         + " task parameter type (an enum needs its \"enumConstants\")");
   }
@@ -156,7 +163,12 @@ class SchemaFileTest {
   void updateWithoutAnywhereToWriteFails() {
     Compilation compilation = compile(List.of("-Aceleriac.updateSchema=true"), task("long id"));
     assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
     assertThat(compilation).hadErrorContaining(Message.NO_SCHEMA_PATH.tag());
+    assertThat(compilation).hadErrorContaining("option -Aceleriac.schema is not set and the task sources are not"
+        + " under a src/main/java directory");
+    // It is about the compilation's options, not about one element: javac prints it without a file or line.
+    assertNull(compilation.errors().get(0).getSource());
   }
 
   /** A Maven-style project on disk: the schema is found beside src/main/java without any option. */

@@ -4,12 +4,15 @@ import dev.celeriac.CeleriacException;
 import dev.celeriac.ConfigurationException;
 import dev.celeriac.DuplicateTaskException;
 import java.io.PrintWriter;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The command line. Exit codes: 0 done, 1 runtime failure, 2 bad usage or configuration, each failure with
- * a one-line reason on standard error.
+ * a one-line reason on standard error, and its stack trace logged at debug level.
  */
 @Command(
     name = "celeriac",
@@ -20,6 +23,10 @@ import picocli.CommandLine.Command;
     subcommands = {TasksCommand.class, QueuesCommand.class, DeadCommand.class, PurgeCommand.class,
         RunCommand.class})
 public final class Main implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+  /** {@code scheme://user:} then a password up to the {@code @} of the authority. */
+  private static final Pattern URL_PASSWORD = Pattern.compile("(\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s/@:]*:)[^\\s/@]+@");
 
   /** Exit code for a runtime failure. */
   public static final int FAILURE = 1;
@@ -45,13 +52,11 @@ public final class Main implements Runnable {
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
       boolean usage = e instanceof ConfigurationException || e instanceof DuplicateTaskException;
-      String reason = e instanceof CeleriacException || e instanceof IllegalArgumentException
-          ? e.getMessage()
-          : e.toString();
-      cmd.getErr().println("celeriac: " + oneLine(reason));
-      if (!usage) {
-        e.printStackTrace(cmd.getErr());
-      }
+      String reason = (e instanceof CeleriacException || e instanceof IllegalArgumentException)
+          && e.getMessage() != null ? e.getMessage() : e.toString();
+      cmd.getErr().println("celeriac: " + withoutPasswords(oneLine(reason)));
+      // The operator gets the reason; the trace is for whoever debugs Celeriac, at debug level.
+      log.debug("celeriac {} failed", cmd.getCommandName(), e);
       return usage ? USAGE : FAILURE;
     });
     return commandLine.execute(args);
@@ -63,7 +68,15 @@ public final class Main implements Runnable {
   }
 
   private static String oneLine(String text) {
-    return text == null ? "" : text.replace('\n', ' ');
+    return text.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+  }
+
+  /**
+   * The reason with the password of any URL in it masked. Celeriac's own messages mask it already; this
+   * guards the text of exceptions from client libraries, printed as they are.
+   */
+  static String withoutPasswords(String text) {
+    return URL_PASSWORD.matcher(text).replaceAll("$1***@");
   }
 
   /** Reads the version from the jar manifest. */

@@ -29,9 +29,24 @@ final class ChildJvm implements AutoCloseable {
   /** Starts {@code celeriac <args>} with {@code properties} as {@code -D} flags and {@code env} added. */
   static ChildJvm start(Path dir, String name, Map<String, String> properties, Map<String, String> env,
       String... args) throws IOException {
+    return start(List.of(), dir, name, properties, env, args);
+  }
+
+  /**
+   * As {@link #start}, with SIGINT at its default disposition, as a command run in a terminal has it. A
+   * background job of a non-interactive shell starts with SIGINT ignored, children inherit that, and the JVM
+   * then leaves it ignored; GNU env resets it before it runs java in its own place (the pid stays).
+   */
+  static ChildJvm startWithDefaultSigint(Path dir, String name, Map<String, String> properties,
+      Map<String, String> env, String... args) throws IOException {
+    return start(List.of("env", "--default-signal=INT"), dir, name, properties, env, args);
+  }
+
+  private static ChildJvm start(List<String> launcher, Path dir, String name, Map<String, String> properties,
+      Map<String, String> env, String... args) throws IOException {
     Files.createDirectories(dir);
     Path output = dir.resolve(name + ".log");
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(launcher);
     command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
@@ -46,6 +61,38 @@ final class ChildJvm implements AutoCloseable {
     builder.environment().remove("CELERIAC_CONF");
     builder.environment().putAll(env);
     return new ChildJvm(builder.start(), output);
+  }
+
+  /** What a command that ran to its end printed, on each stream, and its exit code. */
+  record Finished(int exit, String out, String err) {}
+
+  /**
+   * Runs {@code celeriac <args>} to its end with the logging of the sample's jar (info), standard output and
+   * error kept apart; fails if it runs longer than {@code timeout}.
+   */
+  static Finished runToExit(Path dir, String name, Duration timeout, String... args)
+      throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    Path out = dir.resolve(name + ".out");
+    Path err = dir.resolve(name + ".err");
+    List<String> command = new ArrayList<>(List.of(
+        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+        "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+        Main.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().remove("BROKER_URL");
+    builder.environment().remove("CELERIAC_CONF");
+    Process process = builder.start();
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("celeriac " + String.join(" ", args) + " did not exit within " + timeout);
+      }
+    } finally {
+      process.destroyForcibly();
+    }
+    return new Finished(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
   }
 
   /** Everything the process wrote so far. */
@@ -75,6 +122,15 @@ final class ChildJvm implements AutoCloseable {
   /** Sends SIGTERM, as an orchestrator stopping a container does. */
   void terminate() {
     process.destroy();
+  }
+
+  /** Sends SIGINT, as Ctrl-C in a terminal does: by pid, with kill(1). */
+  void interrupt() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).redirectErrorStream(true).start();
+    String said = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (kill.waitFor() != 0) {
+      throw new AssertionError("kill -INT " + process.pid() + " failed: " + said);
+    }
   }
 
   /** Waits for the exit code; fails with the output if the process is still running after {@code timeout}. */

@@ -1,6 +1,7 @@
 package dev.celeriac.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.Celeriac;
@@ -142,6 +143,28 @@ class MainTest {
       assertTrue(err.toString().startsWith("celeriac: can't serve metrics on port " + taken.getLocalPort()),
           err.toString());
     }
+  }
+
+  @Test
+  void runtimeFailureIsOneLineWithoutThePasswordAndExitsOne() {
+    // Nothing listens on port 1: the broker is unreachable, a runtime failure rather than a bad configuration.
+    assertEquals(1, run("queues", "--broker", "redis://:s3cret-pw@127.0.0.1:1/0"));
+    String reason = err.toString();
+    assertEquals(1, reason.lines().count(), reason);
+    assertTrue(reason.startsWith("celeriac: ") && reason.contains("127.0.0.1:1"), reason);
+    assertFalse(reason.contains("s3cret-pw"), reason);
+
+    err.getBuffer().setLength(0);
+    assertEquals(1, run("queues", "--broker", "amqp://guest:s3cret-pw@127.0.0.1:1/celeriac-test"));
+    assertEquals("celeriac: can't connect to RabbitMQ at amqp://guest:***@127.0.0.1:1/celeriac-test: Connection"
+        + " refused\n", err.toString());
+  }
+
+  @Test
+  void passwordsInClientLibraryReasonsAreMasked() {
+    assertEquals("failed to reach redis://:***@10.0.0.1:6380/2 and amqp://guest:***@rabbit/ via rediss://h:6379/0",
+        Main.withoutPasswords("failed to reach redis://:pw@10.0.0.1:6380/2 and amqp://guest:a:b%40c@rabbit/"
+            + " via rediss://h:6379/0"));
   }
 
   private int run(String... args) {

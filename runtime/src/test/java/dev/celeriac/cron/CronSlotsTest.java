@@ -10,12 +10,21 @@ import dev.celeriac.broker.Delivery;
 import dev.celeriac.broker.amqp.TestRabbit;
 import dev.celeriac.broker.redis.TestRedis;
 import dev.celeriac.fixtures.TestIndex;
+import dev.celeriac.metrics.PrometheusEndpoint;
 import dev.celeriac.protocol.Ids;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -133,6 +142,60 @@ class CronSlotsTest {
       assertEquals(0, cron.tick());
       assertEquals(1, drain(app));
     }
+  }
+
+  /**
+   * {@code celeriac_cron_fired_total} and {@code celeriac_cron_skipped_total}, per task, as each cron process's
+   * metrics endpoint serves them: a slot counts as fired where it was published and as skipped where it was
+   * offered after that; a slot not yet due again is not offered, so not counted.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "redis", "amqp"})
+  void firedAndSkippedSlotsAreCountedPerTaskOnEachCronsEndpoint(String kind) throws Exception {
+    String url = broker(kind);
+    MutableClock clock = new MutableClock(START);
+    List<dev.celeriac.TaskDefinition> tasks = List.of(TestIndex.TICK, hourly());
+    try (Celeriac appA = app(url, clock); Celeriac appB = app(url, clock);
+        PrometheusEndpoint endpointA = PrometheusEndpoint.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        PrometheusEndpoint endpointB = PrometheusEndpoint.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      Cron a = cron(appA, clock, tasks).recordTo(endpointA.registry());
+      Cron b = cron(appB, clock, tasks).recordTo(endpointB.registry());
+
+      assertEquals(2, a.tick(), "12:00 of both schedules");
+      assertEquals(0, b.tick());
+      clock.set(START.plus(Duration.ofMinutes(1)));
+      assertEquals(1, b.tick(), "12:01 of tests.tick; tests.hourly has no new slot");
+      assertEquals(0, a.tick());
+
+      assertEquals(Map.of(
+          "celeriac_cron_fired_total{task=\"tests.tick\"}", 1.0,
+          "celeriac_cron_fired_total{task=\"tests.hourly\"}", 1.0,
+          "celeriac_cron_skipped_total{task=\"tests.tick\"}", 1.0), cronCounters(endpointA));
+      assertEquals(Map.of(
+          "celeriac_cron_fired_total{task=\"tests.tick\"}", 1.0,
+          "celeriac_cron_skipped_total{task=\"tests.tick\"}", 1.0,
+          "celeriac_cron_skipped_total{task=\"tests.hourly\"}", 1.0), cronCounters(endpointB));
+      assertEquals(3, drain(appA));
+    }
+  }
+
+  /** The cron counters of a scrape of {@code endpoint}, by name and labels. */
+  private static Map<String, Double> cronCounters(PrometheusEndpoint endpoint) throws Exception {
+    HttpResponse<String> scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+        "http://127.0.0.1:" + endpoint.port() + PrometheusEndpoint.PATH)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, scrape.statusCode());
+    Map<String, Double> counters = new TreeMap<>();
+    scrape.body().lines().filter(line -> line.startsWith("celeriac_cron_")).forEach(line -> {
+      int space = line.lastIndexOf(' ');
+      counters.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+    });
+    return counters;
+  }
+
+  private static Cron cron(Celeriac app, Clock clock, List<dev.celeriac.TaskDefinition> tasks) {
+    return new Cron(app.broker(), tasks, clock, task -> new dev.celeriac.broker.Broker.Outgoing(QUEUE,
+        dev.celeriac.protocol.MessageCodec.newMessage(new dev.celeriac.protocol.MessageCodec.NewMessage(task.name(),
+            Ids.uuid(), List.of(), Map.of(), null, null, null, null, null, null, Duration.ZERO))));
   }
 
   private static dev.celeriac.TaskDefinition hourly() {

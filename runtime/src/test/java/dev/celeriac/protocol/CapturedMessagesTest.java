@@ -130,6 +130,50 @@ class CapturedMessagesTest {
   }
 
   /**
+   * What Celeriac publishes to RabbitMQ has the content header of Celery 5.6.2's {@code add.delay(2, 3)}: the
+   * same properties, the same header names, and the same AMQP field type for every header value (nested ones
+   * included), read from both frames' bytes. Only values differ (ids, origin, reprs), and Celeriac adds its one
+   * documented header, {@code celeriac_sent_at}, a string. The order of the headers is not compared: amqp-client
+   * keeps them in a HashMap, and neither client gives a field table's order a meaning.
+   */
+  @Test
+  void encodedAmqpContentHeaderHasCeleryShape() throws IOException {
+    DataInputStream captured = new DataInputStream(new ByteArrayInputStream(hexFrames("amqp_publish_add_2_3.hex")));
+    Frame.readFrom(captured, 1 << 20);
+    ContentHeader celery = ContentHeader.parse(Frame.readFrom(captured, 1 << 20));
+
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    kwargs.put("x", 2);
+    kwargs.put("y", 3);
+    // As a stub's enqueue builds it: every argument a keyword, and the time it was sent.
+    TaskMessage ours = MessageCodec.newMessage(new MessageCodec.NewMessage("tasks.add",
+        "0b9e3c9a-7d51-4a59-8c0e-4a3b2f1d6e5c", List.of(), kwargs, null, null, null, null, null, null,
+        Duration.ZERO, Instant.parse("2026-11-23T19:49:22.944380Z")));
+    ContentHeader encoded = ContentHeader.parse(Frame.readFrom(new DataInputStream(new ByteArrayInputStream(
+        dev.celeriac.broker.amqp.AmqpWire.contentHeaderFrame(ours, 1))), 1 << 20));
+
+    assertEquals(List.of("content_type", "content_encoding", "headers", "delivery_mode", "priority",
+        "correlation_id", "reply_to"), celery.properties(), "what the capture holds");
+    assertEquals(celery.properties(), encoded.properties());
+    Map<String, String> ourTypes = new LinkedHashMap<>(encoded.headerTypes());
+    assertEquals("S", ourTypes.remove(MessageCodec.SENT_AT));
+    assertEquals(new java.util.TreeSet<>(celery.headerTypes().keySet()), new java.util.TreeSet<>(ourTypes.keySet()));
+    assertEquals(new java.util.TreeMap<>(celery.headerTypes()), new java.util.TreeMap<>(ourTypes));
+    // A few whose types say little on their own.
+    assertEquals("A[V,V]", celery.headerTypes().get("timelimit"));
+    assertEquals("F{}", celery.headerTypes().get("stamps"));
+    assertEquals("t", celery.headerTypes().get("ignore_result"));
+    assertEquals("I", celery.headerTypes().get("retries"));
+
+    assertEquals(celery.values().get("content_type"), encoded.values().get("content_type"));
+    assertEquals(celery.values().get("content_encoding"), encoded.values().get("content_encoding"));
+    assertEquals(celery.values().get("delivery_mode"), encoded.values().get("delivery_mode"));
+    assertEquals(celery.values().get("priority"), encoded.values().get("priority"));
+    assertEquals(ours.id(), encoded.values().get("correlation_id"));
+    assertEquals(ours.body().length, encoded.bodySize());
+  }
+
+  /**
    * A message Celeriac builds has the envelope of Celery 5.6.2's {@code add.delay}: the same header names in
    * the same order, the same property names, the same body shape. Only values differ.
    */
@@ -192,6 +236,89 @@ class CapturedMessagesTest {
       KombuEnvelope.Decoded second = KombuEnvelope.decode(again);
       assertEquals(first, second, file);
       assertEquals(JSON.readTree(resource(file)), JSON.readTree(again), file);
+    }
+  }
+
+  /**
+   * A basic content header read byte by byte, as AMQP 0-9-1 and RabbitMQ's errata define it: which properties
+   * are set, their values where they are scalars, and each header's field type: its tag, with the tags of the
+   * elements of an array ({@code A[V,V]}) or the names and tags of a table ({@code F{k:S}}).
+   */
+  private record ContentHeader(long bodySize, List<String> properties, Map<String, Object> values,
+      Map<String, String> headerTypes) {
+
+    private static final List<String> BASIC_PROPERTIES = List.of("content_type", "content_encoding", "headers",
+        "delivery_mode", "priority", "correlation_id", "reply_to", "expiration", "message_id", "timestamp", "type",
+        "user_id", "app_id", "cluster_id");
+
+    static ContentHeader parse(Frame frame) throws IOException {
+      assertEquals(AMQP.FRAME_HEADER, frame.type);
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(frame.getPayload()));
+      assertEquals(60, in.readUnsignedShort(), "class basic");
+      assertEquals(0, in.readUnsignedShort(), "weight");
+      long bodySize = in.readLong();
+      int flags = in.readUnsignedShort();
+      assertEquals(0, flags & 1, "no second flags word");
+      List<String> properties = new ArrayList<>();
+      Map<String, Object> values = new LinkedHashMap<>();
+      Map<String, String> headerTypes = new LinkedHashMap<>();
+      for (int i = 0; i < BASIC_PROPERTIES.size(); i++) {
+        if ((flags & (1 << (15 - i))) == 0) {
+          continue;
+        }
+        String name = BASIC_PROPERTIES.get(i);
+        properties.add(name);
+        switch (name) {
+          case "headers" -> readTable(in).forEach(headerTypes::put);
+          case "delivery_mode", "priority" -> values.put(name, in.readUnsignedByte());
+          case "timestamp" -> values.put(name, in.readLong());
+          default -> values.put(name, shortString(in));
+        }
+      }
+      assertEquals(-1, in.read(), "nothing after the properties");
+      return new ContentHeader(bodySize, properties, values, headerTypes);
+    }
+
+    private static Map<String, String> readTable(DataInputStream in) throws IOException {
+      DataInputStream table = new DataInputStream(new ByteArrayInputStream(in.readNBytes(in.readInt())));
+      Map<String, String> types = new LinkedHashMap<>();
+      while (table.available() > 0) {
+        String name = shortString(table);
+        types.put(name, fieldType(table));
+      }
+      return types;
+    }
+
+    private static String fieldType(DataInputStream in) throws IOException {
+      char tag = (char) in.readUnsignedByte();
+      switch (tag) {
+        case 't', 'b', 'B' -> in.skipNBytes(1);
+        case 's', 'u' -> in.skipNBytes(2);
+        case 'I', 'i', 'f' -> in.skipNBytes(4);
+        case 'l', 'd', 'T' -> in.skipNBytes(8);
+        case 'D' -> in.skipNBytes(5);
+        case 'S', 'x' -> in.skipNBytes(in.readInt());
+        case 'V' -> { }
+        case 'A' -> {
+          DataInputStream array = new DataInputStream(new ByteArrayInputStream(in.readNBytes(in.readInt())));
+          List<String> elements = new ArrayList<>();
+          while (array.available() > 0) {
+            elements.add(fieldType(array));
+          }
+          return "A[" + String.join(",", elements) + "]";
+        }
+        case 'F' -> {
+          List<String> entries = new ArrayList<>();
+          readTable(in).forEach((key, type) -> entries.add(key + ":" + type));
+          return "F{" + String.join(",", entries) + "}";
+        }
+        default -> throw new AssertionError("unknown AMQP field type '" + tag + "'");
+      }
+      return String.valueOf(tag);
+    }
+
+    private static String shortString(DataInputStream in) throws IOException {
+      return new String(in.readNBytes(in.readUnsignedByte()), StandardCharsets.UTF_8);
     }
   }
 

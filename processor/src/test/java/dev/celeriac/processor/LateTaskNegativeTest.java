@@ -1,0 +1,132 @@
+package dev.celeriac.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static com.google.testing.compile.Compiler.javac;
+import static dev.celeriac.processor.Compilations.acme;
+
+import com.google.testing.compile.Compilation;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/** A {@code @Task} method that another processor generates after the task index was written. */
+class LateTaskNegativeTest {
+
+  private static final JavaFileObject TASKS = acme("Tasks",
+      "public class Tasks {",
+      "  @Task(name = \"acme.run\") public static void run(long id, @Extras Map<String, Object> extras) {}",
+      "}");
+
+  /**
+   * Generates {@code com.acme.late.LateTasks}, a valid task source, in the round whose root elements include
+   * the type named by {@code trigger}, so that the task arrives in a chosen round.
+   */
+  private static final class TaskGenerator extends AbstractProcessor {
+    private final String trigger;
+    private JavaFileObject generated;
+
+    TaskGenerator(String trigger) {
+      this.trigger = trigger;
+    }
+
+    @Override
+    public Set<String> getSupportedAnnotationTypes() {
+      return Set.of("*");
+    }
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+      return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+      if (generated != null) {
+        return false;
+      }
+      for (Element root : round.getRootElements()) {
+        if (root instanceof TypeElement type && type.getQualifiedName().contentEquals(trigger)) {
+          write();
+        }
+      }
+      return false;
+    }
+
+    private void write() {
+      String source = String.join("\n",
+          "package com.acme.late;",
+          "import dev.celeriac.*;",
+          "import java.util.Map;",
+          "public class LateTasks {",
+          "  @Task(name = \"acme.late\")",
+          "  public static void late(long id, @Extras Map<String, Object> extras) {}",
+          "}",
+          "");
+      try {
+        JavaFileObject file = processingEnv.getFiler().createSourceFile("com.acme.late.LateTasks");
+        try (Writer writer = file.openWriter()) {
+          writer.write(source);
+        }
+        // javac's handle on a generated file cannot be read back; compile-testing matches files by URI.
+        generated = new SimpleJavaFileObject(file.toUri(), JavaFileObject.Kind.SOURCE) {
+          @Override
+          public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+            return source;
+          }
+
+          @Override
+          public InputStream openInputStream() {
+            return new ByteArrayInputStream(source.getBytes(StandardCharsets.UTF_8));
+          }
+        };
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private static Compilation compile(TaskGenerator generator) {
+    return javac().withProcessors(new CeleriacProcessor(), generator)
+        .withOptions(List.of("-Aceleriac.index=com.acme.AcmeTaskIndex"))
+        .compile(TASKS);
+  }
+
+  @Test
+  void taskGeneratedAfterTheIndexIsAnError() {
+    // Round 1 finds acme.run and writes its stub; round 2 brings only the stub, so the index is written; the
+    // generator sees the index in round 3 and writes LateTasks, whose task arrives in round 4, too late.
+    TaskGenerator generator = new TaskGenerator("com.acme.AcmeTaskIndex");
+    Compilation compilation = compile(generator);
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining(Message.LATE_TASK.tag()).inFile(generator.generated)
+        .onLineContaining("public static void late(");
+    assertThat(compilation).hadErrorContaining("com.acme.late.LateTasks#late appeared after this compilation's"
+        + " task index was written");
+  }
+
+  @Test
+  void taskGeneratedBeforeTheIndexIsIndexed() {
+    // The generator answers the hand-written source: LateTasks arrives in round 2, with the first stub, and the
+    // index is written in round 3, the first without a new task.
+    TaskGenerator generator = new TaskGenerator("com.acme.Tasks");
+    Compilation compilation = compile(generator);
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).generatedSourceFile("com.acme.late.LateTask");
+    assertThat(compilation).generatedSourceFile("com.acme.AcmeTaskIndex").contentsAsUtf8String()
+        .contains("LateTask.DEFINITION");
+  }
+}
