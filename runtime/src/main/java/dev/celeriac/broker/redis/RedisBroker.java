@@ -261,56 +261,62 @@ public final class RedisBroker implements Broker {
 
   @Override
   public QueueStats stats(String queue) {
-    long ready = 0;
-    long bytesUsed = 0;
-    for (int step : RedisKeys.PRIORITY_STEPS) {
-      byte[] key = bytes(RedisKeys.priorityKey(queue, step));
-      ready += redis.llen(key);
-      bytesUsed += memoryUsage(key);
-    }
-    byte[] delayedKey = bytes(RedisKeys.delayed(queue));
-    byte[] deadKey = bytes(RedisKeys.dead(queue));
-    bytesUsed += memoryUsage(delayedKey) + memoryUsage(deadKey);
-    long inFlight = 0;
-    for (byte[] entry : redis.hvals(RedisKeys.UNACKED)) {
-      if (queue.equals(routingKeyOf(entry))) {
-        inFlight++;
-        bytesUsed += entry.length;
+    return once("read the counts of " + queue, () -> {
+      long ready = 0;
+      long bytesUsed = 0;
+      for (int step : RedisKeys.PRIORITY_STEPS) {
+        byte[] key = bytes(RedisKeys.priorityKey(queue, step));
+        ready += redis.llen(key);
+        bytesUsed += memoryUsage(key);
       }
-    }
-    return new QueueStats(queue, ready, inFlight, redis.zcard(delayedKey), redis.llen(deadKey), bytesUsed);
+      byte[] delayedKey = bytes(RedisKeys.delayed(queue));
+      byte[] deadKey = bytes(RedisKeys.dead(queue));
+      bytesUsed += memoryUsage(delayedKey) + memoryUsage(deadKey);
+      long inFlight = 0;
+      for (byte[] entry : redis.hvals(RedisKeys.UNACKED)) {
+        if (queue.equals(routingKeyOf(entry))) {
+          inFlight++;
+          bytesUsed += entry.length;
+        }
+      }
+      return new QueueStats(queue, ready, inFlight, redis.zcard(delayedKey), redis.llen(deadKey), bytesUsed);
+    });
   }
 
   @Override
   public Set<String> queueNames() {
-    Set<String> names = new TreeSet<>();
-    for (byte[] queue : redis.smembers(RedisKeys.QUEUES)) {
-      names.add(new String(queue, StandardCharsets.UTF_8));
-    }
-    String cursor = ScanParams.SCAN_POINTER_START;
-    ScanParams pattern = new ScanParams().match("_kombu.binding.*").count(500);
-    do {
-      ScanResult<String> page = redis.scan(cursor, pattern);
-      for (String key : page.getResult()) {
-        String queue = key.substring("_kombu.binding.".length());
-        if (!queue.endsWith(".pidbox") && !queue.startsWith("celery.pidbox") && !queue.contains("celeryev")) {
-          names.add(queue);
-        }
+    return once("list the queues", () -> {
+      Set<String> names = new TreeSet<>();
+      for (byte[] queue : redis.smembers(RedisKeys.QUEUES)) {
+        names.add(new String(queue, StandardCharsets.UTF_8));
       }
-      cursor = page.getCursor();
-    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-    return names;
+      String cursor = ScanParams.SCAN_POINTER_START;
+      ScanParams pattern = new ScanParams().match("_kombu.binding.*").count(500);
+      do {
+        ScanResult<String> page = redis.scan(cursor, pattern);
+        for (String key : page.getResult()) {
+          String queue = key.substring("_kombu.binding.".length());
+          if (!queue.endsWith(".pidbox") && !queue.startsWith("celery.pidbox") && !queue.contains("celeryev")) {
+            names.add(queue);
+          }
+        }
+        cursor = page.getCursor();
+      } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+      return names;
+    });
   }
 
   @Override
   public long purge(String queue) {
-    long removed = 0;
-    for (int step : RedisKeys.PRIORITY_STEPS) {
-      byte[] key = bytes(RedisKeys.priorityKey(queue, step));
-      removed += redis.llen(key);
-      redis.del(key);
-    }
-    return removed;
+    return once("purge " + queue, () -> {
+      long removed = 0;
+      for (int step : RedisKeys.PRIORITY_STEPS) {
+        byte[] key = bytes(RedisKeys.priorityKey(queue, step));
+        removed += redis.llen(key);
+        redis.del(key);
+      }
+      return removed;
+    });
   }
 
   /**
@@ -593,6 +599,15 @@ public final class RedisBroker implements Broker {
     return rotated;
   }
 
+  /** Runs {@code action} once; a Redis failure becomes a {@link BrokerException} naming the masked broker URL. */
+  private <T> T once(String what, java.util.function.Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (JedisException e) {
+      throw new BrokerException("could not " + what + " on " + url + ": " + e.getMessage(), e);
+    }
+  }
+
   /**
    * Runs {@code action}, retrying while Redis is unreachable or still loading its data for up to the settings'
    * unreachable timeout; then throws a {@link BrokerException} that names the broker with its password masked.
@@ -651,29 +666,37 @@ public final class RedisBroker implements Broker {
   private final class RedisDeadLetters implements DeadLetterStore {
     @Override
     public List<DeadLetter> list(String queue, int limit) {
-      List<DeadLetter> letters = new ArrayList<>();
-      for (byte[] entry : redis.lrange(bytes(RedisKeys.dead(queue)), 0, limit - 1L)) {
-        letters.add(parseDeadLetter(queue, entry));
-      }
-      return letters;
+      return once("list the dead letters of " + queue, () -> {
+        List<DeadLetter> letters = new ArrayList<>();
+        for (byte[] entry : redis.lrange(bytes(RedisKeys.dead(queue)), 0, limit - 1L)) {
+          letters.add(parseDeadLetter(queue, entry));
+        }
+        return letters;
+      });
     }
 
     @Override
     public long count(String queue) {
-      return redis.llen(bytes(RedisKeys.dead(queue)));
+      return once("count the dead letters of " + queue, () -> {
+        return redis.llen(bytes(RedisKeys.dead(queue)));
+      });
     }
 
     @Override
     public long requeue(String queue) {
-      return (Long) REQUEUE_DEAD.run(redis, List.of(bytes(RedisKeys.dead(queue))), List.of(bytes(queue)));
+      return once("requeue the dead letters of " + queue, () -> {
+        return (Long) REQUEUE_DEAD.run(redis, List.of(bytes(RedisKeys.dead(queue))), List.of(bytes(queue)));
+      });
     }
 
     @Override
     public long purge(String queue) {
-      byte[] key = bytes(RedisKeys.dead(queue));
-      long count = redis.llen(key);
-      redis.del(key);
-      return count;
+      return once("purge the dead letters of " + queue, () -> {
+        byte[] key = bytes(RedisKeys.dead(queue));
+        long count = redis.llen(key);
+        redis.del(key);
+        return count;
+      });
     }
   }
 
