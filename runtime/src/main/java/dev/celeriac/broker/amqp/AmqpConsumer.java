@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * the size of the worker's, and a local buffer that {@link #fetch} drains. RabbitMQ pushes; the worker
  * pulls from the buffer.
  *
- * <p>Acks are grouped: whoever acks while no one else is flushing sends every settled tag at once, as one
- * {@code multiple} ack for the settled run at the bottom of the window and single acks above the first
- * message still running. A multiple ack never covers a message that is not settled.
+ * <p>Acks are grouped: a settled message waits up to {@link #ACK_GROUPING} for others, then one thread sends
+ * every settled tag at once, as one {@code multiple} ack for the settled run at the bottom of the window and
+ * single acks above the first message still running. A multiple ack never covers a message that is not
+ * settled. Short tasks so cost RabbitMQ and the worker one ack frame per batch, not per message.
  *
  * <p>After amqp-client recovers the connection, RabbitMQ has put back every message the old channel held;
  * buffered ones of the old channel are dropped here, and acks of running ones are dropped by amqp-client.
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
 final class AmqpConsumer {
 
   private static final Logger log = LoggerFactory.getLogger(AmqpConsumer.class);
+  /** How long a settled message waits for others to share its ack frame. */
+  static final Duration ACK_GROUPING = Duration.ofMillis(1);
 
   private final AmqpBroker broker;
   private final Channel channel;
@@ -65,6 +68,9 @@ final class AmqpConsumer {
   /** Tags settled by the worker whose ack is not yet sent. */
   private final TreeSet<Long> settled = new TreeSet<>();
   private boolean flushing;
+  /** Set when the channel closes: the ack thread ends. Guarded by this. */
+  private boolean closed;
+  private final Thread acker;
   /** Raised by every recovery: deliveries of an older epoch belong to a channel that is gone. */
   private volatile int epoch;
 
@@ -75,6 +81,9 @@ final class AmqpConsumer {
     this.global = global;
     this.prefetch = prefetch;
     channel.basicQos(prefetch, global);
+    this.acker = new Thread(this::ackLoop, "celeriac-amqp-acks");
+    acker.setDaemon(true);
+    acker.start();
     if (channel instanceof Recoverable recoverable) {
       recoverable.addRecoveryListener(new RecoveryListener() {
         @Override
@@ -241,7 +250,7 @@ final class AmqpConsumer {
     return delivery.epoch() == epoch;
   }
 
-  /** Acks {@code tag}, now or with the next flush. */
+  /** Acks {@code tag} with the next flush, within {@link #ACK_GROUPING}. */
   void ack(long tag, int deliveryEpoch) {
     if (deliveryEpoch != epoch) {
       return;
@@ -251,12 +260,33 @@ final class AmqpConsumer {
         return;
       }
       settled.add(tag);
-      if (flushing) {
-        return;
+      if (settled.size() == 1) {
+        notifyAll();
       }
-      flushing = true;
     }
-    flushAcks();
+  }
+
+  /** The ack thread: once something is settled, waits {@link #ACK_GROUPING} for more, then flushes. */
+  private void ackLoop() {
+    try {
+      while (true) {
+        synchronized (this) {
+          while (settled.isEmpty() && !closed) {
+            wait();
+          }
+          if (closed && settled.isEmpty()) {
+            return;
+          }
+          flushing = true;
+        }
+        if (!closed) {
+          TimeUnit.NANOSECONDS.sleep(ACK_GROUPING.toNanos());
+        }
+        flushAcks();
+      }
+    } catch (InterruptedException e) {
+      // close() ends the thread; RabbitMQ returns what was not acked with the channel.
+    }
   }
 
   private void flushAcks() {
@@ -335,6 +365,18 @@ final class AmqpConsumer {
 
   /** Stops consuming: messages buffered or unsettled go back to their queues when the channel closes. */
   void close() {
+    synchronized (this) {
+      closed = true;
+      notifyAll();
+    }
+    if (Thread.currentThread() != acker) {
+      // Acks settled before the close still go out: the ack thread flushes them at once, then ends.
+      try {
+        acker.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     try {
       if (channel.isOpen()) {
         channel.close();
