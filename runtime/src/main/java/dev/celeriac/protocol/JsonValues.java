@@ -1,7 +1,5 @@
 package dev.celeriac.protocol;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDate;
@@ -19,7 +17,7 @@ import java.util.UUID;
 
 /**
  * The plain Java values that travel in arguments and headers: String, Boolean, Integer/Long/BigInteger,
- * Double, List, Map and null, and kombu 5.3+ typed values. Written with Jackson; read by {@link JsonReader}.
+ * Double, List, Map and null, and kombu 5.3+ typed values. Written by {@link JsonWriter}, read by {@link JsonReader}.
  */
 public final class JsonValues {
 
@@ -61,66 +59,6 @@ public final class JsonValues {
         throw e;
       }
       throw new MalformedMessageException("bad kombu " + type + " value " + value + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Writes a JSON-like Java value (what {@link #toWire} returns, or what {@link #read} returned). */
-  public static void write(JsonGenerator out, Object value) throws IOException {
-    if (value == null) {
-      out.writeNull();
-    } else if (value instanceof String text) {
-      out.writeString(text);
-    } else if (value instanceof Boolean bool) {
-      out.writeBoolean(bool);
-    } else if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
-      out.writeNumber(((Number) value).intValue());
-    } else if (value instanceof Long number) {
-      out.writeNumber(number);
-    } else if (value instanceof Double number) {
-      out.writeNumber(number);
-    } else if (value instanceof Float number) {
-      out.writeNumber(number);
-    } else if (value instanceof BigInteger number) {
-      out.writeNumber(number);
-    } else if (value instanceof BigDecimal number) {
-      out.writeNumber(number);
-    } else if (value instanceof List<?> list) {
-      out.writeStartArray();
-      for (Object element : list) {
-        write(out, element);
-      }
-      out.writeEndArray();
-    } else if (value instanceof Map<?, ?> map) {
-      out.writeStartObject();
-      for (Map.Entry<?, ?> entry : map.entrySet()) {
-        out.writeFieldName(String.valueOf(entry.getKey()));
-        write(out, entry.getValue());
-      }
-      out.writeEndObject();
-    } else {
-      // A kombu 5.3+ typed value read from a message goes back out tagged as kombu wrote it.
-      String type = value instanceof OffsetDateTime || value instanceof LocalDateTime ? "datetime"
-          : value instanceof LocalDate ? "date"
-          : value instanceof LocalTime ? "time"
-          : value instanceof UUID ? "uuid"
-          : value instanceof byte[] ? "base64"
-          : null;
-      if (type == null) {
-        throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
-      }
-      out.writeStartObject();
-      out.writeStringField("__type__", type);
-      out.writeFieldName("__value__");
-      if (value instanceof UUID uuid) {
-        out.writeStartObject();
-        out.writeStringField("hex", uuid.toString());
-        out.writeEndObject();
-      } else if (value instanceof byte[] bytes) {
-        out.writeString(Base64.getEncoder().encodeToString(bytes));
-      } else {
-        out.writeString(value.toString());
-      }
-      out.writeEndObject();
     }
   }
 

@@ -1,10 +1,5 @@
 package dev.celeriac.protocol;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -15,14 +10,13 @@ import java.util.Set;
 /**
  * The JSON envelope kombu's virtual transports keep in a Redis list (PROTOCOL §3.2): body (base64), content
  * type and encoding, headers, and properties with {@code delivery_info} and a unique {@code delivery_tag}.
- * The in-memory broker stores the same bytes, so both brokers run the encoding Redis runs. Writing streams
- * through Jackson, reading through {@link JsonReader}, neither building trees: a worker reads every message.
+ * The in-memory broker stores the same bytes, so both brokers run the encoding Redis runs. Written by
+ * {@link JsonWriter} and read by {@link JsonReader}, neither building trees: every message goes through both.
  */
 public final class KombuEnvelope {
 
   /** Properties that belong to the transport, not to the message: rewritten on every publish. */
   private static final Set<String> TRANSPORT_PROPERTIES = Set.of("delivery_info", "delivery_tag", "body_encoding");
-  private static final JsonFactory JSON = MessageCodec.MAPPER.getFactory();
   private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.US_ASCII);
 
   private KombuEnvelope() {}
@@ -32,37 +26,23 @@ public final class KombuEnvelope {
 
   /** The envelope for publishing {@code message} to {@code queue} under {@code deliveryTag}. */
   public static byte[] encode(TaskMessage message, String queue, String deliveryTag) {
-    ByteArrayBuilder buffer = new ByteArrayBuilder(512 + message.bodyLength() * 4 / 3);
-    try (JsonGenerator out = JSON.createGenerator(buffer)) {
-      out.writeStartObject();
-      out.writeStringField("body", Base64.getEncoder().encodeToString(message.bodyUnsafe()));
-      out.writeStringField("content-encoding", message.contentEncoding());
-      out.writeStringField("content-type", message.contentType());
-      out.writeFieldName("headers");
-      JsonValues.write(out, message.headers());
-      out.writeFieldName("properties");
-      out.writeStartObject();
-      for (Map.Entry<String, Object> entry : message.properties().entrySet()) {
-        if (!TRANSPORT_PROPERTIES.contains(entry.getKey())) {
-          out.writeFieldName(entry.getKey());
-          JsonValues.write(out, entry.getValue());
-        }
+    // Celery's headers and properties take about 900 bytes; argsrepr and kwargsrepr grow with the arguments.
+    JsonWriter out = new JsonWriter(1280 + message.bodyLength() * 8 / 3);
+    out.raw('{').name("body").base64(message.bodyUnsafe());
+    out.raw(',').name("content-encoding").value(message.contentEncoding());
+    out.raw(',').name("content-type").value(message.contentType());
+    out.raw(',').name("headers").value(message.headers());
+    out.raw(',').name("properties").raw('{');
+    for (Map.Entry<String, Object> entry : message.properties().entrySet()) {
+      if (!TRANSPORT_PROPERTIES.contains(entry.getKey())) {
+        out.name(entry.getKey()).value(entry.getValue()).raw(',');
       }
-      out.writeFieldName("delivery_info");
-      out.writeStartObject();
-      out.writeStringField("exchange", "");
-      out.writeStringField("routing_key", queue);
-      out.writeEndObject();
-      out.writeStringField("body_encoding", "base64");
-      out.writeStringField("delivery_tag", deliveryTag);
-      out.writeEndObject();
-      out.writeEndObject();
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("message can't be written as JSON: " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
     }
-    return buffer.toByteArray();
+    out.name("delivery_info").raw('{').name("exchange").string("").raw(',').name("routing_key").string(queue)
+        .raw('}');
+    out.raw(',').name("body_encoding").string("base64");
+    out.raw(',').name("delivery_tag").string(deliveryTag);
+    return out.raw('}').raw('}').toByteArray();
   }
 
   /**

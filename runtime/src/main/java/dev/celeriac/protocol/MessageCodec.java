@@ -1,8 +1,6 @@
 package dev.celeriac.protocol;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -137,19 +135,8 @@ public final class MessageCodec {
 
   /** The body {@code [args, kwargs, embed]} with an empty embed, as UTF-8 JSON. */
   public static byte[] encodeBody(List<Object> args, Map<String, Object> kwargs) {
-    ByteArrayBuilder buffer = new ByteArrayBuilder(256);
-    try (JsonGenerator out = MAPPER.getFactory().createGenerator(buffer)) {
-      out.writeStartArray();
-      JsonValues.write(out, args);
-      JsonValues.write(out, kwargs);
-      JsonValues.write(out, EMPTY_EMBED);
-      out.writeEndArray();
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("arguments can't be written as JSON: " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return buffer.toByteArray();
+    return new JsonWriter(256).raw('[').value(args).raw(',').value(kwargs).raw(',').value(EMPTY_EMBED).raw(']')
+        .toByteArray();
   }
 
   /**

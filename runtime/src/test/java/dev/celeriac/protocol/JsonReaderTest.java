@@ -40,7 +40,7 @@ class JsonReaderTest {
   void readsWhatJacksonReadsForRandomDocuments() throws IOException {
     Random random = new Random(20261202);
     for (int i = 0; i < 3000; i++) {
-      Object value = randomValue(random, 0);
+      Object value = RandomJson.value(random, 0);
       for (byte[] json : List.of(JACKSON.writeValueAsBytes(value),
           JACKSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(value), ASCII.writeValueAsBytes(value))) {
         Object expected = JACKSON.readValue(json, Object.class);
@@ -131,71 +131,6 @@ class JsonReaderTest {
     JsonReader.SyntaxError error = assertThrows(JsonReader.SyntaxError.class,
         () -> JsonReader.parse(bytes("{\"a\": 1 \"b\": 2}")));
     assertEquals("expected '}' at byte 8", error.getMessage());
-  }
-
-  private static Object randomValue(Random random, int depth) {
-    int kind = random.nextInt(depth >= 5 ? 6 : 8);
-    switch (kind) {
-      case 0:
-        return null;
-      case 1:
-        return random.nextBoolean();
-      case 2:
-        return randomString(random);
-      case 3:
-        switch (random.nextInt(4)) {
-          case 0:
-            return random.nextInt(2000) - 1000;
-          case 1:
-            return random.nextInt();
-          case 2:
-            return random.nextLong();
-          default:
-            return new BigInteger(64 + random.nextInt(64), random).multiply(BigInteger.valueOf(random.nextBoolean() ? 1 : -1));
-        }
-      case 4:
-        return random.nextBoolean() ? random.nextDouble() * 1000 - 500
-            : Double.longBitsToDouble(random.nextLong() & 0x7fefffffffffffffL) * (random.nextBoolean() ? 1 : -1);
-      case 5:
-        return random.nextInt(3) == 0 ? "" : randomString(random);
-      case 6: {
-        List<Object> list = new ArrayList<>();
-        for (int i = random.nextInt(5); i > 0; i--) {
-          list.add(randomValue(random, depth + 1));
-        }
-        return list;
-      }
-      default: {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = random.nextInt(5); i > 0; i--) {
-          map.put(randomString(random), randomValue(random, depth + 1));
-        }
-        return map;
-      }
-    }
-  }
-
-  private static String randomString(Random random) {
-    StringBuilder text = new StringBuilder();
-    for (int i = random.nextInt(12); i > 0; i--) {
-      switch (random.nextInt(6)) {
-        case 0:
-          text.append((char) random.nextInt(0x20));
-          break;
-        case 1:
-          text.append("\"\\/".charAt(random.nextInt(3)));
-          break;
-        case 2:
-          text.append((char) (0xa0 + random.nextInt(0xd000)));
-          break;
-        case 3:
-          text.appendCodePoint(0x10000 + random.nextInt(0x10000));
-          break;
-        default:
-          text.append((char) (0x20 + random.nextInt(0x5f)));
-      }
-    }
-    return text.toString();
   }
 
   private static byte[] bytes(String text) {
