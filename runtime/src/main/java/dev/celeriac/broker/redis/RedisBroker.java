@@ -166,25 +166,27 @@ public final class RedisBroker implements Broker {
     if (messages.isEmpty()) {
       return;
     }
-    List<byte[]> keys = new ArrayList<>(messages.size());
-    List<byte[]> envelopes = new ArrayList<>(messages.size());
-    for (Outgoing outgoing : messages) {
-      keys.add(bytes(RedisKeys.priorityKey(outgoing.queue(), outgoing.message().priority())));
-      envelopes.add(KombuEnvelope.encode(outgoing.message(), outgoing.queue(), Ids.uuid()));
-    }
     Set<String> newQueues = new TreeSet<>();
     for (Outgoing outgoing : messages) {
       if (!declaredQueues.contains(outgoing.queue())) {
         newQueues.add(outgoing.queue());
       }
     }
+    // Encoded as they are pushed, so that Redis stores the first ones while the rest are encoded (the
+    // pipeline writes out every few kilobytes); kept for a retry, which sends the same envelopes again.
+    List<byte[]> envelopes = new ArrayList<>(messages.size());
     withRetry("enqueue", () -> {
       try (Pipeline pipeline = (Pipeline) redis.pipelined()) {
         for (String queue : newQueues) {
           declare(pipeline, queue);
         }
-        for (int i = 0; i < keys.size(); i++) {
-          pipeline.lpush(keys.get(i), envelopes.get(i));
+        for (int i = 0; i < messages.size(); i++) {
+          Outgoing outgoing = messages.get(i);
+          if (i == envelopes.size()) {
+            envelopes.add(KombuEnvelope.encode(outgoing.message(), outgoing.queue(), Ids.uuid()));
+          }
+          pipeline.lpush(bytes(RedisKeys.priorityKey(outgoing.queue(), outgoing.message().priority())),
+              envelopes.get(i));
         }
         syncOrThrow(pipeline);
       }
