@@ -497,8 +497,22 @@ public final class AmqpBench {
 
   // ---------------------------------------------------------------- RabbitMQ helpers
 
-  private void purge() throws IOException {
-    channel.queuePurge(QUEUE);
+  /**
+   * Empties the queue, and checks that it stays empty: messages a producer without confirms (Celery) sent
+   * just before may still be on their way into it.
+   */
+  private void purge() throws Exception {
+    long quiet = System.nanoTime();
+    long deadline = quiet + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() - quiet < TimeUnit.MILLISECONDS.toNanos(300)) {
+      if (channel.queuePurge(QUEUE).getMessageCount() > 0 || ready() > 0) {
+        quiet = System.nanoTime();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("'" + QUEUE + "' keeps filling after a purge");
+      }
+      Thread.sleep(50);
+    }
   }
 
   private long ready() throws IOException {
@@ -520,8 +534,14 @@ public final class AmqpBench {
     }
   }
 
-  private void expectReady(long expected, String what) throws IOException {
+  /** Waits up to 10 s for the queue to hold {@code expected}: what Celery sends unconfirmed arrives late. */
+  private void expectReady(long expected, String what) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     long queued = ready();
+    while (queued < expected && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      queued = ready();
+    }
     if (queued != expected) {
       throw new IllegalStateException(what + ": expected " + expected + " messages in '" + QUEUE + "', found "
           + queued);
