@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consumes queues and runs tasks: one fetch thread keeps a window of messages on hand, fetched in batches
- * (see {@link PrefetchWindow}), and {@code concurrency} slot threads run them. Messages are acked only after their task
- * finished (at least once). {@link #stop()} is graceful: fetching stops, running tasks finish within the
+ * (see {@link PrefetchWindow}), and {@code concurrency} slot threads run them. Messages are acked only after
+ * their task finished (at least once). {@link #stop()} is graceful: fetching stops, running tasks finish within the
  * shutdown timeout, and messages fetched but not started go back to their queue at once.
  */
 public final class Worker implements AutoCloseable {
