@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import dev.celeriac.Batch;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import java.io.BufferedReader;
@@ -31,7 +30,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,7 +49,7 @@ import java.util.regex.Pattern;
 public final class AmqpBench {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String QUEUE = "bench";
+  private static final String QUEUE = BenchRun.QUEUE;
   private static final List<String> SIDES = List.of("celery", "celeriac", "perftest");
   private static final Pattern RATE = Pattern.compile("(sending|receiving) rate avg: (\\d+) msg/s");
 
@@ -59,9 +57,7 @@ public final class AmqpBench {
   private final Celeriac app;
   private final Connection connection;
   private final Channel channel;
-  private final Map<String, List<Double>> results = new LinkedHashMap<>();
-  private final Map<String, List<String>> notes = new LinkedHashMap<>();
-  private final List<String> failures = new ArrayList<>();
+  private final BenchRun run = new BenchRun();
 
   private AmqpBench(Options o) throws Exception {
     this.o = o;
@@ -107,35 +103,29 @@ public final class AmqpBench {
       final int r = rep;
       System.out.printf("%n--- repetition %d/%d (load average %s) ---%n", rep, o.reps, loadAverage());
       if (o.phases.contains("enqueue")) {
-        side("celery", () -> measure("enqueue.celery", () -> celeryProduce("delay", o.enqueueMessages)));
-        side("celeriac", () -> measure("enqueue.celeriac", () -> celeriacOneAtATime(o.enqueueMessages)));
-        side("perftest", () -> measure("enqueue.perftest", () -> perfTestProduce(o.enqueueMessages, 1)));
+        side("celery", () -> run.measure("enqueue.celery", () -> celeryProduce("delay", o.enqueueMessages)));
+        side("celeriac", () -> run.measure("enqueue.celeriac", () -> celeriacOneAtATime(o.enqueueMessages)));
+        side("perftest", () -> run.measure("enqueue.perftest", () -> perfTestProduce(o.enqueueMessages, 1)));
       }
       if (o.phases.contains("batch")) {
-        side("celery", () -> measure("batch.celery", () -> celeryProduce("batch", o.messages)));
-        side("celeriac", () -> measure("batch.celeriac", () -> celeriacBatch(o.messages)));
-        side("perftest", () -> measure("batch.perftest", () -> perfTestProduce(o.messages, o.batchSize)));
+        side("celery", () -> run.measure("batch.celery", () -> celeryProduce("batch", o.messages)));
+        side("celeriac", () -> run.measure("batch.celeriac", () -> celeriacBatch(o.messages)));
+        side("perftest", () -> run.measure("batch.perftest", () -> perfTestProduce(o.messages, o.batchSize)));
       }
       if (o.phases.contains("drain")) {
-        side("celery", () -> measure("drain.celery", () -> drain("celery", celeryWorkerCommand(), r)));
+        side("celery", () -> run.measure("drain.celery", () -> drain("celery", BenchRun.celeryWorkerCommand(o.python, o.concurrency), r)));
         side("celeriac", () -> {
           for (Integer prefetch : o.prefetches) {
             String key = "drain.celeriac." + (prefetch == null ? "default" : prefetch);
-            measure(key, () -> drain(key.substring(6), celeriacWorkerCommand(prefetch), r));
+            run.measure(key, () -> drain(key.substring(6), celeriacWorkerCommand(prefetch), r));
           }
         });
-        side("perftest", () -> measure("drain.perftest", () -> drain("perftest", perfTestConsumeCommand(), r)));
+        side("perftest", () -> run.measure("drain.perftest", () -> drain("perftest", perfTestConsumeCommand(), r)));
       }
     }
     purge();
     table();
-    if (!failures.isEmpty()) {
-      System.out.println();
-      System.out.println("FAILED measurements (not in the medians):");
-      failures.forEach(f -> System.out.println("  " + f));
-      return 1;
-    }
-    return 0;
+    return run.finish();
   }
 
   private void side(String name, Runnable measurement) {
@@ -155,45 +145,24 @@ public final class AmqpBench {
         this::pythonEnvironment, Duration.ofSeconds(o.timeoutSeconds));
     JsonNode result = JSON.readTree(out.strip().lines().reduce((a, b) -> b).orElse("{}"));
     expectReady(n + warmup, "celery " + mode);
-    return report("celery " + mode, n, result.path("seconds").asDouble());
+    return BenchRun.report("celery " + mode, n, result.path("seconds").asDouble());
   }
 
   /** {@code NoopTask.with().on(app).enqueue(i)}: each call returns once RabbitMQ confirmed the message. */
   private double celeriacOneAtATime(int n) throws Exception {
     purge();
     int warmup = Math.min(o.warmup, n);
-    for (int i = 0; i < warmup; i++) {
-      NoopTask.with().on(app).enqueue(n + i);
-    }
-    long started = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      NoopTask.with().on(app).enqueue(i);
-    }
-    double seconds = (System.nanoTime() - started) / 1e9;
+    double seconds = BenchRun.timeOneAtATime(app, n, warmup);
     expectReady(n + warmup, "celeriac enqueue");
-    return report("celeriac enqueue one at a time", n, seconds);
+    return BenchRun.report("celeriac enqueue one at a time", n, seconds);
   }
 
   /** {@code app.batch()} in batches of {@code batchSize}: one wait for the confirms of each batch. */
   private double celeriacBatch(int n) throws Exception {
     purge();
-    sendBatches(n, o.batchWarmup);
-    long started = System.nanoTime();
-    sendBatches(0, n);
-    double seconds = (System.nanoTime() - started) / 1e9;
+    double seconds = BenchRun.timeBatches(app, o.batchSize, n, o.batchWarmup);
     expectReady(n + o.batchWarmup, "celeriac batch");
-    return report("celeriac batch of " + o.batchSize, n, seconds);
-  }
-
-  private void sendBatches(int from, int count) {
-    for (int start = 0; start < count; start += o.batchSize) {
-      int end = Math.min(count, start + o.batchSize);
-      try (Batch batch = app.batch()) {
-        for (int i = start; i < end; i++) {
-          NoopTask.with().in(batch).enqueue(from + i);
-        }
-      }
-    }
+    return BenchRun.report("celeriac batch of " + o.batchSize, n, seconds);
   }
 
   /**
@@ -225,7 +194,7 @@ public final class AmqpBench {
   private double drain(String label, List<String> command, int rep) throws Exception {
     int n = o.messages;
     purge();
-    sendBatches(0, n);
+    BenchRun.sendBatches(app, o.batchSize, 0, n);
     expectReady(n, "fill");
     Path log = o.logDir.resolve("worker-" + label + "-" + rep + ".log");
     Path doneFile = o.logDir.resolve("done-" + label + "-" + rep);
@@ -287,16 +256,16 @@ public final class AmqpBench {
       if (!label.equals("perftest") && dead() > 0) {
         throw new IllegalStateException(label + " dead-lettered " + dead() + " messages; see " + log);
       }
-      double rate = report("drain " + label, n, seconds);
+      double rate = BenchRun.report("drain " + label, n, seconds);
       String cost = String.format(Locale.ROOT,
           "      cpu during drain: %s %.2f s (%.1f us/msg), rabbitmq %.2f s (%.1f us/msg)", label, workerCpu,
           workerCpu * 1e6 / n, rabbit, rabbit * 1e6 / n);
       System.out.println(cost);
-      notes.computeIfAbsent("drain." + label, k -> new ArrayList<>()).add(cost.strip());
+      run.note("drain." + label, cost.strip());
       String threads = threadBreakdown(threadsAtStart, threadsAtEnd);
       if (!threads.isEmpty()) {
         System.out.println("      threads' cpu during drain: " + threads);
-        notes.get("drain." + label).add("  threads: " + threads);
+        run.note("drain." + label, "  threads: " + threads);
       }
       return rate;
     } finally {
@@ -348,22 +317,8 @@ public final class AmqpBench {
     return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
   }
 
-  private List<String> celeryWorkerCommand() {
-    return List.of(o.python, "-m", "celery", "-A", "benchapp", "worker", "-P", "prefork", "-c",
-        Integer.toString(o.concurrency), "-Q", QUEUE, "--without-mingle", "--without-gossip",
-        "--without-heartbeat", "-l", "warning");
-  }
-
   private List<String> celeriacWorkerCommand(Integer prefetch) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(o.workerJvmOptions);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.celeriac.cli.Main", "run", "worker",
-        "-Q", QUEUE, "-c", Integer.toString(o.concurrency), "--broker", o.amqpUrl));
-    if (prefetch != null) {
-      command.addAll(List.of("--prefetch", Integer.toString(prefetch)));
-    }
-    return command;
+    return BenchRun.celeriacWorkerCommand(o.workerJvmOptions, o.amqpUrl, o.concurrency, prefetch);
   }
 
   /** PerfTest as a consumer of the filled queue: manual acks, one by one (its default), qos as Celeriac's most. */
@@ -396,33 +351,12 @@ public final class AmqpBench {
 
   // ---------------------------------------------------------------- measuring and reporting
 
-  private interface Measurement {
-    double run() throws Exception;
-  }
-
-  private void measure(String key, Measurement measurement) {
-    results.computeIfAbsent(key, k -> new ArrayList<>());
-    try {
-      results.get(key).add(measurement.run());
-    } catch (Exception e) {
-      String failure = key + ": " + e;
-      failures.add(failure);
-      System.out.println("  FAILED " + failure);
-    }
-  }
-
-  private static double report(String what, int n, double seconds) {
-    double rate = n / seconds;
-    System.out.printf(Locale.ROOT, "  %-44s %,8d msgs in %7.3f s = %,10.0f/s%n", what, n, seconds, rate);
-    return rate;
-  }
-
   private void header() throws Exception {
     System.out.println("Celeriac vs Celery vs PerfTest on RabbitMQ — " + Instant.now());
     System.out.printf("  rabbitmq %s at %s (queue '%s' purged between phases), %d CPUs, load average %s%n",
         connection.getServerProperties().get("version"), app.broker().displayUrl(), QUEUE,
         Runtime.getRuntime().availableProcessors(), loadAverage());
-    System.out.printf("  celery %s via %s; java %s; perftest 2.22.1; celeriac %s%n", pythonVersions(), o.python,
+    System.out.printf("  celery %s via %s; java %s; perftest 2.22.1; celeriac %s%n", BenchRun.pythonVersions(o.python, o.pythonDir, o.logDir, this::pythonEnvironment), o.python,
         System.getProperty("java.version"), System.getenv().getOrDefault("BENCH_GIT_REV", "(unknown revision)"));
     System.out.printf("  %d repetitions; enqueue %,d msgs, batch and drain %,d msgs, warm-up %,d / %,d msgs%n",
         o.reps, o.enqueueMessages, o.messages, o.warmup, o.batchWarmup);
@@ -462,20 +396,13 @@ public final class AmqpBench {
         + " the first message leaving the queue to the last one handled (the no-op that completes the count writes"
         + " its time; PerfTest says it reached its count); start-up excluded. Celery acks before running a task"
         + " (acks_late off), Celeriac after.");
-    if (!notes.isEmpty()) {
-      System.out.println();
-      System.out.println("Where the CPU went during each drain (per repetition):");
-      notes.forEach((key, lines) -> {
-        System.out.println("  " + key.substring(6) + ":");
-        lines.forEach(line -> System.out.println("    " + line));
-      });
-    }
+    run.printNotes("Where the CPU went during each drain (per repetition):");
   }
 
   private void row(String format, String label, String prefix, String celeriacKey, boolean drain) {
-    List<Double> celery = results.getOrDefault(prefix + ".celery", List.of());
-    List<Double> celeriac = results.getOrDefault(celeriacKey, List.of());
-    List<Double> perfTest = results.getOrDefault(prefix + ".perftest", List.of());
+    List<Double> celery = run.results(prefix + ".celery");
+    List<Double> celeriac = run.results(celeriacKey);
+    List<Double> perfTest = run.results(prefix + ".perftest");
     Double celeryMedian = median(celery);
     Double celeriacMedian = median(celeriac);
     Double perfTestMedian = median(perfTest);
@@ -558,22 +485,7 @@ public final class AmqpBench {
   }
 
   private void pythonEnvironment(Map<String, String> env) {
-    env.put("BENCH_BROKER_URL", o.amqpUrl);
-    env.put("PYTHONPATH", o.pythonDir.toString());
-    env.put("PYTHONDONTWRITEBYTECODE", "1");
-    env.put("C_FORCE_ROOT", "1");
-  }
-
-  private String pythonVersions() {
-    try {
-      String out = BenchProcesses.runToEnd(List.of(o.python, "-c",
-          "import celery, kombu; print(celery.__version__, kombu.__version__)"), o.logDir.resolve("python-version.log"),
-          o.pythonDir, this::pythonEnvironment, Duration.ofSeconds(30));
-      String[] parts = out.strip().split(" ");
-      return parts[0] + " / kombu " + (parts.length > 1 ? parts[1] : "?");
-    } catch (Exception e) {
-      return "(celery not importable: " + e.getMessage() + ")";
-    }
+    BenchRun.pythonEnvironment(env, o.amqpUrl, o.pythonDir);
   }
 
   private void close() {
@@ -648,20 +560,14 @@ public final class AmqpBench {
         String value = args[++i];
         switch (flag) {
           case "--amqp" -> o.amqpUrl = value;
-          case "--messages" -> o.messages = positive(flag, value);
-          case "--enqueue-messages" -> o.enqueueMessages = positive(flag, value);
-          case "--reps" -> o.reps = positive(flag, value);
-          case "--batch-size" -> o.batchSize = positive(flag, value);
+          case "--messages" -> o.messages = BenchRun.positive(flag, value);
+          case "--enqueue-messages" -> o.enqueueMessages = BenchRun.positive(flag, value);
+          case "--reps" -> o.reps = BenchRun.positive(flag, value);
+          case "--batch-size" -> o.batchSize = BenchRun.positive(flag, value);
           case "--warmup" -> o.warmup = Integer.parseInt(value);
           case "--batch-warmup" -> o.batchWarmup = Integer.parseInt(value);
-          case "--concurrency" -> o.concurrency = positive(flag, value);
-          case "--prefetch" -> {
-            List<Integer> list = new ArrayList<>();
-            for (String p : value.split(",")) {
-              list.add(p.strip().equals("default") ? null : positive(flag, p.strip()));
-            }
-            o.prefetches = list;
-          }
+          case "--concurrency" -> o.concurrency = BenchRun.positive(flag, value);
+          case "--prefetch" -> o.prefetches = BenchRun.prefetches(flag, value);
           case "--phases" -> {
             o.phases = List.of(value.split(","));
             for (String phase : o.phases) {
@@ -679,14 +585,14 @@ public final class AmqpBench {
             }
           }
           case "--perftest-classpath" -> o.perfTestClasspath = value;
-          case "--perftest-qos" -> o.perfTestQos = positive(flag, value);
-          case "--perftest-body" -> o.perfTestBodySize = positive(flag, value);
+          case "--perftest-qos" -> o.perfTestQos = BenchRun.positive(flag, value);
+          case "--perftest-body" -> o.perfTestBodySize = BenchRun.positive(flag, value);
           case "--python" -> o.python = value;
           case "--python-dir" -> o.pythonDir = Path.of(value);
           case "--log-dir" -> o.logDir = Path.of(value);
           case "--worker-jvm-opts" -> o.workerJvmOptions = value.isBlank() ? List.of() : List.of(value.strip().split("\\s+"));
-          case "--poll-micros" -> o.pollMicros = positive(flag, value);
-          case "--timeout-seconds" -> o.timeoutSeconds = positive(flag, value);
+          case "--poll-micros" -> o.pollMicros = BenchRun.positive(flag, value);
+          case "--timeout-seconds" -> o.timeoutSeconds = BenchRun.positive(flag, value);
           default -> throw new IllegalArgumentException("unknown option " + flag);
         }
       }
@@ -702,12 +608,5 @@ public final class AmqpBench {
       return o;
     }
 
-    private static int positive(String flag, String value) {
-      int n = Integer.parseInt(value);
-      if (n < 1) {
-        throw new IllegalArgumentException(flag + " must be positive, was " + value);
-      }
-      return n;
-    }
   }
 }

@@ -8,13 +8,11 @@ import static dev.celeriac.bench.BenchProcesses.logProblems;
 import static dev.celeriac.bench.BenchProcesses.median;
 import static dev.celeriac.bench.BenchProcesses.stop;
 import static dev.celeriac.bench.BenchProcesses.stopAll;
-import static dev.celeriac.bench.BenchProcesses.tail;
 import static dev.celeriac.bench.BenchProcesses.threadBreakdown;
 import static dev.celeriac.bench.BenchProcesses.threadCpu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.celeriac.Batch;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import java.io.IOException;
@@ -26,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,14 +46,12 @@ import redis.clients.jedis.Response;
 public final class RedisBench {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String QUEUE = "bench";
+  private static final String QUEUE = BenchRun.QUEUE;
 
   private final Options o;
   private final Jedis redis;
   private final Celeriac app;
-  private final Map<String, List<Double>> results = new LinkedHashMap<>();
-  private final Map<String, List<String>> notes = new LinkedHashMap<>();
-  private final List<String> failures = new ArrayList<>();
+  private final BenchRun run = new BenchRun();
 
   private RedisBench(Options o) {
     this.o = o;
@@ -98,41 +93,35 @@ public final class RedisBench {
       System.out.printf("%n--- repetition %d/%d (load average %s) ---%n", rep, o.reps, loadAverage());
       if (o.phases.contains("enqueue")) {
         if (o.celery) {
-          measure("enqueue.celery", () -> celeryProduce("delay", o.enqueueMessages));
+          run.measure("enqueue.celery", () -> celeryProduce("delay", o.enqueueMessages));
         }
         if (o.celeriac) {
-          measure("enqueue.celeriac", () -> celeriacOneAtATime(o.enqueueMessages));
+          run.measure("enqueue.celeriac", () -> celeriacOneAtATime(o.enqueueMessages));
         }
       }
       if (o.phases.contains("batch")) {
         if (o.celery) {
-          measure("batch.celery", () -> celeryProduce("batch", o.messages));
+          run.measure("batch.celery", () -> celeryProduce("batch", o.messages));
         }
         if (o.celeriac) {
-          measure("batch.celeriac", () -> celeriacBatch(o.messages));
+          run.measure("batch.celeriac", () -> celeriacBatch(o.messages));
         }
       }
       if (o.phases.contains("drain")) {
         if (o.celery) {
-          measure("drain.celery", () -> drain("celery", celeryWorkerCommand(), rep));
+          run.measure("drain.celery", () -> drain("celery", BenchRun.celeryWorkerCommand(o.python, o.concurrency), rep));
         }
         if (o.celeriac) {
           for (Integer prefetch : o.prefetches) {
             String key = "drain.celeriac." + (prefetch == null ? "default" : prefetch);
-            measure(key, () -> drain(key.substring(6), celeriacWorkerCommand(prefetch), rep));
+            run.measure(key, () -> drain(key.substring(6), celeriacWorkerCommand(prefetch), rep));
           }
         }
       }
     }
     flush();
     table();
-    if (!failures.isEmpty()) {
-      System.out.println();
-      System.out.println("FAILED measurements (not in the medians):");
-      failures.forEach(f -> System.out.println("  " + f));
-      return 1;
-    }
-    return 0;
+    return run.finish();
   }
 
   // ---------------------------------------------------------------- producers
@@ -149,46 +138,24 @@ public final class RedisBench {
     JsonNode result = JSON.readTree(last);
     double seconds = result.path("seconds").asDouble();
     expectQueued(n + warmup, "celery " + mode);
-    return report("celery " + mode, n, seconds);
+    return BenchRun.report("celery " + mode, n, seconds);
   }
 
   /** Rate of {@code NoopTask.with().on(app).enqueue(i)}, each call returning once Redis holds the message. */
   private double celeriacOneAtATime(int n) throws Exception {
     flush();
     int warmup = Math.min(o.warmup, n);
-    for (int i = 0; i < warmup; i++) {
-      NoopTask.with().on(app).enqueue(n + i);
-    }
-    long started = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      NoopTask.with().on(app).enqueue(i);
-    }
-    double seconds = (System.nanoTime() - started) / 1e9;
+    double seconds = BenchRun.timeOneAtATime(app, n, warmup);
     expectQueued(n + warmup, "celeriac enqueue");
-    return report("celeriac enqueue one at a time", n, seconds);
+    return BenchRun.report("celeriac enqueue one at a time", n, seconds);
   }
 
   /** Rate of {@code NoopTask.with().in(batch).enqueue(i)}, sent in batches of {@code batchSize}, encoding included. */
   private double celeriacBatch(int n) throws Exception {
     flush();
-    int warmup = o.batchWarmup;
-    sendBatches(n, warmup);
-    long started = System.nanoTime();
-    sendBatches(0, n);
-    double seconds = (System.nanoTime() - started) / 1e9;
-    expectQueued(n + warmup, "celeriac batch");
-    return report("celeriac batch of " + o.batchSize, n, seconds);
-  }
-
-  private void sendBatches(int from, int count) {
-    for (int start = 0; start < count; start += o.batchSize) {
-      int end = Math.min(count, start + o.batchSize);
-      try (Batch batch = app.batch()) {
-        for (int i = start; i < end; i++) {
-          NoopTask.with().in(batch).enqueue(from + i);
-        }
-      }
-    }
+    double seconds = BenchRun.timeBatches(app, o.batchSize, n, o.batchWarmup);
+    expectQueued(n + o.batchWarmup, "celeriac batch");
+    return BenchRun.report("celeriac batch of " + o.batchSize, n, seconds);
   }
 
   // ---------------------------------------------------------------- drain
@@ -262,16 +229,16 @@ public final class RedisBench {
       if (dead > 0) {
         throw new IllegalStateException(label + " dead-lettered " + dead + " messages; see " + log);
       }
-      double rate = report("drain " + label, n, seconds);
+      double rate = BenchRun.report("drain " + label, n, seconds);
       String cost = String.format(Locale.ROOT,
           "      cpu during drain: worker %.2f s (%.1f us/msg), redis %.2f s (%.1f us/msg); redis top: %s",
           workerCpu, workerCpu * 1e6 / n, redisCpu, redisCpu * 1e6 / n, topCommands(statsBefore, statsAfter, n));
       System.out.println(cost);
-      notes.computeIfAbsent("drain." + label, k -> new ArrayList<>()).add(cost.strip());
+      run.note("drain." + label, cost.strip());
       String threads = threadBreakdown(threadsAtStart, threadsAtEnd);
       if (!threads.isEmpty()) {
         System.out.println("      worker threads' cpu during drain: " + threads);
-        notes.get("drain." + label).add("  threads: " + threads);
+        run.note("drain." + label, "  threads: " + threads);
       }
       return rate;
     } finally {
@@ -297,53 +264,19 @@ public final class RedisBench {
           Integer.toString(n), "0");
       runToEnd(command, o.logDir.resolve("celery-fill.log"), Duration.ofSeconds(o.timeoutSeconds));
     } else {
-      sendBatches(0, n);
+      BenchRun.sendBatches(app, o.batchSize, 0, n);
     }
-  }
-
-  private List<String> celeryWorkerCommand() {
-    return List.of(o.python, "-m", "celery", "-A", "benchapp", "worker", "-P", "prefork", "-c",
-        Integer.toString(o.concurrency), "-Q", QUEUE, "--without-mingle", "--without-gossip",
-        "--without-heartbeat", "-l", "warning");
   }
 
   private List<String> celeriacWorkerCommand(Integer prefetch) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(o.workerJvmOptions);
+    List<String> jvm = new ArrayList<>(o.workerJvmOptions);
     if (o.jfrDir != null) {
-      command.add("-XX:StartFlightRecording=name=bench,settings=profile");
+      jvm.add("-XX:StartFlightRecording=name=bench,settings=profile");
     }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.celeriac.cli.Main", "run", "worker",
-        "-Q", QUEUE, "-c", Integer.toString(o.concurrency), "--broker", o.redisUrl));
-    if (prefetch != null) {
-      command.addAll(List.of("--prefetch", Integer.toString(prefetch)));
-    }
-    return command;
+    return BenchRun.celeriacWorkerCommand(jvm, o.redisUrl, o.concurrency, prefetch);
   }
 
   // ---------------------------------------------------------------- measuring and reporting
-
-  private interface Measurement {
-    double run() throws Exception;
-  }
-
-  private void measure(String key, Measurement measurement) {
-    results.computeIfAbsent(key, k -> new ArrayList<>());
-    try {
-      results.get(key).add(measurement.run());
-    } catch (Exception e) {
-      String failure = key + ": " + e;
-      failures.add(failure);
-      System.out.println("  FAILED " + failure);
-    }
-  }
-
-  private static double report(String what, int n, double seconds) {
-    double rate = n / seconds;
-    System.out.printf(Locale.ROOT, "  %-44s %,8d msgs in %7.3f s = %,10.0f/s%n", what, n, seconds, rate);
-    return rate;
-  }
 
   private void expectQueued(long expected, String what) {
     long queued = redis.llen(QUEUE);
@@ -357,7 +290,7 @@ public final class RedisBench {
     System.out.println("Celeriac vs Celery on Redis — " + Instant.now());
     System.out.printf("  redis %s at %s (flushed between phases), %d CPUs, load average %s%n",
         redisVersion(), o.redisUrl, Runtime.getRuntime().availableProcessors(), loadAverage());
-    System.out.printf("  celery %s via %s; java %s; celeriac %s%n", pythonVersions(), o.python,
+    System.out.printf("  celery %s via %s; java %s; celeriac %s%n", BenchRun.pythonVersions(o.python, o.pythonDir, o.logDir, this::pythonEnvironment), o.python,
         System.getProperty("java.version"), System.getenv().getOrDefault("BENCH_GIT_REV", "(unknown revision)"));
     System.out.printf("  %d repetitions; enqueue %,d msgs, batch and drain %,d msgs, warm-up %,d / %,d msgs; "
         + "drain queue filled with %s-produced messages%n", o.reps, o.enqueueMessages, o.messages, o.warmup,
@@ -400,19 +333,12 @@ public final class RedisBench {
         + " no-ops may still be running at its end mark.");
     System.out.println("  Warm-up, both sides, before the clock starts: " + o.warmup + " messages in 1, "
         + o.batchWarmup + " in 2 (sent, then the timed messages; the queue is checked to hold both).");
-    if (!notes.isEmpty()) {
-      System.out.println();
-      System.out.println("Where the CPU went during each drain (per repetition):");
-      notes.forEach((key, lines) -> {
-        System.out.println("  " + key.substring(6) + ":");
-        lines.forEach(line -> System.out.println("    " + line));
-      });
-    }
+    run.printNotes("Where the CPU went during each drain (per repetition):");
   }
 
   private void row(String format, String label, String celeryKey, String celeriacKey, String target) {
-    List<Double> celery = results.getOrDefault(celeryKey, List.of());
-    List<Double> celeriac = results.getOrDefault(celeriacKey, List.of());
+    List<Double> celery = run.results(celeryKey);
+    List<Double> celeriac = run.results(celeriacKey);
     Double celeryMedian = median(celery);
     Double celeriacMedian = median(celeriac);
     String ratio = celeryMedian != null && celeriacMedian != null
@@ -503,11 +429,7 @@ public final class RedisBench {
   }
 
   private void pythonEnvironment(Map<String, String> env) {
-    env.put("BENCH_BROKER_URL", o.redisUrl);
-    env.put("PYTHONPATH", o.pythonDir.toString());
-    env.put("PYTHONDONTWRITEBYTECODE", "1");
-    // Celery refuses nothing as root with JSON only, but says so at length; keep the log readable.
-    env.put("C_FORCE_ROOT", "1");
+    BenchRun.pythonEnvironment(env, o.redisUrl, o.pythonDir);
   }
 
   private String runToEnd(List<String> command, Path log, Duration timeout) throws Exception {
@@ -532,17 +454,6 @@ public final class RedisBench {
       }
     } catch (IOException | InterruptedException e) {
       System.out.println("      JFR dump failed: " + e);
-    }
-  }
-
-  private String pythonVersions() {
-    try {
-      String out = runToEnd(List.of(o.python, "-c", "import celery, kombu; print(celery.__version__, kombu.__version__)"),
-          o.logDir.resolve("python-version.log"), Duration.ofSeconds(30));
-      String[] parts = out.strip().split(" ");
-      return parts[0] + " / kombu " + (parts.length > 1 ? parts[1] : "?");
-    } catch (Exception e) {
-      return "(celery not importable: " + e.getMessage() + ")";
     }
   }
 
@@ -616,21 +527,15 @@ public final class RedisBench {
         String value = args[++i];
         switch (flag) {
           case "--redis" -> o.redisUrl = value;
-          case "--messages" -> o.messages = positive(flag, value);
-          case "--enqueue-messages" -> o.enqueueMessages = positive(flag, value);
-          case "--reps" -> o.reps = positive(flag, value);
-          case "--batch-size" -> o.batchSize = positive(flag, value);
+          case "--messages" -> o.messages = BenchRun.positive(flag, value);
+          case "--enqueue-messages" -> o.enqueueMessages = BenchRun.positive(flag, value);
+          case "--reps" -> o.reps = BenchRun.positive(flag, value);
+          case "--batch-size" -> o.batchSize = BenchRun.positive(flag, value);
           case "--warmup" -> o.warmup = Integer.parseInt(value);
           case "--batch-warmup" -> o.batchWarmup = Integer.parseInt(value);
           case "--jfr" -> o.jfrDir = Path.of(value).toAbsolutePath();
-          case "--concurrency" -> o.concurrency = positive(flag, value);
-          case "--prefetch" -> {
-            List<Integer> list = new ArrayList<>();
-            for (String p : value.split(",")) {
-              list.add(p.strip().equals("default") ? null : positive(flag, p.strip()));
-            }
-            o.prefetches = list;
-          }
+          case "--concurrency" -> o.concurrency = BenchRun.positive(flag, value);
+          case "--prefetch" -> o.prefetches = BenchRun.prefetches(flag, value);
           case "--phases" -> {
             o.phases = List.of(value.split(","));
             for (String phase : o.phases) {
@@ -656,8 +561,8 @@ public final class RedisBench {
           case "--python-dir" -> o.pythonDir = Path.of(value).toAbsolutePath();
           case "--log-dir" -> o.logDir = Path.of(value).toAbsolutePath();
           case "--worker-jvm-opts" -> o.workerJvmOptions = value.isBlank() ? List.of() : List.of(value.strip().split("\\s+"));
-          case "--poll-micros" -> o.pollMicros = positive(flag, value);
-          case "--timeout-seconds" -> o.timeoutSeconds = positive(flag, value);
+          case "--poll-micros" -> o.pollMicros = BenchRun.positive(flag, value);
+          case "--timeout-seconds" -> o.timeoutSeconds = BenchRun.positive(flag, value);
           default -> throw new IllegalArgumentException("unknown option " + flag);
         }
       }
@@ -675,12 +580,5 @@ public final class RedisBench {
       return o;
     }
 
-    private static int positive(String flag, String value) {
-      int n = Integer.parseInt(value);
-      if (n < 1) {
-        throw new IllegalArgumentException(flag + " must be positive, was " + value);
-      }
-      return n;
-    }
   }
 }
