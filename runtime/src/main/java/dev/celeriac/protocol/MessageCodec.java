@@ -1,7 +1,5 @@
 package dev.celeriac.protocol;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,9 +20,6 @@ import java.util.zip.InflaterInputStream;
  * {@code [args, kwargs, embed]} JSON body, and the retry message Celery's {@code Task.retry} publishes.
  */
 public final class MessageCodec {
-
-  /** Shared mapper; configured once, thread-safe. */
-  static final ObjectMapper MAPPER = new ObjectMapper();
 
   private static final Map<String, Object> EMPTY_EMBED = embed();
 
@@ -200,11 +195,7 @@ public final class MessageCodec {
 
   /** The size a message takes on the wire, near enough for the size cap: its body plus its headers as JSON. */
   public static long sizeOf(TaskMessage message) {
-    try {
-      return message.bodyLength() + MAPPER.writeValueAsBytes(message.headers()).length;
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(e);
-    }
+    return message.bodyLength() + new JsonWriter(1024).value(message.headers()).toByteArray().length;
   }
 
   private static byte[] decompress(TaskMessage message) {
