@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.BrokerException;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.DeadLetter;
@@ -18,6 +19,7 @@ import dev.celeriac.protocol.TaskMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -67,6 +69,57 @@ class RedisBrokerTest {
     assertEquals(36, envelope.at("/properties/delivery_tag").asText().length());
     assertEquals("tasks.add", envelope.at("/headers/task").asText());
     assertTrue(jedis.sismember("_kombu.binding." + queue, queue + "\u0006\u0016\u0006\u0016" + queue));
+  }
+
+  @Test
+  void aBatchArrivesCompleteAndInOrderAcrossQueuesPrioritiesAndPushRuns() throws Exception {
+    // Runs longer than one LPUSH, runs cut short by a change of list, and a list that comes back later.
+    String other = queue + "-other";
+    List<Broker.Outgoing> batch = new ArrayList<>();
+    List<String> expected = new ArrayList<>();
+    List<String> expectedOther = new ArrayList<>();
+    for (int i = 0; i < RedisBroker.PUSH_RUN * 2 + 7; i++) {
+      batch.add(new Broker.Outgoing(queue, message("a" + i, 0)));
+      expected.add("a" + i);
+    }
+    batch.add(new Broker.Outgoing(other, message("o0", 0)));
+    batch.add(new Broker.Outgoing(other, message("o1", 0)));
+    expectedOther.addAll(List.of("o0", "o1"));
+    batch.add(new Broker.Outgoing(queue, message("low", 9)));
+    for (int i = 0; i < RedisBroker.PUSH_RUN + 1; i++) {
+      batch.add(new Broker.Outgoing(queue, message("b" + i, 0)));
+      expected.add("b" + i);
+    }
+    batch.add(new Broker.Outgoing(other, message("o2", 0)));
+    expectedOther.add("o2");
+    expected.add("low");
+
+    broker.publishAll(batch);
+
+    assertEquals(expected.size() - 1, jedis.llen(queue));
+    assertEquals(1, jedis.llen(queue + "\u0006\u00169"));
+    java.util.Set<String> tags = new java.util.HashSet<>();
+    for (String key : List.of(queue, queue + "\u0006\u00169", other)) {
+      for (String raw : jedis.lrange(key, 0, -1)) {
+        tags.add(JSON.readTree(raw).at("/properties/delivery_tag").asText());
+      }
+    }
+    assertEquals(batch.size(), tags.size(), "every envelope stored once, each with its own delivery tag");
+    assertEquals(expected, drain(queue, expected.size()));
+    assertEquals(expectedOther, drain(other, expectedOther.size()));
+  }
+
+  private List<String> drain(String from, int count) throws InterruptedException {
+    List<String> tasks = new ArrayList<>();
+    while (tasks.size() < count) {
+      List<Delivery> fetched = broker.fetch(List.of(from), 50, Duration.ofSeconds(1));
+      assertFalse(fetched.isEmpty(), "only " + tasks.size() + " of " + count + " came back");
+      fetched.forEach(delivery -> {
+        tasks.add(delivery.message().task());
+        delivery.ack();
+      });
+    }
+    return tasks;
   }
 
   @Test
