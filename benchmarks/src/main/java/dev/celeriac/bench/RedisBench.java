@@ -47,6 +47,9 @@ public final class RedisBench {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String QUEUE = BenchRun.QUEUE;
+  /** The {@code --jit} setting that runs the worker on C1 alone, and its JVM option. */
+  private static final String C1 = "c1";
+  private static final String C1_OPTION = "-XX:TieredStopAtLevel=1";
 
   private final Options o;
   private final Jedis redis;
@@ -112,9 +115,11 @@ public final class RedisBench {
           run.measure("drain.celery", () -> drain("celery", BenchRun.celeryWorkerCommand(o.python, o.concurrency), rep));
         }
         if (o.celeriac) {
-          for (Integer prefetch : o.prefetches) {
-            String key = "drain.celeriac." + (prefetch == null ? "default" : prefetch);
-            run.measure(key, () -> drain(key.substring(6), celeriacWorkerCommand(prefetch), rep));
+          for (String jit : o.jits) {
+            for (Integer prefetch : o.prefetches) {
+              String key = drainKey(jit, prefetch);
+              run.measure(key, () -> drain(key.substring(6), celeriacWorkerCommand(jit, prefetch), rep));
+            }
           }
         }
       }
@@ -268,8 +273,16 @@ public final class RedisBench {
     }
   }
 
-  private List<String> celeriacWorkerCommand(Integer prefetch) {
+  /** The result key of a Celeriac drain: {@code drain.celeriac.[c1.]<prefetch or default>}. */
+  private static String drainKey(String jit, Integer prefetch) {
+    return "drain.celeriac." + (jit.equals(C1) ? C1 + "." : "") + (prefetch == null ? "default" : prefetch);
+  }
+
+  private List<String> celeriacWorkerCommand(String jit, Integer prefetch) {
     List<String> jvm = new ArrayList<>(o.workerJvmOptions);
+    if (jit.equals(C1)) {
+      jvm.add(C1_OPTION);
+    }
     if (o.jfrDir != null) {
       jvm.add("-XX:StartFlightRecording=name=bench,settings=profile");
     }
@@ -311,11 +324,13 @@ public final class RedisBench {
         "enqueue.celery", "enqueue.celeriac", null);
     row(format, "2. batch enqueue (" + String.format(Locale.ROOT, "%,d", o.messages) + ", batches of "
         + String.format(Locale.ROOT, "%,d", o.batchSize) + ")", "batch.celery", "batch.celeriac", "batch");
-    for (Integer prefetch : o.prefetches) {
-      String p = prefetch == null ? "default" : Integer.toString(prefetch);
-      String label = "3. drain " + String.format(Locale.ROOT, "%,d", o.messages) + ", -c " + o.concurrency
-          + ", prefetch " + (prefetch == null ? "automatic (default)" : p);
-      row(format, label, "drain.celery", "drain.celeriac." + p, "drain");
+    for (String jit : o.jits) {
+      for (Integer prefetch : o.prefetches) {
+        String label = "3. drain " + String.format(Locale.ROOT, "%,d", o.messages) + ", -c " + o.concurrency
+            + ", prefetch " + (prefetch == null ? "automatic (default)" : prefetch)
+            + (jit.equals(C1) ? ", " + C1_OPTION : "");
+        row(format, label, "drain.celery", drainKey(jit, prefetch), "drain");
+      }
     }
     System.out.println();
     System.out.println("What each line measured:");
@@ -327,7 +342,8 @@ public final class RedisBench {
     System.out.println("  3. Drain of a queue pre-filled with " + o.fill + "-produced protocol v2 messages, by a"
         + " separate worker process: Celery `celery worker -P prefork -c " + o.concurrency + " -Q bench"
         + " --without-mingle --without-gossip --without-heartbeat -l warning`; Celeriac `run worker -Q bench -c "
-        + o.concurrency + " [--prefetch N]` in its own JVM. Timed from the first message leaving the list until"
+        + o.concurrency + " [--prefetch N]` in its own JVM, with the JVM's defaults or, where the line says so,"
+        + " " + C1_OPTION + " (C1 only: no C2 compiler competing with the worker for the cores). Timed from the first message leaving the list until"
         + " LLEN bench = 0 and HLEN unacked = 0 (polled every " + o.pollMicros + " us); worker start-up excluded."
         + " Celery acks before running a task (acks_late off), Celeriac after, so Celery's last <= prefetch"
         + " no-ops may still be running at its end mark.");
@@ -487,6 +503,8 @@ public final class RedisBench {
         "  --python-dir DIR       where benchapp.py is, default benchmarks/src/main/python",
         "  --log-dir DIR          default benchmarks/target/bench-logs",
         "  --worker-jvm-opts STR  extra JVM options of the Celeriac worker, space-separated (e.g. JFR)",
+        "  --jit LIST             Celeriac worker JIT settings: 'default' (the JVM's) and/or 'c1' (" + C1_OPTION + "),",
+        "                         each drained at every prefetch; default 'default,c1'",
         "  --poll-micros N        drain poll interval, default 2000",
         "  --timeout-seconds N    bound on one measurement, default 600");
 
@@ -508,6 +526,7 @@ public final class RedisBench {
     Path pythonDir = Path.of("benchmarks/src/main/python");
     Path logDir = Path.of("benchmarks/target/bench-logs");
     List<String> workerJvmOptions = List.of();
+    List<String> jits = List.of("default", C1);
     int pollMicros = 2000;
     int timeoutSeconds = 600;
     int startTimeoutSeconds = 60;
@@ -560,6 +579,14 @@ public final class RedisBench {
           case "--python" -> o.python = value;
           case "--python-dir" -> o.pythonDir = Path.of(value).toAbsolutePath();
           case "--log-dir" -> o.logDir = Path.of(value).toAbsolutePath();
+          case "--jit" -> {
+            o.jits = List.of(value.split(","));
+            for (String jit : o.jits) {
+              if (!jit.equals("default") && !jit.equals(C1)) {
+                throw new IllegalArgumentException("--jit takes default and/or c1");
+              }
+            }
+          }
           case "--worker-jvm-opts" -> o.workerJvmOptions = value.isBlank() ? List.of() : List.of(value.strip().split("\\s+"));
           case "--poll-micros" -> o.pollMicros = BenchRun.positive(flag, value);
           case "--timeout-seconds" -> o.timeoutSeconds = BenchRun.positive(flag, value);
