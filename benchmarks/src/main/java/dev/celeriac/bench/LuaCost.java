@@ -46,6 +46,15 @@ public final class LuaCost {
 
     Map<String, String> variants = new LinkedHashMap<>();
     variants.put("fetch.lua as shipped", fetch);
+    // What dropping the worker's own in-flight hash would save (recovery would then scan `unacked`).
+    String withoutOwn = fetch
+        .replace("    own[#own + 1] = field\n", "")
+        .replace("    own[#own + 1] = KEYS[i] .. '\\n' .. queue .. '\\n' .. raw\n", "")
+        .replace("call_in_chunks('HSET', KEYS[3], own)\n", "");
+    if (withoutOwn.contains("own[#own") || withoutOwn.contains("KEYS[3], own")) {
+      throw new IllegalStateException("fetch.lua changed: update the variant without the own hash");
+    }
+    variants.put("fetch.lua without the worker's own hash", withoutOwn);
     variants.put("kombu's minimum: RPOP, HSET unacked, ZADD (no own hash)", String.join("\n",
         "local out = {}",
         "local t = redis.call('TIME')",
