@@ -580,7 +580,7 @@ public final class RedisBench {
           case "--python-dir" -> o.pythonDir = Path.of(value).toAbsolutePath();
           case "--log-dir" -> o.logDir = Path.of(value).toAbsolutePath();
           case "--jit" -> {
-            o.jits = List.of(value.split(","));
+            o.jits = List.of(value.split(",")).stream().distinct().toList();
             for (String jit : o.jits) {
               if (!jit.equals("default") && !jit.equals(C1)) {
                 throw new IllegalArgumentException("--jit takes default and/or c1");

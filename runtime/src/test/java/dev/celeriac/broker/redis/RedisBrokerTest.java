@@ -98,6 +98,7 @@ class RedisBrokerTest {
 
     assertEquals(expected.size() - 1, jedis.llen(queue));
     assertEquals(1, jedis.llen(queue + "\u0006\u00169"));
+    assertEquals(expectedOther.size(), jedis.llen(other));
     java.util.Set<String> tags = new java.util.HashSet<>();
     for (String key : List.of(queue, queue + "\u0006\u00169", other)) {
       for (String raw : jedis.lrange(key, 0, -1)) {
