@@ -184,19 +184,17 @@ public final class RedisBroker implements Broker {
         for (String queue : newQueues) {
           declare(pipeline, queue);
         }
-        int start = 0;
-        String key = null;
-        for (int i = 0; i <= messages.size(); i++) {
-          String next = i == messages.size() ? null : priorityKey(messages.get(i));
-          if (key != null && (!key.equals(next) || i - start == PUSH_RUN)) {
-            pipeline.lpush(bytes(key), envelopes.subList(start, i).toArray(new byte[0][]));
-            start = i;
+        for (int start = 0, end; start < messages.size(); start = end) {
+          String key = priorityKey(messages.get(start));
+          end = start + 1;
+          while (end < messages.size() && end - start < PUSH_RUN && key.equals(priorityKey(messages.get(end)))) {
+            end++;
           }
-          key = next;
-          if (i < messages.size() && i == envelopes.size()) {
+          for (int i = envelopes.size(); i < end; i++) {
             Outgoing outgoing = messages.get(i);
             envelopes.add(KombuEnvelope.encode(outgoing.message(), outgoing.queue(), Ids.uuid()));
           }
+          pipeline.lpush(bytes(key), envelopes.subList(start, end).toArray(new byte[0][]));
         }
         syncOrThrow(pipeline);
       }

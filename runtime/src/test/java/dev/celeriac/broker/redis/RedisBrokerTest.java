@@ -20,8 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,7 +101,7 @@ class RedisBrokerTest {
     assertEquals(expected.size() - 1, jedis.llen(queue));
     assertEquals(1, jedis.llen(queue + "\u0006\u00169"));
     assertEquals(expectedOther.size(), jedis.llen(other));
-    java.util.Set<String> tags = new java.util.HashSet<>();
+    Set<String> tags = new HashSet<>();
     for (String key : List.of(queue, queue + "\u0006\u00169", other)) {
       for (String raw : jedis.lrange(key, 0, -1)) {
         tags.add(JSON.readTree(raw).at("/properties/delivery_tag").asText());
