@@ -25,9 +25,11 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ItRabbit {
 
-  public static final String VHOST = "celeriac-it";
+  /** Added to each vhost name by {@code CELERIAC_TEST_VHOST_SUFFIX}, so that two work trees never share one. */
+  private static final String SUFFIX = System.getenv().getOrDefault("CELERIAC_TEST_VHOST_SUFFIX", "");
+  public static final String VHOST = "celeriac-it" + SUFFIX;
   /** The vhost of the robustness tests. */
-  public static final String ROBUST_VHOST = "celeriac-robust";
+  public static final String ROBUST_VHOST = "celeriac-robust" + SUFFIX;
   public static final String URL = url(VHOST);
   private static final String API = "http://127.0.0.1:15672/api";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -16,7 +16,8 @@ import java.util.Base64;
  */
 public final class TestRabbit {
 
-  public static final String VHOST = "celeriac-test";
+  /** {@code celeriac-test}, plus {@code CELERIAC_TEST_VHOST_SUFFIX} when a second work tree runs its tests. */
+  public static final String VHOST = "celeriac-test" + System.getenv().getOrDefault("CELERIAC_TEST_VHOST_SUFFIX", "");
   public static final String URL = "amqp://guest:guest@127.0.0.1:5672/" + VHOST;
   private static final String API = "http://127.0.0.1:15672/api";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -10,7 +10,11 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 public final class TestRedis {
 
   public static final String HOST = "127.0.0.1";
-  public static final int PORT = 6379;
+  /**
+   * 6379, or {@code CELERIAC_TEST_REDIS_PORT}: a second work tree runs its tests against its own
+   * {@code redis-server} so that two runs never share a database.
+   */
+  public static final int PORT = Integer.parseInt(System.getenv().getOrDefault("CELERIAC_TEST_REDIS_PORT", "6379"));
   public static final int DATABASE = 13;
   public static final String URL = "redis://" + HOST + ":" + PORT + "/" + DATABASE;
 

@@ -24,7 +24,9 @@ final class InteropSupport {
 
   /** The Redis database these tests own; flushed at the start of the class and of each test. */
   static final int DB = 12;
-  static final String BROKER_URL = "redis://127.0.0.1:6379/" + DB;
+  /** 6379, or {@code CELERIAC_TEST_REDIS_PORT} for a second work tree's own {@code redis-server}. */
+  static final int PORT = Integer.parseInt(System.getenv().getOrDefault("CELERIAC_TEST_REDIS_PORT", "6379"));
+  static final String BROKER_URL = "redis://127.0.0.1:" + PORT + "/" + DB;
   /** kombu's separator between a queue name and its priority step (kombu/transport/redis.py). */
   static final String PRIORITY_SEPARATOR = "\u0006\u0016";
   static final int[] PRIORITY_STEPS = {0, 3, 6, 9};
@@ -42,17 +44,17 @@ final class InteropSupport {
 
   /** A connection to the test database. */
   static Jedis redis() {
-    Jedis jedis = new Jedis("127.0.0.1", 6379, 5000);
+    Jedis jedis = new Jedis("127.0.0.1", PORT, 5000);
     jedis.select(DB);
     return jedis;
   }
 
-  /** Fails unless Redis answers on 127.0.0.1:6379. */
+  /** Fails unless Redis answers on 127.0.0.1:{@link #PORT}. */
   static void requireRedis() {
     try (Jedis jedis = redis()) {
       assertEquals("PONG", jedis.ping());
     } catch (RuntimeException e) {
-      fail("Redis is required on 127.0.0.1:6379 (db " + DB + ") and did not answer: " + e, e);
+      fail("Redis is required on 127.0.0.1:" + PORT + " (db " + DB + ") and did not answer: " + e, e);
     }
   }
 

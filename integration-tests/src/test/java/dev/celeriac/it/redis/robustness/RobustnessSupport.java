@@ -25,7 +25,8 @@ import redis.clients.jedis.exceptions.JedisException;
 final class RobustnessSupport {
 
   static final String SHARED_HOST = "127.0.0.1";
-  static final int SHARED_PORT = 6379;
+  /** 6379, or {@code CELERIAC_TEST_REDIS_PORT} for a second work tree's own {@code redis-server}. */
+  static final int SHARED_PORT = Integer.parseInt(System.getenv().getOrDefault("CELERIAC_TEST_REDIS_PORT", "6379"));
   /** The only database of the shared Redis these tests touch. */
   static final int SHARED_DB = 11;
   static final String SHARED_BROKER = "redis://" + SHARED_HOST + ":" + SHARED_PORT + "/" + SHARED_DB;
