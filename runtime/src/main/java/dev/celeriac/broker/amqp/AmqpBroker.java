@@ -115,7 +115,7 @@ public final class AmqpBroker implements Broker {
    */
   public static AmqpBroker connect(BrokerUrl url, AmqpSettings settings) {
     boolean tls = url.scheme().equals("amqps");
-    ConnectionFactory factory = new ConnectionFactory();
+    ConnectionFactory factory = new CeleryHeadersConnectionFactory();
     factory.setHost(url.host().isEmpty() ? "localhost" : url.host());
     factory.setPort(url.port(tls ? 5671 : 5672));
     factory.setVirtualHost(vhost(url));

@@ -1,6 +1,7 @@
 package dev.celeriac.broker.amqp;
 
 import com.rabbitmq.client.AMQP;
+import dev.celeriac.protocol.MalformedMessageException;
 import dev.celeriac.protocol.TaskMessage;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,8 +37,14 @@ final class AmqpMessages {
   /**
    * The task message of a delivery. RabbitMQ's own dead-lettering headers ({@code x-death} and its kin,
    * added by the delay queues) are left out: they describe the trip, not the task.
+   *
+   * @throws MalformedMessageException when the header table could not be read (see {@link ContentHeaderFrames})
    */
   static TaskMessage fromAmqp(AMQP.BasicProperties amqp, byte[] body) {
+    if (amqp.getHeaders() != null && amqp.getHeaders().get(ContentHeaderFrames.UNREADABLE_HEADER) != null) {
+      throw new MalformedMessageException("its header table can't be read: "
+          + amqp.getHeaders().get(ContentHeaderFrames.UNREADABLE_HEADER));
+    }
     Map<String, Object> headers = AmqpHeaders.fromTable(amqp.getHeaders());
     headers.keySet().removeIf(AmqpMessages::isTransportHeader);
     Map<String, Object> properties = new LinkedHashMap<>();
