@@ -205,7 +205,10 @@ public final class AmqpBroker implements Broker {
   /** Parks a received message until {@code eta}; see {@link AmqpTopology}. */
   void park(String queue, AMQP.BasicProperties received, byte[] body, Instant eta) {
     // No broker TTL on the way: the worker discards the message by its expires header if it is past when due.
-    AMQP.BasicProperties properties = received.builder().headers(taskHeaders(received)).expiration(null).build();
+    // A new message-id tells the parked copy from the original, which the consumer remembers as settled: a copy
+    // returned unstarted by a dropped connection is work still to do, not a duplicate (AmqpConsumer).
+    AMQP.BasicProperties properties = received.builder().headers(taskHeaders(received)).expiration(null)
+        .messageId(Ids.uuid()).build();
     long delay = eta.toEpochMilli() - System.currentTimeMillis();
     Publication publication = delay >= HOLD_MILLIS ? delayed(queue, properties, body, delay)
         : new Publication("", queue, properties, body);
