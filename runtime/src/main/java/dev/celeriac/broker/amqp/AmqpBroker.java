@@ -215,8 +215,13 @@ public final class AmqpBroker implements Broker {
     confirm("park", List.of(publication));
   }
 
-  /** The message for the delay levels: published at its highest level with its whole seconds as key. */
-  private Publication delayed(String queue, AMQP.BasicProperties properties, byte[] body, long delayMillis) {
+  /**
+   * The message for the delay levels: published at its highest level with its whole seconds as key, and without
+   * a broker TTL ({@code expiration}), which would take it out of a level before the level's own TTL.
+   */
+  private Publication delayed(String queue, AMQP.BasicProperties message, byte[] body, long delayMillis) {
+    AMQP.BasicProperties properties = message.getExpiration() == null ? message
+        : message.builder().expiration(null).build();
     long seconds = Math.min(delayMillis / 1000, AmqpTopology.MAX_DELAY_SECONDS);
     int top = AmqpTopology.topLevel(seconds);
     // Exchanges from level 0 up, each bound on to the one below; then a queue for every 1 digit, bound to its
