@@ -165,6 +165,50 @@ def produce_rejects():
     emit(key='protocol-1', id=result.id, sent_at=sent_at)
 
 
+def produce_big_headers(good):
+    """`good` plain messages with five more between them whose custom headers py-amqp writes with types
+    RabbitMQ's Java client does not know: integers beyond 32 bits are field type 'L', also inside a nested
+    table and an array, and a 64 KiB string. Then one such message for a task nobody declares, which a
+    Celeriac worker dead-letters with its headers."""
+    big = [
+        {'big': 2 ** 40},
+        {'huge': 2 ** 62, 'listed': [2 ** 33, 'x', -(2 ** 50)]},
+        {'negative': -(2 ** 40)},
+        {'nested': {'deep': 2 ** 35, 'small': 1}},
+        {'long_text': 'x' * 65536},
+    ]
+    good = int(good)
+    every = max(1, good // (len(big) + 1))
+    n = 0
+    for i in range(good):
+        send('good-%d' % i, kwargs={'n': n, 'label': 'good-%d' % i})
+        n += 1
+        if (i + 1) % every == 0 and big:
+            headers = big.pop(0)
+            send('big-%s' % '-'.join(headers), kwargs={'n': n, 'label': 'big'}, headers=headers)
+            n += 1
+    sent_at = time.time()
+    result = app.send_task('interop.nope', queue=JAVA_QUEUE, kwargs={'n': n, 'label': 'unknown'},
+                           headers={'big': 2 ** 40, 'negative': -(2 ** 40), 'nested': {'deep': 2 ** 35}})
+    emit(key='unknown-big', id=result.id, sent_at=sent_at)
+
+
+def peek_headers(queue, count):
+    """The custom headers of the first `count` messages on `queue` as py-amqp reads them, with their Python
+    types; the messages stay where they are (not acked)."""
+    conn = app.connection()
+    channel = conn.default_channel
+    for _ in range(int(count)):
+        message = channel.basic_get(queue, no_ack=False)
+        if message is None:
+            break
+        headers = message.headers
+        emit(id=headers.get('id'), headers={name: [repr(value), type(value).__name__]
+                                            for name, value in headers.items()
+                                            if name in ('big', 'negative', 'nested', 'x-celeriac-reason')})
+    conn.release()
+
+
 def declare(queue, max_priority=None):
     """Declares `queue` as Celery does before it publishes or consumes (app.amqp.queues creates a missing queue
     with a direct exchange of the same name); with max_priority, as task_queue_max_priority would."""
@@ -219,6 +263,8 @@ COMMANDS = {
     'produce-main': produce_main,
     'produce-amqp-early': produce_amqp_early,
     'produce-rejects': produce_rejects,
+    'produce-big-headers': produce_big_headers,
+    'peek-headers': peek_headers,
     'declare': declare,
     'kombu-get': kombu_get,
     'kombu-restore': kombu_restore,

@@ -82,6 +82,25 @@ public final class ItRabbit {
     return names;
   }
 
+  /**
+   * The names RabbitMQ gives the open connections to {@code vhost} whose client called them {@code clientName}
+   * (amqp-client's {@code newConnection(name)}), as the management API lists them.
+   */
+  public static List<String> connectionNames(String vhost, String clientName) {
+    List<String> names = new ArrayList<>();
+    json(call("GET", "/vhosts/" + encode(vhost) + "/connections", null, 200)).forEach(connection -> {
+      if (connection.path("client_properties").path("connection_name").asText().equals(clientName)) {
+        names.add(connection.path("name").asText());
+      }
+    });
+    return names;
+  }
+
+  /** Closes a connection from the broker's side, as an operator or a failing network would. */
+  public static void closeConnection(String name) {
+    call("DELETE", "/connections/" + encode(name), null, 204, 404);
+  }
+
   /** A plain amqp-client connection to {@code vhost}, for looking at queues as RabbitMQ holds them. */
   public static Connection connect(String vhost) {
     ConnectionFactory factory = new ConnectionFactory();

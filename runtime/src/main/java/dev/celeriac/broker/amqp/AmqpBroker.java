@@ -115,7 +115,7 @@ public final class AmqpBroker implements Broker {
    */
   public static AmqpBroker connect(BrokerUrl url, AmqpSettings settings) {
     boolean tls = url.scheme().equals("amqps");
-    ConnectionFactory factory = new ConnectionFactory();
+    ConnectionFactory factory = new CeleryHeadersConnectionFactory();
     factory.setHost(url.host().isEmpty() ? "localhost" : url.host());
     factory.setPort(url.port(tls ? 5671 : 5672));
     factory.setVirtualHost(vhost(url));
@@ -205,15 +205,23 @@ public final class AmqpBroker implements Broker {
   /** Parks a received message until {@code eta}; see {@link AmqpTopology}. */
   void park(String queue, AMQP.BasicProperties received, byte[] body, Instant eta) {
     // No broker TTL on the way: the worker discards the message by its expires header if it is past when due.
-    AMQP.BasicProperties properties = received.builder().headers(taskHeaders(received)).expiration(null).build();
+    // A new message-id tells the parked copy from the original, which the consumer remembers as settled: a copy
+    // returned unstarted by a dropped connection is work still to do, not a duplicate (AmqpConsumer).
+    AMQP.BasicProperties properties = received.builder().headers(taskHeaders(received)).expiration(null)
+        .messageId(Ids.uuid()).build();
     long delay = eta.toEpochMilli() - System.currentTimeMillis();
     Publication publication = delay >= HOLD_MILLIS ? delayed(queue, properties, body, delay)
         : new Publication("", queue, properties, body);
     confirm("park", List.of(publication));
   }
 
-  /** The message for the delay levels: published at its highest level with its whole seconds as key. */
-  private Publication delayed(String queue, AMQP.BasicProperties properties, byte[] body, long delayMillis) {
+  /**
+   * The message for the delay levels: published at its highest level with its whole seconds as key, and without
+   * a broker TTL ({@code expiration}), which would take it out of a level before the level's own TTL.
+   */
+  private Publication delayed(String queue, AMQP.BasicProperties message, byte[] body, long delayMillis) {
+    AMQP.BasicProperties properties = message.getExpiration() == null ? message
+        : message.builder().expiration(null).build();
     long seconds = Math.min(delayMillis / 1000, AmqpTopology.MAX_DELAY_SECONDS);
     int top = AmqpTopology.topLevel(seconds);
     // Exchanges from level 0 up, each bound on to the one below; then a queue for every 1 digit, bound to its

@@ -11,11 +11,14 @@ import dev.celeriac.broker.Delivery;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -32,14 +35,33 @@ import org.slf4j.LoggerFactory;
  * single acks above the first message still running. A multiple ack never covers a message that is not
  * settled. Short tasks so cost RabbitMQ and the worker one ack frame per batch, not per message.
  *
- * <p>After amqp-client recovers the connection, RabbitMQ has put back every message the old channel held;
- * buffered ones of the old channel are dropped here, and acks of running ones are dropped by amqp-client.
+ * <p>When the connection drops, RabbitMQ puts back every message the old channel held, including those whose
+ * acks were still in the grouping window, on the wire, or written after the drop: an ack is never confirmed,
+ * and a dead connection takes it along. After amqp-client recovers the connection, messages buffered for the
+ * old channel are dropped here (RabbitMQ sends them again), and what RabbitMQ sends again flagged
+ * {@code redelivered} is matched, by {@link AmqpDelivery#identity()}, against what this consumer already
+ * handled:
+ *
+ * <ul>
+ *   <li>a message it settled (ran, retried, parked or dead-lettered, the successor confirmed) within its last
+ *       {@link #SETTLED_MEMORY_MIN} or more settlements is acked on arrival, not handed out again;
+ *   <li>a message still running here is not handed out either: its run settles the copy, whose delivery tag
+ *       replaces the one of the closed channel (an ack, or a reject that returns it to the queue).
+ * </ul>
+ *
+ * So however often the connection drops, this worker runs no message twice; another worker that receives a
+ * returned message runs it again, at most once per message that was unacked at the drop.
  */
 final class AmqpConsumer {
 
   private static final Logger log = LoggerFactory.getLogger(AmqpConsumer.class);
   /** How long a settled message waits for others to share its ack frame. */
   static final Duration ACK_GROUPING = Duration.ofMillis(1);
+  /**
+   * The fewest settled messages remembered, for acking their redelivered copies; more when the windows are
+   * larger: twice what RabbitMQ may hold unacked for this channel, so that every ack a drop can lose is covered.
+   */
+  static final int SETTLED_MEMORY_MIN = 4096;
 
   private final AmqpBroker broker;
   private final Channel channel;
@@ -63,8 +85,8 @@ final class AmqpConsumer {
   /** Set once {@link #stop} has cancelled the consumers: from then on the channel may close. */
   private volatile boolean cancelled;
 
-  /** Delivered tags not yet acked or rejected on the wire, in order. */
-  private final TreeSet<Long> outstanding = new TreeSet<>();
+  /** Delivered messages not yet acked or rejected on the wire, by tag, in order. */
+  private final TreeMap<Long, AmqpDelivery> outstanding = new TreeMap<>();
   /** Tags settled by the worker whose ack is not yet sent. */
   private final TreeSet<Long> settled = new TreeSet<>();
   private boolean flushing;
@@ -73,6 +95,16 @@ final class AmqpConsumer {
   private final Thread acker;
   /** Raised by every recovery: deliveries of an older epoch belong to a channel that is gone. */
   private volatile int epoch;
+  /**
+   * Identities of the messages settled lately, oldest first: their redelivered copies are acked on arrival.
+   * Guarded by this.
+   */
+  private final LinkedHashSet<String> settledLately = new LinkedHashSet<>();
+  /**
+   * Messages of closed channels that the worker still runs, by identity: the copy RabbitMQ redelivers is settled
+   * with them. Guarded by this.
+   */
+  private final Map<String, AmqpDelivery> runningFromBefore = new HashMap<>();
 
   AmqpConsumer(AmqpBroker broker, Connection connection, int prefetch, boolean global) throws IOException {
     this.broker = broker;
@@ -137,10 +169,13 @@ final class AmqpConsumer {
       public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
           byte[] body) {
         long tag = envelope.getDeliveryTag();
-        synchronized (AmqpConsumer.this) {
-          outstanding.add(tag);
-        }
         AmqpDelivery delivery = new AmqpDelivery(broker, AmqpConsumer.this, queue, tag, epoch, properties, body);
+        synchronized (AmqpConsumer.this) {
+          outstanding.put(tag, delivery);
+          if (envelope.isRedeliver() && handledBefore(delivery)) {
+            return;
+          }
+        }
         if (stopping) {
           delivery.requeue();
         } else {
@@ -156,6 +191,29 @@ final class AmqpConsumer {
         }
       }
     });
+  }
+
+  /**
+   * True when a redelivered message is one this consumer handled before a reconnect: acked at once if it was
+   * settled, or left to settle with the run still going. Called with the lock held.
+   */
+  private boolean handledBefore(AmqpDelivery copy) {
+    String identity = copy.identity();
+    if (identity == null) {
+      return false;
+    }
+    AmqpDelivery running = runningFromBefore.get(identity);
+    if (running != null && (running.replacement() == null || running.replacement().epoch() != epoch)) {
+      running.replacedBy(copy);
+      log.debug("Message {} came back while its run continues here: settled with that run", identity);
+      return true;
+    }
+    if (settledLately.contains(identity)) {
+      log.debug("Message {} came back after being settled here: acked without running it again", identity);
+      settle(copy.tag());
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -225,19 +283,35 @@ final class AmqpConsumer {
       List<AmqpDelivery> batch = new ArrayList<>();
       batch.add(first);
       ready.drainTo(batch, max - 1);
-      for (AmqpDelivery delivery : batch) {
-        if (delivery.epoch() == epoch) {
-          fetched.add(delivery);
+      synchronized (this) {
+        // Under the lock, so that a recovery sees each as either buffered (dropped) or with the worker.
+        for (AmqpDelivery delivery : batch) {
+          if (delivery.epoch() == epoch) {
+            delivery.handedOut(true);
+            fetched.add(delivery);
+          }
         }
       }
     }
     return fetched;
   }
 
+  /**
+   * Marks {@code delivery} as held for its near eta, not running meanwhile; false for one of a closed channel,
+   * which can't be held (its release would be dropped) and is parked instead.
+   */
+  synchronized boolean hold(AmqpDelivery delivery) {
+    if (delivery.epoch() != epoch) {
+      return false;
+    }
+    delivery.handedOut(false);
+    return true;
+  }
+
   /** Puts a delivery held for a near eta back where the worker fetches; after {@link #stop}, back to its queue. */
   void release(AmqpDelivery delivery) {
     if (delivery.epoch() != epoch) {
-      return;
+      return; // RabbitMQ redelivered it to the new channel, where it is held anew
     }
     if (stopping) {
       delivery.requeue();
@@ -246,24 +320,52 @@ final class AmqpConsumer {
     }
   }
 
-  boolean isCurrent(AmqpDelivery delivery) {
-    return delivery.epoch() == epoch;
+  /**
+   * {@code delivery} is done: it ran, or what replaces it (a retry, a parked copy, a dead letter) is confirmed.
+   * Acks it, or the copy that replaced it after a reconnect, with the next flush, within {@link #ACK_GROUPING},
+   * and remembers it so that a copy redelivered later is acked on arrival.
+   */
+  void ack(AmqpDelivery delivery) {
+    synchronized (this) {
+      String identity = delivery.identity();
+      if (identity != null) {
+        settledLately.add(identity);
+        int memory = Math.max(SETTLED_MEMORY_MIN, 2 * prefetch * Math.max(1, consumerTags.size()));
+        for (var oldest = settledLately.iterator(); settledLately.size() > memory; ) {
+          oldest.next();
+          oldest.remove();
+        }
+      }
+      AmqpDelivery current = current(delivery);
+      if (current != null && outstanding.containsKey(current.tag())) {
+        settle(current.tag());
+      }
+    }
   }
 
-  /** Acks {@code tag} with the next flush, within {@link #ACK_GROUPING}. */
-  void ack(long tag, int deliveryEpoch) {
-    if (deliveryEpoch != epoch) {
-      return;
+  /** Puts {@code tag} in the next ack flush. Called with the lock held. */
+  private void settle(long tag) {
+    settled.add(tag);
+    if (settled.size() == 1) {
+      notifyAll();
     }
-    synchronized (this) {
-      if (!outstanding.contains(tag)) {
-        return;
-      }
-      settled.add(tag);
-      if (settled.size() == 1) {
-        notifyAll();
-      }
+  }
+
+  /**
+   * The delivery of the current channel that stands for {@code delivery}: itself, or for one of a closed channel
+   * the copy RabbitMQ redelivered meanwhile (null if none came yet). Forgets {@code delivery} as running: it is
+   * being settled. Called with the lock held.
+   */
+  private AmqpDelivery current(AmqpDelivery delivery) {
+    if (delivery.epoch() == epoch) {
+      return delivery;
     }
+    String identity = delivery.identity();
+    if (identity != null) {
+      runningFromBefore.remove(identity, delivery);
+    }
+    AmqpDelivery copy = delivery.replacement();
+    return copy != null && copy.epoch() == epoch ? copy : null;
   }
 
   /** The ack thread: once something is settled, waits {@link #ACK_GROUPING} for more, then flushes. */
@@ -299,7 +401,7 @@ final class AmqpConsumer {
           break;
         }
         // The run of settled tags at the bottom of the window goes in one multiple ack.
-        for (Long tag : outstanding) {
+        for (Long tag : outstanding.keySet()) {
           if (!settled.contains(tag)) {
             break;
           }
@@ -310,7 +412,7 @@ final class AmqpConsumer {
             singles.add(tag);
           }
         }
-        outstanding.removeAll(settled);
+        outstanding.keySet().removeAll(settled);
         settled.clear();
       }
       try {
@@ -321,34 +423,49 @@ final class AmqpConsumer {
           channel.basicAck(tag, false);
         }
       } catch (IOException | RuntimeException e) {
-        // The channel is gone: RabbitMQ puts the messages back, and they run again elsewhere.
-        log.warn("Could not ack messages on {}: {}", broker.displayUrl(), e.toString());
+        // The channel is gone: RabbitMQ puts the messages back. This consumer acks them when they come back to
+        // it after the reconnect; another worker that receives one runs it again.
+        log.warn("Could not ack messages on {}; they are acked again if they come back here: {}",
+            broker.displayUrl(), e.toString());
       }
     }
     closeIfSettled();
   }
 
   /**
-   * Gives {@code tag} back to its queue. The reject is written before the tag leaves the window, so no
-   * later multiple ack can cover it first.
+   * Gives {@code delivery} (or the copy that replaced it after a reconnect) back to its queue. The reject is
+   * written before the tag leaves the window, so no later multiple ack can cover it first.
    */
-  void reject(long tag, int deliveryEpoch) {
-    if (deliveryEpoch != epoch) {
-      return;
+  void reject(AmqpDelivery delivery) {
+    AmqpDelivery current;
+    synchronized (this) {
+      current = current(delivery);
+    }
+    if (current == null) {
+      return; // RabbitMQ took it back with the closed channel
     }
     try {
-      channel.basicReject(tag, true);
+      channel.basicReject(current.tag(), true);
     } catch (IOException | RuntimeException e) {
-      log.warn("Could not return message {} on {}: {}", tag, broker.displayUrl(), e.toString());
+      log.warn("Could not return message {} on {}: {}", current.tag(), broker.displayUrl(), e.toString());
     }
     synchronized (this) {
-      outstanding.remove(tag);
+      outstanding.remove(current.tag());
     }
     closeIfSettled();
   }
 
   private void recovered() {
+    int running;
     synchronized (this) {
+      // What the worker still runs of the old channel settles the copies RabbitMQ is about to redeliver. What it
+      // settled is in settledLately, whether or not its ack went out; buffered and held messages simply come back.
+      for (AmqpDelivery delivery : outstanding.values()) {
+        if (delivery.isHandedOut() && !settled.contains(delivery.tag()) && delivery.identity() != null) {
+          runningFromBefore.put(delivery.identity(), delivery);
+        }
+      }
+      running = runningFromBefore.size();
       outstanding.clear();
       settled.clear();
       epoch++;
@@ -359,8 +476,8 @@ final class AmqpConsumer {
       close();
       return;
     }
-    log.info("Consuming again from {} after a reconnect; messages in flight before it were returned to their"
-        + " queues", broker.displayUrl());
+    log.info("Consuming again from {} after a reconnect; RabbitMQ returns what was unacked, and this worker runs"
+        + " none of it twice ({} still running here)", broker.displayUrl(), running);
   }
 
   /** Stops consuming: messages buffered or unsettled go back to their queues when the channel closes. */

@@ -6,6 +6,7 @@ import com.rabbitmq.client.GetResponse;
 import dev.celeriac.broker.DeadLetter;
 import dev.celeriac.broker.DeadLetterStore;
 import dev.celeriac.broker.amqp.ConfirmingPublisher.Publication;
+import dev.celeriac.protocol.Ids;
 import dev.celeriac.protocol.KombuEnvelope;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -88,8 +89,10 @@ final class AmqpDeadLetters implements DeadLetterStore {
         break;
       }
       AMQP.BasicProperties properties = response.getProps();
-      publications.add(new Publication("", queue,
-          properties.builder().headers(AmqpBroker.taskHeaders(properties)).build(), response.getBody()));
+      // A new message-id: the replay is new work, not a redelivery of the message a consumer settled by
+      // dead-lettering it (see AmqpConsumer).
+      publications.add(new Publication("", queue, properties.builder().headers(AmqpBroker.taskHeaders(properties))
+          .messageId(Ids.uuid()).build(), response.getBody()));
       lastTag = response.getEnvelope().getDeliveryTag();
     }
     if (publications.isEmpty()) {

@@ -6,6 +6,7 @@ import dev.celeriac.broker.Delivery;
 import dev.celeriac.protocol.KombuEnvelope;
 import dev.celeriac.protocol.TaskMessage;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,11 @@ final class AmqpDelivery implements Delivery {
   private final byte[] body;
   private final AtomicBoolean settled = new AtomicBoolean();
   private volatile TaskMessage decoded;
+  private String identity;
+  /** Fetched by the worker and not held for a near eta: running, or about to. */
+  private volatile boolean handedOut;
+  /** After a reconnect, the copy RabbitMQ redelivered while this still ran; guarded by the consumer. */
+  private AmqpDelivery replacement;
 
   AmqpDelivery(AmqpBroker broker, AmqpConsumer consumer, String queue, long tag, int epoch,
       AMQP.BasicProperties properties, byte[] body) {
@@ -38,6 +44,45 @@ final class AmqpDelivery implements Delivery {
 
   int epoch() {
     return epoch;
+  }
+
+  long tag() {
+    return tag;
+  }
+
+  /**
+   * What tells this message from any other across redeliveries: its task id, its {@code retries}, and its AMQP
+   * message-id, which Celeriac sets anew on each copy it publishes of a message it settles (a parked message, a
+   * replayed dead letter); a retry has {@code retries} one higher. Null without a task id in the headers.
+   */
+  String identity() {
+    String known = identity;
+    if (known == null) {
+      Map<String, Object> headers = properties.getHeaders();
+      Object id = headers == null ? null : headers.get("id");
+      if (id == null) {
+        return null;
+      }
+      known = id + "/" + headers.get("retries") + "/" + properties.getMessageId();
+      identity = known;
+    }
+    return known;
+  }
+
+  void handedOut(boolean withWorker) {
+    handedOut = withWorker;
+  }
+
+  boolean isHandedOut() {
+    return handedOut;
+  }
+
+  AmqpDelivery replacement() {
+    return replacement;
+  }
+
+  void replacedBy(AmqpDelivery copy) {
+    replacement = copy;
   }
 
   AMQP.BasicProperties properties() {
@@ -72,7 +117,7 @@ final class AmqpDelivery implements Delivery {
   @Override
   public void ack() {
     settleOnce();
-    consumer.ack(tag, epoch);
+    consumer.ack(this);
   }
 
   @Override
@@ -80,20 +125,20 @@ final class AmqpDelivery implements Delivery {
     settleOnce();
     // Confirmed first, acked after: a crash in between runs the task again, never zero times.
     if (publishOrReturn("retry", () -> broker.publish(queue, next))) {
-      consumer.ack(tag, epoch);
+      consumer.ack(this);
     }
   }
 
   @Override
   public void defer(Instant eta) {
-    if (eta.toEpochMilli() - System.currentTimeMillis() < AmqpBroker.HOLD_MILLIS && consumer.isCurrent(this)) {
+    if (eta.toEpochMilli() - System.currentTimeMillis() < AmqpBroker.HOLD_MILLIS && consumer.hold(this)) {
       // A near eta is held here, unacked, far below RabbitMQ's consumer_timeout; parking costs more.
       broker.hold(this, eta);
       return;
     }
     settleOnce();
     if (publishOrReturn("park", () -> broker.park(queue, properties, body, eta))) {
-      consumer.ack(tag, epoch);
+      consumer.ack(this);
     }
   }
 
@@ -101,14 +146,14 @@ final class AmqpDelivery implements Delivery {
   public void deadLetter(String reason) {
     settleOnce();
     if (publishOrReturn("dead-letter", () -> broker.publishDead(queue, properties, body, reason))) {
-      consumer.ack(tag, epoch);
+      consumer.ack(this);
     }
   }
 
   @Override
   public void requeue() {
     settleOnce();
-    consumer.reject(tag, epoch);
+    consumer.reject(this);
   }
 
   /** Releases a held delivery back to the worker. */
@@ -122,7 +167,7 @@ final class AmqpDelivery implements Delivery {
       return true;
     } catch (BrokerException e) {
       log.error("Could not {} message {} on {}; it goes back to its queue: {}", what, tag, queue, e.getMessage());
-      consumer.reject(tag, epoch);
+      consumer.reject(this);
       return false;
     }
   }

@@ -11,8 +11,13 @@ import java.util.Map;
 /**
  * Converts message headers between the JSON-like values of a {@code TaskMessage} and AMQP field tables, in
  * the types both amqp-client and py-amqp read the same way (PROTOCOL §4.2): strings, 32-bit integers,
- * booleans, doubles, void, arrays and tables. Never {@code s} or {@code b}; a long outside the 32-bit range
- * goes as {@code l}, which py-amqp before 5.3 reads unsigned, so negative ones go as strings.
+ * booleans, doubles, void, arrays and tables. Never {@code s} or {@code b}.
+ *
+ * <p>64-bit integers: received, both {@code l} and py-amqp's {@code L} (rewritten to {@code l} by
+ * {@link ContentHeaderFrames}) are a {@code Long}. Sent, a long outside the 32-bit range goes as {@code l}
+ * when it is not negative. py-amqp reads {@code l} as unsigned (every version to date), and RabbitMQ writes
+ * every 64-bit integer as {@code l} when it dead-letters a message, as the delay levels do; so a negative one
+ * goes as its decimal string, the one form that reaches a Python worker with its value on every route.
  */
 final class AmqpHeaders {
 

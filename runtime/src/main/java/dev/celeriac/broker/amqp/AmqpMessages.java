@@ -1,6 +1,7 @@
 package dev.celeriac.broker.amqp;
 
 import com.rabbitmq.client.AMQP;
+import dev.celeriac.protocol.MalformedMessageException;
 import dev.celeriac.protocol.TaskMessage;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.Map;
 /**
  * A {@link TaskMessage} as AMQP properties and body, and back (PROTOCOL §4.2): content type and encoding,
  * the protocol headers as the header table, {@code delivery_mode} 2, {@code priority}, {@code correlation_id}
- * (the task id) and {@code reply_to}. The body travels as is, never base64.
+ * (the task id), {@code reply_to}, and for a message with {@code expires} the broker TTL {@code expiration}
+ * in milliseconds, as kombu writes Celery's. The body travels as is, never base64.
  */
 final class AmqpMessages {
 
@@ -22,6 +24,7 @@ final class AmqpMessages {
     Object priority = properties.get("priority");
     Object correlationId = properties.get("correlation_id");
     Object replyTo = properties.get("reply_to");
+    Object expiration = properties.get("expiration");
     return new AMQP.BasicProperties.Builder()
         .contentType(message.contentType())
         .contentEncoding(message.contentEncoding())
@@ -30,14 +33,21 @@ final class AmqpMessages {
         .priority(priority instanceof Number number ? number.intValue() : 0)
         .correlationId(correlationId != null ? correlationId.toString() : message.id())
         .replyTo(replyTo != null ? replyTo.toString() : null)
+        .expiration(expiration != null ? expiration.toString() : null)
         .build();
   }
 
   /**
    * The task message of a delivery. RabbitMQ's own dead-lettering headers ({@code x-death} and its kin,
    * added by the delay queues) are left out: they describe the trip, not the task.
+   *
+   * @throws MalformedMessageException when the header table could not be read (see {@link ContentHeaderFrames})
    */
   static TaskMessage fromAmqp(AMQP.BasicProperties amqp, byte[] body) {
+    if (amqp.getHeaders() != null && amqp.getHeaders().get(ContentHeaderFrames.UNREADABLE_HEADER) != null) {
+      throw new MalformedMessageException("its header table can't be read: "
+          + amqp.getHeaders().get(ContentHeaderFrames.UNREADABLE_HEADER));
+    }
     Map<String, Object> headers = AmqpHeaders.fromTable(amqp.getHeaders());
     headers.keySet().removeIf(AmqpMessages::isTransportHeader);
     Map<String, Object> properties = new LinkedHashMap<>();

@@ -289,6 +289,40 @@ class AmqpBrokerTest {
     assertEquals(0, broker.deadLetters().count("celery"));
   }
 
+  /**
+   * {@code expires} is also the broker TTL, written as kombu writes Celery's: {@code str(int(seconds * 1000))}.
+   * A message on its way through the delay levels carries none (it would leave a level early), nor does a
+   * parked one: the worker discards it by its {@code expires} header if that is past when it is due.
+   */
+  @Test
+  void expiresIsAlsoTheExpirationPropertyExceptWhileParked() throws Exception {
+    Instant now = Instant.now();
+    TaskMessage expiring = MessageCodec.newMessage(new MessageCodec.NewMessage("acme.add", UUID.randomUUID().toString(),
+        List.of(), Map.of(), null, now.plusSeconds(600), Duration.ofSeconds(600), null, null, null, null));
+    broker.publish("celery", expiring);
+    TaskMessage delayed = MessageCodec.newMessage(new MessageCodec.NewMessage("acme.add", UUID.randomUUID().toString(),
+        List.of(), Map.of(), now.plusSeconds(5), now.plusSeconds(600), Duration.ofSeconds(600), null, null, null,
+        null));
+    broker.publish("timed", delayed);
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setVirtualHost(TestRabbit.VHOST);
+    try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+      com.rabbitmq.client.GetResponse direct = channel.basicGet("celery", false);
+      assertEquals("600000", direct.getProps().getExpiration(), "what kombu writes for Celery's expires=600");
+      // 4 whole seconds, binary 100: level 2's queue holds it.
+      com.rabbitmq.client.GetResponse parked = channel.basicGet(AmqpTopology.delayLevel("timed", 2), false);
+      assertEquals(delayed.id(), parked.getProps().getHeaders().get("id").toString());
+      assertEquals(null, parked.getProps().getExpiration());
+    }
+    Delivery fetched = fetchAll("celery", 1, Duration.ofSeconds(5)).get(0);
+    fetched.defer(Instant.now().plusSeconds(5));
+    try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+      com.rabbitmq.client.GetResponse parked = channel.basicGet(AmqpTopology.delayLevel("celery", 2), false);
+      assertEquals(expiring.id(), parked.getProps().getHeaders().get("id").toString());
+      assertEquals(null, parked.getProps().getExpiration(), "a parked message has no broker TTL");
+    }
+  }
+
   /** A Python producer's {@code expires} also sets the broker TTL ({@code expiration}); a dead letter keeps none. */
   @Test
   void aDeadLetterOfAMessageWithABrokerTtlDoesNotExpire() throws Exception {

@@ -1,13 +1,18 @@
 package dev.celeriac.broker.amqp;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * The shared RabbitMQ of the machine (127.0.0.1:5672, guest/guest), vhost {@code celeriac-test}, which the
@@ -30,6 +35,31 @@ public final class TestRabbit {
     call("PUT", "/vhosts/" + VHOST, "{}", 201, 204);
     call("PUT", "/permissions/" + VHOST + "/guest", "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}",
         201, 204);
+  }
+
+  /**
+   * The names RabbitMQ gives the open connections to {@link #VHOST} whose client called them {@code clientName},
+   * as the management API lists them.
+   */
+  public static List<String> connectionNames(String clientName) {
+    List<String> names = new ArrayList<>();
+    try {
+      for (JsonNode connection : new ObjectMapper().readTree(call("GET", "/vhosts/" + VHOST + "/connections", null,
+          200))) {
+        if (connection.path("client_properties").path("connection_name").asText().equals(clientName)) {
+          names.add(connection.path("name").asText());
+        }
+      }
+    } catch (IOException e) {
+      throw new AssertionError("the management API's connection list is not JSON", e);
+    }
+    return names;
+  }
+
+  /** Closes a connection from the broker's side, as an operator or a failing network would. */
+  public static void closeConnection(String name) {
+    call("DELETE", "/connections/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"), null,
+        204, 404);
   }
 
   /** A management API call that must answer one of {@code expected}. */

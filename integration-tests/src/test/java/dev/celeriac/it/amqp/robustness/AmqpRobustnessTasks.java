@@ -13,11 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The tasks of the RabbitMQ robustness tests. The processor generates {@code AmqpCrashRunTask} and
- * {@code AmqpRestartRunTask}, and an index through which a {@code run worker} child JVM on this class path
- * finds them.
+ * The tasks of the RabbitMQ robustness tests. The processor generates {@code AmqpCrashRunTask},
+ * {@code AmqpRestartRunTask} and {@code AmqpDropRunTask}, and an index through which a {@code run worker}
+ * child JVM on this class path finds them.
  */
 public final class AmqpRobustnessTasks {
 
@@ -26,6 +27,9 @@ public final class AmqpRobustnessTasks {
 
   /** Sequence number → when each of its runs started ({@link System#nanoTime()}), for {@link AmqpBrokerRestartTest}. */
   static final Map<Long, List<Long>> RESTART_RUNS = new ConcurrentHashMap<>();
+
+  /** Sequence number → how many times it ran, for {@link AmqpConnectionDropTest}. */
+  static final Map<Long, AtomicInteger> DROP_RUNS = new ConcurrentHashMap<>();
 
   private AmqpRobustnessTasks() {}
 
@@ -41,6 +45,14 @@ public final class AmqpRobustnessTasks {
   @Task(name = "celeriac.it.amqp.restart_run", queue = "amqp-restart")
   public static void amqpRestartRun(long seq, @Extras Map<String, Object> extras) {
     RESTART_RUNS.computeIfAbsent(seq, k -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+  }
+
+  /** Counts its run, then takes {@code millis}: long enough to be running when the test drops the connection. */
+  @Task(name = "celeriac.it.amqp.drop_run", queue = "amqp-drop")
+  public static void amqpDropRun(long seq, int millis, @Extras Map<String, Object> extras)
+      throws InterruptedException {
+    DROP_RUNS.computeIfAbsent(seq, k -> new AtomicInteger()).incrementAndGet();
+    Thread.sleep(millis);
   }
 
   /** The run log of this process, opened on first use. */
