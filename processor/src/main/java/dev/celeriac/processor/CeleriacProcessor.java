@@ -36,7 +36,8 @@ import javax.lang.model.util.Elements;
  * javac does not add "cannot find symbol" noise for code that calls them.
  *
  * <p>Option {@code -Aceleriac.index=com.acme.AcmeTaskIndex} names the index class; by default it is
- * {@code CeleriacTaskIndex_} plus a hash of the task names, in the package of the first declaring type.
+ * {@code CeleriacTaskIndex_} plus a hash of the task names and their declaring methods, in the package of the
+ * first declaring type.
  *
  * <p>Before writing them, the tasks are checked against the committed task schema, the previous release's
  * tasks.json, so that a rolling deploy loses no queued message; {@code -Aceleriac.updateSchema=true} writes
