@@ -91,9 +91,6 @@ public final class StubWriter {
         .build());
     if (task.isImplemented()) {
       type.addMethod(invoke(task));
-      if (task.invocation() == TaskDescriptor.Invocation.INSTANCE) {
-        type.addType(target(task));
-      }
     }
     type.addType(call(task, call, parameters, withExtras));
     return JavaFile.builder(stub.packageName(), type.build()).skipJavaLangImports(true).build();
@@ -125,8 +122,13 @@ public final class StubWriter {
             Literals.valueType(parameter.type()));
       }
     }
-    if (task.isImplemented()) {
+    if (task.invocation() == TaskDescriptor.Invocation.STATIC) {
       code.add(".invoker($T::invoke)\n", task.stub());
+    } else if (task.invocation() == TaskDescriptor.Invocation.INSTANCE) {
+      // The runtime makes (or, with an InstanceProvider, gets) the instance inside each run: a constructor
+      // that throws fails that run only, instead of poisoning a static holder for the life of the JVM.
+      code.add(".invoker($T.class, $T::new, $T::invoke)\n", task.declaringClass(), task.declaringClass(),
+          task.stub());
     }
     return code.add(".build()").unindent().unindent().build();
   }
@@ -145,27 +147,20 @@ public final class StubWriter {
           : CodeBlock.of("($T) arguments[$L]", parameter.type().javaType(), i));
     }
     arguments.add(CodeBlock.of("$T.extras(arguments[$L])", ClassNames.ARGUMENTS, parameters.size()));
-    CodeBlock receiver = task.invocation() == TaskDescriptor.Invocation.STATIC
-        ? CodeBlock.of("$T", task.declaringClass())
-        : CodeBlock.of("$T.INSTANCE", task.stub().nestedClass("Target"));
-    return MethodSpec.methodBuilder("invoke")
-        .addJavadoc("Calls the task method with arguments the runtime has bound and converted; the last is\n"
-            + "the extras map.\n")
+    MethodSpec.Builder invoke = MethodSpec.methodBuilder("invoke")
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .addParameter(Object[].class, "arguments")
-        .addException(Throwable.class)
-        .addStatement("$L.$N($L)", receiver, task.methodName(), CodeBlock.join(arguments, ",$W"))
-        .build();
-  }
-
-  private static TypeSpec target(TaskDescriptor task) {
-    return TypeSpec.classBuilder("Target")
-        .addJavadoc("Holds the one instance the worker calls, created on the first run (a lazy holder).\n")
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .addField(FieldSpec.builder(task.declaringClass(), "INSTANCE", Modifier.STATIC, Modifier.FINAL)
-            .initializer("new $T()", task.declaringClass())
-            .build())
-        .build();
+        .addException(Throwable.class);
+    if (task.invocation() == TaskDescriptor.Invocation.STATIC) {
+      invoke.addJavadoc("Calls the task method with arguments the runtime has bound and converted; the last is\n"
+              + "the extras map.\n")
+          .addStatement("$T.$N($L)", task.declaringClass(), task.methodName(), CodeBlock.join(arguments, ",$W"));
+    } else {
+      invoke.addJavadoc("Calls the task method on the instance the runtime supplies, with arguments it has\n"
+              + "bound and converted; the last is the extras map.\n")
+          .addParameter(task.declaringClass(), "target")
+          .addStatement("target.$N($L)", task.methodName(), CodeBlock.join(arguments, ",$W"));
+    }
+    return invoke.addParameter(Object[].class, "arguments").build();
   }
 
   private static TypeSpec call(TaskDescriptor task, ClassName call, List<ParameterSpec> parameters,
