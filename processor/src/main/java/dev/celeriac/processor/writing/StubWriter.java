@@ -83,6 +83,17 @@ public final class StubWriter {
         .addParameters(withExtras)
         .addStatement("return with().enqueue($L)", argumentsWithExtras)
         .build());
+    for (List<ParameterSpec> leading : shortened(task, parameters)) {
+      type.addMethod(MethodSpec.methodBuilder("enqueue")
+          .addJavadoc("Enqueues the task with these leading arguments only: no keyword is sent for the\n"
+              + "parameters left out, so the worker applies their {@code @Default}, or null. Returns once\n"
+              + "the broker holds the message.\n")
+          .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+          .returns(ClassNames.TASK_REF)
+          .addParameters(leading)
+          .addStatement("return with().enqueue($L)", names(leading))
+          .build());
+    }
     type.addMethod(MethodSpec.methodBuilder("with")
         .addJavadoc("Starts an enqueue with options: countdown, eta, expires, queue, priority, app.\n")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -197,6 +208,16 @@ public final class StubWriter {
             .addParameters(withExtras)
             .addCode(body.build())
             .build())
+        .addMethods(shortened(task, parameters).stream()
+            .map(leading -> MethodSpec.methodBuilder("enqueue")
+                .addJavadoc("Enqueues the task with these options and leading arguments only; the worker\n"
+                    + "applies the {@code @Default}, or null, of the parameters left out.\n")
+                .addModifiers(Modifier.PUBLIC)
+                .returns(ClassNames.TASK_REF)
+                .addParameters(leading)
+                .addStatement("return sendLeading($L)", names(leading))
+                .build())
+            .toList())
         .addMethod(MethodSpec.methodBuilder("self")
             .addAnnotation(Override.class)
             .addModifiers(Modifier.PROTECTED)
@@ -210,6 +231,20 @@ public final class StubWriter {
     return task.parameters().stream()
         .map(parameter -> ParameterSpec.builder(parameter.type().javaType(), parameter.javaName()).build())
         .toList();
+  }
+
+  /**
+   * The parameter lists of the overloads that leave out trailing optional parameters, longest first: one for
+   * each optional parameter at the end of the list. None has an extras variant: {@code (a, b, extras)} would
+   * make a call {@code (a, null)} ambiguous against {@code (a, b)}; without extras every overload has an arity
+   * of its own, so no call, with nulls or not, is ambiguous, and existing calls bind as before.
+   */
+  private static List<List<ParameterSpec>> shortened(TaskDescriptor task, List<ParameterSpec> parameters) {
+    List<List<ParameterSpec>> overloads = new ArrayList<>();
+    for (int kept = parameters.size() - 1; kept >= 0 && !task.parameters().get(kept).isRequired(); kept--) {
+      overloads.add(parameters.subList(0, kept));
+    }
+    return overloads;
   }
 
   private static List<ParameterSpec> withExtras(TaskDescriptor task, List<ParameterSpec> parameters) {

@@ -88,6 +88,135 @@ public final class CleanupTask {
   }
 
   /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+      double threshold, char quote, String prefix, Color color, List<String> tags,
+      List<Color> colors, List<Integer> sizes) {
+    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
+        colors, sizes);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+      double threshold, char quote, String prefix, Color color, List<String> tags,
+      List<Color> colors) {
+    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
+        colors);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+      double threshold, char quote, String prefix, Color color, List<String> tags) {
+    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color,
+        tags);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+      double threshold, char quote, String prefix, Color color) {
+    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+      double threshold, char quote, String prefix) {
+    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+      double threshold, char quote) {
+    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+      double threshold) {
+    return with().enqueue(dryRun, batch, level, since, ratio, threshold);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio) {
+    return with().enqueue(dryRun, batch, level, since, ratio);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since) {
+    return with().enqueue(dryRun, batch, level, since);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level) {
+    return with().enqueue(dryRun, batch, level);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch) {
+    return with().enqueue(dryRun, batch);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun) {
+    return with().enqueue(dryRun);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue() {
+    return with().enqueue();
+  }
+
+  /**
    * Starts an enqueue with options: countdown, eta, expires, queue, priority, app.
    */
   public static Call with() {
@@ -146,6 +275,121 @@ public final class CleanupTask {
       kwargs.put("sizes", sizes);
       kwargs.put("maybeId", maybeId);
       return send(kwargs, extras);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+        double threshold, char quote, String prefix, Color color, List<String> tags,
+        List<Color> colors, List<Integer> sizes) {
+      return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
+          colors, sizes);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+        double threshold, char quote, String prefix, Color color, List<String> tags,
+        List<Color> colors) {
+      return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
+          colors);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+        double threshold, char quote, String prefix, Color color, List<String> tags) {
+      return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+        double threshold, char quote, String prefix, Color color) {
+      return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix, color);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+        double threshold, char quote, String prefix) {
+      return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+        double threshold, char quote) {
+      return sendLeading(dryRun, batch, level, since, ratio, threshold, quote);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+        double threshold) {
+      return sendLeading(dryRun, batch, level, since, ratio, threshold);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio) {
+      return sendLeading(dryRun, batch, level, since, ratio);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since) {
+      return sendLeading(dryRun, batch, level, since);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level) {
+      return sendLeading(dryRun, batch, level);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch) {
+      return sendLeading(dryRun, batch);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun) {
+      return sendLeading(dryRun);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue() {
+      return sendLeading();
     }
 
     @Override
