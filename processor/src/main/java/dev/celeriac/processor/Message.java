@@ -72,6 +72,9 @@ public enum Message {
           + " the methods."),
   INVALID_OPTION("InvalidOption",
       "Option -A%s=%s is not %s. %s"),
+  RETRY_ON_CONFLICT("InvalidOption",
+      "@Task names %s in both retryOn and dontRetryOn; a type may be in one of them only, and dontRetryOn would"
+          + " win, so the task would never retry it. Remove it from the list it does not belong to."),
   LATE_TASK("LateTask",
       "@Task method %s appeared after this compilation's task index was written, so no worker would find it."
           + " Generate it in an earlier round, or declare it in a hand-written source."),

@@ -152,4 +152,33 @@ class NameNegativeTest {
     assertThat(compilation).hadErrorContaining(Message.INACCESSIBLE_CLASS.tag()).inFile(f)
         .onLineContaining("retryOn = Oops.class");
   }
+
+  @Test
+  void typeNamedByBothRetryOnAndDontRetryOn() {
+    JavaFileObject f = acme("Tasks",
+        "public class Tasks {",
+        "  @Task(name = \"acme.run\",",
+        "      retryOn = {java.io.IOException.class, IllegalStateException.class},",
+        "      dontRetryOn = {IllegalArgumentException.class, IllegalStateException.class})",
+        "  public static void run(@Extras Map<String, Object> extras) {}",
+        "}");
+    Compilation compilation = compile(f);
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining(Message.RETRY_ON_CONFLICT.tag()).inFile(f)
+        .onLineContaining("dontRetryOn = ");
+    assertThat(compilation).hadErrorContaining("java.lang.IllegalStateException");
+    assertEquals(Set.of(), generatedPaths(f));
+  }
+
+  @Test
+  void dontRetryOnASubtypeOfARetryOnTypeIsFine() {
+    JavaFileObject f = acme("Tasks",
+        "public class Tasks {",
+        "  @Task(name = \"acme.run\", retryOn = java.io.IOException.class,",
+        "      dontRetryOn = java.io.FileNotFoundException.class)",
+        "  public static void run(@Extras Map<String, Object> extras) {}",
+        "}");
+    assertThat(compile(f)).succeededWithoutWarnings();
+  }
 }
