@@ -53,6 +53,11 @@ public enum Message {
   INVALID_KWARG("InvalidKwarg",
       "Keyword \"%s\" of parameter '%s' is not allowed: a keyword must match [A-Za-z_][A-Za-z0-9_]* to work as a"
           + " Python keyword argument. %s"),
+  PYTHON_KEYWORD("PythonKeyword",
+      "Keyword \"%s\" of parameter '%s' is a Python keyword, and @Task method %s is implemented elsewhere: a Python"
+          + " function cannot declare a parameter named %s, so a Celery worker would find it only in its **kwargs."
+          + " Use another keyword, for example @Kwarg(\"%s_\"), unless the task's implementation reads it from"
+          + " **kwargs."),
   DUPLICATE_KWARG("DuplicateKwarg",
       "Parameter '%s' travels under keyword \"%s\", which parameter '%s' already uses; keywords must be unique"
           + " within a task. Give one of them another @Kwarg."),
