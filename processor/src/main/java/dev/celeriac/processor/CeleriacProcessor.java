@@ -6,6 +6,7 @@ import com.squareup.javapoet.ClassName;
 import dev.celeriac.processor.model.TaskDescriptor;
 import dev.celeriac.processor.validation.MisplacedAnnotationValidator;
 import dev.celeriac.processor.validation.TaskValidator;
+import dev.celeriac.processor.validation.WorkerEntryValidator;
 import dev.celeriac.processor.writing.IndexWriter;
 import dev.celeriac.processor.writing.Output;
 import dev.celeriac.processor.writing.StubWriter;
@@ -53,6 +54,7 @@ public final class CeleriacProcessor extends AbstractProcessor {
   private Elements elements;
   private TaskValidator validator;
   private MisplacedAnnotationValidator misplaced;
+  private WorkerEntryValidator workerEntries;
   private StubWriter stubs;
   private IndexWriter index;
   private Output output;
@@ -72,6 +74,7 @@ public final class CeleriacProcessor extends AbstractProcessor {
     elements = environment.getElementUtils();
     validator = new TaskValidator(diagnostics, environment);
     misplaced = new MisplacedAnnotationValidator(diagnostics, elements);
+    workerEntries = new WorkerEntryValidator(diagnostics, elements, environment.getTypeUtils());
     Optional<AnnotationSpec> generated = Optional.ofNullable(elements.getTypeElement(ClassNames.GENERATED))
         .map(type -> AnnotationSpec.builder(ClassName.get(type))
             .addMember("value", "$S", CeleriacProcessor.class.getName())
@@ -112,6 +115,7 @@ public final class CeleriacProcessor extends AbstractProcessor {
 
   private void processRound(RoundEnvironment round) {
     misplaced.check(round);
+    workerEntries.check(round);
     boolean found = false;
     for (ExecutableElement method : methods(round)) {
       try {

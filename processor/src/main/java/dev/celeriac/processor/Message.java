@@ -80,6 +80,12 @@ public enum Message {
   RETRY_ON_CONFLICT("InvalidOption",
       "@Task names %s in both retryOn and dontRetryOn; a type may be in one of them only, and dontRetryOn would"
           + " win, so the task would never retry it. Remove it from the list it does not belong to."),
+  NOT_A_WORKER_ENTRY("NotAWorkerEntry",
+      "Method %s implements @Task method %s, which declares task \"%s\" as implemented elsewhere, so this method"
+          + " is not a worker entry: a worker here dead-letters the task's messages without calling it. To run the"
+          + " task in Java, move @Task(name = \"%3$s\") from %s to a static or instance method such as this one,"
+          + " or give this method a @Task with a name of its own and send that task instead. If the task runs"
+          + " elsewhere, for example in Python, ignore this."),
   LATE_TASK("LateTask",
       "@Task method %s appeared after this compilation's task index was written, so no worker would find it."
           + " Generate it in an earlier round, or declare it in a hand-written source."),
