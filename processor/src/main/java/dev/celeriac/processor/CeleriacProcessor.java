@@ -179,7 +179,8 @@ public final class CeleriacProcessor extends AbstractProcessor {
     }
     Optional<String> requested = Optional.ofNullable(processingEnv.getOptions().get(INDEX_OPTION));
     if (requested.isPresent() && !SourceVersion.isName(requested.get())) {
-      diagnostics.error(Message.INVALID_OPTION, null, INDEX_OPTION, requested.get(), "a qualified class name",
+      diagnostics.error(Message.INVALID_OPTION, null, "Option -A" + INDEX_OPTION + "=" + requested.get(),
+          "a qualified class name",
           "Use a name such as com.acme.AcmeTaskIndex, or leave the option out.");
       return;
     }

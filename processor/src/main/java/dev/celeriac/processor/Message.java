@@ -75,11 +75,9 @@ public enum Message {
   STUB_NAME_CLASH("StubNameClash",
       "The stub %s for @Task method %s would clash with %s; stub names must be unique in a package. Rename one of"
           + " the methods."),
+  /** A processor option ({@code Option -Aname=value}) or an annotation element with a value it may not have. */
   INVALID_OPTION("InvalidOption",
-      "Option -A%s=%s is not %s. %s"),
-  RETRY_ON_CONFLICT("InvalidOption",
-      "@Task names %s in both retryOn and dontRetryOn; a type may be in one of them only, and dontRetryOn would"
-          + " win, so the task would never retry it. Remove it from the list it does not belong to."),
+      "%s is not %s. %s"),
   NOT_A_WORKER_ENTRY("NotAWorkerEntry",
       "Method %s implements @Task method %s, which declares task \"%s\" as implemented elsewhere, so this method"
           + " is not a worker entry: a worker here dead-letters the task's messages without calling it. To run the"

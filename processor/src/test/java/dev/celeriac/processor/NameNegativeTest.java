@@ -165,9 +165,10 @@ class NameNegativeTest {
     Compilation compilation = compile(f);
     assertThat(compilation).failed();
     assertThat(compilation).hadErrorCount(1);
-    assertThat(compilation).hadErrorContaining(Message.RETRY_ON_CONFLICT.tag()).inFile(f)
+    assertThat(compilation).hadErrorContaining(Message.INVALID_OPTION.tag()).inFile(f)
         .onLineContaining("dontRetryOn = ");
-    assertThat(compilation).hadErrorContaining("java.lang.IllegalStateException");
+    assertThat(compilation).hadErrorContaining("@Task dontRetryOn java.lang.IllegalStateException, also in retryOn,"
+        + " is not allowed");
     assertEquals(Set.of(), generatedPaths(f));
   }
 

@@ -115,7 +115,10 @@ final class TaskOptionsValidator {
     boolean disjoint = true;
     for (ClassName type : dontRetryOn) {
       if (retryOn.contains(type)) {
-        report(Message.RETRY_ON_CONFLICT, method, task, "dontRetryOn", type.canonicalName());
+        report(Message.INVALID_OPTION, method, task, "dontRetryOn",
+            "@Task dontRetryOn " + type.canonicalName() + ", also in retryOn,",
+            "allowed: a type may be in one of the two only, and as dontRetryOn wins, the task would never retry it",
+            "Remove it from the list it does not belong to.");
         disjoint = false;
       }
     }
