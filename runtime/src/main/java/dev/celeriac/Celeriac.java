@@ -4,6 +4,7 @@ import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.Brokers;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.cron.Cron;
+import dev.celeriac.internal.TaskInstances;
 import dev.celeriac.protocol.Ids;
 import dev.celeriac.protocol.JsonValues;
 import dev.celeriac.protocol.KombuEnvelope;
@@ -45,6 +46,7 @@ public final class Celeriac implements AutoCloseable {
   private final CeleriacConfig config;
   private final Broker broker;
   private final TaskRegistry registry;
+  private final TaskInstances instances;
   private volatile ScheduledExecutorService eagerTimer;
 
   private Celeriac(CeleriacConfig config) {
@@ -52,6 +54,7 @@ public final class Celeriac implements AutoCloseable {
     this.registry = config.registry() != null
         ? config.registry()
         : TaskRegistry.load(Thread.currentThread().getContextClassLoader());
+    this.instances = config.instanceProvider().map(TaskInstances::from).orElseGet(TaskInstances::constructed);
     this.broker = Brokers.open(config.brokerUrl(), config.clock(), config.redis(), config.amqp());
   }
 
@@ -122,7 +125,7 @@ public final class Celeriac implements AutoCloseable {
 
   /** A worker with {@code options}; call {@link Worker#start()} to run it. */
   public Worker worker(WorkerOptions options) {
-    return new Worker(broker, registry, options, config.clock());
+    return new Worker(broker, registry, options, config.clock(), instances);
   }
 
   /**
@@ -226,7 +229,7 @@ public final class Celeriac implements AutoCloseable {
         lastFailure[0] = cause;
       }
     };
-    TaskExecutor executor = new TaskExecutor(registry, config.clock(), failures, eagerTimer(), () -> false);
+    TaskExecutor executor = new TaskExecutor(registry, config.clock(), failures, eagerTimer(), () -> false, instances);
     TaskMessage next = withoutEta(message);
     while (next != null) {
       EagerDelivery delivery = new EagerDelivery(queue, KombuEnvelope.encode(next, queue, Ids.uuid()));

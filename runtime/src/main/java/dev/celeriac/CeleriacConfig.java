@@ -5,6 +5,7 @@ import dev.celeriac.broker.redis.RedisSettings;
 import dev.celeriac.worker.WorkerOptions;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An application's configuration: the broker URL, the message size cap, eager mode, and the default worker
@@ -26,6 +27,7 @@ public final class CeleriacConfig {
   private final RedisSettings redis;
   private final AmqpSettings amqp;
   private final int metricsPort;
+  private final InstanceProvider instanceProvider;
 
   private CeleriacConfig(Builder b) {
     this.brokerUrl = b.brokerUrl;
@@ -37,6 +39,7 @@ public final class CeleriacConfig {
     this.redis = b.redis;
     this.amqp = b.amqp;
     this.metricsPort = b.metricsPort;
+    this.instanceProvider = b.instanceProvider;
   }
 
   public static Builder builder() {
@@ -88,6 +91,14 @@ public final class CeleriacConfig {
     return metricsPort;
   }
 
+  /**
+   * What supplies the objects instance tasks run on; empty for the default, one instance per class made with
+   * its no-argument constructor.
+   */
+  public Optional<InstanceProvider> instanceProvider() {
+    return Optional.ofNullable(instanceProvider);
+  }
+
   /** Builds {@link CeleriacConfig}. */
   public static final class Builder {
     private String brokerUrl = DEFAULT_BROKER_URL;
@@ -99,6 +110,7 @@ public final class CeleriacConfig {
     private RedisSettings redis = RedisSettings.defaults();
     private AmqpSettings amqp = AmqpSettings.defaults();
     private int metricsPort;
+    private InstanceProvider instanceProvider;
 
     private Builder() {}
 
@@ -157,6 +169,15 @@ public final class CeleriacConfig {
         throw new IllegalArgumentException("metrics port must be 0 (none) or 1-65535, was " + port);
       }
       this.metricsPort = port;
+      return this;
+    }
+
+    /**
+     * Gets the objects instance tasks run on from {@code provider}, a dependency-injection container for
+     * example, instead of making one per class with its no-argument constructor.
+     */
+    public Builder instanceProvider(InstanceProvider provider) {
+      this.instanceProvider = Objects.requireNonNull(provider);
       return this;
     }
 

@@ -2,6 +2,8 @@ package dev.celeriac;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -101,6 +103,25 @@ public abstract class TaskCall<C extends TaskCall<C>> {
     Celeriac target = app != null ? app : Celeriac.getDefault();
     EnqueueOptions options = new EnqueueOptions(queue, countdown, eta, expires, priority);
     return target.enqueue(definition, kwargs, extras, options, batch);
+  }
+
+  /**
+   * Enqueues with the task's first {@code values.length} parameters, in declaration order, as keyword
+   * arguments and no keyword at all for the parameters after them, so that the worker binds those to their
+   * {@code @Default}, or to null, as Celery binds what a Python caller leaves out. Called by the generated
+   * overloads that leave out trailing optional parameters.
+   */
+  protected final TaskRef sendLeading(Object... values) {
+    List<Parameter> parameters = definition.parameters();
+    if (values.length > parameters.size()) {
+      throw new IllegalArgumentException(values.length + " values for task '" + definition.name() + "', which takes "
+          + parameters.size());
+    }
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    for (int i = 0; i < values.length; i++) {
+      kwargs.put(parameters.get(i).keyword(), values[i]);
+    }
+    return send(kwargs, noExtras());
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.celeriac;
 
+import dev.celeriac.internal.InstanceInvoker;
+import dev.celeriac.internal.TaskInstances;
 import dev.celeriac.internal.TaskInvoker;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -7,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 /**
  * Everything the runtime knows of one task: its name, queue, retry policy, schedule, parameters and, for a
@@ -23,7 +26,8 @@ public final class TaskDefinition {
   private final Duration expires;
   private final Schedule schedule;
   private final List<Parameter> parameters;
-  private final TaskInvoker invoker;
+  private final Class<?> instanceType;
+  private final Invocation invocation;
 
   private TaskDefinition(Builder b) {
     this.name = b.name;
@@ -34,7 +38,8 @@ public final class TaskDefinition {
     this.expires = b.expires;
     this.schedule = b.schedule;
     this.parameters = List.copyOf(b.parameters);
-    this.invoker = b.invoker;
+    this.instanceType = b.instanceType;
+    this.invocation = b.invocation;
   }
 
   /** Starts a definition; generated code calls this, application code rarely needs to. */
@@ -85,12 +90,26 @@ public final class TaskDefinition {
    * which is implemented elsewhere (in a Python Celery worker, say) and only produced from here.
    */
   public boolean isImplemented() {
-    return invoker != null;
+    return invocation != null;
   }
 
-  /** The generated invoker; null when {@link #isImplemented()} is false. */
-  public TaskInvoker invoker() {
-    return invoker;
+  /** The class whose instance the task runs on; empty for a static task or one implemented elsewhere. */
+  public Optional<Class<?>> instanceType() {
+    return Optional.ofNullable(instanceType);
+  }
+
+  /**
+   * Runs the task in this thread through its generated invoker, with arguments the runtime has bound; an
+   * instance task runs on the instance {@code instances} gives, which is part of the run. For the runtime.
+   *
+   * @throws IllegalStateException when the task is not {@linkplain #isImplemented() implemented} here
+   * @throws Throwable whatever the task, or getting its instance, throws
+   */
+  public void invoke(TaskInstances instances, Object[] arguments) throws Throwable {
+    if (invocation == null) {
+      throw new IllegalStateException("task '" + name + "' is implemented elsewhere; " + origin + " has no invoker");
+    }
+    invocation.invoke(instances, arguments);
   }
 
   @Override
@@ -112,7 +131,8 @@ public final class TaskDefinition {
     private Duration expires = Duration.ZERO;
     private Schedule schedule;
     private final List<Parameter> parameters = new ArrayList<>();
-    private TaskInvoker invoker;
+    private Class<?> instanceType;
+    private Invocation invocation;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name);
@@ -175,13 +195,35 @@ public final class TaskDefinition {
       return this;
     }
 
+    /** The generated invoker of a static task. */
     public Builder invoker(TaskInvoker invoker) {
-      this.invoker = Objects.requireNonNull(invoker);
+      Objects.requireNonNull(invoker);
+      this.instanceType = null;
+      this.invocation = (instances, arguments) -> invoker.invoke(arguments);
+      return this;
+    }
+
+    /**
+     * The generated invoker of an instance task, which runs on an instance of {@code type}: the app's
+     * {@link InstanceProvider} supplies it, or else {@code constructor} makes one per app.
+     */
+    public <T> Builder invoker(Class<T> type, Callable<? extends T> constructor, InstanceInvoker<T> invoker) {
+      Objects.requireNonNull(type);
+      Objects.requireNonNull(constructor);
+      Objects.requireNonNull(invoker);
+      this.instanceType = type;
+      this.invocation = (instances, arguments) -> invoker.invoke(instances.get(type, constructor), arguments);
       return this;
     }
 
     public TaskDefinition build() {
       return new TaskDefinition(this);
     }
+  }
+
+  /** How the runtime calls a task: its generated invoker, given the app's instances. */
+  @FunctionalInterface
+  private interface Invocation {
+    void invoke(TaskInstances instances, Object[] arguments) throws Throwable;
   }
 }

@@ -153,6 +153,18 @@ class CeleriacTest {
   }
 
   @Test
+  void leadingArgumentsOnlyLeaveTheRestToTheirDefaultsOnTheWorker() throws Exception {
+    AddTask.with().on(app).enqueue(5);
+
+    assertEquals(Map.of("x", 5), MessageCodec.decodeBody(
+        app.broker().fetch(List.of("math"), 1, Duration.ZERO).get(0).message()).kwargs());
+    try (Celeriac eager = Celeriac.eager()) {
+      AddTask.with().on(eager).enqueue(5);
+    }
+    assertEquals(List.of("add:5+1"), List.copyOf(MathTasks.RUNS));
+  }
+
+  @Test
   void eagerModeSurfacesWhatAWorkerWouldDeadLetter() {
     Celeriac eager = Celeriac.eager();
 

@@ -80,6 +80,20 @@ class SeparateModulesTest {
       }
       """;
 
+  /** Another module with a class in billing's package that declares billing's task name. */
+  private static final String REFUNDS_CLASHING = """
+      package com.acme.billing;
+
+      import dev.celeriac.Extras;
+      import dev.celeriac.Task;
+      import java.util.Map;
+
+      public final class RefundTasks {
+        @Task(name = "billing.charge", queue = "billing")
+        public static void chargeBack(Long invoiceId, @Extras Map<String, Object> kwargs) {}
+      }
+      """;
+
   @TempDir
   Path dir;
 
@@ -136,6 +150,41 @@ class SeparateModulesTest {
       } finally {
         Thread.currentThread().setContextClassLoader(previous);
       }
+    }
+  }
+
+  @Test
+  void duplicateNameAcrossModulesOfOnePackageFailsAtStartUpNamingBoth() throws Exception {
+    // Same package, same task names: the index class names must still differ, or one index hides the other.
+    Path billing = ModuleCompiler.compile(dir.resolve("billing"), Map.of("com/acme/billing/BillingTasks.java", BILLING));
+    Path refunds = ModuleCompiler.compile(dir.resolve("refunds"),
+        Map.of("com/acme/billing/RefundTasks.java", REFUNDS_CLASHING));
+
+    try (URLClassLoader loader = loaderOf(billing, refunds)) {
+      DuplicateTaskException e = assertThrows(DuplicateTaskException.class, () -> TaskRegistry.load(loader));
+      String message = e.getMessage();
+      assertTrue(message.startsWith("task name 'billing.charge' is declared twice"), message);
+      assertTrue(message.contains("com.acme.billing.BillingTasks#charge"), message);
+      assertTrue(message.contains("com.acme.billing.RefundTasks#chargeBack"), message);
+      assertTrue(message.contains(billing.toString()), message);
+      assertTrue(message.contains(refunds.toString()), message);
+    }
+  }
+
+  @Test
+  void oneIndexClassFromTwoClassPathRootsFailsAtStartUpNamingBoth() throws Exception {
+    // Two builds of one module (billing-1.0.jar and billing-1.1.jar, say): ServiceLoader would load the index
+    // class once, from the first root, and silently ignore whatever the second one holds.
+    Path first = ModuleCompiler.compile(dir.resolve("billing-1"), Map.of("com/acme/billing/BillingTasks.java", BILLING));
+    Path second = ModuleCompiler.compile(dir.resolve("billing-2"), Map.of("com/acme/billing/BillingTasks.java", BILLING));
+    String index = Files.readString(first.resolve("META-INF/services/dev.celeriac.internal.TaskIndex")).strip();
+
+    try (URLClassLoader loader = loaderOf(first, second)) {
+      DuplicateTaskException e = assertThrows(DuplicateTaskException.class, () -> TaskRegistry.load(loader));
+      String message = e.getMessage();
+      assertTrue(message.startsWith("task index " + index + " is registered twice"), message);
+      assertTrue(message.contains(first.toString()), message);
+      assertTrue(message.contains(second.toString()), message);
     }
   }
 

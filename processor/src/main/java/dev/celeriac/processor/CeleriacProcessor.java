@@ -6,6 +6,7 @@ import com.squareup.javapoet.ClassName;
 import dev.celeriac.processor.model.TaskDescriptor;
 import dev.celeriac.processor.validation.MisplacedAnnotationValidator;
 import dev.celeriac.processor.validation.TaskValidator;
+import dev.celeriac.processor.validation.WorkerEntryValidator;
 import dev.celeriac.processor.writing.IndexWriter;
 import dev.celeriac.processor.writing.Output;
 import dev.celeriac.processor.writing.StubWriter;
@@ -36,7 +37,8 @@ import javax.lang.model.util.Elements;
  * javac does not add "cannot find symbol" noise for code that calls them.
  *
  * <p>Option {@code -Aceleriac.index=com.acme.AcmeTaskIndex} names the index class; by default it is
- * {@code CeleriacTaskIndex_} plus a hash of the task names, in the package of the first declaring type.
+ * {@code CeleriacTaskIndex_} plus a hash of the task names and their declaring methods, in the package of the
+ * first declaring type.
  *
  * <p>Before writing them, the tasks are checked against the committed task schema, the previous release's
  * tasks.json, so that a rolling deploy loses no queued message; {@code -Aceleriac.updateSchema=true} writes
@@ -52,6 +54,7 @@ public final class CeleriacProcessor extends AbstractProcessor {
   private Elements elements;
   private TaskValidator validator;
   private MisplacedAnnotationValidator misplaced;
+  private WorkerEntryValidator workerEntries;
   private StubWriter stubs;
   private IndexWriter index;
   private Output output;
@@ -71,6 +74,7 @@ public final class CeleriacProcessor extends AbstractProcessor {
     elements = environment.getElementUtils();
     validator = new TaskValidator(diagnostics, environment);
     misplaced = new MisplacedAnnotationValidator(diagnostics, elements);
+    workerEntries = new WorkerEntryValidator(diagnostics, elements, environment.getTypeUtils());
     Optional<AnnotationSpec> generated = Optional.ofNullable(elements.getTypeElement(ClassNames.GENERATED))
         .map(type -> AnnotationSpec.builder(ClassName.get(type))
             .addMember("value", "$S", CeleriacProcessor.class.getName())
@@ -111,6 +115,7 @@ public final class CeleriacProcessor extends AbstractProcessor {
 
   private void processRound(RoundEnvironment round) {
     misplaced.check(round);
+    workerEntries.check(round);
     boolean found = false;
     for (ExecutableElement method : methods(round)) {
       try {
@@ -174,7 +179,8 @@ public final class CeleriacProcessor extends AbstractProcessor {
     }
     Optional<String> requested = Optional.ofNullable(processingEnv.getOptions().get(INDEX_OPTION));
     if (requested.isPresent() && !SourceVersion.isName(requested.get())) {
-      diagnostics.error(Message.INVALID_OPTION, null, INDEX_OPTION, requested.get(), "a qualified class name",
+      diagnostics.error(Message.INVALID_OPTION, null, "Option -A" + INDEX_OPTION + "=" + requested.get(),
+          "a qualified class name",
           "Use a name such as com.acme.AcmeTaskIndex, or leave the option out.");
       return;
     }

@@ -70,7 +70,8 @@ final class CommittedSchema {
       try {
         path = Optional.of(Path.of(option).toAbsolutePath());
       } catch (InvalidPathException e) {
-        diagnostics.error(Message.INVALID_OPTION, null, SCHEMA_OPTION, option, "a file path", e.getMessage());
+        diagnostics.error(Message.INVALID_OPTION, null, "Option -A" + SCHEMA_OPTION + "=" + option, "a file path",
+            e.getMessage());
         return;
       }
     } else {
@@ -171,7 +172,7 @@ final class CommittedSchema {
     if (value.equals("false")) {
       return Optional.of(false);
     }
-    diagnostics.error(Message.INVALID_OPTION, null, UPDATE_OPTION, value, "true or false",
+    diagnostics.error(Message.INVALID_OPTION, null, "Option -A" + UPDATE_OPTION + "=" + value, "true or false",
         "Use -A" + UPDATE_OPTION + "=true to write the task schema, or leave the option out to check against it.");
     return Optional.empty();
   }

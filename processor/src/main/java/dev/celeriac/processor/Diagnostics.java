@@ -21,23 +21,29 @@ public final class Diagnostics {
 
   /** Reports {@code message} on {@code element}. */
   public void error(Message message, Element element, Object... arguments) {
-    print(message.format(arguments), element, null, null);
+    print(Kind.ERROR, message.format(arguments), element, null, null);
   }
 
   /** Reports {@code message} on an annotation of {@code element}. */
   public void error(Message message, Element element, AnnotationMirror annotation, Object... arguments) {
-    print(message.format(arguments), element, annotation, null);
+    print(Kind.ERROR, message.format(arguments), element, annotation, null);
   }
 
   /** Reports {@code message} on one value of an annotation, so that the caret sits on that value. */
   public void error(Message message, Element element, AnnotationMirror annotation, AnnotationValue value,
       Object... arguments) {
-    print(message.format(arguments), element, annotation, value);
+    print(Kind.ERROR, message.format(arguments), element, annotation, value);
   }
 
   /** Warns about {@code element}; a warning does not fail the build. */
   public void warning(Message message, Element element, Object... arguments) {
-    messager.printMessage(Kind.WARNING, message.format(arguments), element);
+    print(Kind.WARNING, message.format(arguments), element, null, null);
+  }
+
+  /** Warns about one value of an annotation, so that the caret sits on that value. */
+  public void warning(Message message, Element element, AnnotationMirror annotation, AnnotationValue value,
+      Object... arguments) {
+    print(Kind.WARNING, message.format(arguments), element, annotation, value);
   }
 
   /** Tells the user something worth knowing, on {@code element} if there is one. */
@@ -53,7 +59,7 @@ public final class Diagnostics {
   public void internalError(Element element, Throwable failure) {
     java.io.StringWriter trace = new java.io.StringWriter();
     failure.printStackTrace(new java.io.PrintWriter(trace));
-    print(Message.INTERNAL_ERROR.format(failure, trace), element, null, null);
+    print(Kind.ERROR, Message.INTERNAL_ERROR.format(failure, trace), element, null, null);
   }
 
   /** The number of errors so far, to pass to {@link #cleanSince(int)}. */
@@ -71,16 +77,18 @@ public final class Diagnostics {
     return errors == 0;
   }
 
-  private void print(String text, Element element, AnnotationMirror annotation, AnnotationValue value) {
-    errors++;
+  private void print(Kind kind, String text, Element element, AnnotationMirror annotation, AnnotationValue value) {
+    if (kind == Kind.ERROR) {
+      errors++;
+    }
     if (element == null) {
-      messager.printMessage(Kind.ERROR, text);
+      messager.printMessage(kind, text);
     } else if (annotation == null) {
-      messager.printMessage(Kind.ERROR, text, element);
+      messager.printMessage(kind, text, element);
     } else if (value == null) {
-      messager.printMessage(Kind.ERROR, text, element, annotation);
+      messager.printMessage(kind, text, element, annotation);
     } else {
-      messager.printMessage(Kind.ERROR, text, element, annotation, value);
+      messager.printMessage(kind, text, element, annotation, value);
     }
   }
 }

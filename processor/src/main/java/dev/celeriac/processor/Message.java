@@ -53,6 +53,11 @@ public enum Message {
   INVALID_KWARG("InvalidKwarg",
       "Keyword \"%s\" of parameter '%s' is not allowed: a keyword must match [A-Za-z_][A-Za-z0-9_]* to work as a"
           + " Python keyword argument. %s"),
+  PYTHON_KEYWORD("PythonKeyword",
+      "Keyword \"%s\" of parameter '%s' is a Python keyword, and @Task method %s is implemented elsewhere: a Python"
+          + " function cannot declare a parameter named %s, so a Celery worker would find it only in its **kwargs."
+          + " Use another keyword, for example @Kwarg(\"%s_\"), unless the task's implementation reads it from"
+          + " **kwargs."),
   DUPLICATE_KWARG("DuplicateKwarg",
       "Parameter '%s' travels under keyword \"%s\", which parameter '%s' already uses; keywords must be unique"
           + " within a task. Give one of them another @Kwarg."),
@@ -70,8 +75,15 @@ public enum Message {
   STUB_NAME_CLASH("StubNameClash",
       "The stub %s for @Task method %s would clash with %s; stub names must be unique in a package. Rename one of"
           + " the methods."),
+  /** A processor option ({@code Option -Aname=value}) or an annotation element with a value it may not have. */
   INVALID_OPTION("InvalidOption",
-      "Option -A%s=%s is not %s. %s"),
+      "%s is not %s. %s"),
+  NOT_A_WORKER_ENTRY("NotAWorkerEntry",
+      "Method %s implements @Task method %s, which declares task \"%s\" as implemented elsewhere, so this method"
+          + " is not a worker entry: a worker here dead-letters the task's messages without calling it. To run the"
+          + " task in Java, move @Task(name = \"%3$s\") from %s to a static or instance method such as this one,"
+          + " or give this method a @Task with a name of its own and send that task instead. If the task runs"
+          + " elsewhere, for example in Python, ignore this."),
   LATE_TASK("LateTask",
       "@Task method %s appeared after this compilation's task index was written, so no worker would find it."
           + " Generate it in an earlier round, or declare it in a hand-written source."),

@@ -100,4 +100,46 @@ class DefaultKwargNegativeTest {
     assertThat(compilation).hadErrorCount(1);
     assertThat(compilation).hadErrorContaining(Message.DUPLICATE_KWARG.tag()).inFile(f).onLineContaining("long cap");
   }
+
+  @Test
+  void pythonKeywordAsKwargOfATaskImplementedElsewhereIsAWarningOnTheKwarg() {
+    JavaFileObject f = acme("RemoteMail",
+        "public interface RemoteMail {",
+        "  @Task(name = \"mail.send\")",
+        "  void send(",
+        "      @Kwarg(\"from\") String sender,",
+        "      @Kwarg(\"to\") String recipient,",
+        "      @Kwarg(\"match\") String softKeywordsAreFine,",
+        "      @Extras Map<String, Object> extras);",
+        "}");
+    Compilation compilation = compile(f);
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningCount(1);
+    assertThat(compilation).hadWarningContaining(Message.PYTHON_KEYWORD.tag()).inFile(f)
+        .onLineContaining("@Kwarg(\"from\")");
+    assertThat(compilation).generatedSourceFile("com.acme.SendTask");
+  }
+
+  @Test
+  void pythonKeywordAsAJavaParameterNameOfATaskImplementedElsewhereIsAWarningOnTheParameter() {
+    JavaFileObject f = acme("RemoteMail",
+        "public interface RemoteMail {",
+        "  @Task(name = \"mail.send\")",
+        "  void send(",
+        "      String from,",
+        "      @Extras Map<String, Object> extras);",
+        "}");
+    Compilation compilation = compile(f);
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningCount(1);
+    assertThat(compilation).hadWarningContaining(Message.PYTHON_KEYWORD.tag()).inFile(f)
+        .onLineContaining("String from");
+  }
+
+  @Test
+  void pythonKeywordAsKwargOfATaskImplementedHereIsFine() {
+    // A Python producer can still send it (apply_async(kwargs={"from": ...})), and this worker declares it.
+    JavaFileObject f = task("@Kwarg(\"from\") String sender");
+    assertThat(compile(f)).succeededWithoutWarnings();
+  }
 }

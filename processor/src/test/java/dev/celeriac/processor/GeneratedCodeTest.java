@@ -12,6 +12,7 @@ import dev.celeriac.Parameter;
 import dev.celeriac.TaskDefinition;
 import dev.celeriac.ValueType;
 import dev.celeriac.internal.TaskIndex;
+import dev.celeriac.internal.TaskInstances;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -50,6 +51,16 @@ class GeneratedCodeTest {
       "        .enqueue(7L, List.of(\"item\"), Map.of());",
       "    TaskRef e = CleanupTask.enqueue(true, (short) 1, (byte) 2, 3L, 4f, 5d, 'c', \"p\", Color.RED,",
       "        List.of(\"t\"), List.of(Color.GREEN), List.of(6), null);",
+      "    // Overloads that leave out trailing optional parameters; nulls still pick one overload.",
+      "    TaskRef f = SaveEventTask.enqueue(1L);",
+      "    TaskRef g = SaveEventTask.enqueue(1L, null);",
+      "    TaskRef h = SaveEventTask.enqueue(1L, \"key\", 10, null);",
+      "    TaskRef i = SaveEventTask.enqueue(1L, null, 10, null, null);",
+      "    TaskRef j = SaveEventTask.enqueue(1L, null, 10, null, null, null);",
+      "    TaskRef k = SaveEventTask.with().queue(\"q\").enqueue(1L, \"key\", 10);",
+      "    TaskRef l = CleanupTask.enqueue();",
+      "    TaskRef m = CleanupTask.with().enqueue(false, (short) 1);",
+      "    TaskRef n = ChargeCardTask.enqueue(7L);",
       "    List<Parameter> parameters = SaveEventTask.DEFINITION.parameters();",
       "    String name = SaveEventTask.NAME;",
       "  }",
@@ -65,6 +76,11 @@ class GeneratedCodeTest {
       "",
       "public class OddTasks {",
       "  public static final List<Object> CALLS = new java.util.ArrayList<>();",
+      "  public static int INSTANCES;",
+      "",
+      "  public OddTasks() throws java.io.IOException {",
+      "    INSTANCES++;",
+      "  }",
       "",
       "  @Task(name = \"odd.names\")",
       "  public static void names(long kwargs, String arguments, int NAME, List<Character> with,",
@@ -104,12 +120,14 @@ class GeneratedCodeTest {
     Parameter send = names.parameters().get(4);
     assertEquals(ValueType.listOf(ValueType.boxed(ValueType.Kind.CHAR)), send.type());
     assertEquals(List.of('x'), send.defaultValue());
-    names.invoker().invoke(new Object[] {1L, "a", 2, List.of('y'), List.of('z'), Map.of("k", "v")});
+    TaskInstances instances = TaskInstances.constructed();
+    names.invoke(instances, new Object[] {1L, "a", 2, List.of('y'), List.of('z'), Map.of("k", "v")});
 
     TaskDefinition instance = definition(loader, "com.acme.odd.OnInstanceTask");
     assertEquals("n", instance.parameters().get(0).keyword());
-    instance.invoker().invoke(new Object[] {3, Map.of()});
-    instance.invoker().invoke(new Object[] {4, Map.of()});
+    assertEquals("com.acme.odd.OddTasks", instance.instanceType().orElseThrow().getName());
+    instance.invoke(instances, new Object[] {3, Map.of()});
+    instance.invoke(instances, new Object[] {4, Map.of()});
 
     @SuppressWarnings("unchecked")
     List<Object> calls = (List<Object>) loader.loadClass("com.acme.odd.OddTasks").getField("CALLS").get(null);
@@ -117,6 +135,8 @@ class GeneratedCodeTest {
         List.of(1L, "a", 2, List.of('y'), List.of('z'), Map.of("k", "v")),
         List.of("OddTasks", 3, Map.of()),
         List.of("OddTasks", 4, Map.of())), calls);
+    assertEquals(1, loader.loadClass("com.acme.odd.OddTasks").getField("INSTANCES").getInt(null),
+        "one instance for the two runs");
 
     TaskDefinition remote = definition(loader, "com.acme.billing.ChargeCardTask");
     assertFalse(remote.isImplemented());

@@ -152,4 +152,34 @@ class NameNegativeTest {
     assertThat(compilation).hadErrorContaining(Message.INACCESSIBLE_CLASS.tag()).inFile(f)
         .onLineContaining("retryOn = Oops.class");
   }
+
+  @Test
+  void typeNamedByBothRetryOnAndDontRetryOn() {
+    JavaFileObject f = acme("Tasks",
+        "public class Tasks {",
+        "  @Task(name = \"acme.run\",",
+        "      retryOn = {java.io.IOException.class, IllegalStateException.class},",
+        "      dontRetryOn = {IllegalArgumentException.class, IllegalStateException.class})",
+        "  public static void run(@Extras Map<String, Object> extras) {}",
+        "}");
+    Compilation compilation = compile(f);
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining(Message.INVALID_OPTION.tag()).inFile(f)
+        .onLineContaining("dontRetryOn = ");
+    assertThat(compilation).hadErrorContaining("@Task dontRetryOn java.lang.IllegalStateException, also in retryOn,"
+        + " is not allowed");
+    assertEquals(Set.of(), generatedPaths(f));
+  }
+
+  @Test
+  void dontRetryOnASubtypeOfARetryOnTypeIsFine() {
+    JavaFileObject f = acme("Tasks",
+        "public class Tasks {",
+        "  @Task(name = \"acme.run\", retryOn = java.io.IOException.class,",
+        "      dontRetryOn = java.io.FileNotFoundException.class)",
+        "  public static void run(@Extras Map<String, Object> extras) {}",
+        "}");
+    assertThat(compile(f)).succeededWithoutWarnings();
+  }
 }

@@ -33,6 +33,25 @@ class StubNameNegativeTest {
   }
 
   @Test
+  void twoOverloadsAreNamedWithTheirParameterTypes() {
+    JavaFileObject f = acme("Tasks",
+        "public class Tasks {",
+        "  @Task(name = \"acme.work_by_id\")",
+        "  public static void doWork(long id, @Extras Map<String, Object> extras) {}",
+        "",
+        "  @Task(name = \"acme.work_by_key\")",
+        "  public static void doWork(String key, List<Integer> sizes, @Extras Map<String, Object> extras) {}",
+        "}");
+    Compilation compilation = compile(f);
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining(Message.STUB_NAME_CLASH.format("com.acme.DoWorkTask",
+        "com.acme.Tasks#doWork(String, List<Integer>, Map<String, Object>)",
+        "the stub of @Task method com.acme.Tasks#doWork(long, Map<String, Object>)"))
+        .inFile(f).onLineContaining("void doWork(String key");
+  }
+
+  @Test
   void clashWithAnExistingType() {
     JavaFileObject existing = acme("DoWorkTask", "public class DoWorkTask {}");
     JavaFileObject f = acme("Tasks",

@@ -7,6 +7,7 @@ import dev.celeriac.TaskDefinition;
 import dev.celeriac.TaskRegistry;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.internal.CurrentTask;
+import dev.celeriac.internal.TaskInstances;
 import dev.celeriac.protocol.MalformedMessageException;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
@@ -37,13 +38,28 @@ public final class TaskExecutor {
   private final WorkerListener listener;
   private final ScheduledExecutorService timer;
   private final BooleanSupplier aborting;
+  private final TaskInstances instances;
 
   /**
+   * An executor whose instance tasks run on instances of its own, one per class, made with their no-argument
+   * constructors.
+   *
    * @param timer interrupts runs that pass their time limit
    * @param aborting true once the worker is stopping hard: an interrupted run then goes back to its queue
    */
   public TaskExecutor(TaskRegistry registry, Clock clock, WorkerListener listener, ScheduledExecutorService timer,
       BooleanSupplier aborting) {
+    this(registry, clock, listener, timer, aborting, TaskInstances.constructed());
+  }
+
+  /**
+   * @param timer interrupts runs that pass their time limit
+   * @param aborting true once the worker is stopping hard: an interrupted run then goes back to its queue
+   * @param instances the app's instances that instance tasks run on
+   */
+  public TaskExecutor(TaskRegistry registry, Clock clock, WorkerListener listener, ScheduledExecutorService timer,
+      BooleanSupplier aborting, TaskInstances instances) {
+    this.instances = instances;
     this.registry = registry;
     this.clock = clock;
     this.listener = listener == WorkerListener.NONE ? listener : new GuardedListener(listener);
@@ -222,7 +238,7 @@ public final class TaskExecutor {
     }, limit.toMillis(), TimeUnit.MILLISECONDS);
     TaskContext previous = CurrentTask.enter(context);
     try {
-      task.invoker().invoke(arguments);
+      task.invoke(instances, arguments);
       return timedOut.fired ? new TimeLimitExceededException(task.name(), limit, null) : null;
     } catch (Throwable failure) {
       return timedOut.fired ? new TimeLimitExceededException(task.name(), limit, failure) : failure;

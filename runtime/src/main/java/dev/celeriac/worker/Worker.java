@@ -3,6 +3,7 @@ package dev.celeriac.worker;
 import dev.celeriac.TaskRegistry;
 import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.internal.TaskInstances;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,13 +47,19 @@ public final class Worker implements AutoCloseable {
   private volatile Throwable fatal;
   private Thread fetcher;
 
+  /** A worker whose instance tasks run on instances of its own, made with their no-argument constructors. */
   public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock) {
+    this(broker, registry, options, clock, TaskInstances.constructed());
+  }
+
+  /** A worker whose instance tasks run on {@code instances}, its app's. */
+  public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock, TaskInstances instances) {
     this.broker = broker;
     this.options = options;
     this.queues = options.queues().isEmpty() ? defaultQueues(registry) : options.queues();
     this.window = PrefetchWindow.of(options);
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("celeriac-time-limits"));
-    this.executor = new TaskExecutor(registry, clock, options.listener(), timer, () -> aborting);
+    this.executor = new TaskExecutor(registry, clock, options.listener(), timer, () -> aborting, instances);
     for (Outcome outcome : Outcome.values()) {
       outcomes.put(outcome, new AtomicLong());
     }

@@ -33,7 +33,10 @@ public record TaskDescriptor(String name, ExecutableElement method, TypeElement 
   public enum Invocation {
     /** A static method: called on its class. */
     STATIC,
-    /** An instance method of a concrete class: called on one instance made with the no-argument constructor. */
+    /**
+     * An instance method of a concrete class: called on the instance the app supplies, by default one per class
+     * made with the no-argument constructor.
+     */
     INSTANCE,
     /** An abstract method: implemented elsewhere, so there is a stub and no invoker. */
     ABSTRACT

@@ -63,6 +63,9 @@ final class TaskOptionsValidator {
     valid &= maxRetries >= 0 && delay >= 0 && timeLimit >= 0 && expires >= 0;
     Optional<List<ClassName>> retryOn = exceptions(method, task, "retryOn");
     Optional<List<ClassName>> dontRetryOn = exceptions(method, task, "dontRetryOn");
+    if (retryOn.isPresent() && dontRetryOn.isPresent()) {
+      valid &= disjoint(method, task, retryOn.get(), dontRetryOn.get());
+    }
     boolean backoff = (Boolean) annotations.value(task, "retryBackoff").orElseThrow().getValue();
     if (!valid || retryOn.isEmpty() || dontRetryOn.isEmpty()) {
       return Optional.empty();
@@ -98,6 +101,28 @@ final class TaskOptionsValidator {
       }
     }
     return valid ? Optional.of(names) : Optional.empty();
+  }
+
+  /**
+   * Whether no type is in both lists; reports each one that is, on dontRetryOn. Only a retryOn written out
+   * counts: {@code dontRetryOn = Exception.class} under the default {@code retryOn} is a plain "never retry".
+   */
+  private boolean disjoint(ExecutableElement method, AnnotationMirror task, List<ClassName> retryOn,
+      List<ClassName> dontRetryOn) {
+    if (Annotations.explicit(task, "retryOn").isEmpty()) {
+      return true;
+    }
+    boolean disjoint = true;
+    for (ClassName type : dontRetryOn) {
+      if (retryOn.contains(type)) {
+        report(Message.INVALID_OPTION, method, task, "dontRetryOn",
+            "@Task dontRetryOn " + type.canonicalName() + ", also in retryOn,",
+            "allowed: a type may be in one of the two only, and as dontRetryOn wins, the task would never retry it",
+            "Remove it from the list it does not belong to.");
+        disjoint = false;
+      }
+    }
+    return disjoint;
   }
 
   /** Reports on the element's value when it is written out, else on the annotation. */

@@ -85,7 +85,7 @@ public final class TaskValidator {
         defaults.check(parameter, type).ifPresent(value -> parameterDefaults.put(parameter, value));
       });
     }
-    Map<VariableElement, String> keywords = kwargs.check(parameters);
+    Map<VariableElement, String> keywords = kwargs.check(method, parameters);
     Optional<ScheduleDescriptor> schedule = periodic.check(method, parameters);
     ClassName stub = UniquenessValidator.stubName(method);
     uniqueness.checkStub(method, stub);

@@ -45,17 +45,21 @@ final class UniquenessValidator {
     }
   }
 
-  /** Records the stub's name; reports on the method if another task or an existing type has it. */
+  /**
+   * Records the stub's name; reports on the method if another task or an existing type has it. Methods are
+   * named with their parameter types, since two overloads of one method clash too.
+   */
   void checkStub(ExecutableElement method, ClassName stub) {
-    String other = methodsByStub.putIfAbsent(stub, Describe.method(method));
+    String signature = Describe.signature(method);
+    String other = methodsByStub.putIfAbsent(stub, signature);
     if (other != null) {
-      diagnostics.error(Message.STUB_NAME_CLASH, method, stub.canonicalName(), Describe.method(method),
+      diagnostics.error(Message.STUB_NAME_CLASH, method, stub.canonicalName(), signature,
           "the stub of @Task method " + other);
       return;
     }
     TypeElement existing = elements.getTypeElement(stub.canonicalName());
     if (existing != null && !looksGenerated(existing)) {
-      diagnostics.error(Message.STUB_NAME_CLASH, method, stub.canonicalName(), Describe.method(method),
+      diagnostics.error(Message.STUB_NAME_CLASH, method, stub.canonicalName(), signature,
           "the existing " + existing.getKind().toString().toLowerCase(Locale.ROOT) + " "
               + existing.getQualifiedName());
     }

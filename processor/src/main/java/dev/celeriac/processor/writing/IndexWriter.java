@@ -35,9 +35,11 @@ public final class IndexWriter {
   }
 
   /**
-   * The index class name: {@code requested} if given, else {@code CeleriacTaskIndex_} and a hash of the task
-   * names, in the package of the first declaring type, so that two modules never collide and the name is
-   * stable.
+   * The index class name: {@code requested} if given, else {@code CeleriacTaskIndex_} and a hash of every task's
+   * name and declaring method, in the package of the first declaring type. Two compilations never declare the
+   * same type, so their indexes get different names even when they share a package and task names (one
+   * index would otherwise hide the other from {@link java.util.ServiceLoader}); and the name depends on
+   * nothing but the sources, so rebuilds are byte for byte the same.
    */
   public static ClassName indexName(List<TaskDescriptor> tasks, Optional<String> requested) {
     if (requested.isPresent()) {
@@ -48,8 +50,9 @@ public final class IndexWriter {
         .min(Comparator.comparing(ClassName::canonicalName))
         .orElseThrow()
         .packageName();
-    String names = String.join("\n", tasks.stream().map(TaskDescriptor::name).sorted().toList());
-    return ClassName.get(pkg, "CeleriacTaskIndex_" + sha256(names).substring(0, 8));
+    String declarations = String.join("\n",
+        tasks.stream().map(task -> task.name() + " " + task.origin()).sorted().toList());
+    return ClassName.get(pkg, "CeleriacTaskIndex_" + sha256(declarations).substring(0, 8));
   }
 
   /** The index source file. */

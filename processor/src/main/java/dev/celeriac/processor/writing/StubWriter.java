@@ -83,6 +83,17 @@ public final class StubWriter {
         .addParameters(withExtras)
         .addStatement("return with().enqueue($L)", argumentsWithExtras)
         .build());
+    for (List<ParameterSpec> leading : shortened(task, parameters)) {
+      type.addMethod(MethodSpec.methodBuilder("enqueue")
+          .addJavadoc("Enqueues the task with these leading arguments only: no keyword is sent for the\n"
+              + "parameters left out, so the worker applies their {@code @Default}, or null. Returns once\n"
+              + "the broker holds the message.\n")
+          .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+          .returns(ClassNames.TASK_REF)
+          .addParameters(leading)
+          .addStatement("return with().enqueue($L)", names(leading))
+          .build());
+    }
     type.addMethod(MethodSpec.methodBuilder("with")
         .addJavadoc("Starts an enqueue with options: countdown, eta, expires, queue, priority, app.\n")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -91,9 +102,6 @@ public final class StubWriter {
         .build());
     if (task.isImplemented()) {
       type.addMethod(invoke(task));
-      if (task.invocation() == TaskDescriptor.Invocation.INSTANCE) {
-        type.addType(target(task));
-      }
     }
     type.addType(call(task, call, parameters, withExtras));
     return JavaFile.builder(stub.packageName(), type.build()).skipJavaLangImports(true).build();
@@ -125,8 +133,13 @@ public final class StubWriter {
             Literals.valueType(parameter.type()));
       }
     }
-    if (task.isImplemented()) {
+    if (task.invocation() == TaskDescriptor.Invocation.STATIC) {
       code.add(".invoker($T::invoke)\n", task.stub());
+    } else if (task.invocation() == TaskDescriptor.Invocation.INSTANCE) {
+      // The runtime makes (or, with an InstanceProvider, gets) the instance inside each run: a constructor
+      // that throws fails that run only, instead of poisoning a static holder for the life of the JVM.
+      code.add(".invoker($T.class, $T::new, $T::invoke)\n", task.declaringClass(), task.declaringClass(),
+          task.stub());
     }
     return code.add(".build()").unindent().unindent().build();
   }
@@ -145,27 +158,20 @@ public final class StubWriter {
           : CodeBlock.of("($T) arguments[$L]", parameter.type().javaType(), i));
     }
     arguments.add(CodeBlock.of("$T.extras(arguments[$L])", ClassNames.ARGUMENTS, parameters.size()));
-    CodeBlock receiver = task.invocation() == TaskDescriptor.Invocation.STATIC
-        ? CodeBlock.of("$T", task.declaringClass())
-        : CodeBlock.of("$T.INSTANCE", task.stub().nestedClass("Target"));
-    return MethodSpec.methodBuilder("invoke")
-        .addJavadoc("Calls the task method with arguments the runtime has bound and converted; the last is\n"
-            + "the extras map.\n")
+    MethodSpec.Builder invoke = MethodSpec.methodBuilder("invoke")
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .addParameter(Object[].class, "arguments")
-        .addException(Throwable.class)
-        .addStatement("$L.$N($L)", receiver, task.methodName(), CodeBlock.join(arguments, ",$W"))
-        .build();
-  }
-
-  private static TypeSpec target(TaskDescriptor task) {
-    return TypeSpec.classBuilder("Target")
-        .addJavadoc("Holds the one instance the worker calls, created on the first run (a lazy holder).\n")
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .addField(FieldSpec.builder(task.declaringClass(), "INSTANCE", Modifier.STATIC, Modifier.FINAL)
-            .initializer("new $T()", task.declaringClass())
-            .build())
-        .build();
+        .addException(Throwable.class);
+    if (task.invocation() == TaskDescriptor.Invocation.STATIC) {
+      invoke.addJavadoc("Calls the task method with arguments the runtime has bound and converted; the last is\n"
+              + "the extras map.\n")
+          .addStatement("$T.$N($L)", task.declaringClass(), task.methodName(), CodeBlock.join(arguments, ",$W"));
+    } else {
+      invoke.addJavadoc("Calls the task method on the instance the runtime supplies, with arguments it has\n"
+              + "bound and converted; the last is the extras map.\n")
+          .addParameter(task.declaringClass(), "target")
+          .addStatement("target.$N($L)", task.methodName(), CodeBlock.join(arguments, ",$W"));
+    }
+    return invoke.addParameter(Object[].class, "arguments").build();
   }
 
   private static TypeSpec call(TaskDescriptor task, ClassName call, List<ParameterSpec> parameters,
@@ -202,6 +208,16 @@ public final class StubWriter {
             .addParameters(withExtras)
             .addCode(body.build())
             .build())
+        .addMethods(shortened(task, parameters).stream()
+            .map(leading -> MethodSpec.methodBuilder("enqueue")
+                .addJavadoc("Enqueues the task with these options and leading arguments only; the worker\n"
+                    + "applies the {@code @Default}, or null, of the parameters left out.\n")
+                .addModifiers(Modifier.PUBLIC)
+                .returns(ClassNames.TASK_REF)
+                .addParameters(leading)
+                .addStatement("return sendLeading($L)", names(leading))
+                .build())
+            .toList())
         .addMethod(MethodSpec.methodBuilder("self")
             .addAnnotation(Override.class)
             .addModifiers(Modifier.PROTECTED)
@@ -215,6 +231,20 @@ public final class StubWriter {
     return task.parameters().stream()
         .map(parameter -> ParameterSpec.builder(parameter.type().javaType(), parameter.javaName()).build())
         .toList();
+  }
+
+  /**
+   * The parameter lists of the overloads that leave out trailing optional parameters, longest first: one for
+   * each optional parameter at the end of the list. None has an extras variant: {@code (a, b, extras)} would
+   * make a call {@code (a, null)} ambiguous against {@code (a, b)}; without extras every overload has an arity
+   * of its own, so no call, with nulls or not, is ambiguous, and existing calls bind as before.
+   */
+  private static List<List<ParameterSpec>> shortened(TaskDescriptor task, List<ParameterSpec> parameters) {
+    List<List<ParameterSpec>> overloads = new ArrayList<>();
+    for (int kept = parameters.size() - 1; kept >= 0 && !task.parameters().get(kept).isRequired(); kept--) {
+      overloads.add(parameters.subList(0, kept));
+    }
+    return overloads;
   }
 
   private static List<ParameterSpec> withExtras(TaskDescriptor task, List<ParameterSpec> parameters) {

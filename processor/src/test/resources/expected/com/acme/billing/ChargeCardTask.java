@@ -61,6 +61,15 @@ public final class ChargeCardTask {
   }
 
   /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(long customerId) {
+    return with().enqueue(customerId);
+  }
+
+  /**
    * Starts an enqueue with options: countdown, eta, expires, queue, priority, app.
    */
   public static Call with() {
@@ -91,6 +100,14 @@ public final class ChargeCardTask {
       kwargs.put("customer_id", customerId);
       kwargs.put("items", items);
       return send(kwargs, extras);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(long customerId) {
+      return sendLeading(customerId);
     }
 
     @Override

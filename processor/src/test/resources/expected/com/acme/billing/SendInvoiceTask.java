@@ -61,6 +61,15 @@ public final class SendInvoiceTask {
   }
 
   /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue() {
+    return with().enqueue();
+  }
+
+  /**
    * Starts an enqueue with options: countdown, eta, expires, queue, priority, app.
    */
   public static Call with() {
@@ -98,6 +107,14 @@ public final class SendInvoiceTask {
       Map<String, Object> kwargs = new LinkedHashMap<>();
       kwargs.put("invoiceId", invoiceId);
       return send(kwargs, extras);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue() {
+      return sendLeading();
     }
 
     @Override

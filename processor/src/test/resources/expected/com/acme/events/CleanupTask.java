@@ -59,7 +59,7 @@ public final class CleanupTask {
       .parameter(Parameter.withDefault("sizes", "sizes",
           ValueType.listOf(ValueType.boxed(ValueType.Kind.INT)), List.of(), "[]"))
       .parameter(Parameter.of("maybeId", "maybeId", ValueType.boxed(ValueType.Kind.LONG)))
-      .invoker(CleanupTask::invoke)
+      .invoker(EventTasks.class, EventTasks::new, CleanupTask::invoke)
       .build();
 
   private CleanupTask() {
@@ -88,6 +88,135 @@ public final class CleanupTask {
   }
 
   /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+      double threshold, char quote, String prefix, Color color, List<String> tags,
+      List<Color> colors, List<Integer> sizes) {
+    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
+        colors, sizes);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+      double threshold, char quote, String prefix, Color color, List<String> tags,
+      List<Color> colors) {
+    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
+        colors);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+      double threshold, char quote, String prefix, Color color, List<String> tags) {
+    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color,
+        tags);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+      double threshold, char quote, String prefix, Color color) {
+    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+      double threshold, char quote, String prefix) {
+    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+      double threshold, char quote) {
+    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+      double threshold) {
+    return with().enqueue(dryRun, batch, level, since, ratio, threshold);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio) {
+    return with().enqueue(dryRun, batch, level, since, ratio);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since) {
+    return with().enqueue(dryRun, batch, level, since);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch, byte level) {
+    return with().enqueue(dryRun, batch, level);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun, short batch) {
+    return with().enqueue(dryRun, batch);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(boolean dryRun) {
+    return with().enqueue(dryRun);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue() {
+    return with().enqueue();
+  }
+
+  /**
    * Starts an enqueue with options: countdown, eta, expires, queue, priority, app.
    */
   public static Call with() {
@@ -95,22 +224,15 @@ public final class CleanupTask {
   }
 
   /**
-   * Calls the task method with arguments the runtime has bound and converted; the last is
-   * the extras map.
+   * Calls the task method on the instance the runtime supplies, with arguments it has
+   * bound and converted; the last is the extras map.
    */
-  private static void invoke(Object[] arguments) throws Throwable {
-    Target.INSTANCE.cleanup((boolean) arguments[0], (short) arguments[1], (byte) arguments[2],
+  private static void invoke(EventTasks target, Object[] arguments) throws Throwable {
+    target.cleanup((boolean) arguments[0], (short) arguments[1], (byte) arguments[2],
         (long) arguments[3], (float) arguments[4], (double) arguments[5], (char) arguments[6],
         (String) arguments[7], (Color) arguments[8], Arguments.list(arguments[9]),
         Arguments.list(arguments[10]), Arguments.list(arguments[11]), (Long) arguments[12],
         Arguments.extras(arguments[13]));
-  }
-
-  /**
-   * Holds the one instance the worker calls, created on the first run (a lazy holder).
-   */
-  private static final class Target {
-    static final EventTasks INSTANCE = new EventTasks();
   }
 
   /**
@@ -153,6 +275,121 @@ public final class CleanupTask {
       kwargs.put("sizes", sizes);
       kwargs.put("maybeId", maybeId);
       return send(kwargs, extras);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+        double threshold, char quote, String prefix, Color color, List<String> tags,
+        List<Color> colors, List<Integer> sizes) {
+      return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
+          colors, sizes);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+        double threshold, char quote, String prefix, Color color, List<String> tags,
+        List<Color> colors) {
+      return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
+          colors);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+        double threshold, char quote, String prefix, Color color, List<String> tags) {
+      return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+        double threshold, char quote, String prefix, Color color) {
+      return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix, color);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+        double threshold, char quote, String prefix) {
+      return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+        double threshold, char quote) {
+      return sendLeading(dryRun, batch, level, since, ratio, threshold, quote);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+        double threshold) {
+      return sendLeading(dryRun, batch, level, since, ratio, threshold);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio) {
+      return sendLeading(dryRun, batch, level, since, ratio);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since) {
+      return sendLeading(dryRun, batch, level, since);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch, byte level) {
+      return sendLeading(dryRun, batch, level);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun, short batch) {
+      return sendLeading(dryRun, batch);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(boolean dryRun) {
+      return sendLeading(dryRun);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue() {
+      return sendLeading();
     }
 
     @Override

@@ -69,6 +69,42 @@ public final class SaveEventTask {
   }
 
   /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(long projectId, String cacheKey, int limit, Color color) {
+    return with().enqueue(projectId, cacheKey, limit, color);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(long projectId, String cacheKey, int limit) {
+    return with().enqueue(projectId, cacheKey, limit);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(long projectId, String cacheKey) {
+    return with().enqueue(projectId, cacheKey);
+  }
+
+  /**
+   * Enqueues the task with these leading arguments only: no keyword is sent for the
+   * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
+   * the broker holds the message.
+   */
+  public static TaskRef enqueue(long projectId) {
+    return with().enqueue(projectId);
+  }
+
+  /**
    * Starts an enqueue with options: countdown, eta, expires, queue, priority, app.
    */
   public static Call with() {
@@ -113,6 +149,38 @@ public final class SaveEventTask {
       keywordArguments.put("color", color);
       keywordArguments.put("ids", ids);
       return send(keywordArguments, kwargs);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(long projectId, String cacheKey, int limit, Color color) {
+      return sendLeading(projectId, cacheKey, limit, color);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(long projectId, String cacheKey, int limit) {
+      return sendLeading(projectId, cacheKey, limit);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(long projectId, String cacheKey) {
+      return sendLeading(projectId, cacheKey);
+    }
+
+    /**
+     * Enqueues the task with these options and leading arguments only; the worker
+     * applies the {@code @Default}, or null, of the parameters left out.
+     */
+    public TaskRef enqueue(long projectId) {
+      return sendLeading(projectId);
     }
 
     @Override
