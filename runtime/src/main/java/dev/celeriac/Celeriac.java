@@ -57,16 +57,23 @@ public final class Celeriac implements AutoCloseable {
 
   /**
    * An app for {@code config}. Loads every task index on the class path first, so that a duplicate task
-   * name fails here, at start-up.
+   * name fails here, at start-up, then connects to the broker, waiting up to the configured connect timeout
+   * for one that does not answer yet.
    *
    * @throws DuplicateTaskException when two indexes declare one task name
-   * @throws ConfigurationException for a bad broker URL
+   * @throws ConfigurationException for a bad broker URL, and a broker that will never accept it: refused
+   *     credentials, a host name that does not resolve, an untrusted TLS certificate
+   * @throws dev.celeriac.broker.BrokerUnreachableException when the broker did not answer within the connect
+   *     timeout
    */
   public static Celeriac create(CeleriacConfig config) {
     return new Celeriac(Objects.requireNonNull(config));
   }
 
-  /** An app on the broker at {@code brokerUrl} with every other setting at its default. */
+  /**
+   * An app on the broker at {@code brokerUrl} with every other setting at its default; see {@link #create} for
+   * what it throws.
+   */
   public static Celeriac connect(String brokerUrl) {
     return create(CeleriacConfig.builder().brokerUrl(brokerUrl).build());
   }

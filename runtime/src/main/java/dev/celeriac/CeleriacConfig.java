@@ -43,6 +43,21 @@ public final class CeleriacConfig {
     return new Builder();
   }
 
+  /** A builder holding this configuration, to change some of it. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.brokerUrl = brokerUrl;
+    b.maxMessageBytes = maxMessageBytes;
+    b.eager = eager;
+    b.clock = clock;
+    b.registry = registry;
+    b.worker = worker;
+    b.redis = redis;
+    b.amqp = amqp;
+    b.metricsPort = metricsPort;
+    return b;
+  }
+
   public String brokerUrl() {
     return brokerUrl;
   }
@@ -70,12 +85,12 @@ public final class CeleriacConfig {
     return worker;
   }
 
-  /** Heartbeat and visibility timeouts of the Redis broker. */
+  /** Heartbeat, visibility and connect timeouts of the Redis broker. */
   public RedisSettings redis() {
     return redis;
   }
 
-  /** Timeouts and the management API port of the RabbitMQ broker. */
+  /** Timeouts, the connect timeout included, and the management API port of the RabbitMQ broker. */
   public AmqpSettings amqp() {
     return amqp;
   }

@@ -55,6 +55,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theConnectTimeoutIsBothBrokers() throws IOException {
+    CeleriacConfig defaults = ConfigLoader.load(Map.of(), null);
+    assertEquals(Duration.ofSeconds(30), defaults.redis().connectTimeout());
+    assertEquals(Duration.ofSeconds(30), defaults.amqp().connectTimeout());
+
+    Path file = write("broker.connect-timeout-seconds=5\namqp.management-port=0\n");
+    CeleriacConfig config = ConfigLoader.load(Map.of("CELERIAC_CONF", file.toString()), null);
+    assertEquals(Duration.ofSeconds(5), config.redis().connectTimeout());
+    assertEquals(Duration.ofSeconds(5), config.amqp().connectTimeout());
+    assertEquals(0, config.amqp().managementPort());
+
+    Path negative = write("broker.connect-timeout-seconds=-1\n");
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> ConfigLoader.load(Map.of("CELERIAC_CONF", negative.toString()), null));
+    assertEquals("broker.connect-timeout-seconds must be 0 or more, was -1", e.getMessage());
+  }
+
+  @Test
   void unknownKeyIsAnErrorNamingIt() throws IOException {
     Path file = write("broker.url=memory://\nworker.concurency=3\n");
 

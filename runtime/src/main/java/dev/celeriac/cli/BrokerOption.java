@@ -2,6 +2,7 @@ package dev.celeriac.cli;
 
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.ConfigLoader;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** {@code --broker URL}, shared by every command that talks to a broker, and the configuration it overrides. */
@@ -12,8 +13,23 @@ final class BrokerOption {
           + "memory://.")
   private String broker;
 
-  /** The configuration from the environment, with this flag's broker first. */
+  /**
+   * The configuration from the environment, with this flag's broker first: for {@code run worker} and {@code run
+   * cron}, which wait up to {@code broker.connect-timeout-seconds} for a broker that does not answer yet (one
+   * starting alongside them).
+   */
   CeleriacConfig load() {
     return ConfigLoader.load(System.getenv(), broker);
+  }
+
+  /**
+   * As {@link #load()}, for the commands that inspect and exit ({@code queues}, {@code dead}, {@code purge}): a
+   * broker that does not answer is reported at once, not awaited, since the operator or script that runs them
+   * wants the answer now and retries as it sees fit. Refusals (credentials, an unknown host) are the same exit 2.
+   */
+  CeleriacConfig loadTryingOnce() {
+    CeleriacConfig config = load();
+    return config.toBuilder().redis(config.redis().withConnectTimeout(Duration.ZERO))
+        .amqp(config.amqp().withConnectTimeout(Duration.ZERO)).build();
   }
 }

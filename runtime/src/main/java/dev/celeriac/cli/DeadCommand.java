@@ -57,7 +57,7 @@ final class DeadCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1, was " + limit);
       }
       PrintWriter out = spec.commandLine().getOut();
-      try (Celeriac app = Celeriac.create(broker.load())) {
+      try (Celeriac app = Celeriac.create(broker.loadTryingOnce())) {
         long shown = 0;
         long total = 0;
         for (String queue : queues.resolve(app)) {
@@ -133,7 +133,7 @@ final class DeadCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      try (Celeriac app = Celeriac.create(broker.load())) {
+      try (Celeriac app = Celeriac.create(broker.loadTryingOnce())) {
         long total = 0;
         for (String queue : queues.resolve(app)) {
           long count = act(app.broker().deadLetters(), queue);

@@ -2,6 +2,7 @@ package dev.celeriac.worker;
 
 import dev.celeriac.TaskRegistry;
 import dev.celeriac.broker.Broker;
+import dev.celeriac.broker.BrokerException;
 import dev.celeriac.broker.Delivery;
 import java.time.Clock;
 import java.time.Duration;
@@ -163,7 +164,12 @@ public final class Worker implements AutoCloseable {
           backoff = Duration.ofMillis(100);
         } catch (RuntimeException e) {
           window.release(wanted);
-          log.error("Fetching from {} failed; retrying in {} ms", broker.displayUrl(), backoff.toMillis(), e);
+          // A broker restart or a network cut: part of a worker's life, retried for as long as it lasts. One line
+          // per attempt, the trace at debug: a trace per attempt would bury the log for the length of an outage.
+          String reason = e instanceof BrokerException ? e.getMessage()
+              : "fetching from " + broker.displayUrl() + " failed: " + e;
+          log.warn("{}; trying again in {} ms", reason, backoff.toMillis());
+          log.debug("The fetch failure", e);
           Thread.sleep(backoff.toMillis());
           backoff = backoff.multipliedBy(2).compareTo(MAX_FETCH_BACKOFF) > 0 ? MAX_FETCH_BACKOFF : backoff.multipliedBy(2);
           continue;

@@ -72,6 +72,12 @@ final class ChildJvm implements AutoCloseable {
    */
   static Finished runToExit(Path dir, String name, Duration timeout, String... args)
       throws IOException, InterruptedException {
+    return runToExit(dir, name, timeout, Map.of(), args);
+  }
+
+  /** As {@link #runToExit(Path, String, Duration, String...)}, with {@code env} added to the environment. */
+  static Finished runToExit(Path dir, String name, Duration timeout, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir);
     Path out = dir.resolve(name + ".out");
     Path err = dir.resolve(name + ".err");
@@ -83,6 +89,7 @@ final class ChildJvm implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().remove("BROKER_URL");
     builder.environment().remove("CELERIAC_CONF");
+    builder.environment().putAll(env);
     Process process = builder.start();
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -147,17 +147,16 @@ class MainTest {
 
   @Test
   void runtimeFailureIsOneLineWithoutThePasswordAndExitsOne() {
-    // Nothing listens on port 1: the broker is unreachable, a runtime failure rather than a bad configuration.
+    // Nothing listens on port 1: the broker is unreachable, a runtime failure rather than a bad configuration. The
+    // inspecting commands try once, without waiting out the connect timeout.
     assertEquals(1, run("queues", "--broker", "redis://:s3cret-pw@127.0.0.1:1/0"));
-    String reason = err.toString();
-    assertEquals(1, reason.lines().count(), reason);
-    assertTrue(reason.startsWith("celeriac: could not list the queues on redis://:***@127.0.0.1:1/0: "), reason);
-    assertFalse(reason.contains("s3cret-pw"), reason);
+    assertEquals("celeriac: Redis at redis://:***@127.0.0.1:1/0 did not answer (Connection refused); is it running,"
+        + " and are the host and port right?\n", err.toString());
 
     err.getBuffer().setLength(0);
-    assertEquals(1, run("queues", "--broker", "amqp://guest:s3cret-pw@127.0.0.1:1/celeriac-test"));
-    assertEquals("celeriac: can't connect to RabbitMQ at amqp://guest:***@127.0.0.1:1/celeriac-test: Connection"
-        + " refused\n", err.toString());
+    assertEquals(1, run("dead", "list", "--broker", "amqp://guest:s3cret-pw@127.0.0.1:1/celeriac-test"));
+    assertEquals("celeriac: RabbitMQ at amqp://guest:***@127.0.0.1:1/celeriac-test did not answer (Connection"
+        + " refused); is it running, and are the host and port right?\n", err.toString());
   }
 
   @Test
