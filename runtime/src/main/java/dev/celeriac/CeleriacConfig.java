@@ -18,6 +18,7 @@ public final class CeleriacConfig {
   public static final long DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
 
   private final String brokerUrl;
+  private final boolean brokerUrlFallback;
   private final long maxMessageBytes;
   private final boolean eager;
   private final Clock clock;
@@ -29,6 +30,7 @@ public final class CeleriacConfig {
 
   private CeleriacConfig(Builder b) {
     this.brokerUrl = b.brokerUrl;
+    this.brokerUrlFallback = b.brokerUrlFallback;
     this.maxMessageBytes = b.maxMessageBytes;
     this.eager = b.eager;
     this.clock = b.clock;
@@ -47,6 +49,7 @@ public final class CeleriacConfig {
   public Builder toBuilder() {
     Builder b = new Builder();
     b.brokerUrl = brokerUrl;
+    b.brokerUrlFallback = brokerUrlFallback;
     b.maxMessageBytes = maxMessageBytes;
     b.eager = eager;
     b.clock = clock;
@@ -60,6 +63,16 @@ public final class CeleriacConfig {
 
   public String brokerUrl() {
     return brokerUrl;
+  }
+
+  /**
+   * Whether {@link #brokerUrl()} is {@code memory://} only because the environment named no broker: {@link
+   * ConfigLoader} found no flag, {@code BROKER_URL} or {@code broker.url}. Messages on it live only in this JVM, so
+   * an app warns and {@code run worker} and {@code run cron} refuse it. False for a URL given in any way, {@code
+   * memory://} included.
+   */
+  public boolean brokerUrlFallback() {
+    return brokerUrlFallback;
   }
 
   public long maxMessageBytes() {
@@ -106,6 +119,7 @@ public final class CeleriacConfig {
   /** Builds {@link CeleriacConfig}. */
   public static final class Builder {
     private String brokerUrl = DEFAULT_BROKER_URL;
+    private boolean brokerUrlFallback;
     private long maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
     private boolean eager;
     private Clock clock = Clock.systemUTC();
@@ -119,6 +133,14 @@ public final class CeleriacConfig {
 
     public Builder brokerUrl(String brokerUrl) {
       this.brokerUrl = Objects.requireNonNull(brokerUrl);
+      this.brokerUrlFallback = false;
+      return this;
+    }
+
+    /** {@code memory://} as the last resort of {@link ConfigLoader}, which found no broker named anywhere. */
+    Builder brokerUrlFallback() {
+      this.brokerUrl = DEFAULT_BROKER_URL;
+      this.brokerUrlFallback = true;
       return this;
     }
 

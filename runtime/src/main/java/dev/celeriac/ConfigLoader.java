@@ -16,9 +16,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads configuration the way SPEC fixes it: the {@code --broker} flag, then {@code BROKER_URL}, then
- * {@code broker.url} in the properties file named by {@code CELERIAC_CONF}, then {@code memory://}. Other
- * keys come from the file only. An unknown key is an error that names it.
+ * Reads the configuration: the broker from the command line's {@code --broker} flag, then {@code BROKER_URL}, then
+ * {@code broker.url} in the properties file named by {@code CELERIAC_CONF}, then {@code memory://} as a fallback
+ * that the configuration records ({@link CeleriacConfig#brokerUrlFallback()}). Other keys come from the file only.
+ * An unknown key is an error that names it.
  */
 public final class ConfigLoader {
 
@@ -56,6 +57,8 @@ public final class ConfigLoader {
     String broker = firstNonBlank(brokerFlag, env.get(BROKER_ENV), file.getProperty(BROKER_URL));
     if (broker != null) {
       config.brokerUrl(broker.trim());
+    } else {
+      config.brokerUrlFallback();
     }
     if (file.containsKey(MAX_MESSAGE_BYTES)) {
       config.maxMessageBytes(parseLong(file, MAX_MESSAGE_BYTES));

@@ -8,6 +8,7 @@ import dev.celeriac.broker.memory.MemoryBroker;
 import dev.celeriac.fixtures.AddTask;
 import dev.celeriac.fixtures.MathTasks;
 import dev.celeriac.fixtures.TestIndex;
+import dev.celeriac.logging.RecordingLogs;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.Worker;
@@ -107,6 +108,32 @@ class CeleriacTest {
 
     assertEquals("python", ref.queue());
     assertEquals(1, ((MemoryBroker) app.broker()).readyCount("python"));
+  }
+
+  @Test
+  void sendTakesNullForDefaults() throws Exception {
+    TaskRef ref = app.send("py.remote", null, null, null);
+
+    assertEquals("python", ref.queue());
+    var delivery = ((MemoryBroker) app.broker()).fetch(List.of("python"), 1, Duration.ofSeconds(1)).get(0);
+    assertEquals(List.of(), MessageCodec.decodeBody(delivery.message()).args());
+    assertEquals(Map.of(), MessageCodec.decodeBody(delivery.message()).kwargs());
+    delivery.ack();
+  }
+
+  @Test
+  void theMemoryFallbackWarnsOnceAndAMemoryBrokerNamedDoesNot() {
+    int before = RecordingLogs.lines().size();
+
+    Celeriac.create(ConfigLoader.load(Map.of(), null)).close();
+    Celeriac.create(ConfigLoader.load(Map.of("BROKER_URL", "memory://"), null)).close();
+    Celeriac.connect("memory://").close();
+    Celeriac.eager().close();
+
+    List<String> warnings = RecordingLogs.lines().subList(before, RecordingLogs.lines().size()).stream()
+        .filter(line -> line.logger().equals(Celeriac.class.getName())).map(RecordingLogs.Line::message).toList();
+    assertEquals(List.of("No broker configured (BROKER_URL is not set, and CELERIAC_CONF names no file with"
+        + " broker.url): using memory://, whose messages live only in this JVM and are lost when it exits"), warnings);
   }
 
   @Test

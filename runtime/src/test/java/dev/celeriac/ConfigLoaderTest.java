@@ -1,6 +1,7 @@
 package dev.celeriac;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,8 +20,20 @@ class ConfigLoaderTest {
   Path dir;
 
   @Test
-  void defaultsToMemory() {
+  void defaultsToMemoryAndSaysItFellBack() {
     assertEquals("memory://", ConfigLoader.load(Map.of(), null).brokerUrl());
+    assertTrue(ConfigLoader.load(Map.of(), null).brokerUrlFallback());
+    assertFalse(ConfigLoader.load(Map.of("BROKER_URL", "memory://"), null).brokerUrlFallback());
+    assertFalse(ConfigLoader.load(Map.of(), "memory://").brokerUrlFallback());
+    assertFalse(CeleriacConfig.builder().build().brokerUrlFallback(), "a builder's memory:// is the caller's choice");
+  }
+
+  @Test
+  void aFileNamingMemoryIsNoFallback() throws IOException {
+    Path file = write("broker.url=memory://\n");
+    assertFalse(ConfigLoader.load(Map.of("CELERIAC_CONF", file.toString()), null).brokerUrlFallback());
+    Path none = write("worker.concurrency=2\n");
+    assertTrue(ConfigLoader.load(Map.of("CELERIAC_CONF", none.toString()), null).brokerUrlFallback());
   }
 
   @Test
