@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.Celeriac;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.broker.memory.MemoryBroker;
 import dev.celeriac.fixtures.AddTask;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -111,6 +112,42 @@ class MainTest {
       assertEquals(0, run("purge", "-Q", "math", "--broker", url));
       assertEquals("purged 1 message from math\n", out.toString());
       assertEquals(0, app.broker().stats("math").ready());
+    }
+  }
+
+  /**
+   * Protocol 1 messages (Sentry's producers sent them) and other non-v2 ones are dead-lettered unrun; {@code dead
+   * list} shows what can be read of them without running anything: a JSON protocol 1 body's task, id and arguments,
+   * and of a pickle body only its size, since unpickling runs code the sender chose. Captured from Celery 5.2.6.
+   */
+  @Test
+  void deadListShowsWhatANonV2MessageHoldsWithoutUnpicklingIt() throws Exception {
+    String url = "memory://cli-dead-v1-" + UUID.randomUUID();
+    try (Celeriac app = Celeriac.connect(url)) {
+      MemoryBroker broker = (MemoryBroker) app.broker();
+      for (String capture : List.of("protocol1_json", "protocol1_pickle", "protocol2_pickle")) {
+        try (java.io.InputStream in = MainTest.class.getResourceAsStream(
+            "/protocol-examples/redis_celery526_" + capture + ".json")) {
+          broker.publishRaw("events", in.readAllBytes());
+        }
+        for (Delivery delivery : broker.fetch(List.of("events"), 1, Duration.ofSeconds(1))) {
+          delivery.deadLetter("not protocol v2: " + capture);
+        }
+      }
+
+      assertEquals(0, run("dead", "list", "-Q", "events", "--broker", url));
+      List<String> lines = out.toString().lines().map(line -> line.replaceFirst("^  \\S+Z  ", "  <time>  ")).toList();
+      assertEquals(List.of(
+          "events: 3 dead letters",
+          "  <time>  sentry.tasks.store.save_event[5a1f0c7e-1d2b-4c3a-9e8f-000000000001] (protocol 1)",
+          "    reason     not protocol v2: protocol1_json",
+          "    arguments  (42, 'event:1001') {'project_id': 42, 'reprocess': False}",
+          "  <time>  (no task header: a pickle body of 286 bytes, never unpickled)",
+          "    reason     not protocol v2: protocol1_pickle",
+          "  <time>  sentry.tasks.store.save_event[5a1f0c7e-1d2b-4c3a-9e8f-000000000003]",
+          "    reason     not protocol v2: protocol2_pickle",
+          "    arguments  (42, 'event:1001') {'project_id': 42, 'reprocess': False}",
+          "3 of 3 dead letters shown"), lines);
     }
   }
 
