@@ -252,7 +252,7 @@ public final class Celeriac implements AutoCloseable {
         lastFailure[0] = cause;
       }
     };
-    TaskExecutor executor = new TaskExecutor(registry, config.clock(), failures, eagerTimer(), () -> false);
+    TaskExecutor executor = TaskExecutor.eager(registry, config.clock(), failures, eagerTimer());
     TaskMessage next = withoutEta(message);
     while (next != null) {
       EagerDelivery delivery = new EagerDelivery(queue, KombuEnvelope.encode(next, queue, Ids.uuid()));

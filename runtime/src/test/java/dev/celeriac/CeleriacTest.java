@@ -194,6 +194,32 @@ class CeleriacTest {
     assertEquals("bad arguments: missing required argument 'x' (int)", missing.getMessage());
   }
 
+  /**
+   * Eager mode logs what it did, not what a worker would have done: its retries run at once, and what a worker would
+   * dead-letter is thrown to the caller, not stored anywhere.
+   */
+  @Test
+  void eagerModeLogsWhatHappened() {
+    Celeriac eager = Celeriac.eager();
+    int before = RecordingLogs.lines().size();
+
+    assertThrows(EagerTaskException.class, () -> eager.send("tests.flaky", List.of(), Map.of("succeed_after", 9), null));
+    assertThrows(EagerTaskException.class, () -> eager.send("tests.add", List.of(), Map.of("y", 2), null));
+
+    List<String> logged = RecordingLogs.lines().subList(before, RecordingLogs.lines().size()).stream()
+        .filter(line -> line.logger().startsWith("dev.celeriac") && line.thread().equals(Thread.currentThread().getName()))
+        .map(line -> line.level() + " " + line.message().replaceAll("\\[[0-9a-f-]{36}]", "[id]")).toList();
+    assertEquals(5, logged.size(), String.join("\n", logged));
+    for (int retry = 1; retry <= 3; retry++) {
+      assertTrue(logged.get(retry - 1).startsWith("INFO Eager run of tests.flaky[id] failed, running retry " + retry
+          + "/3 now (a worker would wait 10 ms): dev.celeriac.Retry"), logged.get(retry - 1));
+    }
+    assertTrue(logged.get(3).startsWith("INFO Eager run of tests.flaky[id] ends in EagerTaskException: retries"
+        + " exhausted: ran 4 times (maxRetries 3); last failure: dev.celeriac.Retry"), logged.get(3));
+    assertEquals("INFO Eager run of tests.add[id] ends in EagerTaskException: bad arguments: missing required"
+        + " argument 'x' (int)", logged.get(4));
+  }
+
   @Test
   void gracefulStopReturnsPrefetchedMessagesAtOnceAndLetsTheRunningTaskFinish() throws Exception {
     MathTasks.GATE.drainPermits();
