@@ -24,13 +24,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The application object: a broker connection, the task registry, the producer behind generated stubs,
  * and the factory of workers.
  *
  * <pre>{@code
- * Celeriac app = Celeriac.fromEnv();        // --broker, BROKER_URL, CELERIAC_CONF, or memory://
+ * Celeriac app = Celeriac.fromEnv();        // BROKER_URL, else CELERIAC_CONF's broker.url
  * Celeriac.setDefault(app);                 // what SaveEventTask.enqueue(...) uses
  * SaveEventTask.enqueue(projectId, cacheKey);
  * app.worker().start();
@@ -40,6 +42,7 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class Celeriac implements AutoCloseable {
 
+  private static final Logger log = LoggerFactory.getLogger(Celeriac.class);
   private static volatile Celeriac defaultApp;
   private static final int HEADERS_ALLOWANCE = 16 * 1024;
 
@@ -55,26 +58,44 @@ public final class Celeriac implements AutoCloseable {
         ? config.registry()
         : TaskRegistry.load(Thread.currentThread().getContextClassLoader());
     this.instances = config.instanceProvider().map(TaskInstances::from).orElseGet(TaskInstances::constructed);
+    if (config.brokerUrlFallback() && !config.eager()) {
+      // A producer missing one variable would otherwise "succeed" while its messages vanish at exit.
+      log.warn("No broker configured (BROKER_URL is not set, and CELERIAC_CONF names no file with broker.url): using"
+          + " memory://, whose messages live only in this JVM and are lost when it exits");
+    }
     this.broker = Brokers.open(config.brokerUrl(), config.clock(), config.redis(), config.amqp());
   }
 
   /**
    * An app for {@code config}. Loads every task index on the class path first, so that a duplicate task
-   * name fails here, at start-up.
+   * name fails here, at start-up, then connects to the broker, waiting up to the configured connect timeout
+   * for one that does not answer yet.
    *
    * @throws DuplicateTaskException when two indexes declare one task name
-   * @throws ConfigurationException for a bad broker URL
+   * @throws ConfigurationException for a bad broker URL, and a broker that will never accept it: refused
+   *     credentials, a host name that does not resolve, an untrusted TLS certificate
+   * @throws dev.celeriac.broker.BrokerUnreachableException when the broker did not answer within the connect
+   *     timeout
    */
   public static Celeriac create(CeleriacConfig config) {
     return new Celeriac(Objects.requireNonNull(config));
   }
 
-  /** An app on the broker at {@code brokerUrl} with every other setting at its default. */
+  /**
+   * An app on the broker at {@code brokerUrl} with every other setting at its default; see {@link #create} for
+   * what it throws.
+   */
   public static Celeriac connect(String brokerUrl) {
     return create(CeleriacConfig.builder().brokerUrl(brokerUrl).build());
   }
 
-  /** An app configured from the environment: {@code BROKER_URL}, then {@code CELERIAC_CONF}, then {@code memory://}. */
+  /**
+   * An app configured from the environment: the broker is {@code BROKER_URL}, else {@code broker.url} in the
+   * properties file named by {@code CELERIAC_CONF} (which holds the other settings too). With neither, it is
+   * {@code memory://}, with a warning: its messages live only in this JVM and are lost when it exits.
+   *
+   * @throws ConfigurationException for a bad file, key or value; see {@link #create} for the broker's
+   */
   public static Celeriac fromEnv() {
     return create(ConfigLoader.load(System.getenv(), null));
   }
@@ -132,12 +153,17 @@ public final class Celeriac implements AutoCloseable {
    * Sends a task by name, as Celery's {@code send_task}: for tasks without a stub here. Arguments are
    * not checked against any signature.
    *
-   * @param queue the queue, or null for the task's own queue when this registry knows it, else {@code celery}
+   * @param args positional arguments; null for none
+   * @param kwargs keyword arguments; null for none
+   * @param options the queue (null for the task's own queue when this registry knows it, else {@code celery}),
+   *     countdown and the rest; null for {@link EnqueueOptions#DEFAULTS}
    */
   public TaskRef send(String taskName, List<Object> args, Map<String, Object> kwargs, EnqueueOptions options) {
     TaskDefinition known = registry.find(taskName).orElse(null);
     TaskDefinition target = known != null ? known : TaskDefinition.builder(taskName).build();
-    return publish(target, wireList(args, "args"), wireMap(kwargs, "kwargs"), options, null);
+    return publish(target, wireList(args == null ? List.of() : args, "args"),
+        wireMap(kwargs == null ? Map.of() : kwargs, "kwargs"), options == null ? EnqueueOptions.DEFAULTS : options,
+        null);
   }
 
   /** The enqueue behind generated stubs: typed keyword arguments plus the caller's extras. */
@@ -229,7 +255,7 @@ public final class Celeriac implements AutoCloseable {
         lastFailure[0] = cause;
       }
     };
-    TaskExecutor executor = new TaskExecutor(registry, config.clock(), failures, eagerTimer(), () -> false, instances);
+    TaskExecutor executor = TaskExecutor.eager(registry, config.clock(), failures, eagerTimer(), instances);
     TaskMessage next = withoutEta(message);
     while (next != null) {
       EagerDelivery delivery = new EagerDelivery(queue, KombuEnvelope.encode(next, queue, Ids.uuid()));

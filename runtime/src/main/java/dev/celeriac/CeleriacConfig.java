@@ -19,6 +19,7 @@ public final class CeleriacConfig {
   public static final long DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
 
   private final String brokerUrl;
+  private final boolean brokerUrlFallback;
   private final long maxMessageBytes;
   private final boolean eager;
   private final Clock clock;
@@ -31,6 +32,7 @@ public final class CeleriacConfig {
 
   private CeleriacConfig(Builder b) {
     this.brokerUrl = b.brokerUrl;
+    this.brokerUrlFallback = b.brokerUrlFallback;
     this.maxMessageBytes = b.maxMessageBytes;
     this.eager = b.eager;
     this.clock = b.clock;
@@ -46,8 +48,34 @@ public final class CeleriacConfig {
     return new Builder();
   }
 
+  /** A builder holding this configuration, to change some of it. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.brokerUrl = brokerUrl;
+    b.brokerUrlFallback = brokerUrlFallback;
+    b.maxMessageBytes = maxMessageBytes;
+    b.eager = eager;
+    b.clock = clock;
+    b.registry = registry;
+    b.worker = worker;
+    b.redis = redis;
+    b.amqp = amqp;
+    b.metricsPort = metricsPort;
+    return b;
+  }
+
   public String brokerUrl() {
     return brokerUrl;
+  }
+
+  /**
+   * Whether {@link #brokerUrl()} is {@code memory://} only because the environment named no broker: {@link
+   * ConfigLoader} found no flag, {@code BROKER_URL} or {@code broker.url}. Messages on it live only in this JVM, so
+   * an app warns and {@code run worker} and {@code run cron} refuse it. False for a URL given in any way, {@code
+   * memory://} included.
+   */
+  public boolean brokerUrlFallback() {
+    return brokerUrlFallback;
   }
 
   public long maxMessageBytes() {
@@ -73,12 +101,12 @@ public final class CeleriacConfig {
     return worker;
   }
 
-  /** Heartbeat and visibility timeouts of the Redis broker. */
+  /** Heartbeat, visibility and connect timeouts of the Redis broker. */
   public RedisSettings redis() {
     return redis;
   }
 
-  /** Timeouts and the management API port of the RabbitMQ broker. */
+  /** Timeouts, the connect timeout included, and the management API port of the RabbitMQ broker. */
   public AmqpSettings amqp() {
     return amqp;
   }
@@ -102,6 +130,7 @@ public final class CeleriacConfig {
   /** Builds {@link CeleriacConfig}. */
   public static final class Builder {
     private String brokerUrl = DEFAULT_BROKER_URL;
+    private boolean brokerUrlFallback;
     private long maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
     private boolean eager;
     private Clock clock = Clock.systemUTC();
@@ -116,6 +145,14 @@ public final class CeleriacConfig {
 
     public Builder brokerUrl(String brokerUrl) {
       this.brokerUrl = Objects.requireNonNull(brokerUrl);
+      this.brokerUrlFallback = false;
+      return this;
+    }
+
+    /** {@code memory://} as the last resort of {@link ConfigLoader}, which found no broker named anywhere. */
+    Builder brokerUrlFallback() {
+      this.brokerUrl = DEFAULT_BROKER_URL;
+      this.brokerUrlFallback = true;
       return this;
     }
 

@@ -16,9 +16,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads configuration the way SPEC fixes it: the {@code --broker} flag, then {@code BROKER_URL}, then
- * {@code broker.url} in the properties file named by {@code CELERIAC_CONF}, then {@code memory://}. Other
- * keys come from the file only. An unknown key is an error that names it.
+ * Reads the configuration: the broker from the command line's {@code --broker} flag, then {@code BROKER_URL}, then
+ * {@code broker.url} in the properties file named by {@code CELERIAC_CONF}, then {@code memory://} as a fallback
+ * that the configuration records ({@link CeleriacConfig#brokerUrlFallback()}). Other keys come from the file only.
+ * An unknown key is an error that names it.
  */
 public final class ConfigLoader {
 
@@ -28,6 +29,7 @@ public final class ConfigLoader {
   public static final String BROKER_ENV = "BROKER_URL";
 
   static final String BROKER_URL = "broker.url";
+  static final String BROKER_CONNECT_TIMEOUT = "broker.connect-timeout-seconds";
   static final String MAX_MESSAGE_BYTES = "message.max-bytes";
   static final String WORKER_QUEUES = "worker.queues";
   static final String WORKER_CONCURRENCY = "worker.concurrency";
@@ -38,7 +40,7 @@ public final class ConfigLoader {
   static final String METRICS_PORT = "metrics.port";
   static final String AMQP_MANAGEMENT_PORT = "amqp.management-port";
 
-  private static final Set<String> KNOWN_KEYS = Set.of(BROKER_URL, MAX_MESSAGE_BYTES, WORKER_QUEUES,
+  private static final Set<String> KNOWN_KEYS = Set.of(BROKER_URL, BROKER_CONNECT_TIMEOUT, MAX_MESSAGE_BYTES, WORKER_QUEUES,
       WORKER_CONCURRENCY, WORKER_PREFETCH, WORKER_SHUTDOWN_TIMEOUT, WORKER_HEARTBEAT_TIMEOUT,
       REDIS_VISIBILITY_TIMEOUT, METRICS_PORT, AMQP_MANAGEMENT_PORT);
 
@@ -55,6 +57,8 @@ public final class ConfigLoader {
     String broker = firstNonBlank(brokerFlag, env.get(BROKER_ENV), file.getProperty(BROKER_URL));
     if (broker != null) {
       config.brokerUrl(broker.trim());
+    } else {
+      config.brokerUrlFallback();
     }
     if (file.containsKey(MAX_MESSAGE_BYTES)) {
       config.maxMessageBytes(parseLong(file, MAX_MESSAGE_BYTES));
@@ -80,10 +84,16 @@ public final class ConfigLoader {
     if (file.containsKey(METRICS_PORT)) {
       config.metricsPort((int) port(file, METRICS_PORT));
     }
-    if (file.containsKey(AMQP_MANAGEMENT_PORT)) {
-      config.amqp(AmqpSettings.defaults().withManagementPort((int) port(file, AMQP_MANAGEMENT_PORT)));
-    }
+    AmqpSettings amqp = AmqpSettings.defaults();
     RedisSettings redis = RedisSettings.defaults();
+    if (file.containsKey(BROKER_CONNECT_TIMEOUT)) {
+      Duration timeout = Duration.ofSeconds(nonNegative(file, BROKER_CONNECT_TIMEOUT));
+      amqp = amqp.withConnectTimeout(timeout);
+      redis = redis.withConnectTimeout(timeout);
+    }
+    if (file.containsKey(AMQP_MANAGEMENT_PORT)) {
+      amqp = amqp.withManagementPort((int) port(file, AMQP_MANAGEMENT_PORT));
+    }
     if (file.containsKey(WORKER_HEARTBEAT_TIMEOUT) || file.containsKey(REDIS_VISIBILITY_TIMEOUT)) {
       Duration heartbeat = file.containsKey(WORKER_HEARTBEAT_TIMEOUT)
           ? Duration.ofSeconds(positive(file, WORKER_HEARTBEAT_TIMEOUT)) : redis.heartbeatTimeout();
@@ -91,7 +101,7 @@ public final class ConfigLoader {
           ? Duration.ofSeconds(positive(file, REDIS_VISIBILITY_TIMEOUT)) : redis.visibilityTimeout();
       redis = redis.withHeartbeatTimeout(heartbeat).withVisibilityTimeout(visibility);
     }
-    return config.worker(worker.build()).redis(redis).build();
+    return config.worker(worker.build()).redis(redis).amqp(amqp).build();
   }
 
   private static Properties readFile(String location) {
@@ -131,6 +141,14 @@ public final class ConfigLoader {
       throw new ConfigurationException(key + " must be 0 (none) or a port from 1 to 65535, was " + port);
     }
     return port;
+  }
+
+  private static long nonNegative(Properties file, String key) {
+    long value = parseLong(file, key);
+    if (value < 0) {
+      throw new ConfigurationException(key + " must be 0 or more, was " + value);
+    }
+    return value;
   }
 
   private static long positive(Properties file, String key) {

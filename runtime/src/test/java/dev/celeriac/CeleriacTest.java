@@ -8,6 +8,7 @@ import dev.celeriac.broker.memory.MemoryBroker;
 import dev.celeriac.fixtures.AddTask;
 import dev.celeriac.fixtures.MathTasks;
 import dev.celeriac.fixtures.TestIndex;
+import dev.celeriac.logging.RecordingLogs;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.Worker;
@@ -110,6 +111,32 @@ class CeleriacTest {
   }
 
   @Test
+  void sendTakesNullForDefaults() throws Exception {
+    TaskRef ref = app.send("py.remote", null, null, null);
+
+    assertEquals("python", ref.queue());
+    var delivery = ((MemoryBroker) app.broker()).fetch(List.of("python"), 1, Duration.ofSeconds(1)).get(0);
+    assertEquals(List.of(), MessageCodec.decodeBody(delivery.message()).args());
+    assertEquals(Map.of(), MessageCodec.decodeBody(delivery.message()).kwargs());
+    delivery.ack();
+  }
+
+  @Test
+  void theMemoryFallbackWarnsOnceAndAMemoryBrokerNamedDoesNot() {
+    int before = RecordingLogs.lines().size();
+
+    Celeriac.create(ConfigLoader.load(Map.of(), null)).close();
+    Celeriac.create(ConfigLoader.load(Map.of("BROKER_URL", "memory://"), null)).close();
+    Celeriac.connect("memory://").close();
+    Celeriac.eager().close();
+
+    List<String> warnings = RecordingLogs.lines().subList(before, RecordingLogs.lines().size()).stream()
+        .filter(line -> line.logger().equals(Celeriac.class.getName())).map(RecordingLogs.Line::message).toList();
+    assertEquals(List.of("No broker configured (BROKER_URL is not set, and CELERIAC_CONF names no file with"
+        + " broker.url): using memory://, whose messages live only in this JVM and are lost when it exits"), warnings);
+  }
+
+  @Test
   void retriedTaskKeepsItsIdAndRunsAgain() throws Exception {
     app.send("tests.flaky", List.of(), Map.of("succeed_after", 2), EnqueueOptions.DEFAULTS);
 
@@ -177,6 +204,32 @@ class CeleriacTest {
     EagerTaskException missing = assertThrows(EagerTaskException.class,
         () -> eager.send("tests.add", List.of(), Map.of("y", 2), EnqueueOptions.DEFAULTS));
     assertEquals("bad arguments: missing required argument 'x' (int)", missing.getMessage());
+  }
+
+  /**
+   * Eager mode logs what it did, not what a worker would have done: its retries run at once, and what a worker would
+   * dead-letter is thrown to the caller, not stored anywhere.
+   */
+  @Test
+  void eagerModeLogsWhatHappened() {
+    Celeriac eager = Celeriac.eager();
+    int before = RecordingLogs.lines().size();
+
+    assertThrows(EagerTaskException.class, () -> eager.send("tests.flaky", List.of(), Map.of("succeed_after", 9), null));
+    assertThrows(EagerTaskException.class, () -> eager.send("tests.add", List.of(), Map.of("y", 2), null));
+
+    List<String> logged = RecordingLogs.lines().subList(before, RecordingLogs.lines().size()).stream()
+        .filter(line -> line.logger().startsWith("dev.celeriac") && line.thread().equals(Thread.currentThread().getName()))
+        .map(line -> line.level() + " " + line.message().replaceAll("\\[[0-9a-f-]{36}]", "[id]")).toList();
+    assertEquals(5, logged.size(), String.join("\n", logged));
+    for (int retry = 1; retry <= 3; retry++) {
+      assertTrue(logged.get(retry - 1).startsWith("INFO Eager run of tests.flaky[id] failed, running retry " + retry
+          + "/3 now (a worker would wait 10 ms): dev.celeriac.Retry"), logged.get(retry - 1));
+    }
+    assertTrue(logged.get(3).startsWith("INFO Eager run of tests.flaky[id] ends in EagerTaskException: retries"
+        + " exhausted: ran 4 times (maxRetries 3); last failure: dev.celeriac.Retry"), logged.get(3));
+    assertEquals("INFO Eager run of tests.add[id] ends in EagerTaskException: bad arguments: missing required"
+        + " argument 'x' (int)", logged.get(4));
   }
 
   @Test

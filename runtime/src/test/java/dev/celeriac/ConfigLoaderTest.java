@@ -1,6 +1,7 @@
 package dev.celeriac;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,8 +20,20 @@ class ConfigLoaderTest {
   Path dir;
 
   @Test
-  void defaultsToMemory() {
+  void defaultsToMemoryAndSaysItFellBack() {
     assertEquals("memory://", ConfigLoader.load(Map.of(), null).brokerUrl());
+    assertTrue(ConfigLoader.load(Map.of(), null).brokerUrlFallback());
+    assertFalse(ConfigLoader.load(Map.of("BROKER_URL", "memory://"), null).brokerUrlFallback());
+    assertFalse(ConfigLoader.load(Map.of(), "memory://").brokerUrlFallback());
+    assertFalse(CeleriacConfig.builder().build().brokerUrlFallback(), "a builder's memory:// is the caller's choice");
+  }
+
+  @Test
+  void aFileNamingMemoryIsNoFallback() throws IOException {
+    Path file = write("broker.url=memory://\n");
+    assertFalse(ConfigLoader.load(Map.of("CELERIAC_CONF", file.toString()), null).brokerUrlFallback());
+    Path none = write("worker.concurrency=2\n");
+    assertTrue(ConfigLoader.load(Map.of("CELERIAC_CONF", none.toString()), null).brokerUrlFallback());
   }
 
   @Test
@@ -52,6 +65,24 @@ class ConfigLoaderTest {
     assertEquals(9464, config.metricsPort());
     assertEquals(15673, config.amqp().managementPort());
     assertEquals(0, ConfigLoader.load(Map.of(), null).metricsPort());
+  }
+
+  @Test
+  void theConnectTimeoutIsBothBrokers() throws IOException {
+    CeleriacConfig defaults = ConfigLoader.load(Map.of(), null);
+    assertEquals(Duration.ofSeconds(30), defaults.redis().connectTimeout());
+    assertEquals(Duration.ofSeconds(30), defaults.amqp().connectTimeout());
+
+    Path file = write("broker.connect-timeout-seconds=5\namqp.management-port=0\n");
+    CeleriacConfig config = ConfigLoader.load(Map.of("CELERIAC_CONF", file.toString()), null);
+    assertEquals(Duration.ofSeconds(5), config.redis().connectTimeout());
+    assertEquals(Duration.ofSeconds(5), config.amqp().connectTimeout());
+    assertEquals(0, config.amqp().managementPort());
+
+    Path negative = write("broker.connect-timeout-seconds=-1\n");
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> ConfigLoader.load(Map.of("CELERIAC_CONF", negative.toString()), null));
+    assertEquals("broker.connect-timeout-seconds must be 0 or more, was -1", e.getMessage());
   }
 
   @Test

@@ -28,7 +28,7 @@ final class CronCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    CeleriacConfig config = broker.load();
+    CeleriacConfig config = broker.loadForProcess("cron");
     try (Celeriac app = Celeriac.create(config)) {
       Cron cron = app.cron();
       if (cron.schedules().isEmpty()) {

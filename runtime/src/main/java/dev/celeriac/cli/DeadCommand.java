@@ -3,6 +3,7 @@ package dev.celeriac.cli;
 import dev.celeriac.Celeriac;
 import dev.celeriac.broker.DeadLetter;
 import dev.celeriac.broker.DeadLetterStore;
+import dev.celeriac.protocol.ProtocolOneBody;
 import dev.celeriac.protocol.TaskMessage;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,9 @@ final class DeadCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing action: dead list, dead requeue or dead purge");
   }
+
+  /** The content type of a pickle body, which nothing here ever reads. */
+  private static final String PICKLE = "application/x-python-serialize";
 
   /** {@code dead list}: each dead letter with when, what and why, oldest first. */
   @Command(name = "list", mixinStandardHelpOptions = true,
@@ -57,7 +61,7 @@ final class DeadCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1, was " + limit);
       }
       PrintWriter out = spec.commandLine().getOut();
-      try (Celeriac app = Celeriac.create(broker.load())) {
+      try (Celeriac app = Celeriac.create(broker.loadTryingOnce())) {
         long shown = 0;
         long total = 0;
         for (String queue : queues.resolve(app)) {
@@ -88,21 +92,40 @@ final class DeadCommand implements Runnable {
     }
 
     private static void describe(PrintWriter out, DeadLetter letter) {
-      Optional<TaskMessage> message = letter.message();
-      String what = message.map(m -> (m.task() == null ? "(no task header)" : m.task()) + "[" + m.id() + "]")
-          .orElse("(undecodable, " + letter.raw().length + " bytes)");
+      Optional<TaskMessage> decoded = letter.message();
+      String what;
+      String arguments = null;
+      if (decoded.isEmpty()) {
+        what = "(undecodable, " + letter.raw().length + " bytes)";
+      } else if (decoded.get().task() != null) {
+        TaskMessage message = decoded.get();
+        what = message.task() + "[" + message.id() + "]";
+        Object args = message.headers().get("argsrepr");
+        Object kwargs = message.headers().get("kwargsrepr");
+        if (args != null || kwargs != null) {
+          arguments = (args == null ? "" : args) + " " + (kwargs == null ? "" : kwargs);
+        }
+      } else {
+        // Not protocol 2, so never run: show what can be read without running anything.
+        TaskMessage message = decoded.get();
+        Optional<ProtocolOneBody> v1 = ProtocolOneBody.read(message);
+        if (v1.isPresent()) {
+          what = v1.get().task() + "[" + v1.get().id() + "] (protocol 1)";
+          arguments = v1.get().argsRepr() + " " + v1.get().kwargsRepr();
+        } else {
+          what = "(no task header: " + (PICKLE.equals(message.contentType()) ? "a pickle"
+              : message.contentType() == null ? "a" : "an " + message.contentType()) + " body of "
+              + message.bodyLength() + " bytes" + (PICKLE.equals(message.contentType()) ? ", never unpickled" : "")
+              + ")";
+        }
+      }
       out.println("  " + letter.deadAt().truncatedTo(ChronoUnit.MILLIS) + "  " + what);
       out.println("    reason     " + letter.reason());
-      message.ifPresent(m -> {
-        Object args = m.headers().get("argsrepr");
-        Object kwargs = m.headers().get("kwargsrepr");
-        if (args != null || kwargs != null) {
-          out.println("    arguments  " + (args == null ? "" : args) + " " + (kwargs == null ? "" : kwargs));
-        }
-        if (m.retries() > 0) {
-          out.println("    retries    " + m.retries());
-        }
-      });
+      if (arguments != null) {
+        out.println("    arguments  " + arguments);
+      }
+      decoded.filter(message -> message.retries() > 0)
+          .ifPresent(message -> out.println("    retries    " + message.retries()));
     }
   }
 
@@ -133,7 +156,7 @@ final class DeadCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      try (Celeriac app = Celeriac.create(broker.load())) {
+      try (Celeriac app = Celeriac.create(broker.loadTryingOnce())) {
         long total = 0;
         for (String queue : queues.resolve(app)) {
           long count = act(app.broker().deadLetters(), queue);

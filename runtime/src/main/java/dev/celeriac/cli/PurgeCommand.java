@@ -28,7 +28,7 @@ final class PurgeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (Celeriac app = Celeriac.create(broker.load())) {
+    try (Celeriac app = Celeriac.create(broker.loadTryingOnce())) {
       for (String queue : queues) {
         long dropped = app.broker().purge(queue);
         out.println("purged " + dropped + " message" + (dropped == 1 ? "" : "s") + " from " + queue);

@@ -28,7 +28,7 @@ final class QueuesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Celeriac app = Celeriac.create(broker.load())) {
+    try (Celeriac app = Celeriac.create(broker.loadTryingOnce())) {
       Set<String> names = queues.resolve(app);
       PrintWriter out = spec.commandLine().getOut();
       out.printf("%-32s %10s %10s %10s %10s %12s%n", "QUEUE", "READY", "IN FLIGHT", "DELAYED", "DEAD", "BYTES");

@@ -49,7 +49,7 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    CeleriacConfig config = broker.load();
+    CeleriacConfig config = broker.loadForProcess("worker");
     WorkerOptions.Builder options = config.worker().toBuilder();
     try {
       if (queues != null) {

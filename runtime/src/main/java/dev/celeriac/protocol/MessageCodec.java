@@ -198,7 +198,7 @@ public final class MessageCodec {
     return message.bodyLength() + new JsonWriter(1024).value(message.headers()).toByteArray().length;
   }
 
-  private static byte[] decompress(TaskMessage message) {
+  static byte[] decompress(TaskMessage message) {
     String compression = message.compression();
     if (compression == null) {
       return message.bodyUnsafe();

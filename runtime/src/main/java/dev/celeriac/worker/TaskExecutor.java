@@ -39,6 +39,8 @@ public final class TaskExecutor {
   private final ScheduledExecutorService timer;
   private final BooleanSupplier aborting;
   private final TaskInstances instances;
+  /** Runs eager mode's: retries run at once, and a dead letter is thrown to the caller instead of stored. */
+  private final boolean eager;
 
   /**
    * An executor whose instance tasks run on instances of its own, one per class, made with their no-argument
@@ -59,12 +61,27 @@ public final class TaskExecutor {
    */
   public TaskExecutor(TaskRegistry registry, Clock clock, WorkerListener listener, ScheduledExecutorService timer,
       BooleanSupplier aborting, TaskInstances instances) {
+    this(registry, clock, listener, timer, aborting, instances, false);
+  }
+
+  private TaskExecutor(TaskRegistry registry, Clock clock, WorkerListener listener, ScheduledExecutorService timer,
+      BooleanSupplier aborting, TaskInstances instances, boolean eager) {
     this.instances = instances;
     this.registry = registry;
     this.clock = clock;
     this.listener = listener == WorkerListener.NONE ? listener : new GuardedListener(listener);
     this.timer = timer;
     this.aborting = aborting;
+    this.eager = eager;
+  }
+
+  /**
+   * The executor of eager mode ({@link dev.celeriac.Celeriac#eager()}), whose caller runs each retry at once and
+   * throws what a worker would dead-letter: it decides as a worker's does and logs what the eager run does instead.
+   */
+  public static TaskExecutor eager(TaskRegistry registry, Clock clock, WorkerListener listener,
+      ScheduledExecutorService timer, TaskInstances instances) {
+    return new TaskExecutor(registry, clock, listener, timer, () -> false, instances, true);
   }
 
   /** Handles {@code delivery} and settles it. */
@@ -208,8 +225,13 @@ public final class TaskExecutor {
             "retry could not be published (" + e.getMessage()
             + "); last failure: " + failure);
       }
-      log.info("Task {}[{}] retry {}/{} in {} ms: {}", task.name(), context.id(), context.retries() + 1,
-          policy.maxRetries(), delay.toMillis(), failure.toString());
+      if (eager) {
+        log.info("Eager run of {}[{}] failed, running retry {}/{} now (a worker would wait {} ms): {}", task.name(),
+            context.id(), context.retries() + 1, policy.maxRetries(), delay.toMillis(), failure.toString());
+      } else {
+        log.info("Task {}[{}] retry {}/{} in {} ms: {}", task.name(), context.id(), context.retries() + 1,
+            policy.maxRetries(), delay.toMillis(), failure.toString());
+      }
       listener.taskRetried(context, failure, delay);
       return Outcome.RETRIED;
     }
@@ -217,7 +239,10 @@ public final class TaskExecutor {
         ? "retries exhausted: ran " + (context.retries() + 1) + " times (maxRetries " + policy.maxRetries()
             + "); last failure: " + failure
         : "failed without retry: " + failure;
-    log.error("Task {}[{}] {}", task.name(), context.id(), reason, failure);
+    if (!eager) {
+      // Eager mode's caller gets the failure as the EagerTaskException's cause, trace included.
+      log.error("Task {}[{}] {}", task.name(), context.id(), reason, failure);
+    }
     listener.taskFailed(context, failure);
     return deadLetter(delivery, task.name(), context.id(),
         retryable ? DeadLetterCause.RETRIES_EXHAUSTED : DeadLetterCause.FAILED, reason);
@@ -259,7 +284,11 @@ public final class TaskExecutor {
 
   private Outcome deadLetter(Delivery delivery, String name, String id, DeadLetterCause cause, String reason) {
     delivery.deadLetter(reason);
-    log.warn("Dead-lettered {}[{}] from {}: {}", name, id, delivery.queue(), reason);
+    if (eager) {
+      log.info("Eager run of {}[{}] ends in EagerTaskException: {}", name, id, reason);
+    } else {
+      log.warn("Dead-lettered {}[{}] from {}: {}", name, id, delivery.queue(), reason);
+    }
     listener.messageDeadLettered(delivery.queue(), name, id, cause, reason);
     return Outcome.DEAD_LETTERED;
   }

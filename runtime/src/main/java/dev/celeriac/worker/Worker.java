@@ -1,7 +1,9 @@
 package dev.celeriac.worker;
 
+import dev.celeriac.ConfigurationException;
 import dev.celeriac.TaskRegistry;
 import dev.celeriac.broker.Broker;
+import dev.celeriac.broker.BrokerException;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.internal.TaskInstances;
 import java.time.Clock;
@@ -33,6 +35,8 @@ public final class Worker implements AutoCloseable {
 
   private final Broker broker;
   private final List<String> queues;
+  /** The queues of the tasks this worker can run. */
+  private final List<String> implementedQueues;
   private final WorkerOptions options;
   private final TaskExecutor executor;
   private final ScheduledExecutorService timer;
@@ -47,7 +51,13 @@ public final class Worker implements AutoCloseable {
   private volatile Throwable fatal;
   private Thread fetcher;
 
-  /** A worker whose instance tasks run on instances of its own, made with their no-argument constructors. */
+  /**
+   * A worker on {@code broker} for the tasks of {@code registry}, whose instance tasks run on instances of its
+   * own, made with their no-argument constructors; call {@link #start()} to run it.
+   *
+   * @throws ConfigurationException when {@code registry} implements no task: such a worker would dead-letter every
+   *     message it takes (the processor left out of the build leaves no task index)
+   */
   public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock) {
     this(broker, registry, options, clock, TaskInstances.constructed());
   }
@@ -56,7 +66,8 @@ public final class Worker implements AutoCloseable {
   public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock, TaskInstances instances) {
     this.broker = broker;
     this.options = options;
-    this.queues = options.queues().isEmpty() ? defaultQueues(registry) : options.queues();
+    this.implementedQueues = implementedQueues(registry);
+    this.queues = options.queues().isEmpty() ? implementedQueues : options.queues();
     this.window = PrefetchWindow.of(options);
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("celeriac-time-limits"));
     this.executor = new TaskExecutor(registry, clock, options.listener(), timer, () -> aborting, instances);
@@ -76,6 +87,13 @@ public final class Worker implements AutoCloseable {
       throw new IllegalStateException("worker already started");
     }
     running = true;
+    List<String> foreign = queues.stream().filter(queue -> !implementedQueues.contains(queue)).toList();
+    if (!foreign.isEmpty()) {
+      // Not an error: a producer may send a task to any queue. But a typo in -Q, or a queue of Python's tasks,
+      // dead-letters what arrives there.
+      log.warn("No task implemented on this class path uses queues {}: their messages run here only if they name a"
+          + " task implemented here, and are dead-lettered otherwise", foreign);
+    }
     broker.prefetch(queues, window.size());
     fetcher = new Thread(this::fetchLoop, "celeriac-fetch");
     fetcher.start();
@@ -170,7 +188,12 @@ public final class Worker implements AutoCloseable {
           backoff = Duration.ofMillis(100);
         } catch (RuntimeException e) {
           window.release(wanted);
-          log.error("Fetching from {} failed; retrying in {} ms", broker.displayUrl(), backoff.toMillis(), e);
+          // A broker restart or a network cut: part of a worker's life, retried for as long as it lasts. One line
+          // per attempt, the trace at debug: a trace per attempt would bury the log for the length of an outage.
+          String reason = e instanceof BrokerException ? e.getMessage()
+              : "fetching from " + broker.displayUrl() + " failed: " + e;
+          log.warn("{}; trying again in {} ms", reason, backoff.toMillis());
+          log.debug("The fetch failure", e);
           Thread.sleep(backoff.toMillis());
           backoff = backoff.multipliedBy(2).compareTo(MAX_FETCH_BACKOFF) > 0 ? MAX_FETCH_BACKOFF : backoff.multipliedBy(2);
           continue;
@@ -287,9 +310,22 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  private static List<String> defaultQueues(TaskRegistry registry) {
+  private static List<String> implementedQueues(TaskRegistry registry) {
     List<String> implemented = registry.implementedQueues();
-    return implemented.isEmpty() ? List.of("celery") : implemented;
+    if (registry.tasks().isEmpty()) {
+      throw new ConfigurationException("no task index on the class path: this worker has no task to run and would"
+          + " dead-letter every message it takes. Turn the annotation processor on in the module that declares the"
+          + " @Task methods, in maven-compiler-plugin's configuration: <annotationProcessorPaths><path><groupId>"
+          + "dev.celeriac</groupId><artifactId>celeriac-processor</artifactId></path></annotationProcessorPaths>"
+          + " (README, \"Declaring a task\"); check with the tasks command");
+    }
+    if (implemented.isEmpty()) {
+      throw new ConfigurationException("no task on the class path is implemented here: the task index declares only"
+          + " tasks implemented elsewhere (" + registry.tasks().stream().map(task -> task.name()).toList()
+          + "), so this worker would dead-letter every message it takes; put the jar of the module that implements"
+          + " them on its class path");
+    }
+    return implemented;
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -72,17 +72,39 @@ final class ChildJvm implements AutoCloseable {
    */
   static Finished runToExit(Path dir, String name, Duration timeout, String... args)
       throws IOException, InterruptedException {
+    return runToExit(dir, name, timeout, Map.of(), args);
+  }
+
+  /** As {@link #runToExit(Path, String, Duration, String...)}, with {@code env} added to the environment. */
+  static Finished runToExit(Path dir, String name, Duration timeout, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    return runToExitOn(System.getProperty("java.class.path"), dir, name, timeout, env, args);
+  }
+
+  /**
+   * This test run's class path without its test classes and resources: the runtime and its dependencies, as a
+   * user's worker has them when the processor was left out of the build (no task index).
+   */
+  static String classPathWithoutTests() {
+    return java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("test-classes" + File.separator))
+        .collect(java.util.stream.Collectors.joining(File.pathSeparator));
+  }
+
+  /** As {@link #runToExit(Path, String, Duration, Map, String...)}, on {@code classPath}. */
+  static Finished runToExitOn(String classPath, Path dir, String name, Duration timeout, Map<String, String> env,
+      String... args) throws IOException, InterruptedException {
     Files.createDirectories(dir);
     Path out = dir.resolve(name + ".out");
     Path err = dir.resolve(name + ".err");
     List<String> command = new ArrayList<>(List.of(
         System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
-        "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-        Main.class.getName()));
+        "-cp", classPath, "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", Main.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().remove("BROKER_URL");
     builder.environment().remove("CELERIAC_CONF");
+    builder.environment().putAll(env);
     Process process = builder.start();
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

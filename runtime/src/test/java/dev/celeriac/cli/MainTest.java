@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.Celeriac;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.broker.memory.MemoryBroker;
 import dev.celeriac.fixtures.AddTask;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -114,6 +115,42 @@ class MainTest {
     }
   }
 
+  /**
+   * Protocol 1 messages (Sentry's producers sent them) and other non-v2 ones are dead-lettered unrun; {@code dead
+   * list} shows what can be read of them without running anything: a JSON protocol 1 body's task, id and arguments,
+   * and of a pickle body only its size, since unpickling runs code the sender chose. Captured from Celery 5.2.6.
+   */
+  @Test
+  void deadListShowsWhatANonV2MessageHoldsWithoutUnpicklingIt() throws Exception {
+    String url = "memory://cli-dead-v1-" + UUID.randomUUID();
+    try (Celeriac app = Celeriac.connect(url)) {
+      MemoryBroker broker = (MemoryBroker) app.broker();
+      for (String capture : List.of("protocol1_json", "protocol1_pickle", "protocol2_pickle")) {
+        try (java.io.InputStream in = MainTest.class.getResourceAsStream(
+            "/protocol-examples/redis_celery526_" + capture + ".json")) {
+          broker.publishRaw("events", in.readAllBytes());
+        }
+        for (Delivery delivery : broker.fetch(List.of("events"), 1, Duration.ofSeconds(1))) {
+          delivery.deadLetter("not protocol v2: " + capture);
+        }
+      }
+
+      assertEquals(0, run("dead", "list", "-Q", "events", "--broker", url));
+      List<String> lines = out.toString().lines().map(line -> line.replaceFirst("^  \\S+Z  ", "  <time>  ")).toList();
+      assertEquals(List.of(
+          "events: 3 dead letters",
+          "  <time>  sentry.tasks.store.save_event[5a1f0c7e-1d2b-4c3a-9e8f-000000000001] (protocol 1)",
+          "    reason     not protocol v2: protocol1_json",
+          "    arguments  (42, 'event:1001') {'project_id': 42, 'reprocess': False}",
+          "  <time>  (no task header: a pickle body of 286 bytes, never unpickled)",
+          "    reason     not protocol v2: protocol1_pickle",
+          "  <time>  sentry.tasks.store.save_event[5a1f0c7e-1d2b-4c3a-9e8f-000000000003]",
+          "    reason     not protocol v2: protocol2_pickle",
+          "    arguments  (42, 'event:1001') {'project_id': 42, 'reprocess': False}",
+          "3 of 3 dead letters shown"), lines);
+    }
+  }
+
   @Test
   void purgeWithoutQueuesIsUsageError() {
     assertEquals(2, run("purge", "--broker", "memory://"));
@@ -147,17 +184,16 @@ class MainTest {
 
   @Test
   void runtimeFailureIsOneLineWithoutThePasswordAndExitsOne() {
-    // Nothing listens on port 1: the broker is unreachable, a runtime failure rather than a bad configuration.
+    // Nothing listens on port 1: the broker is unreachable, a runtime failure rather than a bad configuration. The
+    // inspecting commands try once, without waiting out the connect timeout.
     assertEquals(1, run("queues", "--broker", "redis://:s3cret-pw@127.0.0.1:1/0"));
-    String reason = err.toString();
-    assertEquals(1, reason.lines().count(), reason);
-    assertTrue(reason.startsWith("celeriac: could not list the queues on redis://:***@127.0.0.1:1/0: "), reason);
-    assertFalse(reason.contains("s3cret-pw"), reason);
+    assertEquals("celeriac: Redis at redis://:***@127.0.0.1:1/0 did not answer (Connection refused); is it running,"
+        + " and are the host and port right?\n", err.toString());
 
     err.getBuffer().setLength(0);
-    assertEquals(1, run("queues", "--broker", "amqp://guest:s3cret-pw@127.0.0.1:1/celeriac-test"));
-    assertEquals("celeriac: can't connect to RabbitMQ at amqp://guest:***@127.0.0.1:1/celeriac-test: Connection"
-        + " refused\n", err.toString());
+    assertEquals(1, run("dead", "list", "--broker", "amqp://guest:s3cret-pw@127.0.0.1:1/celeriac-test"));
+    assertEquals("celeriac: RabbitMQ at amqp://guest:***@127.0.0.1:1/celeriac-test did not answer (Connection"
+        + " refused); is it running, and are the host and port right?\n", err.toString());
   }
 
   @Test

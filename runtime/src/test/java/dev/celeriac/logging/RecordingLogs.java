@@ -18,13 +18,14 @@ import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
  * The runtime tests' logging backend: slf4j-simple, which prints every line as before, plus an MDC that keeps
- * its values (slf4j-simple's is a no-op, so {@code MDC.get} would always be null) and a record of each printed
- * line with the MDC it was logged under, which is what a Logback pattern's {@code %X{task_id}} shows. Chosen by
- * {@code -Dslf4j.provider} in the runtime's surefire configuration; child JVMs keep plain slf4j-simple.
+ * its values (slf4j-simple's is a no-op, so {@code MDC.get} would always be null) and a record of each line at
+ * {@code info} or above, printed or not (tests print {@code warn} and above), with the MDC it was logged under,
+ * which is what a Logback pattern's {@code %X{task_id}} shows. Chosen by {@code -Dslf4j.provider} in the runtime's
+ * surefire configuration; child JVMs keep plain slf4j-simple.
  */
 public final class RecordingLogs implements SLF4JServiceProvider {
 
-  /** One printed line and the MDC of the thread that logged it. */
+  /** One line and the MDC of the thread that logged it. */
   public record Line(String logger, Level level, String thread, String message, Map<String, String> mdc) {}
 
   private static final List<Line> LINES = new CopyOnWriteArrayList<>();
@@ -33,7 +34,7 @@ public final class RecordingLogs implements SLF4JServiceProvider {
   private final MDCAdapter mdc = new BasicMDCAdapter();
   private ILoggerFactory factory;
 
-  /** Every line printed in this JVM so far, oldest first. */
+  /** Every line at {@code info} or above logged in this JVM so far, oldest first. */
   public static List<Line> lines() {
     return LINES;
   }
@@ -66,7 +67,10 @@ public final class RecordingLogs implements SLF4JServiceProvider {
     return simple.getRequestedApiVersion();
   }
 
-  /** Enabled where slf4j-simple's logger is; records a line, then has slf4j-simple print it. */
+  /**
+   * Enabled from {@code info} up, and where slf4j-simple's logger is; records a line at {@code info} or above, then
+   * has slf4j-simple print it if its level is enabled there.
+   */
   private static final class Recording extends LegacyAbstractLogger {
     private final transient Logger printing;
     private final transient MDCAdapter mdc;
@@ -82,9 +86,13 @@ public final class RecordingLogs implements SLF4JServiceProvider {
         Throwable throwable) {
       String message = MessageFormatter.basicArrayFormat(pattern, arguments);
       Map<String, String> context = mdc.getCopyOfContextMap();
-      LINES.add(new Line(name, level, Thread.currentThread().getName(), message,
-          context == null ? Map.of() : Map.copyOf(context)));
-      printing.atLevel(level).setCause(throwable).log(message);
+      if (level.toInt() >= Level.INFO.toInt()) {
+        LINES.add(new Line(name, level, Thread.currentThread().getName(), message,
+            context == null ? Map.of() : Map.copyOf(context)));
+      }
+      if (printing.isEnabledForLevel(level)) {
+        printing.atLevel(level).setCause(throwable).log(message);
+      }
     }
 
     @Override
@@ -104,17 +112,17 @@ public final class RecordingLogs implements SLF4JServiceProvider {
 
     @Override
     public boolean isInfoEnabled() {
-      return printing.isInfoEnabled();
+      return true;
     }
 
     @Override
     public boolean isWarnEnabled() {
-      return printing.isWarnEnabled();
+      return true;
     }
 
     @Override
     public boolean isErrorEnabled() {
-      return printing.isErrorEnabled();
+      return true;
     }
   }
 }

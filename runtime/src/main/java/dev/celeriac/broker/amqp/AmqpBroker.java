@@ -5,13 +5,17 @@ import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import com.rabbitmq.client.ShutdownSignalException;
+import dev.celeriac.ConfigurationException;
 import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.BrokerException;
 import dev.celeriac.broker.BrokerTls;
+import dev.celeriac.broker.BrokerUnreachableException;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.DeadLetterStore;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.broker.FirstConnection;
 import dev.celeriac.broker.QueueStats;
 import dev.celeriac.broker.amqp.ConfirmingPublisher.Publication;
 import dev.celeriac.protocol.Ids;
@@ -109,9 +113,12 @@ public final class AmqpBroker implements Broker {
 
   /**
    * Connects to {@code amqp://user:pass@host[:port][/vhost]} or {@code amqps://...}. Without a user, kombu's
-   * {@code guest:guest}; without a vhost, or with {@code //} as Celery writes it, the vhost {@code /}.
+   * {@code guest:guest}; without a vhost, or with {@code //} as Celery writes it, the vhost {@code /}. Returns once
+   * RabbitMQ accepted the connection, waiting up to the settings' connect timeout for one that does not answer yet.
    *
-   * @throws BrokerException when RabbitMQ does not accept the connection
+   * @throws ConfigurationException when RabbitMQ will never accept this connection: it refuses the credentials or
+   *     the vhost, the host name does not resolve, the TLS certificate is not trusted
+   * @throws BrokerUnreachableException when RabbitMQ did not answer within the connect timeout
    */
   public static AmqpBroker connect(BrokerUrl url, AmqpSettings settings) {
     boolean tls = url.scheme().equals("amqps");
@@ -132,16 +139,38 @@ public final class AmqpBroker implements Broker {
     factory.setNetworkRecoveryInterval(settings.recoveryInterval().toMillis());
     factory.setRequestedHeartbeat((int) settings.heartbeat().toSeconds());
     factory.setConnectionTimeout(10_000);
+    ConnectionFailureLog failures = new ConnectionFailureLog(url, settings.recoveryInterval());
+    factory.setExceptionHandler(failures);
     Optional<ManagementApi> management = settings.managementPort() > 0 && !tls
         ? Optional.of(new ManagementApi(factory.getHost(), settings.managementPort(), factory.getVirtualHost(),
             factory.getUsername(), factory.getPassword()))
         : Optional.empty();
-    try {
-      Connection publishing = factory.newConnection("celeriac publisher");
-      return new AmqpBroker(url, settings, factory, publishing, management);
-    } catch (IOException | TimeoutException e) {
-      throw new BrokerException("can't connect to RabbitMQ at " + url + ": " + describe(e), e);
+    Connection publishing = FirstConnection.open("RabbitMQ", url, settings.connectTimeout(),
+        () -> factory.newConnection("celeriac publisher"), failure -> refusal(failure, factory.getVirtualHost()));
+    failures.connected();
+    return new AmqpBroker(url, settings, factory, publishing, management);
+  }
+
+  /**
+   * What RabbitMQ answers when it will never accept this connection: the credentials (ACCESS_REFUSED, or a
+   * connection closed during the login, as RabbitMQ does to a client without the authentication-failure
+   * capability), or the vhost (NOT_ALLOWED: it does not exist, or the user may not use it). Null otherwise.
+   */
+  private static String refusal(Exception failure, String vhost) {
+    if (failure instanceof PossibleAuthenticationFailureException) {
+      return "refused the credentials of the broker URL (" + describe(failure) + "); check its user and password";
     }
+    ShutdownSignalException shutdown = shutdownOf(failure);
+    if (shutdown != null && shutdown.getReason() instanceof AMQP.Connection.Close close) {
+      if (close.getReplyCode() == AMQP.ACCESS_REFUSED) {
+        return "refused the credentials of the broker URL (" + describe(failure) + "); check its user and password";
+      }
+      if (close.getReplyCode() == AMQP.NOT_ALLOWED) {
+        return "refused the vhost '" + vhost + "' (" + describe(failure)
+            + "); check that it exists and that the user may use it";
+      }
+    }
+    return null;
   }
 
   static String vhost(BrokerUrl url) {
@@ -297,7 +326,7 @@ public final class AmqpBroker implements Broker {
         throw new BrokerException(what + " failed: the broker connection to " + url + " is closed", last);
       }
       if (System.nanoTime() >= deadline) {
-        throw new BrokerException(what + " not confirmed by RabbitMQ at " + url + " within "
+        throw new BrokerUnreachableException(what + " not confirmed by RabbitMQ at " + url + " within "
             + settings.unreachableTimeout().toSeconds() + " s: " + describe(last), last);
       }
       attempt++;
@@ -350,7 +379,8 @@ public final class AmqpBroker implements Broker {
                 + describe(e), e);
           }
           if (System.nanoTime() >= deadline) {
-            throw new BrokerException("can't declare " + what + " '" + key + "' on " + url + ": " + describe(e), e);
+            throw new BrokerUnreachableException("can't declare " + what + " '" + key + "' on " + url + ": "
+                + describe(e), e);
           }
           sleep(200);
         }

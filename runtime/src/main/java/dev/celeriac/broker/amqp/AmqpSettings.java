@@ -1,5 +1,6 @@
 package dev.celeriac.broker.amqp;
 
+import dev.celeriac.broker.FirstConnection;
 import java.time.Duration;
 
 /**
@@ -11,9 +12,11 @@ import java.time.Duration;
  * @param recoveryInterval how often amqp-client tries to reconnect after losing the connection
  * @param managementPort the port of RabbitMQ's management API, used for in-flight counts and queue names
  *     where it answers; 0 for never
+ * @param connectTimeout how long {@link AmqpBroker#connect} waits for a RabbitMQ that does not answer yet; zero
+ *     tries once (see {@link FirstConnection})
  */
 public record AmqpSettings(Duration unreachableTimeout, Duration heartbeat, Duration recoveryInterval,
-    int managementPort) {
+    int managementPort, Duration connectTimeout) {
 
   /** Long enough to ride out a RabbitMQ restart. */
   public static final Duration DEFAULT_UNREACHABLE_TIMEOUT = Duration.ofSeconds(30);
@@ -23,14 +26,18 @@ public record AmqpSettings(Duration unreachableTimeout, Duration heartbeat, Dura
 
   public static AmqpSettings defaults() {
     return new AmqpSettings(DEFAULT_UNREACHABLE_TIMEOUT, DEFAULT_HEARTBEAT, DEFAULT_RECOVERY_INTERVAL,
-        DEFAULT_MANAGEMENT_PORT);
+        DEFAULT_MANAGEMENT_PORT, FirstConnection.DEFAULT_TIMEOUT);
   }
 
   public AmqpSettings withUnreachableTimeout(Duration timeout) {
-    return new AmqpSettings(timeout, heartbeat, recoveryInterval, managementPort);
+    return new AmqpSettings(timeout, heartbeat, recoveryInterval, managementPort, connectTimeout);
   }
 
   public AmqpSettings withManagementPort(int port) {
-    return new AmqpSettings(unreachableTimeout, heartbeat, recoveryInterval, port);
+    return new AmqpSettings(unreachableTimeout, heartbeat, recoveryInterval, port, connectTimeout);
+  }
+
+  public AmqpSettings withConnectTimeout(Duration timeout) {
+    return new AmqpSettings(unreachableTimeout, heartbeat, recoveryInterval, managementPort, timeout);
   }
 }

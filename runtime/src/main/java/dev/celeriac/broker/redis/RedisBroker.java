@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.celeriac.ConfigurationException;
 import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.BrokerException;
+import dev.celeriac.broker.BrokerUnreachableException;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.DeadLetter;
 import dev.celeriac.broker.DeadLetterStore;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.broker.FirstConnection;
 import dev.celeriac.broker.QueueStats;
 import dev.celeriac.protocol.Ids;
 import dev.celeriac.protocol.KombuEnvelope;
@@ -37,6 +39,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -109,9 +112,12 @@ public final class RedisBroker implements Broker {
   }
 
   /**
-   * Connects to {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://} (TLS).
+   * Connects to {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://} (TLS), and returns once
+   * Redis answered, waiting up to the settings' connect timeout for one that does not answer yet.
    *
-   * @throws ConfigurationException for a malformed URL
+   * @throws ConfigurationException for a malformed URL, and when Redis will never accept this one: it refuses the
+   *     credentials or the database, the host name does not resolve, the TLS certificate is not trusted
+   * @throws BrokerUnreachableException when Redis did not answer within the connect timeout
    */
   public static RedisBroker connect(BrokerUrl url, RedisSettings settings) {
     boolean tls = url.scheme().equals("rediss");
@@ -145,7 +151,27 @@ public final class RedisBroker implements Broker {
     pool.setJmxEnabled(false);
     String host = url.host().isEmpty() ? "127.0.0.1" : url.host();
     JedisPooled redis = new JedisPooled(new HostAndPort(host, url.port(6379)), client.build(), pool);
+    try {
+      FirstConnection.open("Redis", url, settings.connectTimeout(), redis::ping, RedisBroker::refusal);
+    } catch (RuntimeException e) {
+      redis.close();
+      throw e;
+    }
     return new RedisBroker(url, redis, settings);
+  }
+
+  /**
+   * What Redis answers when it will never accept this configuration: credentials (WRONGPASS, NOAUTH, NOPERM), a
+   * password it has no use for, a database out of range. Null for LOADING and for no answer: they pass.
+   */
+  private static String refusal(Exception failure) {
+    if (failure instanceof JedisAccessControlException) {
+      return "refused the credentials of the broker URL (" + failure.getMessage() + "); check its user and password";
+    }
+    if (failure instanceof JedisDataException refused && !isTransient(refused)) {
+      return "refused the connection: " + failure.getMessage();
+    }
+    return null;
   }
 
   @Override
@@ -223,6 +249,16 @@ public final class RedisBroker implements Broker {
 
   @Override
   public List<Delivery> fetch(List<String> queues, int max, Duration wait) throws InterruptedException {
+    try {
+      return poll(queues, max, wait);
+    } catch (JedisConnectionException e) {
+      throw new BrokerUnreachableException("could not fetch from " + url + ": " + FirstConnection.reason(e), e);
+    } catch (JedisException e) {
+      throw new BrokerException("could not fetch from " + url + ": " + FirstConnection.reason(e), e);
+    }
+  }
+
+  private List<Delivery> poll(List<String> queues, int max, Duration wait) throws InterruptedException {
     startConsuming(queues);
     long deadline = System.nanoTime() + wait.toNanos();
     long sleepMillis = 1;
@@ -445,7 +481,7 @@ public final class RedisBroker implements Broker {
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
-        log.warn("Heartbeat to {} failed: {}", url, e.getMessage());
+        log.warn("Heartbeat to {} failed: {}", url, FirstConnection.reason(e));
       }
     }
   }
@@ -637,8 +673,8 @@ public final class RedisBroker implements Broker {
           throw new BrokerException("could not " + what + " on " + url + ": " + e.getMessage(), e);
         }
         if (System.nanoTime() > deadline || closed) {
-          throw new BrokerException("could not " + what + ": Redis at " + url + " is unreachable ("
-              + e.getMessage() + ")", e);
+          throw new BrokerUnreachableException("could not " + what + ": Redis at " + url + " is unreachable ("
+              + FirstConnection.reason(e) + ")", e);
         }
         try {
           Thread.sleep(backoff);

@@ -1,5 +1,6 @@
 package dev.celeriac.broker.redis;
 
+import dev.celeriac.broker.FirstConnection;
 import java.time.Duration;
 
 /**
@@ -12,9 +13,11 @@ import java.time.Duration;
  * @param poolSize connections in the pool
  * @param unreachableTimeout how long an enqueue or settle keeps retrying while Redis is unreachable
  *     (a restart, a failover) before it throws
+ * @param connectTimeout how long {@link RedisBroker#connect} waits for a Redis that does not answer yet; zero
+ *     tries once (see {@link FirstConnection})
  */
 public record RedisSettings(Duration heartbeatTimeout, Duration visibilityTimeout, int poolSize,
-    Duration unreachableTimeout) {
+    Duration unreachableTimeout, Duration connectTimeout) {
 
   /** How long a worker's heartbeat may lapse before its work is taken back. */
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
@@ -26,18 +29,22 @@ public record RedisSettings(Duration heartbeatTimeout, Duration visibilityTimeou
 
   public static RedisSettings defaults() {
     return new RedisSettings(DEFAULT_HEARTBEAT_TIMEOUT, DEFAULT_VISIBILITY_TIMEOUT, DEFAULT_POOL_SIZE,
-        DEFAULT_UNREACHABLE_TIMEOUT);
+        DEFAULT_UNREACHABLE_TIMEOUT, FirstConnection.DEFAULT_TIMEOUT);
   }
 
   public RedisSettings withHeartbeatTimeout(Duration timeout) {
-    return new RedisSettings(timeout, visibilityTimeout, poolSize, unreachableTimeout);
+    return new RedisSettings(timeout, visibilityTimeout, poolSize, unreachableTimeout, connectTimeout);
   }
 
   public RedisSettings withVisibilityTimeout(Duration timeout) {
-    return new RedisSettings(heartbeatTimeout, timeout, poolSize, unreachableTimeout);
+    return new RedisSettings(heartbeatTimeout, timeout, poolSize, unreachableTimeout, connectTimeout);
   }
 
   public RedisSettings withUnreachableTimeout(Duration timeout) {
-    return new RedisSettings(heartbeatTimeout, visibilityTimeout, poolSize, timeout);
+    return new RedisSettings(heartbeatTimeout, visibilityTimeout, poolSize, timeout, connectTimeout);
+  }
+
+  public RedisSettings withConnectTimeout(Duration timeout) {
+    return new RedisSettings(heartbeatTimeout, visibilityTimeout, poolSize, unreachableTimeout, timeout);
   }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.impl.LongStringHelper;
-import dev.celeriac.broker.BrokerException;
+import dev.celeriac.ConfigurationException;
 import dev.celeriac.broker.BrokerUrl;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -28,10 +28,11 @@ class AmqpUnitsTest {
   }
 
   @Test
-  void aRefusedLoginNamesTheBrokerWithoutThePassword() {
-    BrokerException e = assertThrows(BrokerException.class, () -> AmqpBroker.connect(
+  void aRefusedLoginIsAConfigurationErrorNamingTheBrokerWithoutThePassword() {
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> AmqpBroker.connect(
         BrokerUrl.parse("amqp://guest:s3cret-pw@127.0.0.1:5672/" + TestRabbit.VHOST), AmqpSettings.defaults()));
-    assertTrue(e.getMessage().contains("amqp://guest:***@127.0.0.1:5672/"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("RabbitMQ at amqp://guest:***@127.0.0.1:5672/" + TestRabbit.VHOST
+        + " refused the credentials of the broker URL (ACCESS_REFUSED"), e.getMessage());
     assertFalse(e.getMessage().contains("s3cret-pw"), e.getMessage());
   }
 
