@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The JSON envelope kombu's virtual transports keep in a Redis list (PROTOCOL §3.2): body (base64), content
+ * The JSON envelope kombu's virtual transports keep in a Redis list (docs/wire-format.md §3.1): body (base64), content
  * type and encoding, headers, and properties with {@code delivery_info} and a unique {@code delivery_tag}.
  * The in-memory broker stores the same bytes, so both brokers run the encoding Redis runs. Written by
  * {@link JsonWriter} and read by {@link JsonReader}, neither building trees: every message goes through both.

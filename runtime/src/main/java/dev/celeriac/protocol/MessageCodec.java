@@ -72,7 +72,7 @@ public final class MessageCodec {
     headers.put("group", null);
     headers.put("group_index", null);
     headers.put("retries", 0);
-    // Integer, not Long: AMQP header tables must hold only types py-amqp reads back (PROTOCOL §4.2).
+    // Integer, not Long: AMQP header tables must hold only types py-amqp reads back (docs/wire-format.md §4.2).
     Integer hardLimit = spec.timeLimit() == null || spec.timeLimit().isZero()
         ? null : (int) Math.min(Integer.MAX_VALUE, spec.timeLimit().toSeconds());
     headers.put("timelimit", Arrays.asList(hardLimit, null));

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * The messages Python Celery 5.2.6 and 5.6.2 put on the wire (captured, see PROTOCOL.md Appendix A) decode,
+ * The messages Python Celery 5.2.6 and 5.6.2 put on the wire (captured; see docs/wire-format.md and the files in protocol-examples/) decode,
  * and what Celeriac encodes has their shape field for field.
  */
 class CapturedMessagesTest {

@@ -43,7 +43,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RabbitMQ through amqp-client, in Celery's topology and message format (PROTOCOL §4), so that Python and
+ * RabbitMQ through amqp-client, in Celery's topology and message format (docs/wire-format.md §4), so that Python and
  * Java producers and workers share queues.
  *
  * <ul>

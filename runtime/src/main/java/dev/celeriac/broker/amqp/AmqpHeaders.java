@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Converts message headers between the JSON-like values of a {@code TaskMessage} and AMQP field tables, in
- * the types both amqp-client and py-amqp read the same way (PROTOCOL §4.2): strings, 32-bit integers,
+ * the types both amqp-client and py-amqp read the same way (docs/wire-format.md §4.2): strings, 32-bit integers,
  * booleans, doubles, void, arrays and tables. Never {@code s} or {@code b}.
  *
  * <p>64-bit integers: received, both {@code l} and py-amqp's {@code L} (rewritten to {@code l} by

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A {@link TaskMessage} as AMQP properties and body, and back (PROTOCOL §4.2): content type and encoding,
+ * A {@link TaskMessage} as AMQP properties and body, and back (docs/wire-format.md §1.2, §4.2): content type and encoding,
  * the protocol headers as the header table, {@code delivery_mode} 2, {@code priority}, {@code correlation_id}
  * (the task id), {@code reply_to}, and for a message with {@code expires} the broker TTL {@code expiration}
  * in milliseconds, as kombu writes Celery's. The body travels as is, never base64.

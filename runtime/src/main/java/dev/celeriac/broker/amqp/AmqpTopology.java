@@ -10,7 +10,7 @@ import java.util.Map;
  * The exchanges and queues Celeriac uses on RabbitMQ, and how to declare them.
  *
  * <ul>
- *   <li>A task queue {@code q} exactly as Celery declares it (PROTOCOL §4.1): a durable direct exchange
+ *   <li>A task queue {@code q} exactly as Celery declares it (docs/wire-format.md §4.1): a durable direct exchange
  *       {@code q}, a durable queue {@code q} without arguments, bound with routing key {@code q}. Python and
  *       Java workers can declare it in any order without {@code PRECONDITION_FAILED}. Messages are published
  *       to the default exchange with routing key {@code q}, as Celery does.

@@ -22,7 +22,7 @@ import redis.clients.jedis.resps.Tuple;
  * A countdown four times the visibility timeout runs exactly once, at or after its eta, with two workers
  * sweeping the shared {@code unacked} structures the whole time.
  *
- * <p>Celery on Redis cannot do this (PROTOCOL §3.6, the documented "visibility timeout" caveat): the
+ * <p>Celery on Redis cannot do this (docs/wire-format.md §3.4, the documented "visibility timeout" caveat): the
  * worker that received the message keeps it in kombu's {@code unacked} until it has run it at the eta, so
  * once the visibility timeout has passed, any worker's {@code restore_visible} sweep puts it back on the
  * queue while the first worker still holds it; with {@code visibility_timeout=5} and {@code countdown=15}
