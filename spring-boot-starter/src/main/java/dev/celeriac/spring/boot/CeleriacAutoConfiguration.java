@@ -22,8 +22,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Celeriac in a Spring Boot application: a {@link Celeriac} bean configured from the {@code celeriac.*} properties
  * and made the default app, so that generated stubs enqueue without {@code .on(app)}; instance tasks running on the
- * context's beans; and, when enabled, the worker and the cron as lifecycle beans. Each bean backs off when the
- * application declares its own.
+ * context's beans; and, when enabled, the worker and the cron as lifecycle beans. A {@code Celeriac} or {@code
+ * InstanceProvider} bean of the application's own replaces the starter's.
  */
 @AutoConfiguration
 @ConditionalOnClass(Celeriac.class)
