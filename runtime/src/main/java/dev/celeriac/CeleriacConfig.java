@@ -61,6 +61,7 @@ public final class CeleriacConfig {
     b.redis = redis;
     b.amqp = amqp;
     b.metricsPort = metricsPort;
+    b.instanceProvider = instanceProvider;
     return b;
   }
 

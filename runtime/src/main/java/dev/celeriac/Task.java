@@ -14,7 +14,10 @@ import java.lang.annotation.Target;
  * <ul>
  *   <li>the method is not private, not generic and returns {@code void} (results are not stored);</li>
  *   <li>it is static, abstract (the task runs elsewhere, for example in a Python Celery worker), or an
- *       instance method of a concrete class with an accessible no-argument constructor;</li>
+ *       instance method of a concrete class with an accessible no-argument constructor or one that a
+ *       dependency-injection container creates: the class carries {@code @Component} (or a stereotype such as
+ *       {@code @Service}), {@code @Singleton} or {@code @ApplicationScoped}, or a constructor carries {@code @Inject}
+ *       or {@code @Autowired}, and the app's {@link InstanceProvider} supplies its instances;</li>
  *   <li>its enclosing class is top-level or a static nested class that is not private;</li>
  *   <li>every parameter is small and primitive: one of the eight primitives, their boxes, {@code String},
  *       an enum (it travels by constant name) or a {@code List} of those. Arguments travel in the message:

@@ -216,6 +216,19 @@ public final class TaskDefinition {
       return this;
     }
 
+    /**
+     * The generated invoker of an instance task whose class has no accessible no-argument constructor because a
+     * dependency-injection container creates it: the app's {@link InstanceProvider} supplies the instance, and
+     * without one every run fails saying to configure it.
+     */
+    public <T> Builder invoker(Class<T> type, InstanceInvoker<T> invoker) {
+      Objects.requireNonNull(type);
+      Objects.requireNonNull(invoker);
+      this.instanceType = type;
+      this.invocation = (instances, arguments) -> invoker.invoke(instances.get(type), arguments);
+      return this;
+    }
+
     public TaskDefinition build() {
       return new TaskDefinition(this);
     }

@@ -142,4 +142,31 @@ class InstanceProviderTest {
     }
     assertEquals(0, ranOn.size());
   }
+
+  @Test
+  void aConfigurationChangedThroughToBuilderKeepsItsInstanceProvider() {
+    InstanceProvider provider = new InstanceProvider() {
+      @Override
+      public <T> T get(Class<T> type) {
+        throw new UnsupportedOperationException();
+      }
+    };
+    CeleriacConfig config = CeleriacConfig.builder().instanceProvider(provider).build();
+    assertSame(provider, config.toBuilder().eager(true).build().instanceProvider().orElseThrow());
+  }
+
+  @Test
+  void aLookupWrittenAsALambdaBecomesAProviderWhoseResultIsCheckedAgainstTheType() {
+    TaskDefinition task = task().maxRetries(0).build();
+    Service provided = new Service();
+    Map<Class<?>, Object> container = Map.of(Service.class, provided);
+    try (Celeriac app = eager(task, InstanceProvider.of(container::get))) {
+      send(app);
+    }
+    assertEquals(List.of(provided), ranOn);
+    try (Celeriac app = eager(task, InstanceProvider.of(type -> "not a service"))) {
+      EagerTaskException e = assertThrows(EagerTaskException.class, () -> send(app));
+      assertTrue(e.getMessage().contains("ClassCastException"), e.getMessage());
+    }
+  }
 }

@@ -1,9 +1,12 @@
 package dev.celeriac.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
+import dev.celeriac.EagerTaskException;
 import dev.celeriac.Extras;
 import dev.celeriac.InstanceProvider;
 import dev.celeriac.Task;
@@ -77,6 +80,25 @@ class InstanceTasksTest {
     }
   }
 
+  /**
+   * A service only a container can make: its one constructor takes a collaborator. The processor accepts its task
+   * because the constructor carries {@code @Inject}, and generates no constructor reference for it.
+   */
+  public static final class InjectedService {
+    static final List<String> RUNS = new CopyOnWriteArrayList<>();
+    private final String greeting;
+
+    @jakarta.inject.Inject
+    public InjectedService(String greeting) {
+      this.greeting = greeting;
+    }
+
+    @Task(name = "it.instances.welcome", defaultRetryDelaySeconds = 0, maxRetries = 1)
+    public void welcome(String who, @Extras Map<String, Object> extras) {
+      RUNS.add(greeting + " " + who);
+    }
+  }
+
   @Test
   void aConstructorThatThrowsFailsOneRunWhichIsRetriedAndLaterRunsGetAnInstance() {
     try (Celeriac app = Celeriac.create(CeleriacConfig.builder()
@@ -128,5 +150,35 @@ class InstanceTasksTest {
     }
     assertEquals(2, asked.get());
     assertEquals(List.of("hello ada from the container"), ProvidedService.RUNS);
+  }
+
+  @Test
+  void aContainerMadeClassRunsOnTheProvidersInstance() {
+    InjectedService bean = new InjectedService("welcome,");
+    InstanceProvider container = new InstanceProvider() {
+      @Override
+      public <T> T get(Class<T> type) {
+        return type.cast(bean);
+      }
+    };
+    try (Celeriac eager = Celeriac.create(CeleriacConfig.builder().eager(true).instanceProvider(container).build())) {
+      WelcomeTask.with().on(eager).enqueue("grace");
+    }
+    assertEquals(List.of("welcome, grace"), InjectedService.RUNS);
+  }
+
+  @Test
+  void aContainerMadeClassWithoutInstanceProviderFailsEveryRunSayingToConfigureOne() {
+    try (Celeriac eager = Celeriac.eager()) {
+      EagerTaskException failure = assertThrows(EagerTaskException.class,
+          () -> WelcomeTask.with().on(eager).enqueue("nobody"));
+      // Retried by the task's policy, like any failure to get an instance, then given up.
+      assertTrue(failure.getMessage().startsWith("retries exhausted"), failure.getMessage());
+      assertEquals("no instance of " + InjectedService.class.getName() + " to run the task on: the class has no"
+          + " accessible no-argument constructor, so a dependency-injection container must supply it, and this app"
+          + " has no InstanceProvider. Configure one with CeleriacConfig.builder().instanceProvider(...): the"
+          + " celeriac-spring-boot-starter does; with Guice, pass injector::getInstance", failure.getCause().getMessage());
+    }
+    assertEquals(List.of(), InjectedService.RUNS.stream().filter(run -> run.endsWith("nobody")).toList());
   }
 }

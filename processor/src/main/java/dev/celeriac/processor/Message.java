@@ -42,8 +42,10 @@ public enum Message {
       "@Task method %s returns %s; task methods must return void because results are not stored. Return void and"
           + " write the result where its consumer reads it, or enqueue a follow-up task."),
   NO_INSTANCE("NoInstance",
-      "@Task method %s is an instance method, but %s; a worker needs one instance to call it. Make the method"
-          + " static, or give the class a non-private no-argument constructor."),
+      "@Task method %s is an instance method, but %s; a worker needs an instance to call it. Make the method"
+          + " static, give the class a non-private no-argument constructor, or, when a dependency-injection container"
+          + " creates the class, say so with %s, and configure the app's InstanceProvider (the Spring Boot starter"
+          + " does)."),
   INACCESSIBLE_CLASS("InaccessibleClass",
       "%s, so the stub generated in package %s cannot reach %s; such types must be top-level or static nested"
           + " types, not private, inside types that are not private. Make it a static nested type that is"

@@ -60,13 +60,18 @@ class MethodNegativeTest {
   }
 
   @Test
-  void instanceMethodOfClassWithoutNoArgumentConstructor() {
-    compileOne(acme("Tasks",
+  void instanceMethodOfClassWithoutNoArgumentConstructorNamesBothFixes() {
+    Compilation compilation = compileOne(acme("Tasks",
         "public class Tasks {",
         "  public Tasks(String config) {}",
         "  @Task(name = \"acme.run\")",
         "  public void run(@Extras Map<String, Object> extras) {}",
         "}"), Message.NO_INSTANCE, "void run");
+    assertThat(compilation).hadErrorContaining("class com.acme.Tasks has no non-private no-argument constructor"
+        + " and no annotation saying a dependency-injection container creates it");
+    assertThat(compilation).hadErrorContaining("give the class a non-private no-argument constructor");
+    assertThat(compilation).hadErrorContaining("@Inject or @Autowired on its constructor");
+    assertThat(compilation).hadErrorContaining("InstanceProvider");
   }
 
   @Test

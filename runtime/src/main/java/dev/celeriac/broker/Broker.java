@@ -17,6 +17,12 @@ public interface Broker extends AutoCloseable {
   String displayUrl();
 
   /**
+   * Checks, with one round trip and no retry, that the broker answers now: for health checks. Throws {@link
+   * BrokerException} when it does not.
+   */
+  void ping();
+
+  /**
    * Puts a message on a queue. Returns once the broker holds it; throws {@link BrokerException} otherwise.
    * A message whose {@code eta} lies in the future may be parked by the broker until then.
    */

@@ -38,6 +38,11 @@ public record TaskDescriptor(String name, ExecutableElement method, TypeElement 
      * made with the no-argument constructor.
      */
     INSTANCE,
+    /**
+     * An instance method of a concrete class that a dependency-injection container creates and that has no
+     * no-argument constructor: called on the instance the app's {@code InstanceProvider} supplies.
+     */
+    PROVIDED,
     /** An abstract method: implemented elsewhere, so there is a stub and no invoker. */
     ABSTRACT
   }

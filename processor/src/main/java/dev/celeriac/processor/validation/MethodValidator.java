@@ -49,13 +49,16 @@ final class MethodValidator {
     }
     Invocation invocation = invocation(method, type);
     if (invocation == null) {
-      diagnostics.error(Message.NO_INSTANCE, method, reference, whyNoInstance(type));
+      diagnostics.error(Message.NO_INSTANCE, method, reference, whyNoInstance(type), Containers.SUMMARY);
       return Optional.empty();
     }
     return valid ? Optional.of(invocation) : Optional.empty();
   }
 
-  /** STATIC, ABSTRACT, INSTANCE when the class can be instantiated, or null when it cannot. */
+  /**
+   * STATIC, ABSTRACT, INSTANCE when the class can be instantiated, PROVIDED when a container creates it, or null
+   * when nothing can make an instance.
+   */
   private static Invocation invocation(ExecutableElement method, TypeElement type) {
     if (method.getModifiers().contains(Modifier.STATIC)) {
       return Invocation.STATIC;
@@ -63,10 +66,16 @@ final class MethodValidator {
     if (method.getModifiers().contains(Modifier.ABSTRACT)) {
       return Invocation.ABSTRACT;
     }
-    return whyNoInstance(type) == null ? Invocation.INSTANCE : null;
+    if (!isConcreteClass(type)) {
+      return null;
+    }
+    if (hasNoArgumentConstructor(type)) {
+      return Invocation.INSTANCE;
+    }
+    return Containers.create(type) ? Invocation.PROVIDED : null;
   }
 
-  /** Why a worker cannot make an instance of {@code type}, or null when it can. */
+  /** Why nothing can make an instance of {@code type}. */
   private static String whyNoInstance(TypeElement type) {
     String name = type.getQualifiedName().toString();
     if (type.getKind() == ElementKind.INTERFACE) {
@@ -78,11 +87,22 @@ final class MethodValidator {
     if (type.getModifiers().contains(Modifier.ABSTRACT)) {
       return "class " + name + " is abstract";
     }
+    return "class " + name + " has no non-private no-argument constructor and no annotation saying a"
+        + " dependency-injection container creates it";
+  }
+
+  /** A class or record that is not abstract; an enum's constants are its only instances. */
+  private static boolean isConcreteClass(TypeElement type) {
+    return type.getKind().isClass() && type.getKind() != ElementKind.ENUM
+        && !type.getModifiers().contains(Modifier.ABSTRACT);
+  }
+
+  private static boolean hasNoArgumentConstructor(TypeElement type) {
     for (ExecutableElement constructor : ElementFilter.constructorsIn(type.getEnclosedElements())) {
       if (constructor.getParameters().isEmpty() && !constructor.getModifiers().contains(Modifier.PRIVATE)) {
-        return null;
+        return true;
       }
     }
-    return "class " + name + " has no non-private no-argument constructor";
+    return false;
   }
 }

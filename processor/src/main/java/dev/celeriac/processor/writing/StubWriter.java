@@ -140,6 +140,9 @@ public final class StubWriter {
       // that throws fails that run only, instead of poisoning a static holder for the life of the JVM.
       code.add(".invoker($T.class, $T::new, $T::invoke)\n", task.declaringClass(), task.declaringClass(),
           task.stub());
+    } else if (task.invocation() == TaskDescriptor.Invocation.PROVIDED) {
+      // No constructor to hand over: only the app's InstanceProvider can supply the instance.
+      code.add(".invoker($T.class, $T::invoke)\n", task.declaringClass(), task.stub());
     }
     return code.add(".build()").unindent().unindent().build();
   }

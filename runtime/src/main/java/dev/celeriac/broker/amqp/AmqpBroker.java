@@ -465,6 +465,12 @@ public final class AmqpBroker implements Broker {
   }
 
   @Override
+  public void ping() {
+    // Opening a channel is a round trip on the connection; while amqp-client recovers a dropped one, it fails.
+    withChannel(channel -> null);
+  }
+
+  @Override
   public QueueStats stats(String queue) {
     long ready = count(queue);
     long dead = count(AmqpTopology.deadQueue(queue));

@@ -67,6 +67,10 @@ public final class MemoryBroker implements Broker {
     return "memory://" + (name.equals("default") ? "" : name);
   }
 
+  /** Always answers: the queues live in this JVM. */
+  @Override
+  public void ping() {}
+
   @Override
   public void publish(String queue, TaskMessage message) {
     byte[] envelope = KombuEnvelope.encode(message, queue, Ids.uuid());

@@ -310,6 +310,11 @@ public final class RedisBroker implements Broker {
   }
 
   @Override
+  public void ping() {
+    once("ping", redis::ping);
+  }
+
+  @Override
   public QueueStats stats(String queue) {
     return once("read the counts of " + queue, () -> {
       long ready = 0;

@@ -58,6 +58,14 @@ class AmqpBrokerTest {
   }
 
   @Test
+  void pingAnswersOnAnOpenConnectionAndFailsOnAClosedOne() {
+    broker.ping();
+    broker.close();
+    BrokerException e = assertThrows(BrokerException.class, broker::ping);
+    assertTrue(e.getMessage().startsWith("RabbitMQ at amqp://guest:***@"), e.getMessage());
+  }
+
+  @Test
   void aPublishedMessageArrivesUnchangedAndLeavesWhenAcked() throws Exception {
     TaskMessage sent = message("acme.add", Map.of("x", 2, "y", 3, "big", 5_000_000_000L, "name", "café"), null);
     broker.publish("celery", sent);

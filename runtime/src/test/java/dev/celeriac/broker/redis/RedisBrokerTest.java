@@ -395,6 +395,23 @@ class RedisBrokerTest {
     }
   }
 
+  @Test
+  void pingAnswersWhileRedisIsUpAndFailsAtOnceWhenItIsAway() throws Exception {
+    int port = PrivateRedis.freePort();
+    RedisBroker broker;
+    try (PrivateRedis redis = PrivateRedis.start(java.nio.file.Path.of("target", "private-redis"), port)) {
+      broker = RedisBroker.connect(BrokerUrl.parse("redis://127.0.0.1:" + port + "/0"), RedisSettings.defaults());
+      broker.ping();
+    }
+    try {
+      // No retry for the unreachable timeout (30 s by default): a health check wants the answer now.
+      BrokerException e = assertThrows(BrokerException.class, broker::ping);
+      assertTrue(e.getMessage().startsWith("could not ping on redis://127.0.0.1:" + port + "/0: "), e.getMessage());
+    } finally {
+      broker.close();
+    }
+  }
+
   private void assertNothingInFlight() {
     assertEquals(0, jedis.hlen(RedisKeys.inFlight(broker.workerId())));
   }
