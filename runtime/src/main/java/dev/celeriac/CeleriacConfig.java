@@ -26,6 +26,7 @@ public final class CeleriacConfig {
   private final RedisSettings redis;
   private final AmqpSettings amqp;
   private final int metricsPort;
+  private final boolean taskSentEvents;
 
   private CeleriacConfig(Builder b) {
     this.brokerUrl = b.brokerUrl;
@@ -37,6 +38,7 @@ public final class CeleriacConfig {
     this.redis = b.redis;
     this.amqp = b.amqp;
     this.metricsPort = b.metricsPort;
+    this.taskSentEvents = b.taskSentEvents;
   }
 
   public static Builder builder() {
@@ -88,6 +90,14 @@ public final class CeleriacConfig {
     return metricsPort;
   }
 
+  /**
+   * Whether every enqueue also sends a {@code task-sent} event, as Celery's {@code task_send_sent_event}; off by
+   * default, as in Celery.
+   */
+  public boolean taskSentEvents() {
+    return taskSentEvents;
+  }
+
   /** Builds {@link CeleriacConfig}. */
   public static final class Builder {
     private String brokerUrl = DEFAULT_BROKER_URL;
@@ -99,6 +109,7 @@ public final class CeleriacConfig {
     private RedisSettings redis = RedisSettings.defaults();
     private AmqpSettings amqp = AmqpSettings.defaults();
     private int metricsPort;
+    private boolean taskSentEvents;
 
     private Builder() {}
 
@@ -157,6 +168,12 @@ public final class CeleriacConfig {
         throw new IllegalArgumentException("metrics port must be 0 (none) or 1-65535, was " + port);
       }
       this.metricsPort = port;
+      return this;
+    }
+
+    /** Sends a {@code task-sent} event for every enqueue ({@code events.task-sent}). */
+    public Builder taskSentEvents(boolean taskSentEvents) {
+      this.taskSentEvents = taskSentEvents;
       return this;
     }
 
