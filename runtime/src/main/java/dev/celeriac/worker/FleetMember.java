@@ -72,13 +72,14 @@ final class FleetMember {
   }
 
   void stop() {
-    if (options.heartbeat()) {
-      heart.close();
-    }
     if (subscription != null) {
       subscription.close();
     }
+    // The last task events go out before worker-offline.
     events.close();
+    if (options.heartbeat()) {
+      heart.close();
+    }
   }
 
   /** The revokes kept on the broker, which outlive every worker. */
