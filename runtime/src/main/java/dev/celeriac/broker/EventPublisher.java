@@ -21,4 +21,15 @@ public interface EventPublisher {
    * @throws BrokerException when the broker did not take it
    */
   void publish(String routingKey, byte[] body, String hostname);
+
+  /**
+   * Publishes several event messages under one routing key, in order, in as few round trips as the broker allows.
+   *
+   * @throws BrokerException when the broker did not take them; some may have gone out
+   */
+  default void publishAll(String routingKey, java.util.List<byte[]> bodies, String hostname) {
+    for (byte[] body : bodies) {
+      publish(routingKey, body, hostname);
+    }
+  }
 }

@@ -32,6 +32,8 @@ public final class EventDispatcher implements AutoCloseable {
 
   /** Task events per {@code task.multi} message: Celery's {@code buffer_limit}. */
   public static final int BATCH = 24;
+  /** {@code task.multi} messages sent in one go at most, when events wait: one round trip on Redis. */
+  static final int BURST = 16;
   /** Task events waiting to be sent at most; more are dropped, with a warning. */
   static final int MAX_PENDING = 100_000;
   private static final long PID = ProcessHandle.current().pid();
@@ -41,7 +43,8 @@ public final class EventDispatcher implements AutoCloseable {
   private final String hostname;
   private final LamportClock clock;
   private final AtomicBoolean taskEvents;
-  private final LinkedBlockingQueue<Map<String, Object>> pending = new LinkedBlockingQueue<>(MAX_PENDING);
+  /** Task events written as JSON objects, waiting for the sending thread. */
+  private final LinkedBlockingQueue<byte[]> pending = new LinkedBlockingQueue<>(MAX_PENDING);
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
   private final Object starting = new Object();
@@ -88,12 +91,48 @@ public final class EventDispatcher implements AutoCloseable {
     publish(type.replace('-', '.'), Json.write(event));
   }
 
-  /** Queues a task event ({@code task-…}) for the next {@code task.multi} batch; ignored while task events are off. */
-  public void sendTask(String type, Map<String, Object> fields) {
+  /**
+   * A task event ({@code task-…}) to fill in with its fields and {@link TaskEvent#send() send}: queued for the next
+   * {@code task.multi} batch, and ignored while task events are off. It is written as JSON at once, so that what
+   * waits for the sending thread is one small array per event, not a map of objects.
+   */
+  public TaskEvent task(String type) {
+    Json.ObjectWriter event = new Json.ObjectWriter(320)
+        .field("hostname", hostname)
+        .field("utcoffset", utcoffset())
+        .field("pid", PID)
+        .field("clock", clock.forward());
+    return new TaskEvent(this, type, event);
+  }
+
+  /** One task event being filled in: its fields follow the common ones, in the order they are put. */
+  public static final class TaskEvent {
+    private final EventDispatcher dispatcher;
+    private final String type;
+    private final Json.ObjectWriter event;
+
+    private TaskEvent(EventDispatcher dispatcher, String type, Json.ObjectWriter event) {
+      this.dispatcher = dispatcher;
+      this.type = type;
+      this.event = event;
+    }
+
+    public TaskEvent put(String name, Object value) {
+      event.field(name, value);
+      return this;
+    }
+
+    /** Queues the event for the next batch. */
+    public void send() {
+      dispatcher.queue(event.field("timestamp", epochSeconds(Instant.now())).field("type", type).end());
+    }
+  }
+
+  private void queue(byte[] event) {
     if (!taskEvents.get() || closed) {
       return;
     }
-    if (!pending.offer(event(type, fields))) {
+    if (!pending.offer(event)) {
       dropped.incrementAndGet();
       warn("{} task events dropped: the broker takes them more slowly than tasks run", null);
       return;
@@ -119,7 +158,7 @@ public final class EventDispatcher implements AutoCloseable {
   }
 
   private Map<String, Object> event(String type, Map<String, Object> fields) {
-    Map<String, Object> event = new LinkedHashMap<>(fields.size() + 8);
+    Map<String, Object> event = new LinkedHashMap<>((6 + fields.size()) * 4 / 3 + 1);
     event.put("hostname", hostname);
     event.put("utcoffset", utcoffset());
     event.put("pid", PID);
@@ -142,20 +181,25 @@ public final class EventDispatcher implements AutoCloseable {
   }
 
   private void sendLoop() {
-    List<Map<String, Object>> batch = new ArrayList<>(BATCH);
+    List<byte[]> waiting = new ArrayList<>(BATCH * BURST);
+    List<byte[]> messages = new ArrayList<>(BURST);
     while (true) {
       try {
-        Map<String, Object> first = closed ? pending.poll() : pending.poll(1, TimeUnit.SECONDS);
+        byte[] first = closed ? pending.poll() : pending.poll(1, TimeUnit.SECONDS);
         if (first == null) {
           if (closed) {
             return;
           }
           continue;
         }
-        batch.add(first);
-        pending.drainTo(batch, BATCH - 1);
-        publish("task.multi", Json.write(batch));
-        batch.clear();
+        waiting.add(first);
+        pending.drainTo(waiting, BATCH * BURST - 1);
+        for (int start = 0; start < waiting.size(); start += BATCH) {
+          messages.add(array(waiting.subList(start, Math.min(waiting.size(), start + BATCH))));
+        }
+        publish("task.multi", messages);
+        waiting.clear();
+        messages.clear();
       } catch (InterruptedException e) {
         // close(): send what is left, then stop.
         closed = true;
@@ -163,11 +207,38 @@ public final class EventDispatcher implements AutoCloseable {
     }
   }
 
+  /** The JSON array of events already written as JSON. */
+  private static byte[] array(List<byte[]> events) {
+    int length = events.size() + 1;
+    for (byte[] event : events) {
+      length += event.length;
+    }
+    byte[] out = new byte[length];
+    out[0] = '[';
+    int at = 1;
+    for (byte[] event : events) {
+      System.arraycopy(event, 0, out, at, event.length);
+      at += event.length;
+      out[at++] = ',';
+    }
+    out[length - 1] = ']';
+    return out;
+  }
+
   private void publish(String routingKey, byte[] body) {
     try {
       publisher.publish(routingKey, body, hostname);
     } catch (RuntimeException e) {
       dropped.incrementAndGet();
+      warn("{} events not sent; the last failure: " + e.getMessage(), e);
+    }
+  }
+
+  private void publish(String routingKey, List<byte[]> bodies) {
+    try {
+      publisher.publishAll(routingKey, bodies, hostname);
+    } catch (RuntimeException e) {
+      dropped.addAndGet(bodies.size());
       warn("{} events not sent; the last failure: " + e.getMessage(), e);
     }
   }
@@ -184,14 +255,27 @@ public final class EventDispatcher implements AutoCloseable {
     }
   }
 
-  /** Python's {@code time.time()}: epoch seconds as a float. */
+  /** Python's {@code time.time()}: epoch seconds as a float, to the microsecond. */
   public static BigDecimal epochSeconds(Instant instant) {
-    return BigDecimal.valueOf(instant.getEpochSecond() + instant.getNano() / 1e9);
+    return BigDecimal.valueOf(instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000, 6);
   }
 
-  /** Celery's {@code utcoffset()}: whole hours west of UTC (so UTC+2 is -2), daylight saving included. */
+  /**
+   * Celery's {@code utcoffset()}: whole hours west of UTC (so UTC+2 is -2), daylight saving included. Looked up
+   * once a minute: every event carries it.
+   */
   static int utcoffset() {
-    int eastSeconds = ZoneId.systemDefault().getRules().getOffset(Instant.now()).getTotalSeconds();
-    return Math.floorDiv(-eastSeconds, 3600);
+    long minute = System.currentTimeMillis() / 60_000;
+    Offset cached = offset;
+    if (cached == null || cached.minute != minute) {
+      int eastSeconds = ZoneId.systemDefault().getRules().getOffset(Instant.now()).getTotalSeconds();
+      cached = new Offset(minute, Math.floorDiv(-eastSeconds, 3600));
+      offset = cached;
+    }
+    return cached.hoursWest;
   }
+
+  private record Offset(long minute, int hoursWest) {}
+
+  private static volatile Offset offset;
 }

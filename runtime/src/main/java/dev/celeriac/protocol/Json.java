@@ -16,6 +16,28 @@ public final class Json {
     return new JsonWriter(256).value(value).toByteArray();
   }
 
+  /** A JSON object written field by field, straight into bytes, without building a map first. */
+  public static final class ObjectWriter {
+    private final JsonWriter out;
+    private boolean first = true;
+
+    public ObjectWriter(int capacity) {
+      out = new JsonWriter(capacity).raw('{');
+    }
+
+    /** Adds a field; the value is any value {@link #write} takes. */
+    public ObjectWriter field(String name, Object value) {
+      out.comma(first).name(name).value(value);
+      first = false;
+      return this;
+    }
+
+    /** The object's bytes; the writer is done with. */
+    public byte[] end() {
+      return out.raw('}').toByteArray();
+    }
+  }
+
   /**
    * Reads one JSON document.
    *

@@ -6,8 +6,8 @@ import dev.celeriac.events.PythonText;
 import dev.celeriac.protocol.TaskMessage;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The task events of a worker, with the fields Celery's worker gives them: {@code task-received},
@@ -18,6 +18,8 @@ import java.util.Map;
  */
 final class TaskEventListener implements WorkerListener {
 
+  /** The headers {@code task-received} repeats. */
+  private static final Set<String> RECEIVED_HEADERS = Set.of("argsrepr", "kwargsrepr", "eta", "expires");
   /** The signal number Celery reports for a terminated task: SIGTERM. */
   static final int SIGTERM = 15;
 
@@ -32,24 +34,24 @@ final class TaskEventListener implements WorkerListener {
     if (!events.taskEventsEnabled()) {
       return;
     }
-    Map<String, Object> headers = message.headers();
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("uuid", task.id());
-    fields.put("name", task.name());
-    fields.put("args", headers.get("argsrepr"));
-    fields.put("kwargs", headers.get("kwargsrepr"));
-    fields.put("root_id", task.rootId());
-    fields.put("parent_id", task.parentId());
-    fields.put("retries", task.retries());
-    fields.put("eta", headers.get("eta"));
-    fields.put("expires", headers.get("expires"));
-    events.sendTask("task-received", fields);
+    Map<String, Object> headers = message.headers(RECEIVED_HEADERS);
+    events.task("task-received")
+        .put("uuid", task.id())
+        .put("name", task.name())
+        .put("args", headers.get("argsrepr"))
+        .put("kwargs", headers.get("kwargsrepr"))
+        .put("root_id", task.rootId())
+        .put("parent_id", task.parentId())
+        .put("retries", task.retries())
+        .put("eta", headers.get("eta"))
+        .put("expires", headers.get("expires"))
+        .send();
   }
 
   @Override
   public void taskStarted(TaskContext task) {
     if (events.taskEventsEnabled()) {
-      events.sendTask("task-started", Map.of("uuid", task.id()));
+      events.task("task-started").put("uuid", task.id()).send();
     }
   }
 
@@ -58,25 +60,25 @@ final class TaskEventListener implements WorkerListener {
     if (!events.taskEventsEnabled()) {
       return;
     }
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("uuid", task.id());
-    // The repr of the return value; Celeriac tasks return nothing, Python's None.
-    fields.put("result", "None");
-    fields.put("runtime", BigDecimal.valueOf(runtime.toNanos() / 1e9));
-    events.sendTask("task-succeeded", fields);
+    // The result is the repr of the return value: Celeriac tasks return nothing, Python's None.
+    events.task("task-succeeded")
+        .put("uuid", task.id())
+        .put("result", "None")
+        .put("runtime", BigDecimal.valueOf(runtime.toNanos() / 1_000, 6))
+        .send();
   }
 
   @Override
   public void taskRetried(TaskContext task, Throwable cause, Duration delay) {
     if (events.taskEventsEnabled()) {
-      events.sendTask("task-retried", failure(task.id(), PythonText.repr(cause), PythonText.traceback(cause)));
+      failure("task-retried", task.id(), PythonText.repr(cause), PythonText.traceback(cause));
     }
   }
 
   @Override
   public void taskFailed(TaskContext task, Throwable cause) {
     if (events.taskEventsEnabled()) {
-      events.sendTask("task-failed", failure(task.id(), PythonText.repr(cause), PythonText.traceback(cause)));
+      failure("task-failed", task.id(), PythonText.repr(cause), PythonText.traceback(cause));
     }
   }
 
@@ -85,12 +87,12 @@ final class TaskEventListener implements WorkerListener {
     if (!events.taskEventsEnabled()) {
       return;
     }
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("uuid", task.id());
-    fields.put("terminated", reason == RevokeReason.TERMINATED);
-    fields.put("signum", reason == RevokeReason.TERMINATED ? SIGTERM : null);
-    fields.put("expired", reason == RevokeReason.EXPIRED);
-    events.sendTask("task-revoked", fields);
+    events.task("task-revoked")
+        .put("uuid", task.id())
+        .put("terminated", reason == RevokeReason.TERMINATED)
+        .put("signum", reason == RevokeReason.TERMINATED ? SIGTERM : null)
+        .put("expired", reason == RevokeReason.EXPIRED)
+        .send();
   }
 
   @Override
@@ -100,29 +102,23 @@ final class TaskEventListener implements WorkerListener {
       return;
     }
     switch (cause) {
-      case UNKNOWN_TASK, NOT_IMPLEMENTED -> events.sendTask("task-failed",
-          failure(taskId, "NotRegistered(" + PythonText.repr(String.valueOf(taskName)) + ")", null));
-      case BAD_ARGUMENTS -> events.sendTask("task-failed", failure(taskId, "TypeError(" + PythonText.repr(reason) + ")", null));
-      case RETRY_NOT_PUBLISHED -> events.sendTask("task-failed", failure(taskId, "Reject(" + PythonText.repr(reason) + ")", null));
-      case UNDECODABLE -> {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("uuid", taskId);
-        fields.put("requeue", false);
-        events.sendTask("task-rejected", fields);
-      }
+      case UNKNOWN_TASK, NOT_IMPLEMENTED ->
+          failure("task-failed", taskId, "NotRegistered(" + PythonText.repr(String.valueOf(taskName)) + ")", null);
+      case BAD_ARGUMENTS -> failure("task-failed", taskId, "TypeError(" + PythonText.repr(reason) + ")", null);
+      case RETRY_NOT_PUBLISHED -> failure("task-failed", taskId, "Reject(" + PythonText.repr(reason) + ")", null);
+      case UNDECODABLE -> events.task("task-rejected").put("uuid", taskId).put("requeue", false).send();
       default -> {
         // FAILED and RETRIES_EXHAUSTED were task-failed already; a protocol 1 message has no task id to report.
       }
     }
   }
 
-  private static Map<String, Object> failure(String id, String exception, String traceback) {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("uuid", id);
-    fields.put("exception", exception);
+  /** {@code task-failed} or {@code task-retried}; without a traceback when nothing ran, as Celery's. */
+  private void failure(String type, String id, String exception, String traceback) {
+    EventDispatcher.TaskEvent event = events.task(type).put("uuid", id).put("exception", exception);
     if (traceback != null) {
-      fields.put("traceback", traceback);
+      event.put("traceback", traceback);
     }
-    return fields;
+    event.send();
   }
 }

@@ -5,7 +5,9 @@ import static dev.celeriac.broker.redis.RedisKeys.bytes;
 import dev.celeriac.broker.BrokerException;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.EventPublisher;
+import java.util.List;
 import java.util.Map;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -23,6 +25,21 @@ final class RedisEventPublisher implements EventPublisher {
     this.redis = redis;
     this.database = database;
     this.url = url;
+  }
+
+  /** One pipeline: a worker sends its task events in bursts. */
+  @Override
+  public void publishAll(String routingKey, List<byte[]> bodies, String hostname) {
+    byte[] channel = bytes(RedisFleetKeys.events(database, routingKey));
+    Map<String, Object> headers = Map.of("hostname", hostname);
+    try (Pipeline pipeline = (Pipeline) redis.pipelined()) {
+      for (byte[] body : bodies) {
+        pipeline.publish(channel, RedisFleetKeys.envelope(EXCHANGE, routingKey, body, headers, TRANSIENT));
+      }
+      pipeline.sync();
+    } catch (JedisException e) {
+      throw new BrokerException("could not publish events on " + url + ": " + e.getMessage(), e);
+    }
   }
 
   @Override
