@@ -3,6 +3,8 @@ package dev.celeriac.broker.amqp;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.impl.recovery.RecordedQueue;
+import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import dev.celeriac.broker.BrokerException;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.FleetSupport;
@@ -26,8 +28,15 @@ final class AmqpFleet implements AutoCloseable {
   private Connection connection;
   private boolean closed;
 
-  AmqpFleet(ConnectionFactory factory, BrokerUrl url) {
-    this.factory = factory;
+  AmqpFleet(ConnectionFactory recovering, BrokerUrl url) {
+    this.factory = recovering.clone();
+    // The revoke stream is declared on short-lived channels: a recovery must not try to declare it again on them.
+    this.factory.setTopologyRecoveryFilter(new TopologyRecoveryFilter() {
+      @Override
+      public boolean filterQueue(RecordedQueue queue) {
+        return !queue.getName().equals(AmqpRevokeStore.QUEUE);
+      }
+    });
     this.url = url;
     this.support = new FleetSupport(new AmqpEventPublisher(this), new AmqpMailbox(this), new AmqpRevokeStore(this),
         true);

@@ -187,6 +187,43 @@ class AmqpFleetWireTest {
   }
 
   @Test
+  void theMailboxComesBackAfterTheControlConnectionIsLost() throws Exception {
+    worker(NODE, WorkerOptions.builder());
+    dev.celeriac.control.ControlClient client = new dev.celeriac.control.ControlClient(
+        app.broker().fleet().orElseThrow().mailbox());
+    int before = RecordingLogs.lines().size();
+    String connection = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (connection == null && System.nanoTime() < deadline) {
+      for (JsonNode listed : api("/vhosts/{vhost}/connections")) {
+        if (listed.path("client_properties").path("connection_name").asText().equals("celeriac control")) {
+          connection = listed.path("name").asText();
+        }
+      }
+      Thread.sleep(connection == null ? 200 : 0);
+    }
+    assertNotNull(connection, "the worker's control connection");
+    TestRabbit.call("DELETE", "/connections/" + java.net.URLEncoder.encode(connection, StandardCharsets.UTF_8)
+        .replace("+", "%20"), null, 204);
+
+    List<dev.celeriac.control.ControlClient.Reply> replies = List.of();
+    deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (replies.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        replies = client.call("ping", Map.of(), dev.celeriac.control.ControlClient.Selection.ALL,
+            Duration.ofMillis(500), reply -> {});
+      } catch (dev.celeriac.broker.BrokerException recovering) {
+        Thread.sleep(200);
+      }
+    }
+    assertEquals(List.of(new dev.celeriac.control.ControlClient.Reply(NODE, Map.of("ok", "pong"))), replies);
+    List<String> lines = RecordingLogs.lines().subList(before, RecordingLogs.lines().size()).stream()
+        .map(RecordingLogs.Line::message).toList();
+    assertTrue(lines.stream().noneMatch(line -> line.contains("celeriac.revoked")),
+        "the revoke stream's short-lived channels are not recovered: " + lines);
+  }
+
+  @Test
   void twoWorkersWithOneNameAreWarnedAbout() {
     worker(NODE, WorkerOptions.builder());
     int before = RecordingLogs.lines().size();
