@@ -258,7 +258,51 @@ def kombu_restore(visibility_timeout):
         emit(unacked_before=before, unacked_after=after, visibility_timeout=channel.visibility_timeout)
 
 
+def capture_events(seconds):
+    """Fleet tests: an app.events.Receiver on every event (routing key '#', waking the workers up with a heartbeat
+    request) for `seconds`; prints {"ready": true} once it listens, then each event as one JSON line."""
+    deadline = time.time() + float(seconds)
+    with app.connection_for_read() as conn:
+        def on_event(event):
+            print(json.dumps(event, default=str), flush=True)
+            if time.time() > deadline:
+                receiver.should_stop = True
+
+        receiver = app.events.Receiver(conn, handlers={'*': on_event})
+        ready = receiver.on_consume_ready
+
+        def on_ready(*args, **kwargs):
+            ready(*args, **kwargs)
+            emit(ready=True)
+        receiver.on_consume_ready = on_ready
+        receiver.capture(limit=None, timeout=float(seconds) + 5, wakeup=True)
+
+
+def revoke(task_id, terminate='false'):
+    """Fleet tests: app.control.revoke as an operator's script calls it: a broadcast that asks for no reply."""
+    app.control.revoke(task_id, terminate=terminate == 'true')
+    emit(revoked=task_id, terminate=terminate == 'true')
+
+
+def send_java(task_id, countdown='0', sleep_ms='0'):
+    """Fleet tests: sends interop.record to the Java queue under a given id, with a countdown in seconds and a
+    run time (the task's sleep_ms extra)."""
+    options = {'task_id': task_id}
+    if float(countdown) > 0:
+        options['countdown'] = float(countdown)
+    send(task_id, kwargs={'n': 1, 'label': 'fleet', 'sleep_ms': int(sleep_ms)}, **options)
+
+
+def broadcast(method):
+    """Fleet tests: app.control.broadcast(method, reply=True) as a Python client sends it; prints the replies."""
+    emit(replies=app.control.broadcast(method, reply=True, timeout=2.0))
+
+
 COMMANDS = {
+    'broadcast': broadcast,
+    'capture-events': capture_events,
+    'revoke': revoke,
+    'send-java': send_java,
     'produce-priority': produce_priority,
     'produce-main': produce_main,
     'produce-amqp-early': produce_amqp_early,

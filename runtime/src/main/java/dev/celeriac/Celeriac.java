@@ -4,6 +4,8 @@ import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.Brokers;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.cron.Cron;
+import dev.celeriac.events.EventDispatcher;
+import dev.celeriac.events.LamportClock;
 import dev.celeriac.internal.TaskInstances;
 import dev.celeriac.protocol.Ids;
 import dev.celeriac.protocol.JsonValues;
@@ -51,6 +53,8 @@ public final class Celeriac implements AutoCloseable {
   private final TaskRegistry registry;
   private final TaskInstances instances;
   private volatile ScheduledExecutorService eagerTimer;
+  /** Sends {@code task-sent} events when configured and the broker carries events; else null. */
+  private final EventDispatcher sentEvents;
 
   private Celeriac(CeleriacConfig config) {
     this.config = config;
@@ -64,6 +68,10 @@ public final class Celeriac implements AutoCloseable {
           + " memory://, whose messages live only in this JVM and are lost when it exits");
     }
     this.broker = Brokers.open(config.brokerUrl(), config.clock(), config.redis(), config.amqp());
+    this.sentEvents = config.taskSentEvents() && !config.eager()
+        ? broker.fleet().map(fleet -> new EventDispatcher(fleet.events(), MessageCodec.origin(), new LamportClock(), false))
+            .orElse(null)
+        : null;
   }
 
   /**
@@ -192,6 +200,7 @@ public final class Celeriac implements AutoCloseable {
       }
     } else {
       broker.publishAll(messages);
+      messages.forEach(this::announceSent);
     }
   }
 
@@ -204,8 +213,32 @@ public final class Celeriac implements AutoCloseable {
       runEagerly(outgoing.queue(), outgoing.message());
     } else {
       broker.publish(outgoing.queue(), outgoing.message());
+      announceSent(outgoing);
     }
     return new TaskRef(outgoing.message().id(), task.name(), outgoing.queue());
+  }
+
+  /** Celery's {@code task-sent} event for a message the broker took, when {@code events.task-sent} asks for it. */
+  private void announceSent(Broker.Outgoing outgoing) {
+    if (sentEvents == null) {
+      return;
+    }
+    TaskMessage message = outgoing.message();
+    Map<String, Object> headers = message.headers();
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("uuid", message.id());
+    fields.put("root_id", message.rootId());
+    fields.put("parent_id", message.parentId());
+    fields.put("name", message.task());
+    fields.put("args", headers.get("argsrepr"));
+    fields.put("kwargs", headers.get("kwargsrepr"));
+    fields.put("retries", message.retries());
+    fields.put("eta", headers.get("eta"));
+    fields.put("expires", headers.get("expires"));
+    fields.put("queue", outgoing.queue());
+    fields.put("exchange", "");
+    fields.put("routing_key", outgoing.queue());
+    sentEvents.send("task-sent", fields);
   }
 
   /** A new message for {@code task} and the queue it goes to; refused when larger than the configured cap. */

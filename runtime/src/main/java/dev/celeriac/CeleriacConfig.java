@@ -29,6 +29,7 @@ public final class CeleriacConfig {
   private final AmqpSettings amqp;
   private final int metricsPort;
   private final InstanceProvider instanceProvider;
+  private final boolean taskSentEvents;
 
   private CeleriacConfig(Builder b) {
     this.brokerUrl = b.brokerUrl;
@@ -42,6 +43,7 @@ public final class CeleriacConfig {
     this.amqp = b.amqp;
     this.metricsPort = b.metricsPort;
     this.instanceProvider = b.instanceProvider;
+    this.taskSentEvents = b.taskSentEvents;
   }
 
   public static Builder builder() {
@@ -62,6 +64,7 @@ public final class CeleriacConfig {
     b.amqp = amqp;
     b.metricsPort = metricsPort;
     b.instanceProvider = instanceProvider;
+    b.taskSentEvents = taskSentEvents;
     return b;
   }
 
@@ -128,6 +131,14 @@ public final class CeleriacConfig {
     return Optional.ofNullable(instanceProvider);
   }
 
+  /**
+   * Whether every enqueue also sends a {@code task-sent} event, as Celery's {@code task_send_sent_event}; off by
+   * default, as in Celery.
+   */
+  public boolean taskSentEvents() {
+    return taskSentEvents;
+  }
+
   /** Builds {@link CeleriacConfig}. */
   public static final class Builder {
     private String brokerUrl = DEFAULT_BROKER_URL;
@@ -141,6 +152,7 @@ public final class CeleriacConfig {
     private AmqpSettings amqp = AmqpSettings.defaults();
     private int metricsPort;
     private InstanceProvider instanceProvider;
+    private boolean taskSentEvents;
 
     private Builder() {}
 
@@ -216,6 +228,12 @@ public final class CeleriacConfig {
      */
     public Builder instanceProvider(InstanceProvider provider) {
       this.instanceProvider = Objects.requireNonNull(provider);
+      return this;
+    }
+
+    /** Sends a {@code task-sent} event for every enqueue ({@code events.task-sent}). */
+    public Builder taskSentEvents(boolean taskSentEvents) {
+      this.taskSentEvents = taskSentEvents;
       return this;
     }
 

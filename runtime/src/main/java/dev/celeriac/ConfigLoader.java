@@ -39,10 +39,16 @@ public final class ConfigLoader {
   static final String REDIS_VISIBILITY_TIMEOUT = "redis.visibility-timeout-seconds";
   static final String METRICS_PORT = "metrics.port";
   static final String AMQP_MANAGEMENT_PORT = "amqp.management-port";
+  static final String WORKER_HOSTNAME = "worker.hostname";
+  static final String WORKER_TASK_EVENTS = "worker.task-events";
+  static final String WORKER_REMOTE_CONTROL = "worker.remote-control";
+  static final String WORKER_REVOKE_EXPIRES = "worker.revoke-expires-seconds";
+  static final String EVENTS_TASK_SENT = "events.task-sent";
 
   private static final Set<String> KNOWN_KEYS = Set.of(BROKER_URL, BROKER_CONNECT_TIMEOUT, MAX_MESSAGE_BYTES, WORKER_QUEUES,
       WORKER_CONCURRENCY, WORKER_PREFETCH, WORKER_SHUTDOWN_TIMEOUT, WORKER_HEARTBEAT_TIMEOUT,
-      REDIS_VISIBILITY_TIMEOUT, METRICS_PORT, AMQP_MANAGEMENT_PORT);
+      REDIS_VISIBILITY_TIMEOUT, METRICS_PORT, AMQP_MANAGEMENT_PORT, WORKER_HOSTNAME, WORKER_TASK_EVENTS,
+      WORKER_REMOTE_CONTROL, WORKER_REVOKE_EXPIRES, EVENTS_TASK_SENT);
 
   private ConfigLoader() {}
 
@@ -78,8 +84,23 @@ public final class ConfigLoader {
       if (file.containsKey(WORKER_SHUTDOWN_TIMEOUT)) {
         worker.shutdownTimeout(Duration.ofSeconds(parseLong(file, WORKER_SHUTDOWN_TIMEOUT)));
       }
+      if (file.containsKey(WORKER_HOSTNAME)) {
+        worker.hostname(file.getProperty(WORKER_HOSTNAME).trim());
+      }
+      if (file.containsKey(WORKER_TASK_EVENTS)) {
+        worker.taskEvents(parseBoolean(file, WORKER_TASK_EVENTS));
+      }
+      if (file.containsKey(WORKER_REMOTE_CONTROL)) {
+        worker.remoteControl(parseBoolean(file, WORKER_REMOTE_CONTROL));
+      }
+      if (file.containsKey(WORKER_REVOKE_EXPIRES)) {
+        worker.revokeExpires(Duration.ofSeconds(positive(file, WORKER_REVOKE_EXPIRES)));
+      }
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException("bad worker setting in " + env.get(CONF_ENV) + ": " + e.getMessage(), e);
+    }
+    if (file.containsKey(EVENTS_TASK_SENT)) {
+      config.taskSentEvents(parseBoolean(file, EVENTS_TASK_SENT));
     }
     if (file.containsKey(METRICS_PORT)) {
       config.metricsPort((int) port(file, METRICS_PORT));
@@ -133,6 +154,14 @@ public final class ConfigLoader {
     } catch (NumberFormatException e) {
       throw new ConfigurationException(key + " must be a whole number, was '" + value + "'");
     }
+  }
+
+  private static boolean parseBoolean(Properties file, String key) {
+    String value = file.getProperty(key).trim();
+    if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    throw new ConfigurationException(key + " must be true or false, was '" + value + "'");
   }
 
   private static long port(Properties file, String key) {

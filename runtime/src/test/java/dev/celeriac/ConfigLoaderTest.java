@@ -48,6 +48,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readsFleetSettings() throws IOException {
+    Path file = write("worker.hostname=w1@%h\nworker.task-events=true\nworker.remote-control=false\n"
+        + "worker.revoke-expires-seconds=60\nevents.task-sent=true\n");
+
+    CeleriacConfig config = ConfigLoader.load(Map.of("CELERIAC_CONF", file.toString()), null);
+
+    assertEquals("w1@" + dev.celeriac.worker.NodeNames.hostName(), config.worker().hostname());
+    assertTrue(config.worker().taskEvents());
+    assertEquals(false, config.worker().remoteControl());
+    assertEquals(Duration.ofSeconds(60), config.worker().revokeExpires());
+    assertTrue(config.taskSentEvents());
+    ConfigurationException bad = assertThrows(ConfigurationException.class, () -> ConfigLoader.load(
+        Map.of("CELERIAC_CONF", write("worker.task-events=yes\n").toString()), null));
+    assertTrue(bad.getMessage().contains("worker.task-events must be true or false"), bad.getMessage());
+  }
+
+  @Test
   void readsWorkerAndMessageSettings() throws IOException {
     Path file = write("worker.queues=events, digests\nworker.concurrency=3\nworker.prefetch=7\n"
         + "worker.shutdown-timeout-seconds=9\nmessage.max-bytes=1000\nworker.heartbeat-timeout-seconds=12\n"

@@ -120,14 +120,29 @@ final class BenchRun {
   // ---------------------------------------------------------------- workers
 
   static List<String> celeryWorkerCommand(String python, int concurrency) {
-    return List.of(python, "-m", "celery", "-A", "benchapp", "worker", "-P", "prefork", "-c",
-        Integer.toString(concurrency), "-Q", QUEUE, "--without-mingle", "--without-gossip",
-        "--without-heartbeat", "-l", "warning");
+    return celeryWorkerCommand(python, concurrency, false);
+  }
+
+  /** Celery's prefork worker; with {@code events}, sending task events ({@code -E}). */
+  static List<String> celeryWorkerCommand(String python, int concurrency, boolean events) {
+    List<String> command = new ArrayList<>(List.of(python, "-m", "celery", "-A", "benchapp", "worker", "-P",
+        "prefork", "-c", Integer.toString(concurrency), "-Q", QUEUE, "--without-mingle", "--without-gossip",
+        "--without-heartbeat", "-l", "warning"));
+    if (events) {
+      command.add("-E");
+    }
+    return command;
   }
 
   /** {@code run worker} of this harness's class path in a JVM of its own; {@code prefetch} null for the default. */
   static List<String> celeriacWorkerCommand(List<String> jvmOptions, String brokerUrl, int concurrency,
       Integer prefetch) {
+    return celeriacWorkerCommand(jvmOptions, brokerUrl, concurrency, prefetch, false);
+  }
+
+  /** {@code run worker} as above; with {@code events}, sending task events ({@code -E}). */
+  static List<String> celeriacWorkerCommand(List<String> jvmOptions, String brokerUrl, int concurrency,
+      Integer prefetch, boolean events) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
@@ -135,6 +150,9 @@ final class BenchRun {
         "-Q", QUEUE, "-c", Integer.toString(concurrency), "--broker", brokerUrl));
     if (prefetch != null) {
       command.addAll(List.of("--prefetch", Integer.toString(prefetch)));
+    }
+    if (events) {
+      command.add("-E");
     }
     return command;
   }

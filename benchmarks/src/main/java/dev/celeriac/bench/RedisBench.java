@@ -50,6 +50,8 @@ public final class RedisBench {
   /** The {@code --jit} setting that runs the worker on C1 alone, and its JVM option. */
   private static final String C1 = "c1";
   private static final String C1_OPTION = "-XX:TieredStopAtLevel=1";
+  /** The suffix of the result key of a drain with task events on ({@code -E} on both sides). */
+  private static final String EVENTS_SUFFIX = ".E";
 
   private final Options o;
   private final Jedis redis;
@@ -111,14 +113,18 @@ public final class RedisBench {
         }
       }
       if (o.phases.contains("drain")) {
-        if (o.celery) {
-          run.measure("drain.celery", () -> drain("celery", BenchRun.celeryWorkerCommand(o.python, o.concurrency), rep));
-        }
-        if (o.celeriac) {
-          for (String jit : o.jits) {
-            for (Integer prefetch : o.prefetches) {
-              String key = drainKey(jit, prefetch);
-              run.measure(key, () -> drain(key.substring(6), celeriacWorkerCommand(jit, prefetch), rep));
+        for (boolean events : o.events) {
+          if (o.celery) {
+            String key = "drain.celery" + (events ? EVENTS_SUFFIX : "");
+            run.measure(key, () -> drain(key.substring(6), BenchRun.celeryWorkerCommand(o.python, o.concurrency,
+                events), rep));
+          }
+          if (o.celeriac) {
+            for (String jit : o.jits) {
+              for (Integer prefetch : o.prefetches) {
+                String key = drainKey(jit, prefetch, events);
+                run.measure(key, () -> drain(key.substring(6), celeriacWorkerCommand(jit, prefetch, events), rep));
+              }
             }
           }
         }
@@ -273,12 +279,13 @@ public final class RedisBench {
     }
   }
 
-  /** The result key of a Celeriac drain: {@code drain.celeriac.[c1.]<prefetch or default>}. */
-  private static String drainKey(String jit, Integer prefetch) {
-    return "drain.celeriac." + (jit.equals(C1) ? C1 + "." : "") + (prefetch == null ? "default" : prefetch);
+  /** The result key of a Celeriac drain: {@code drain.celeriac.[c1.]<prefetch or default>[.E]}. */
+  private static String drainKey(String jit, Integer prefetch, boolean events) {
+    return "drain.celeriac." + (jit.equals(C1) ? C1 + "." : "") + (prefetch == null ? "default" : prefetch)
+        + (events ? EVENTS_SUFFIX : "");
   }
 
-  private List<String> celeriacWorkerCommand(String jit, Integer prefetch) {
+  private List<String> celeriacWorkerCommand(String jit, Integer prefetch, boolean events) {
     List<String> jvm = new ArrayList<>(o.workerJvmOptions);
     if (jit.equals(C1)) {
       jvm.add(C1_OPTION);
@@ -286,7 +293,7 @@ public final class RedisBench {
     if (o.jfrDir != null) {
       jvm.add("-XX:StartFlightRecording=name=bench,settings=profile");
     }
-    return BenchRun.celeriacWorkerCommand(jvm, o.redisUrl, o.concurrency, prefetch);
+    return BenchRun.celeriacWorkerCommand(jvm, o.redisUrl, o.concurrency, prefetch, events);
   }
 
   // ---------------------------------------------------------------- measuring and reporting
@@ -324,12 +331,27 @@ public final class RedisBench {
         "enqueue.celery", "enqueue.celeriac", null);
     row(format, "2. batch enqueue (" + String.format(Locale.ROOT, "%,d", o.messages) + ", batches of "
         + String.format(Locale.ROOT, "%,d", o.batchSize) + ")", "batch.celery", "batch.celeriac", "batch");
-    for (String jit : o.jits) {
-      for (Integer prefetch : o.prefetches) {
-        String label = "3. drain " + String.format(Locale.ROOT, "%,d", o.messages) + ", -c " + o.concurrency
-            + ", prefetch " + (prefetch == null ? "automatic (default)" : prefetch)
-            + (jit.equals(C1) ? ", " + C1_OPTION : "");
-        row(format, label, "drain.celery", drainKey(jit, prefetch), "drain");
+    for (boolean events : o.events) {
+      for (String jit : o.jits) {
+        for (Integer prefetch : o.prefetches) {
+          String label = "3. drain " + String.format(Locale.ROOT, "%,d", o.messages) + ", -c " + o.concurrency
+              + (events ? " -E" : "") + ", prefetch " + (prefetch == null ? "automatic (default)" : prefetch)
+              + (jit.equals(C1) ? ", " + C1_OPTION : "");
+          row(format, label, "drain.celery" + (events ? EVENTS_SUFFIX : ""), drainKey(jit, prefetch, events),
+              "drain");
+        }
+      }
+    }
+    if (o.events.contains(true) && o.events.contains(false)) {
+      System.out.println();
+      System.out.println("Cost of task events (-E) per message, from the medians (1/rate with -E - 1/rate without):");
+      eventCost("Celery 5", "drain.celery", "drain.celery" + EVENTS_SUFFIX);
+      for (String jit : o.jits) {
+        for (Integer prefetch : o.prefetches) {
+          eventCost("Celeriac, prefetch " + (prefetch == null ? "automatic" : prefetch)
+              + (jit.equals(C1) ? ", " + C1_OPTION : ""), drainKey(jit, prefetch, false),
+              drainKey(jit, prefetch, true));
+        }
       }
     }
     System.out.println();
@@ -350,6 +372,15 @@ public final class RedisBench {
     System.out.println("  Warm-up, both sides, before the clock starts: " + o.warmup + " messages in 1, "
         + o.batchWarmup + " in 2 (sent, then the timed messages; the queue is checked to hold both).");
     run.printNotes("Where the CPU went during each drain (per repetition):");
+  }
+
+  private void eventCost(String who, String withoutKey, String withKey) {
+    Double without = median(run.results(withoutKey));
+    Double with = median(run.results(withKey));
+    if (without != null && with != null) {
+      System.out.printf(Locale.ROOT, "  %-46s %+.1f us/msg (%,.0f/s without, %,.0f/s with)%n", who,
+          1e6 / with - 1e6 / without, without, with);
+    }
   }
 
   private void row(String format, String label, String celeryKey, String celeriacKey, String target) {
@@ -505,6 +536,8 @@ public final class RedisBench {
         "  --worker-jvm-opts STR  extra JVM options of the Celeriac worker, space-separated (e.g. JFR)",
         "  --jit LIST             Celeriac worker JIT settings: 'default' (the JVM's) and/or 'c1' (" + C1_OPTION + "),",
         "                         each drained at every prefetch; default 'default,c1'",
+        "  --events LIST          drain with task events off and/or on (-E on both sides), default 'off';",
+        "                         'off,on' also prints the cost of events per message",
         "  --poll-micros N        drain poll interval, default 2000",
         "  --timeout-seconds N    bound on one measurement, default 600");
 
@@ -527,6 +560,7 @@ public final class RedisBench {
     Path logDir = Path.of("benchmarks/target/bench-logs");
     List<String> workerJvmOptions = List.of();
     List<String> jits = List.of("default", C1);
+    List<Boolean> events = List.of(false);
     int pollMicros = 2000;
     int timeoutSeconds = 600;
     int startTimeoutSeconds = 60;
@@ -588,6 +622,18 @@ public final class RedisBench {
             }
           }
           case "--worker-jvm-opts" -> o.workerJvmOptions = value.isBlank() ? List.of() : List.of(value.strip().split("\\s+"));
+          case "--events" -> {
+            List<Boolean> settings = new ArrayList<>();
+            for (String setting : value.split(",")) {
+              if (!setting.equals("off") && !setting.equals("on")) {
+                throw new IllegalArgumentException("--events takes off and/or on");
+              }
+              if (!settings.contains(setting.equals("on"))) {
+                settings.add(setting.equals("on"));
+              }
+            }
+            o.events = List.copyOf(settings);
+          }
           case "--poll-micros" -> o.pollMicros = BenchRun.positive(flag, value);
           case "--timeout-seconds" -> o.timeoutSeconds = BenchRun.positive(flag, value);
           default -> throw new IllegalArgumentException("unknown option " + flag);

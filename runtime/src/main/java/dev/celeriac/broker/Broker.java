@@ -3,6 +3,7 @@ package dev.celeriac.broker;
 import dev.celeriac.protocol.TaskMessage;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -95,6 +96,14 @@ public interface Broker extends AutoCloseable {
 
   /** Drops every ready message of {@code queue}; returns how many. In-flight and delayed ones stay. */
   long purge(String queue);
+
+  /**
+   * Celery's events, remote control and a durable revoke store on this broker, for workers to take part in a
+   * Celery fleet and for {@code inspect} and {@code control}; empty when the broker has none.
+   */
+  default Optional<FleetSupport> fleet() {
+    return Optional.empty();
+  }
 
   /** Releases connections; messages in flight return to their queues. */
   @Override

@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
     description = "Background tasks in the shape of Celery: list tasks and queues, handle dead letters, run "
         + "workers and cron.",
     subcommands = {TasksCommand.class, QueuesCommand.class, DeadCommand.class, PurgeCommand.class,
-        RunCommand.class})
+        InspectCommand.class, ControlCommand.class, RunCommand.class})
 public final class Main implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(Main.class);

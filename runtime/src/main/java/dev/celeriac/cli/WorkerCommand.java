@@ -41,6 +41,24 @@ final class WorkerCommand implements Callable<Integer> {
           + "automatic: about a second of work, from one per slot for long tasks up to 512.")
   private Integer prefetch;
 
+  @Option(names = {"-n", "--hostname"}, paramLabel = "NAME",
+      description = "The worker's node name, as Celery's: name@host; %%h (host name), %%n (its first label) and %%d "
+          + "(its domain) expand. Default: worker.hostname, else celeriac@%%h.")
+  private String hostname;
+
+  @Option(names = {"-E", "--task-events"},
+      description = "Send task events (task-received, task-started, task-succeeded, ...), as Celery's -E. Default: "
+          + "worker.task-events, else off; control enable_events turns them on later.")
+  private boolean taskEvents;
+
+  @Option(names = "--without-heartbeat",
+      description = "Send no worker-online, worker-heartbeat and worker-offline events.")
+  private boolean withoutHeartbeat;
+
+  @Option(names = "--without-mingle",
+      description = "Don't ask the other workers for their revoked task ids at start.")
+  private boolean withoutMingle;
+
   @Mixin
   private BrokerOption broker;
 
@@ -60,6 +78,18 @@ final class WorkerCommand implements Callable<Integer> {
       }
       if (prefetch != null) {
         options.prefetch(prefetch);
+      }
+      if (hostname != null) {
+        options.hostname(hostname);
+      }
+      if (taskEvents) {
+        options.taskEvents(true);
+      }
+      if (withoutHeartbeat) {
+        options.heartbeat(false);
+      }
+      if (withoutMingle) {
+        options.mingle(false);
       }
     } catch (IllegalArgumentException e) {
       // A flag out of range is bad usage: exit 2 with the reason, as for a bad configuration file.

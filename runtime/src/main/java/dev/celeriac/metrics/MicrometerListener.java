@@ -2,6 +2,7 @@ package dev.celeriac.metrics;
 
 import dev.celeriac.TaskContext;
 import dev.celeriac.worker.DeadLetterCause;
+import dev.celeriac.worker.RevokeReason;
 import dev.celeriac.worker.WorkerListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +19,7 @@ import java.util.Objects;
  *   <li>{@code celeriac.task.queue.latency} (timer; tags {@code task}, {@code queue}): from when the message
  *       was sent, or became due if it had an eta, to when its task started;</li>
  *   <li>{@code celeriac.task.outcomes} (counter; tags {@code task}, {@code outcome} = succeeded, retried,
- *       failed, expired, deferred);</li>
+ *       failed, expired, deferred, revoked);</li>
  *   <li>{@code celeriac.messages.dead} (counter; tags {@code queue}, {@code task}, {@code cause}, such as
  *       {@code bad_arguments} for a message whose keyword arguments don't fit the task — a deploy
  *       mismatch — or {@code unknown_task}).</li>
@@ -64,6 +65,14 @@ public final class MicrometerListener implements WorkerListener {
   @Override
   public void messageExpired(TaskContext task) {
     outcome(task.name(), "expired");
+  }
+
+  /** Revoked before it ran, or terminated while it ran; an expired message counts as {@code expired} only. */
+  @Override
+  public void taskRevoked(TaskContext task, RevokeReason reason) {
+    if (reason != RevokeReason.EXPIRED) {
+      outcome(task.name(), "revoked");
+    }
   }
 
   @Override

@@ -26,6 +26,14 @@ public final class KombuEnvelope {
 
   /** The envelope for publishing {@code message} to {@code queue} under {@code deliveryTag}. */
   public static byte[] encode(TaskMessage message, String queue, String deliveryTag) {
+    return encode(message, "", queue, deliveryTag);
+  }
+
+  /**
+   * The envelope for publishing {@code message} to {@code exchange} with {@code routingKey}, as kombu writes
+   * {@code delivery_info}: events and remote-control messages travel on named exchanges.
+   */
+  public static byte[] encode(TaskMessage message, String exchange, String routingKey, String deliveryTag) {
     // Celery's headers and properties take about 900 bytes; argsrepr and kwargsrepr grow with the arguments.
     JsonWriter out = new JsonWriter(1280 + message.bodyLength() * 8 / 3);
     out.raw('{').name("body").base64(message.bodyUnsafe());
@@ -38,7 +46,7 @@ public final class KombuEnvelope {
         out.name(entry.getKey()).value(entry.getValue()).raw(',');
       }
     }
-    out.name("delivery_info").raw('{').name("exchange").string("").raw(',').name("routing_key").string(queue)
+    out.name("delivery_info").raw('{').name("exchange").string(exchange).raw(',').name("routing_key").string(routingKey)
         .raw('}');
     out.raw(',').name("body_encoding").string("base64");
     out.raw(',').name("delivery_tag").string(deliveryTag);

@@ -34,6 +34,11 @@ public final class MessageCodec {
 
   private MessageCodec() {}
 
+  /** This process's name as Celery gives a client's, {@code gen<pid>@<host>}: the {@code origin} header. */
+  public static String origin() {
+    return ORIGIN;
+  }
+
   /** What a new message says; null fields are left out or null on the wire. */
   public record NewMessage(
       String taskName,

@@ -89,6 +89,44 @@ public final class TaskMessage {
     return all;
   }
 
+  /**
+   * The headers named, those present, without building the full map when it was not built yet: what task events
+   * read of every message ({@code argsrepr}, {@code kwargsrepr}, ...), at the cost of a scan.
+   *
+   * @throws MalformedMessageException when the headers are not a JSON object
+   */
+  public Map<String, Object> headers(java.util.Set<String> names) {
+    Map<String, Object> all = headers;
+    Map<String, Object> found = new LinkedHashMap<>();
+    if (all != null) {
+      for (String name : names) {
+        if (all.containsKey(name)) {
+          found.put(name, all.get(name));
+        }
+      }
+      return found;
+    }
+    try {
+      JsonReader in = new JsonReader(headersJson);
+      in.expect('{');
+      if (!in.consume('}')) {
+        do {
+          String name = in.readString();
+          in.expect(':');
+          if (names.contains(name)) {
+            found.put(name, in.readValue());
+          } else {
+            in.skipValue();
+          }
+        } while (in.consume(','));
+        in.expect('}');
+      }
+      return found;
+    } catch (JsonReader.SyntaxError e) {
+      throw new MalformedMessageException("headers are not a JSON object: " + e.getMessage(), e);
+    }
+  }
+
   /** One header; for the headers the runtime reads this never builds the full map. */
   private Object header(String name) {
     Map<String, Object> all = headers;

@@ -1,6 +1,7 @@
 package dev.celeriac.worker;
 
 import dev.celeriac.TaskContext;
+import dev.celeriac.protocol.TaskMessage;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -15,6 +16,11 @@ final class GuardedListener implements WorkerListener {
 
   GuardedListener(WorkerListener delegate) {
     this.delegate = delegate;
+  }
+
+  @Override
+  public void messageReceived(TaskContext task, TaskMessage message) {
+    guard("messageReceived", () -> delegate.messageReceived(task, message));
   }
 
   @Override
@@ -45,6 +51,11 @@ final class GuardedListener implements WorkerListener {
   @Override
   public void messageExpired(TaskContext task) {
     guard("messageExpired", () -> delegate.messageExpired(task));
+  }
+
+  @Override
+  public void taskRevoked(TaskContext task, RevokeReason reason) {
+    guard("taskRevoked", () -> delegate.taskRevoked(task, reason));
   }
 
   @Override

@@ -10,6 +10,8 @@ public enum Outcome {
   DEAD_LETTERED,
   /** The message had expired and was discarded unrun. */
   EXPIRED,
+  /** The task's id was revoked: its message was discarded unrun, or its run was terminated; the message was acked. */
+  REVOKED,
   /** The message was early and was parked until its eta. */
   DEFERRED,
   /** The worker was stopping; the message went back to its queue. */

@@ -29,8 +29,13 @@ final class PrefetchWindow {
   /** Messages that finish between two sizings of the automatic window. */
   static final int SAMPLE = 64;
 
-  private final int concurrency;
+  /** Guarded by {@link #lock}; changes only through {@link #concurrency(int)}. */
+  private int concurrency;
   private final boolean automatic;
+  /** The prefetch fixed by configuration, or 0 for an automatic window. */
+  private final int fixed;
+  /** Set when {@link #concurrency(int)} changed the size, until {@link #resize()} reports it. Guarded by {@link #lock}. */
+  private boolean sizeChanged;
   private final LongSupplier nanoTime;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition room = lock.newCondition();
@@ -50,6 +55,7 @@ final class PrefetchWindow {
   PrefetchWindow(WorkerOptions options, LongSupplier nanoTime) {
     this.concurrency = options.concurrency();
     this.automatic = options.prefetch() == 0;
+    this.fixed = options.prefetch();
     this.size = automatic ? Math.min(AUTO_MAX, concurrency * WorkerOptions.DEFAULT_PREFETCH_MULTIPLIER)
         : options.prefetch();
     this.nanoTime = nanoTime;
@@ -126,6 +132,15 @@ final class PrefetchWindow {
    * A fixed window never changes. Called by the fetch thread only.
    */
   int resize() {
+    lock.lock();
+    try {
+      if (sizeChanged) {
+        sizeChanged = false;
+        return size;
+      }
+    } finally {
+      lock.unlock();
+    }
     if (!automatic) {
       return 0;
     }
@@ -139,10 +154,10 @@ final class PrefetchWindow {
     sizedAt = count;
     sizedAtNanos = nanos;
     sizedAtTime = now;
-    long target = concurrency * (AUTO_HOLD.toNanos() / mean);
-    int next = (int) Math.max(concurrency, Math.min(AUTO_MAX, target));
     lock.lock();
     try {
+      long target = concurrency * (AUTO_HOLD.toNanos() / mean);
+      int next = (int) Math.max(concurrency, Math.min(AUTO_MAX, target));
       if (next < size * 2 && next * 2 > size) {
         return 0;
       }
@@ -151,6 +166,27 @@ final class PrefetchWindow {
         room.signal();
       }
       return next;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The worker now runs {@code slots} tasks at once: a window holds at least one message per slot, an automatic
+   * one sizes from the new concurrency at its next sizing. {@link #resize()} reports the new size once.
+   */
+  void concurrency(int slots) {
+    lock.lock();
+    try {
+      concurrency = slots;
+      int next = automatic ? Math.min(AUTO_MAX, Math.max(size, slots)) : Math.max(fixed, slots);
+      if (next != size) {
+        size = next;
+        sizeChanged = true;
+        if (waiting && size - outstanding >= batch(size)) {
+          room.signal();
+        }
+      }
     } finally {
       lock.unlock();
     }

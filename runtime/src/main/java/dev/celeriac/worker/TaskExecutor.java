@@ -15,6 +15,7 @@ import dev.celeriac.protocol.TaskPayload;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Handles one delivered message from start to settlement: decode, look up the task, honour
+ * Handles one delivered message from start to settlement: decode, look up the task, honour a revoke,
  * {@code expires} and {@code eta}, bind arguments, run, then ack, retry or dead-letter. Every path
  * settles the delivery exactly once; nothing is dropped without a reason. Thread-safe.
  */
@@ -36,15 +37,18 @@ public final class TaskExecutor {
   private final TaskRegistry registry;
   private final Clock clock;
   private final WorkerListener listener;
+  /** Whether the user's listener is there to be told the queue latency, which costs a header read. */
+  private final boolean measuresLatency;
   private final ScheduledExecutorService timer;
   private final BooleanSupplier aborting;
   private final TaskInstances instances;
   /** Runs eager mode's: retries run at once, and a dead letter is thrown to the caller instead of stored. */
   private final boolean eager;
+  private final WorkerState state;
 
   /**
-   * An executor whose instance tasks run on instances of its own, one per class, made with their no-argument
-   * constructors.
+   * An executor of its own, revoking nothing, whose instance tasks run on instances of its own, one per class,
+   * made with their no-argument constructors: for tools and tests.
    *
    * @param timer interrupts runs that pass their time limit
    * @param aborting true once the worker is stopping hard: an interrupted run then goes back to its queue
@@ -55,24 +59,43 @@ public final class TaskExecutor {
   }
 
   /**
+   * An executor of its own, revoking nothing: for tools and tests.
+   *
    * @param timer interrupts runs that pass their time limit
    * @param aborting true once the worker is stopping hard: an interrupted run then goes back to its queue
    * @param instances the app's instances that instance tasks run on
    */
   public TaskExecutor(TaskRegistry registry, Clock clock, WorkerListener listener, ScheduledExecutorService timer,
       BooleanSupplier aborting, TaskInstances instances) {
-    this(registry, clock, listener, timer, aborting, instances, false);
+    this(registry, clock, listener, WorkerListener.NONE, timer, aborting,
+        new WorkerState(RevokedTasks.DEFAULT_EXPIRES), instances, false);
   }
 
-  private TaskExecutor(TaskRegistry registry, Clock clock, WorkerListener listener, ScheduledExecutorService timer,
-      BooleanSupplier aborting, TaskInstances instances, boolean eager) {
+  /**
+   * A worker's executor.
+   *
+   * @param listener the user's listener, guarded so that its failures never stop a message
+   * @param own the worker's own listener (task events), called before the user's
+   * @param state where the worker's revoked ids, running and parked tasks are kept
+   * @param instances the app's instances that instance tasks run on
+   */
+  TaskExecutor(TaskRegistry registry, Clock clock, WorkerListener listener, WorkerListener own,
+      ScheduledExecutorService timer, BooleanSupplier aborting, WorkerState state, TaskInstances instances) {
+    this(registry, clock, listener, own, timer, aborting, state, instances, false);
+  }
+
+  private TaskExecutor(TaskRegistry registry, Clock clock, WorkerListener listener, WorkerListener own,
+      ScheduledExecutorService timer, BooleanSupplier aborting, WorkerState state, TaskInstances instances,
+      boolean eager) {
     this.instances = instances;
     this.registry = registry;
     this.clock = clock;
-    this.listener = listener == WorkerListener.NONE ? listener : new GuardedListener(listener);
+    this.measuresLatency = listener != WorkerListener.NONE;
+    this.listener = ListenerChain.of(own, listener == WorkerListener.NONE ? listener : new GuardedListener(listener));
     this.timer = timer;
     this.aborting = aborting;
     this.eager = eager;
+    this.state = state;
   }
 
   /**
@@ -81,7 +104,8 @@ public final class TaskExecutor {
    */
   public static TaskExecutor eager(TaskRegistry registry, Clock clock, WorkerListener listener,
       ScheduledExecutorService timer, TaskInstances instances) {
-    return new TaskExecutor(registry, clock, listener, timer, () -> false, instances, true);
+    return new TaskExecutor(registry, clock, listener, WorkerListener.NONE, timer, () -> false,
+        new WorkerState(RevokedTasks.DEFAULT_EXPIRES), instances, true);
   }
 
   /** Handles {@code delivery} and settles it. */
@@ -133,38 +157,72 @@ public final class TaskExecutor {
       return deadLetter(delivery, name, id, DeadLetterCause.UNDECODABLE, "undecodable message: " + e.getMessage());
     }
     Instant now = clock.instant();
+    // As Celery: a revoke and an expiry are honoured before the message counts as received, and again when a
+    // parked message comes back due.
     if (expires.isPresent() && now.isAfter(expires.get())) {
       log.info("Discarding task {}[{}]: expired at {}", name, id, expires.get());
+      // Celery revokes an expired id, so that a copy of the message (a redelivery) is discarded too.
+      state.revoked().addAll(List.of(id));
       delivery.ack();
       listener.messageExpired(context);
+      listener.taskRevoked(context, RevokeReason.EXPIRED);
       return Outcome.EXPIRED;
     }
+    if (state.revoked().contains(id)) {
+      log.info("Discarding revoked task {}[{}]", name, id);
+      delivery.ack();
+      listener.taskRevoked(context, RevokeReason.REVOKED);
+      return Outcome.REVOKED;
+    }
+    if (!state.unparked(id)) {
+      listener.messageReceived(context, message);
+    }
     if (eta.isPresent() && eta.get().isAfter(now)) {
+      // Noted first: the message may come back due before defer returns.
+      state.parked(context, message, eta.get());
       delivery.defer(eta.get());
       listener.messageDeferred(context, eta.get());
       return Outcome.DEFERRED;
     }
     Object[] arguments;
+    TaskPayload payload;
     try {
-      TaskPayload payload = MessageCodec.decodeBody(message);
+      payload = MessageCodec.decodeBody(message);
       arguments = ArgumentBinder.bind(task, payload);
     } catch (MalformedMessageException e) {
       return deadLetter(delivery, name, id, DeadLetterCause.UNDECODABLE, "undecodable message: " + e.getMessage());
     } catch (ArgumentException e) {
       return deadLetter(delivery, name, id, DeadLetterCause.BAD_ARGUMENTS, "bad arguments: " + e.getMessage());
     }
-    return run(delivery, message, task, context, arguments);
+    return run(delivery, message, task, context, payload, arguments);
   }
 
   private Outcome run(Delivery delivery, TaskMessage message, TaskDefinition task, TaskContext context,
-      Object[] arguments) {
-    if (listener != WorkerListener.NONE) {
+      TaskPayload payload, Object[] arguments) {
+    if (measuresLatency) {
       queued(message, context);
     }
-    listener.taskStarted(context);
-    long started = System.nanoTime();
-    Throwable failure = runGuarded(task, context, arguments);
-    Duration runtime = Duration.ofNanos(System.nanoTime() - started);
+    RunGuard guard = new RunGuard(Thread.currentThread());
+    ActiveTask active = new ActiveTask(context, message, payload, clock.instant(), guard);
+    state.started(active);
+    Throwable failure;
+    Duration runtime;
+    try {
+      listener.taskStarted(context);
+      long started = System.nanoTime();
+      failure = runGuarded(task, context, arguments, guard);
+      runtime = Duration.ofNanos(System.nanoTime() - started);
+    } finally {
+      state.ended(active);
+    }
+    if (guard.cause() == RunGuard.Cause.TERMINATED) {
+      // Revoked with terminate while it ran: whatever the run came to, the task counts as revoked, as in Celery,
+      // whose pool kills the process.
+      delivery.ack();
+      log.warn("Task {}[{}] terminated by a revoke", task.name(), context.id());
+      listener.taskRevoked(context, RevokeReason.TERMINATED);
+      return Outcome.REVOKED;
+    }
     if (failure == null) {
       delivery.ack();
       if (log.isDebugEnabled()) {
@@ -248,37 +306,28 @@ public final class TaskExecutor {
         retryable ? DeadLetterCause.RETRIES_EXHAUSTED : DeadLetterCause.FAILED, reason);
   }
 
-  /** Runs the invoker with the context set and the time limit armed; returns the failure, or null. */
-  private Throwable runGuarded(TaskDefinition task, TaskContext context, Object[] arguments) {
-    Thread runner = Thread.currentThread();
+  /**
+   * Runs the invoker with the context set and the time limit armed; returns the failure, or null. The guard
+   * interrupts the run for its time limit or a terminating revoke, and never once it ended: such an interrupt
+   * must not leak into the slot's next run.
+   */
+  private Throwable runGuarded(TaskDefinition task, TaskContext context, Object[] arguments, RunGuard guard) {
     Duration limit = task.timeLimit();
-    TimedOut timedOut = new TimedOut();
-    ScheduledFuture<?> alarm = limit.isZero() ? null : timer.schedule(() -> {
-      synchronized (timedOut) {
-        if (!timedOut.done) {
-          timedOut.fired = true;
-          runner.interrupt();
-        }
-      }
-    }, limit.toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> alarm = limit.isZero() ? null
+        : timer.schedule(() -> guard.interrupt(RunGuard.Cause.TIME_LIMIT), limit.toMillis(), TimeUnit.MILLISECONDS);
     TaskContext previous = CurrentTask.enter(context);
     try {
       task.invoke(instances, arguments);
-      return timedOut.fired ? new TimeLimitExceededException(task.name(), limit, null) : null;
+      return guard.cause() == RunGuard.Cause.TIME_LIMIT ? new TimeLimitExceededException(task.name(), limit, null) : null;
     } catch (Throwable failure) {
-      return timedOut.fired ? new TimeLimitExceededException(task.name(), limit, failure) : failure;
+      return guard.cause() == RunGuard.Cause.TIME_LIMIT ? new TimeLimitExceededException(task.name(), limit, failure)
+          : failure;
     } finally {
       CurrentTask.restore(previous);
       if (alarm != null) {
         alarm.cancel(false);
-        synchronized (timedOut) {
-          timedOut.done = true;
-          // The alarm may have fired after the task returned: don't leak its interrupt into the next run.
-          if (timedOut.fired) {
-            Thread.interrupted();
-          }
-        }
       }
+      guard.finish();
     }
   }
 
@@ -291,11 +340,5 @@ public final class TaskExecutor {
     }
     listener.messageDeadLettered(delivery.queue(), name, id, cause, reason);
     return Outcome.DEAD_LETTERED;
-  }
-
-  /** Guarded by its own monitor, so that the alarm never interrupts a run that has already ended. */
-  private static final class TimedOut {
-    volatile boolean fired;
-    boolean done;
   }
 }

@@ -8,17 +8,21 @@ import dev.celeriac.broker.Delivery;
 import dev.celeriac.internal.TaskInstances;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * (see {@link PrefetchWindow}), and {@code concurrency} slot threads run them. Messages are acked only after
  * their task finished (at least once). {@link #stop()} is graceful: fetching stops, running tasks finish within the
  * shutdown timeout, and messages fetched but not started go back to their queue at once.
+ *
+ * <p>On a broker with Celery's events and remote control ({@link Broker#fleet()}), the worker is a member of the
+ * Celery fleet under its node name: it sends Celery's worker and task events, answers {@code inspect} and
+ * {@code control}, and discards revoked tasks (see {@link FleetMember}). Remote control may change its queues and
+ * concurrency while it runs.
  */
 public final class Worker implements AutoCloseable {
 
@@ -34,7 +43,7 @@ public final class Worker implements AutoCloseable {
   private static final Duration MAX_FETCH_BACKOFF = Duration.ofSeconds(30);
 
   private final Broker broker;
-  private final List<String> queues;
+  private final TaskRegistry registry;
   /** The queues of the tasks this worker can run. */
   private final List<String> implementedQueues;
   private final WorkerOptions options;
@@ -43,8 +52,19 @@ public final class Worker implements AutoCloseable {
   private final BlockingQueue<Delivery> buffer = new LinkedBlockingQueue<>();
   private final PrefetchWindow window;
   private final Map<Outcome, AtomicLong> outcomes = new EnumMap<>(Outcome.class);
-  private final List<Thread> slots = new ArrayList<>();
+  private final List<Thread> slots = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final WorkerState state;
+  private final FleetMember fleet;
+  /** The queues consumed now; changed only by the fetch thread, from {@link #nextQueues}. */
+  private volatile List<String> queues;
+  /** Queues asked for by remote control, taken up by the fetch thread before its next fetch. */
+  private final AtomicReference<List<String>> nextQueues = new AtomicReference<>();
+  /** Slots running or starting now. Guarded by this. */
+  private int concurrency;
+  /** Slots asked to end after their current task by a shrink. */
+  private final AtomicInteger retiring = new AtomicInteger();
+  private volatile Instant startedAt;
   private volatile boolean running;
   private volatile boolean aborting;
   private volatile boolean fetcherDone;
@@ -65,12 +85,17 @@ public final class Worker implements AutoCloseable {
   /** A worker whose instance tasks run on {@code instances}, its app's. */
   public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock, TaskInstances instances) {
     this.broker = broker;
+    this.registry = registry;
     this.options = options;
     this.implementedQueues = implementedQueues(registry);
     this.queues = options.queues().isEmpty() ? implementedQueues : options.queues();
+    this.concurrency = options.concurrency();
     this.window = PrefetchWindow.of(options);
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("celeriac-time-limits"));
-    this.executor = new TaskExecutor(registry, clock, options.listener(), timer, () -> aborting, instances);
+    this.state = new WorkerState(options.revokeExpires());
+    this.fleet = broker.fleet().map(support -> new FleetMember(support, this, options, state, clock)).orElse(null);
+    this.executor = new TaskExecutor(registry, clock, options.listener(),
+        fleet != null ? fleet.taskEvents() : WorkerListener.NONE, timer, () -> aborting, state, instances);
     for (Outcome outcome : Outcome.values()) {
       outcomes.put(outcome, new AtomicLong());
     }
@@ -81,10 +106,54 @@ public final class Worker implements AutoCloseable {
     return queues;
   }
 
+  /** The worker's node name in the fleet. */
+  public String hostname() {
+    return options.hostname();
+  }
+
+  /** Its revoked ids, running and parked tasks, and counts. */
+  public WorkerState state() {
+    return state;
+  }
+
+  /** The tasks this worker can run. */
+  public TaskRegistry registry() {
+    return registry;
+  }
+
+  /** The broker it consumes from. */
+  public Broker broker() {
+    return broker;
+  }
+
+  /** The options it was made with; the queues and concurrency may have changed since (see {@link #queues()}). */
+  public WorkerOptions options() {
+    return options;
+  }
+
+  /** How many tasks run at once. */
+  public synchronized int concurrency() {
+    return concurrency;
+  }
+
+  /** How many messages the worker holds at most, fetched and unfinished. */
+  public int prefetchCount() {
+    return window.size();
+  }
+
+  /** When it started, or null before. */
+  public Instant startedAt() {
+    return startedAt;
+  }
+
   /** Starts fetching and running. Returns at once. */
   public synchronized Worker start() {
     if (fetcher != null) {
       throw new IllegalStateException("worker already started");
+    }
+    if (fleet != null) {
+      // Revokes from the broker's store and from peers are in before the first message is fetched.
+      fleet.start();
     }
     running = true;
     List<String> foreign = queues.stream().filter(queue -> !implementedQueues.contains(queue)).toList();
@@ -94,17 +163,75 @@ public final class Worker implements AutoCloseable {
       log.warn("No task implemented on this class path uses queues {}: their messages run here only if they name a"
           + " task implemented here, and are dead-lettered otherwise", foreign);
     }
+    startedAt = Instant.now();
     broker.prefetch(queues, window.size());
     fetcher = new Thread(this::fetchLoop, "celeriac-fetch");
     fetcher.start();
-    for (int i = 1; i <= options.concurrency(); i++) {
-      Thread slot = new Thread(this::slotLoop, "celeriac-worker-" + i);
-      slots.add(slot);
-      slot.start();
+    for (int i = 1; i <= concurrency; i++) {
+      startSlot(i);
     }
-    log.info("Worker consuming {} from {} with {} slots, prefetch {}", queues, broker.displayUrl(),
-        options.concurrency(), window.automatic() ? "automatic (" + window.size() + " to start)" : window.size());
+    log.info("Worker consuming {} from {} with {} slots, prefetch {}, as {}", queues, broker.displayUrl(),
+        concurrency, window.automatic() ? "automatic (" + window.size() + " to start)" : window.size(),
+        options.hostname());
     return this;
+  }
+
+  private void startSlot(int number) {
+    Thread slot = new Thread(this::slotLoop, "celeriac-worker-" + number);
+    slots.add(slot);
+    slot.start();
+  }
+
+  /**
+   * Runs {@code concurrency} tasks at once from now on: new slots start at once, and surplus ones end after
+   * their current task (remote control's {@code pool_grow} and {@code pool_shrink}).
+   */
+  public synchronized void resize(int concurrency) {
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
+    }
+    if (!running) {
+      throw new IllegalStateException("the worker is not running");
+    }
+    int change = concurrency - this.concurrency;
+    for (int i = 0; i < change; i++) {
+      // A slot asked to retire that has not yet done so stays instead of a new one starting.
+      int pending = retiring.get();
+      if (pending > 0 && retiring.compareAndSet(pending, pending - 1)) {
+        continue;
+      }
+      startSlot(slots.size() + 1);
+    }
+    if (change < 0) {
+      retiring.addAndGet(-change);
+    }
+    this.concurrency = concurrency;
+    window.concurrency(concurrency);
+    log.info("Worker {} now runs {} tasks at once", options.hostname(), concurrency);
+  }
+
+  /**
+   * Consumes {@code queues} from the next fetch on, within a poll interval (remote control's {@code add_consumer}
+   * and {@code cancel_consumer}); messages fetched from a queue no longer consumed still run.
+   */
+  public void consume(List<String> queues) {
+    for (String queue : queues) {
+      if (queue == null || queue.isBlank()) {
+        throw new IllegalArgumentException("queue names must not be blank: " + queues);
+      }
+    }
+    nextQueues.set(List.copyOf(queues));
+  }
+
+  /** The queues asked for last: those consumed, or those the next fetch will consume. */
+  public List<String> wantedQueues() {
+    List<String> next = nextQueues.get();
+    return next != null ? next : queues;
+  }
+
+  /** Messages fetched and not yet started, for {@code inspect reserved}. */
+  List<Delivery> reserved() {
+    return new ArrayList<>(buffer);
   }
 
   /** How many messages ended with {@code outcome} so far. */
@@ -143,6 +270,9 @@ public final class Worker implements AutoCloseable {
       clean = joinAll(Duration.ofSeconds(5));
     }
     returnBuffered();
+    if (fleet != null) {
+      fleet.stop();
+    }
     timer.shutdownNow();
     stopped.countDown();
     log.info("Worker stopped: {}", outcomes);
@@ -176,10 +306,16 @@ public final class Worker implements AutoCloseable {
     Duration backoff = Duration.ofMillis(100);
     try {
       while (running) {
+        takeUpNextQueues();
         int resized = window.resize();
         if (resized > 0) {
           log.debug("Prefetch window now {} messages", resized);
           broker.prefetch(queues, resized);
+        }
+        if (queues.isEmpty()) {
+          // Remote control cancelled every queue: wait for one to be added.
+          Thread.sleep(options.pollTimeout().toMillis());
+          continue;
         }
         int wanted = window.reserve();
         List<Delivery> fetched;
@@ -208,8 +344,35 @@ public final class Worker implements AutoCloseable {
     }
   }
 
+  /** Switches to the queues remote control asked for: the broker stops pushing the old ones first. */
+  private void takeUpNextQueues() {
+    List<String> next = nextQueues.getAndSet(null);
+    if (next == null || next.equals(queues)) {
+      return;
+    }
+    stopConsuming();
+    queues = next;
+    if (!next.isEmpty()) {
+      broker.prefetch(next, window.size());
+    }
+    log.info("Worker {} now consumes {}", options.hostname(), next);
+  }
+
+  /** Whether this slot should end because the pool shrank; claims one retirement if so. */
+  private boolean retire() {
+    for (int pending = retiring.get(); pending > 0; pending = retiring.get()) {
+      if (retiring.compareAndSet(pending, pending - 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void slotLoop() {
     while (true) {
+      if (retire()) {
+        return;
+      }
       Delivery delivery;
       try {
         delivery = buffer.poll(100, TimeUnit.MILLISECONDS);

@@ -1,6 +1,7 @@
 package dev.celeriac.worker;
 
 import dev.celeriac.TaskContext;
+import dev.celeriac.protocol.TaskMessage;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -12,6 +13,12 @@ public interface WorkerListener {
 
   /** The listener that does nothing: the default. */
   WorkerListener NONE = new WorkerListener() {};
+
+  /**
+   * A message for a task this worker runs arrived and will run, now or at its eta: neither revoked nor expired.
+   * Called once per receipt; a message this worker parked until its eta is not received again when it comes back.
+   */
+  default void messageReceived(TaskContext task, TaskMessage message) {}
 
   /** A task is about to run. */
   default void taskStarted(TaskContext task) {}
@@ -34,6 +41,14 @@ public interface WorkerListener {
 
   /** A message expired before it started and was discarded without running. */
   default void messageExpired(TaskContext task) {}
+
+  /**
+   * A task was revoked: its message was discarded unrun because its id was revoked or it expired
+   * ({@link #messageExpired} is called too), or its run was interrupted by a revoke with {@code terminate}. The
+   * message is acked. Where a result backend is configured, this is where the task's REVOKED state is stored,
+   * with {@link RevokeReason#celeryName()} as the reason, as Celery's {@code mark_as_revoked} does.
+   */
+  default void taskRevoked(TaskContext task, RevokeReason reason) {}
 
   /** A message arrived before its {@code eta} and was parked until then. */
   default void messageDeferred(TaskContext task, Instant eta) {}

@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * How a worker runs: which queues it consumes, how many tasks run at once, how many messages it holds
- * fetched ahead, and how long a graceful stop waits for running tasks. Immutable; build with
- * {@link #builder()}.
+ * fetched ahead, how long a graceful stop waits for running tasks, and how it takes part in a Celery fleet
+ * (its node name, events, remote control, revokes). Immutable; build with {@link #builder()}.
  */
 public final class WorkerOptions {
 
@@ -27,6 +27,12 @@ public final class WorkerOptions {
   private final Duration shutdownTimeout;
   private final Duration pollTimeout;
   private final WorkerListener listener;
+  private final String hostname;
+  private final boolean taskEvents;
+  private final boolean heartbeat;
+  private final boolean remoteControl;
+  private final boolean mingle;
+  private final Duration revokeExpires;
 
   private WorkerOptions(Builder b) {
     this.queues = List.copyOf(b.queues);
@@ -36,6 +42,12 @@ public final class WorkerOptions {
     this.shutdownTimeout = b.shutdownTimeout;
     this.pollTimeout = b.pollTimeout;
     this.listener = b.listener;
+    this.hostname = b.hostname != null ? b.hostname : NodeNames.expand(NodeNames.DEFAULT);
+    this.taskEvents = b.taskEvents;
+    this.heartbeat = b.heartbeat;
+    this.remoteControl = b.remoteControl;
+    this.mingle = b.mingle;
+    this.revokeExpires = b.revokeExpires;
   }
 
   public static Builder builder() {
@@ -51,6 +63,12 @@ public final class WorkerOptions {
     b.shutdownTimeout = shutdownTimeout;
     b.pollTimeout = pollTimeout;
     b.listener = listener;
+    b.hostname = hostname;
+    b.taskEvents = taskEvents;
+    b.heartbeat = heartbeat;
+    b.remoteControl = remoteControl;
+    b.mingle = mingle;
+    b.revokeExpires = revokeExpires;
     return b;
   }
 
@@ -85,6 +103,36 @@ public final class WorkerOptions {
     return listener;
   }
 
+  /** The worker's node name in the fleet, as {@code inspect} and events show it: {@code celeriac@<host>} by default. */
+  public String hostname() {
+    return hostname;
+  }
+
+  /** Whether the worker sends task events from the start, as Celery's {@code -E}; {@code enable_events} turns them on later. */
+  public boolean taskEvents() {
+    return taskEvents;
+  }
+
+  /** Whether the worker sends {@code worker-online}, a {@code worker-heartbeat} every two seconds and {@code worker-offline}. */
+  public boolean heartbeat() {
+    return heartbeat;
+  }
+
+  /** Whether the worker answers remote control ({@code inspect}, {@code control}) and takes revokes. */
+  public boolean remoteControl() {
+    return remoteControl;
+  }
+
+  /** Whether the worker asks its peers for their revoked ids and clock when it starts (Celery's mingle). */
+  public boolean mingle() {
+    return mingle;
+  }
+
+  /** How long a revoked id stays revoked: Celery's three hours by default. */
+  public Duration revokeExpires() {
+    return revokeExpires;
+  }
+
   /** Builds {@link WorkerOptions}. */
   public static final class Builder {
     private List<String> queues = List.of();
@@ -93,6 +141,12 @@ public final class WorkerOptions {
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
     private WorkerListener listener = WorkerListener.NONE;
+    private String hostname;
+    private boolean taskEvents;
+    private boolean heartbeat = true;
+    private boolean remoteControl = true;
+    private boolean mingle = true;
+    private Duration revokeExpires = RevokedTasks.DEFAULT_EXPIRES;
 
     private Builder() {}
 
@@ -144,6 +198,43 @@ public final class WorkerOptions {
 
     public Builder listener(WorkerListener listener) {
       this.listener = Objects.requireNonNull(listener);
+      return this;
+    }
+
+    /**
+     * The node name, as Celery's {@code -n}: {@code name@host}, a host alone (then {@code celeriac@host}), with
+     * {@code %h}, {@code %n}, {@code %d}, {@code %i} and {@code %I} expanded (see {@link NodeNames}).
+     */
+    public Builder hostname(String hostname) {
+      this.hostname = NodeNames.expand(hostname);
+      return this;
+    }
+
+    public Builder taskEvents(boolean taskEvents) {
+      this.taskEvents = taskEvents;
+      return this;
+    }
+
+    public Builder heartbeat(boolean heartbeat) {
+      this.heartbeat = heartbeat;
+      return this;
+    }
+
+    public Builder remoteControl(boolean remoteControl) {
+      this.remoteControl = remoteControl;
+      return this;
+    }
+
+    public Builder mingle(boolean mingle) {
+      this.mingle = mingle;
+      return this;
+    }
+
+    public Builder revokeExpires(Duration expires) {
+      if (expires.isNegative() || expires.isZero()) {
+        throw new IllegalArgumentException("revoke expiry must be positive, was " + expires.toSeconds() + " s");
+      }
+      this.revokeExpires = expires;
       return this;
     }
 

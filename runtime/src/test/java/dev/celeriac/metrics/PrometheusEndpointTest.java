@@ -64,6 +64,21 @@ class PrometheusEndpointTest {
     }
   }
 
+  @Test
+  void revokedTasksCountAsRevokedAndExpiredMessagesAsExpiredOnly() {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    MicrometerListener listener = new MicrometerListener(registry);
+    dev.celeriac.TaskContext task = new dev.celeriac.TaskContext("id", "tests.add", "math", 0, "id", null);
+    listener.taskRevoked(task, dev.celeriac.worker.RevokeReason.REVOKED);
+    listener.taskRevoked(task, dev.celeriac.worker.RevokeReason.TERMINATED);
+    listener.messageExpired(task);
+    listener.taskRevoked(task, dev.celeriac.worker.RevokeReason.EXPIRED);
+
+    assertEquals(2, registry.counter("celeriac.task.outcomes", "task", "tests.add", "outcome", "revoked").count());
+    assertEquals(1, registry.counter("celeriac.task.outcomes", "task", "tests.add", "outcome", "expired").count());
+  }
+
   private static void assertContains(String body, String line) {
     assertTrue(body.contains(line), "no '" + line + "' in:\n" + body);
   }

@@ -42,6 +42,12 @@ public final class InteropTasks {
     }
   }
 
+  /** Fails at once, for good: what task-failed events are checked with. */
+  @Task(name = "interop.fail", queue = "interop-java", maxRetries = 0)
+  public static void fail(@Kwarg("n") long n, @Extras Map<String, Object> extras) {
+    throw new IllegalStateException("interop failure " + n);
+  }
+
   /** Every run so far, in start order. */
   public static List<Run> runs() {
     return List.copyOf(RUNS);

@@ -144,6 +144,29 @@ public final class PythonCelery {
         "-n", "interop-" + ProcessHandle.current().pid() + "@%h"), log, log);
   }
 
+  /**
+   * Starts a Celery worker of {@code interop_app} on {@code queue} as a member of the fleet: named {@code node},
+   * syncing revokes with its peers at start (mingle) and sending heartbeats. Output to {@code log}.
+   */
+  public Process startFleetWorker(String queue, String node, Path log) {
+    return start(List.of(PYTHON, "-m", "celery", "-A", "interop_app", "worker", "-Q", queue, "-P", "solo",
+        "--without-gossip", "-l", "info", "-n", node), log, log);
+  }
+
+  /** Runs {@code celery -b <broker> args...}, Celery's own command line, and returns what it did. */
+  public PythonResult celery(String... args) {
+    List<String> all = new ArrayList<>(List.of("-m", "celery", "-b", brokerUrl));
+    all.addAll(List.of(args));
+    return python(Duration.ofSeconds(60), all.toArray(String[]::new));
+  }
+
+  /** Starts {@code interop_app.py command args...} in the background, output to {@code out}. */
+  public Process startCommand(Path out, String command, String... args) {
+    List<String> all = new ArrayList<>(List.of(PYTHON, "interop_app.py", command));
+    all.addAll(List.of(args));
+    return start(all, out, out);
+  }
+
   private Process start(List<String> command, Path out, Path err) {
     ProcessBuilder builder = new ProcessBuilder(command).directory(pythonDir().toFile());
     Map<String, String> environment = builder.environment();
@@ -215,7 +238,7 @@ public final class PythonCelery {
     return String.join("\n", List.of(all).subList(Math.max(0, all.length - lines), all.length));
   }
 
-  static String read(Path file) {
+  public static String read(Path file) {
     try {
       return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
     } catch (IOException e) {

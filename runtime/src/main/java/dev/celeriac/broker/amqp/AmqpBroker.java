@@ -85,6 +85,7 @@ public final class AmqpBroker implements Broker {
   private final ScheduledExecutorService holds;
   private final AmqpDeadLetters deadLetters;
   private final AmqpCronLock cron;
+  private final AmqpFleet fleet;
   private Channel declareChannel;
   /** The window of each consumer, by its queues, as the worker set it before its first fetch. */
   private final Map<List<String>, Integer> prefetches = new ConcurrentHashMap<>();
@@ -109,6 +110,7 @@ public final class AmqpBroker implements Broker {
     });
     this.deadLetters = new AmqpDeadLetters(this);
     this.cron = new AmqpCronLock(this, factory);
+    this.fleet = new AmqpFleet(factory, url);
   }
 
   /**
@@ -189,6 +191,12 @@ public final class AmqpBroker implements Broker {
 
   String processId() {
     return processId;
+  }
+
+  /** Celery's events and remote control, and revokes in the stream {@code celeriac.revoked}: see {@link AmqpFleet}. */
+  @Override
+  public Optional<dev.celeriac.broker.FleetSupport> fleet() {
+    return Optional.of(fleet.support());
   }
 
   /** A number for the next consumer's tags, unique in this broker. */
@@ -501,7 +509,7 @@ public final class AmqpBroker implements Broker {
     management.flatMap(ManagementApi::queueNames).ifPresent(all -> {
       for (String name : all) {
         boolean celeriacOwn = name.startsWith("celeriac.delay.") || name.startsWith(AmqpCronLock.PREFIX)
-            || name.endsWith(".dead");
+            || name.endsWith(".dead") || name.equals(AmqpRevokeStore.QUEUE);
         boolean celerysOwn = name.startsWith("amq.") || name.contains("celeryev") || name.endsWith(".pidbox")
             || name.contains("celery.pidbox") || name.startsWith("celery_delayed_");
         if (!celeriacOwn && !celerysOwn) {
@@ -561,6 +569,7 @@ public final class AmqpBroker implements Broker {
     closed = true;
     holds.shutdownNow();
     cron.close();
+    fleet.close();
     consumers.values().forEach(AmqpConsumer::close);
     consumers.clear();
     publisher.close();

@@ -49,6 +49,7 @@ public final class MemoryBroker implements Broker {
   private final Map<String, List<DeadLetter>> dead = new HashMap<>();
   /** The last slot published per cron schedule. */
   private final Map<String, Instant> cronSlots = new HashMap<>();
+  private final MemoryFleet fleet = new MemoryFleet();
   private long parkedSequence;
 
   private MemoryBroker(String name, Clock clock) {
@@ -210,6 +211,19 @@ public final class MemoryBroker implements Broker {
   /** Messages parked until their {@code eta}, for {@code queue}. */
   public int delayedCount(String queue) {
     return locked(() -> (int) delayed.stream().filter(p -> p.queue.equals(queue)).count());
+  }
+
+  @Override
+  public java.util.Optional<dev.celeriac.broker.FleetSupport> fleet() {
+    return java.util.Optional.of(fleet.support());
+  }
+
+  /**
+   * Receives every event published on this broker from now on, as routing key and JSON body, until the
+   * returned handle is closed: for tests, where a Celery event receiver would listen on a real broker.
+   */
+  public AutoCloseable subscribeEvents(java.util.function.BiConsumer<String, byte[]> listener) {
+    return fleet.subscribe(event -> listener.accept(event.routingKey(), event.body()));
   }
 
   /** The instance stays for other apps in this JVM; nothing to release. */

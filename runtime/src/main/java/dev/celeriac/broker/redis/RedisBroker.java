@@ -100,8 +100,11 @@ public final class RedisBroker implements Broker {
   private volatile Thread heartbeat;
   private volatile boolean closed;
   private volatile long nextPromotion;
+  private final dev.celeriac.broker.FleetSupport fleet;
 
-  private RedisBroker(BrokerUrl url, JedisPooled redis, RedisSettings settings) {
+  private RedisBroker(BrokerUrl url, JedisPooled redis, RedisSettings settings, int database) {
+    this.fleet = new dev.celeriac.broker.FleetSupport(new RedisEventPublisher(redis, database, url),
+        new RedisMailbox(redis, database, url), new RedisRevokeStore(redis, url), true);
     this.url = url;
     this.redis = redis;
     this.settings = settings;
@@ -157,7 +160,7 @@ public final class RedisBroker implements Broker {
       redis.close();
       throw e;
     }
-    return new RedisBroker(url, redis, settings);
+    return new RedisBroker(url, redis, settings, database);
   }
 
   /**
@@ -177,6 +180,12 @@ public final class RedisBroker implements Broker {
   @Override
   public String displayUrl() {
     return url.toString();
+  }
+
+  /** Celery's events and remote control over kombu's fanout, and revokes in {@code celeriac:revoked}. */
+  @Override
+  public java.util.Optional<dev.celeriac.broker.FleetSupport> fleet() {
+    return java.util.Optional.of(fleet);
   }
 
   /** The name this process heartbeats under, {@code host:pid:random}. */

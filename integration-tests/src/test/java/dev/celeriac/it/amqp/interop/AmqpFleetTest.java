@@ -1,0 +1,30 @@
+package dev.celeriac.it.amqp.interop;
+
+import dev.celeriac.it.amqp.ItRabbit;
+import dev.celeriac.it.interop.FleetScenarios;
+import dev.celeriac.it.interop.PythonCelery;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * {@link FleetScenarios} on RabbitMQ, vhost {@code celeriac-it}: the {@code celeryev} topic exchange, the
+ * {@code celery.pidbox} fanout and its reply exchange, and the revoke stream.
+ */
+class AmqpFleetTest extends FleetScenarios {
+
+  @BeforeAll
+  static void requireRabbitAndPythonCelery() {
+    ItRabbit.reset();
+    new PythonCelery(ItRabbit.URL, Map.of()).require("amqp");
+  }
+
+  @Override
+  protected String brokerUrl() {
+    return ItRabbit.URL;
+  }
+
+  @Override
+  protected void resetBroker() {
+    ItRabbit.reset();
+  }
+}
