@@ -97,6 +97,9 @@ public class CeleriacAutoConfiguration {
       if (properties.getShutdownTimeout() != null) {
         options.shutdownTimeout(properties.getShutdownTimeout());
       }
+      if (properties.getHostname() != null) {
+        options.hostname(properties.getHostname());
+      }
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException("bad celeriac.worker property: " + e.getMessage(), e);
     }
@@ -106,9 +109,6 @@ public class CeleriacAutoConfiguration {
   private static void warnAboutPropertiesOfLaterReleases(CeleriacProperties properties) {
     if (properties.getResultBackend() != null) {
       log.warn("celeriac.result-backend is set, but this Celeriac release stores no task results: ignored");
-    }
-    if (properties.getWorker().getHostname() != null) {
-      log.warn("celeriac.worker.hostname is set, but this Celeriac release names no worker nodes: ignored");
     }
   }
 }

@@ -26,7 +26,8 @@ import org.springframework.test.annotation.DirtiesContext;
     "celeriac.worker.enabled=true",
     "celeriac.worker.queues=spring-it",
     "celeriac.worker.concurrency=2",
-    "celeriac.worker.prefetch=8"})
+    "celeriac.worker.prefetch=8",
+    "celeriac.worker.hostname=spring-it@%h"})
 @DirtiesContext
 abstract class WorkerTestBase {
 
@@ -58,6 +59,8 @@ abstract class WorkerTestBase {
     assertEquals(8, app.config().worker().prefetch());
     assertTrue(worker.isRunning());
     assertEquals(List.of("spring-it"), worker.worker().orElseThrow().queues());
+    String hostname = worker.worker().orElseThrow().hostname();
+    assertTrue(hostname.startsWith("spring-it@") && !hostname.contains("%"), "the node name expanded: " + hostname);
   }
 
   @Test
