@@ -86,8 +86,7 @@ public class CeleriacProperties {
     private Integer prefetch;
 
     /**
-     * The worker's node name, as Celery's -n (%h, %n, %d, %i expand); unset: celeriac@%h. Takes effect from the
-     * Celeriac release with events and remote control; until then setting it logs a warning.
+     * The worker's node name in the Celery fleet, as Celery's -n (%h, %n, %d, %i expand); unset: celeriac@%h.
      */
     private String hostname;
 
