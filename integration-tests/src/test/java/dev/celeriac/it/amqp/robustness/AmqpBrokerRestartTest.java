@@ -34,6 +34,9 @@ import org.junit.jupiter.api.Test;
  * themselves (amqp-client reconnects; an enqueue retries until RabbitMQ confirms it), and every enqueue that
  * returned normally runs at least once. Every 50th enqueue has a 2 s countdown, so messages are also parked in
  * the quorum delay queues across the outages. Enqueues that threw were not confirmed and are not owed a run.
+ *
+ * <p>When a confirmed enqueue does not run, the failure names where every quorum queue's messages are and whether
+ * RabbitMQ found each queue's Raft member at each start.
  */
 class AmqpBrokerRestartTest {
 
@@ -98,13 +101,15 @@ class AmqpBrokerRestartTest {
             () -> acknowledged.stream().allMatch(AmqpRobustnessTasks.RESTART_RUNS::containsKey),
             () -> acknowledged.stream().filter(s -> !AmqpRobustnessTasks.RESTART_RUNS.containsKey(s)).sorted().toList()
                 + " confirmed enqueues not run yet (countdowns: " + delayed + "); in RabbitMQ " + leftovers(rabbit)
-                + "; worker outcomes " + outcomes(worker));
+                + "; worker outcomes " + outcomes(worker) + "; quorum queues:\n" + rabbit.quorumQueues() + "\n"
+                + rabbit.quorumRecoveries());
         assertTrue(worker.stop(Duration.ofSeconds(10)), "worker stopped cleanly");
         outcomes = outcomes(worker);
       }
       // Both apps are closed: anything unacked would be back in its queue now.
       leftovers = leftovers(rabbit);
-      System.out.printf("amqp broker restart test: private node %s started in %d ms%n", rabbit.node, nodeStartMillis);
+      System.out.printf("amqp broker restart test: private node %s started in %d ms; %s%n", rabbit.node,
+          nodeStartMillis, rabbit.quorumRecoveries());
     }
 
     List<Long> neverRan = new ArrayList<>();
