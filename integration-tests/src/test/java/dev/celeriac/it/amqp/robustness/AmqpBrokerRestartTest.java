@@ -35,8 +35,10 @@ import org.junit.jupiter.api.Test;
  * returned normally runs at least once. Every 50th enqueue has a 2 s countdown, so messages are also parked in
  * the quorum delay queues across the outages. Enqueues that threw were not confirmed and are not owed a run.
  *
- * <p>When a confirmed enqueue does not run, the failure names where every quorum queue's messages are and whether
- * RabbitMQ found each queue's Raft member at each start.
+ * <p>The delay queues those countdowns pass (levels 0 and 1, the exit queue) are created before the first outage:
+ * RabbitMQ 3.10 loses a quorum queue created in the second before it is killed, for good, which
+ * {@link AmqpDelayLevelCrashTest} covers on its own. When a confirmed enqueue does not run, the failure names
+ * where every quorum queue's messages are and whether RabbitMQ found each queue's Raft member at each start.
  */
 class AmqpBrokerRestartTest {
 
@@ -64,6 +66,11 @@ class AmqpBrokerRestartTest {
       try (Celeriac producerApp = Celeriac.create(config); Celeriac workerApp = Celeriac.create(config)) {
         Worker worker = workerApp.worker(WorkerOptions.builder().queues(List.of(QUEUE)).concurrency(2)
             .shutdownTimeout(Duration.ofSeconds(10)).build()).start();
+        // A 2 s countdown is parked for 1 or 2 whole seconds, depending on the milliseconds its enqueue took:
+        // these two create the delay queues of both long before the outages.
+        AmqpRestartRunTask.with().on(producerApp).countdown(Duration.ofMillis(1500)).enqueue(-1L);
+        AmqpRestartRunTask.with().on(producerApp).countdown(Duration.ofMillis(2500)).enqueue(-2L);
+        acknowledged.addAll(List.of(-1L, -2L));
         Thread producer = new Thread(() -> {
           long seq = 0;
           while (producing.get()) {

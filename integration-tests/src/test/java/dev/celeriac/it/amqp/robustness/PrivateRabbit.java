@@ -106,7 +106,7 @@ final class PrivateRabbit implements AutoCloseable {
   /**
    * For each start of the node, from its log: how many quorum queues RabbitMQ recovered from its metadata, and
    * for how many of them it found its Raft member registered. Fewer registrations than queues: a queue created
-   * moments before a crash came back without its member.
+   * moments before a crash came back without its member (see {@link AmqpDelayLevelCrashTest}).
    */
   String quorumRecoveries() {
     List<String> registered = new ArrayList<>();
