@@ -260,7 +260,8 @@ public final class AmqpBroker implements Broker {
       if (left == 0) {
         return new Publication("", queue, message, body);
       }
-      if (declareDelayPath(queue, left) - System.nanoTime() <= 0) {
+      // Never a declaration here: a queue declared now would be as young as the one just waited for.
+      if (settled(queue, left)) {
         seconds = left;
       }
     }
@@ -294,7 +295,7 @@ public final class AmqpBroker implements Broker {
     for (int bit = top; bit >= 0; bit--) {
       int level = bit;
       if ((seconds >>> level & 1) == 1) {
-        long levelSettled = declareDelayQueue("delay queue", AmqpTopology.delayLevel(queue, level) + "#queue",
+        long levelSettled = declareDelayQueue("delay queue", levelQueueKey(queue, level),
             channel -> AmqpTopology.declareLevelQueue(channel, queue, level));
         if (levelSettled - settled > 0) {
           settled = levelSettled;
@@ -419,6 +420,31 @@ public final class AmqpBroker implements Broker {
         }
       }
     }
+  }
+
+  /**
+   * Whether this process declared every queue a delay of {@code seconds} passes, and each has settled; the
+   * exchanges on the way are those of any longer delay, declared before.
+   */
+  private boolean settled(String queue, long seconds) {
+    long now = System.nanoTime();
+    List<String> keys = new ArrayList<>(List.of(AmqpTopology.delayExit(queue)));
+    for (int level = 0; level <= AmqpTopology.topLevel(seconds); level++) {
+      if ((seconds >>> level & 1) == 1) {
+        keys.add(levelQueueKey(queue, level));
+      }
+    }
+    for (String key : keys) {
+      Long settledAt = delayQueuesSettled.get(key);
+      if (settledAt == null || settledAt - now > 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String levelQueueKey(String queue, int level) {
+    return AmqpTopology.delayLevel(queue, level) + "#queue";
   }
 
   /**

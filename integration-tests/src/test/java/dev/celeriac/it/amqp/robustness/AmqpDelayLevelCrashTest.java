@@ -1,11 +1,13 @@
 package dev.celeriac.it.amqp.robustness;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.it.TestRuns;
 import dev.celeriac.it.Waits;
+import dev.celeriac.it.amqp.robustness.PrivateRabbit.QuorumRecovery;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;
 import java.nio.file.Path;
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * carry the next countdown. RabbitMQ 3.10 writes the registration of a new quorum queue's Raft member to disk
  * only up to about a second after creating the queue; a node killed before that comes back with the queue
  * declared but empty and without a leader, for good. An enqueue must therefore not return before the delay
- * queues it went into are older than that.
+ * queues it went into are older than that, nor declare others on its way out: every quorum queue comes back with
+ * its Raft member.
  */
 class AmqpDelayLevelCrashTest {
 
@@ -61,7 +64,12 @@ class AmqpDelayLevelCrashTest {
             () -> "quorum queues: " + rabbit.quorumQueues() + "; " + rabbit.quorumRecoveries());
         assertTrue(worker.stop(Duration.ofSeconds(10)), "worker stopped cleanly");
       }
-      System.out.printf("amqp delay level crash test: %s%n%s%n", rabbit.quorumRecoveries(), rabbit.quorumQueues());
+      List<QuorumRecovery> recoveries = rabbit.quorumRecoveries();
+      System.out.printf("amqp delay level crash test: %s%n%s%n", recoveries, rabbit.quorumQueues());
+      QuorumRecovery afterCrash = recoveries.get(recoveries.size() - 1);
+      assertEquals(afterCrash.queues(), afterCrash.registered(),
+          "every delay queue came back with its Raft member: none was declared in the second before the SIGKILL; "
+              + recoveries);
     }
   }
 }

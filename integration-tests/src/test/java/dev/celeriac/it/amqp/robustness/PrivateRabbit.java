@@ -4,6 +4,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import dev.celeriac.it.TestRuns;
 import dev.celeriac.it.Waits;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,34 +104,43 @@ final class PrivateRabbit implements AutoCloseable {
     return ctl("eval", QUORUM_QUEUES).replaceAll("\\s*ok\\s*$", "");
   }
 
+  /** One start of the node: how many Raft members RabbitMQ found registered, for how many quorum queues. */
+  record QuorumRecovery(int start, int registered, int queues) {
+    @Override
+    public String toString() {
+      return "start " + start + ": " + registered + " Raft members registered for " + queues + " quorum queues";
+    }
+  }
+
   /**
    * For each start of the node, from its log: how many quorum queues RabbitMQ recovered from its metadata, and
    * for how many of them it found its Raft member registered. Fewer registrations than queues: a queue created
    * moments before a crash came back without its member (see {@link AmqpDelayLevelCrashTest}).
    */
-  String quorumRecoveries() {
-    List<String> registered = new ArrayList<>();
-    List<String> recovered = new ArrayList<>();
+  List<QuorumRecovery> quorumRecoveries() {
+    List<Integer> registered = new ArrayList<>();
+    List<Integer> recovered = new ArrayList<>();
+    List<String> lines;
     try {
-      for (String line : Files.readAllLines(nodeLog(), StandardCharsets.UTF_8)) {
-        Matcher match = REGISTERED.matcher(line);
-        if (match.find()) {
-          registered.add(match.group(1));
-        }
-        match = RECOVERED.matcher(line);
-        if (match.find()) {
-          recovered.add(match.group(1));
-        }
-      }
+      lines = Files.readAllLines(nodeLog(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      return "(no node log " + nodeLog() + ": " + e + ")";
+      throw new UncheckedIOException("cannot read the node log " + nodeLog(), e);
     }
-    List<String> starts = new ArrayList<>();
-    for (int i = 0; i < Math.max(registered.size(), recovered.size()); i++) {
-      starts.add("start " + (i + 1) + ": " + (i < registered.size() ? registered.get(i) : "?") + " Raft members"
-          + " registered for " + (i < recovered.size() ? recovered.get(i) : "?") + " quorum queues");
+    for (String line : lines) {
+      Matcher match = REGISTERED.matcher(line);
+      if (match.find()) {
+        registered.add(Integer.parseInt(match.group(1)));
+      }
+      match = RECOVERED.matcher(line);
+      if (match.find()) {
+        recovered.add(Integer.parseInt(match.group(1)));
+      }
     }
-    return String.join("; ", starts);
+    List<QuorumRecovery> starts = new ArrayList<>();
+    for (int i = 0; i < Math.min(registered.size(), recovered.size()); i++) {
+      starts.add(new QuorumRecovery(i + 1, registered.get(i), recovered.get(i)));
+    }
+    return starts;
   }
 
   /** Runs {@code rabbitmqctl} against this node, with its cookie; returns what it printed. */
