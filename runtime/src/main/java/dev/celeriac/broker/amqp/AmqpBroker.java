@@ -80,6 +80,8 @@ public final class AmqpBroker implements Broker {
   private final Optional<ManagementApi> management;
   private final String processId = Ids.uuid().substring(0, 8);
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
+  /** When each delay queue this process declared may take messages ({@link System#nanoTime()}), by declaration key. */
+  private final Map<String, Long> delayQueuesSettled = new ConcurrentHashMap<>();
   private final Set<String> known = ConcurrentHashMap.newKeySet();
   private final Object declaring = new Object();
   private final ScheduledExecutorService holds;
@@ -225,15 +227,12 @@ public final class AmqpBroker implements Broker {
     if (messages.isEmpty()) {
       return;
     }
-    long now = System.currentTimeMillis();
     List<Publication> publications = new ArrayList<>(messages.size());
     for (Outgoing outgoing : messages) {
       declareTaskQueue(outgoing.queue());
       AMQP.BasicProperties properties = AmqpMessages.properties(outgoing.message());
       Optional<Instant> eta = outgoing.message().eta();
-      long delay = eta.isPresent() ? eta.get().toEpochMilli() - now : 0;
-      publications.add(delay >= HOLD_MILLIS
-          ? delayed(outgoing.queue(), properties, outgoing.message().body(), delay)
+      publications.add(eta.isPresent() ? untilEta(outgoing.queue(), properties, outgoing.message().body(), eta.get())
           : new Publication("", outgoing.queue(), properties, outgoing.message().body()));
     }
     confirm("enqueue", publications);
@@ -246,37 +245,72 @@ public final class AmqpBroker implements Broker {
     // returned unstarted by a dropped connection is work still to do, not a duplicate (AmqpConsumer).
     AMQP.BasicProperties properties = received.builder().headers(taskHeaders(received)).expiration(null)
         .messageId(Ids.uuid()).build();
-    long delay = eta.toEpochMilli() - System.currentTimeMillis();
-    Publication publication = delay >= HOLD_MILLIS ? delayed(queue, properties, body, delay)
-        : new Publication("", queue, properties, body);
-    confirm("park", List.of(publication));
+    confirm("park", List.of(untilEta(queue, properties, body, eta)));
   }
 
   /**
-   * The message for the delay levels: published at its highest level with its whole seconds as key, and without
-   * a broker TTL ({@code expiration}), which would take it out of a level before the level's own TTL.
+   * The message for {@code queue} with {@code eta}: straight to the queue when it is due within {@value #HOLD_MILLIS}
+   * ms (a worker holds the rest), otherwise into the delay levels, at its highest level with its whole seconds left
+   * as key, and without a broker TTL ({@code expiration}), which would take it out of a level before the level's own
+   * TTL. A delay queue this process has just declared makes it wait ({@link AmqpTopology#SETTLE}); it then goes for
+   * the seconds left by then if the levels those pass are ready too, otherwise for the seconds it waited for.
    */
-  private Publication delayed(String queue, AMQP.BasicProperties message, byte[] body, long delayMillis) {
+  private Publication untilEta(String queue, AMQP.BasicProperties message, byte[] body, Instant eta) {
+    long seconds = secondsLeft(eta);
+    if (seconds == 0) {
+      return new Publication("", queue, message, body);
+    }
+    long wait = declareDelayPath(queue, seconds) - System.nanoTime();
+    if (wait > 0) {
+      log.debug("Waiting {} ms for new delay queues of {} on {} to settle", wait / 1_000_000, queue, url);
+      sleep(TimeUnit.NANOSECONDS.toMillis(wait) + 1);
+      long left = secondsLeft(eta);
+      if (left == 0) {
+        return new Publication("", queue, message, body);
+      }
+      // Never a declaration here: a queue declared now would be as young as the one just waited for.
+      if (settled(queue, left)) {
+        seconds = left;
+      }
+    }
     AMQP.BasicProperties properties = message.getExpiration() == null ? message
         : message.builder().expiration(null).build();
-    long seconds = Math.min(delayMillis / 1000, AmqpTopology.MAX_DELAY_SECONDS);
+    return new Publication(AmqpTopology.delayLevel(queue, AmqpTopology.topLevel(seconds)),
+        AmqpTopology.delayRoutingKey(seconds), properties, body);
+  }
+
+  /** The whole seconds until {@code eta}; 0 when it is due within {@value #HOLD_MILLIS} ms. */
+  private static long secondsLeft(Instant eta) {
+    long millis = eta.toEpochMilli() - System.currentTimeMillis();
+    return millis < HOLD_MILLIS ? 0 : Math.min(millis / 1000, AmqpTopology.MAX_DELAY_SECONDS);
+  }
+
+  /**
+   * Declares what a delay of {@code seconds} passes through and returns when all of its queues may take messages
+   * ({@link System#nanoTime()}). Exchanges from level 0 up, each bound on to the one below; the exit queue, bound to
+   * level 0's; then a queue for every 1 digit, bound to its level's exchange. All before the publish: a message a
+   * level cannot route would be dropped.
+   */
+  private long declareDelayPath(String queue, long seconds) {
     int top = AmqpTopology.topLevel(seconds);
-    // Exchanges from level 0 up, each bound on to the one below; then a queue for every 1 digit, bound to its
-    // level's exchange. All before the publish: a message a level cannot route would be dropped.
     for (int bit = 0; bit <= top; bit++) {
       int level = bit;
       declare("delay exchange", AmqpTopology.delayLevel(queue, level) + "#exchange",
           channel -> AmqpTopology.declareLevelExchange(channel, queue, level));
     }
+    long settled = declareDelayQueue("delay exit queue", AmqpTopology.delayExit(queue),
+        channel -> AmqpTopology.declareExitQueue(channel, queue));
     for (int bit = top; bit >= 0; bit--) {
       int level = bit;
       if ((seconds >>> level & 1) == 1) {
-        declare("delay queue", AmqpTopology.delayLevel(queue, level) + "#queue",
+        long levelSettled = declareDelayQueue("delay queue", levelQueueKey(queue, level),
             channel -> AmqpTopology.declareLevelQueue(channel, queue, level));
+        if (levelSettled - settled > 0) {
+          settled = levelSettled;
+        }
       }
     }
-    return new Publication(AmqpTopology.delayLevel(queue, top), AmqpTopology.delayRoutingKey(seconds), properties,
-        body);
+    return settled;
   }
 
   /** Puts a message, unchanged but for the reason headers, into {@code queue.dead}. */
@@ -394,6 +428,41 @@ public final class AmqpBroker implements Broker {
         }
       }
     }
+  }
+
+  /**
+   * Whether this process declared every queue a delay of {@code seconds} passes, and each has settled; the
+   * exchanges on the way are those of any longer delay, declared before.
+   */
+  private boolean settled(String queue, long seconds) {
+    long now = System.nanoTime();
+    List<String> keys = new ArrayList<>(List.of(AmqpTopology.delayExit(queue)));
+    for (int level = 0; level <= AmqpTopology.topLevel(seconds); level++) {
+      if ((seconds >>> level & 1) == 1) {
+        keys.add(levelQueueKey(queue, level));
+      }
+    }
+    for (String key : keys) {
+      Long settledAt = delayQueuesSettled.get(key);
+      if (settledAt == null || settledAt - now > 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String levelQueueKey(String queue, int level) {
+    return AmqpTopology.delayLevel(queue, level) + "#queue";
+  }
+
+  /**
+   * Declares a delay queue as {@link #declare} does, and returns from when on it may take messages
+   * ({@link System#nanoTime()}): {@link AmqpTopology#SETTLE} after this process first declared it. Counting from this
+   * process's own declaration covers a queue another process created a moment earlier.
+   */
+  private long declareDelayQueue(String what, String key, Declaration declaration) {
+    declare(what, key, declaration);
+    return delayQueuesSettled.computeIfAbsent(key, k -> System.nanoTime() + AmqpTopology.SETTLE.toNanos());
   }
 
   private static ShutdownSignalException shutdownOf(Throwable e) {

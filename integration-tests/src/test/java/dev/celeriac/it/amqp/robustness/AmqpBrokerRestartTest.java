@@ -34,6 +34,11 @@ import org.junit.jupiter.api.Test;
  * themselves (amqp-client reconnects; an enqueue retries until RabbitMQ confirms it), and every enqueue that
  * returned normally runs at least once. Every 50th enqueue has a 2 s countdown, so messages are also parked in
  * the quorum delay queues across the outages. Enqueues that threw were not confirmed and are not owed a run.
+ *
+ * <p>The delay queues those countdowns pass (levels 0 and 1, the exit queue) are created before the first outage:
+ * RabbitMQ 3.10 loses a quorum queue created in the second before it is killed, for good, which
+ * {@link AmqpDelayLevelCrashTest} covers on its own. When a confirmed enqueue does not run, the failure names
+ * where every quorum queue's messages are and whether RabbitMQ found each queue's Raft member at each start.
  */
 class AmqpBrokerRestartTest {
 
@@ -61,6 +66,11 @@ class AmqpBrokerRestartTest {
       try (Celeriac producerApp = Celeriac.create(config); Celeriac workerApp = Celeriac.create(config)) {
         Worker worker = workerApp.worker(WorkerOptions.builder().queues(List.of(QUEUE)).concurrency(2)
             .shutdownTimeout(Duration.ofSeconds(10)).build()).start();
+        // A 2 s countdown is parked for 1 or 2 whole seconds, depending on the milliseconds its enqueue took:
+        // these two create the delay queues of both long before the outages.
+        AmqpRestartRunTask.with().on(producerApp).countdown(Duration.ofMillis(1500)).enqueue(-1L);
+        AmqpRestartRunTask.with().on(producerApp).countdown(Duration.ofMillis(2500)).enqueue(-2L);
+        acknowledged.addAll(List.of(-1L, -2L));
         Thread producer = new Thread(() -> {
           long seq = 0;
           while (producing.get()) {
@@ -98,13 +108,15 @@ class AmqpBrokerRestartTest {
             () -> acknowledged.stream().allMatch(AmqpRobustnessTasks.RESTART_RUNS::containsKey),
             () -> acknowledged.stream().filter(s -> !AmqpRobustnessTasks.RESTART_RUNS.containsKey(s)).sorted().toList()
                 + " confirmed enqueues not run yet (countdowns: " + delayed + "); in RabbitMQ " + leftovers(rabbit)
-                + "; worker outcomes " + outcomes(worker));
+                + "; worker outcomes " + outcomes(worker) + "; quorum queues:\n" + rabbit.quorumQueues() + "\n"
+                + rabbit.quorumRecoveries());
         assertTrue(worker.stop(Duration.ofSeconds(10)), "worker stopped cleanly");
         outcomes = outcomes(worker);
       }
       // Both apps are closed: anything unacked would be back in its queue now.
       leftovers = leftovers(rabbit);
-      System.out.printf("amqp broker restart test: private node %s started in %d ms%n", rabbit.node, nodeStartMillis);
+      System.out.printf("amqp broker restart test: private node %s started in %d ms; %s%n", rabbit.node,
+          nodeStartMillis, rabbit.quorumRecoveries());
     }
 
     List<Long> neverRan = new ArrayList<>();

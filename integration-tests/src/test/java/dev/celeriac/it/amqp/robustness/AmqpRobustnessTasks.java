@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The tasks of the RabbitMQ robustness tests. The processor generates {@code AmqpCrashRunTask},
- * {@code AmqpRestartRunTask} and {@code AmqpDropRunTask}, and an index through which a {@code run worker}
+ * {@code AmqpRestartRunTask}, {@code AmqpLevelCrashRunTask} and {@code AmqpDropRunTask}, and an index through which a {@code run worker}
  * child JVM on this class path finds them.
  */
 public final class AmqpRobustnessTasks {
@@ -27,6 +27,9 @@ public final class AmqpRobustnessTasks {
 
   /** Sequence number → when each of its runs started ({@link System#nanoTime()}), for {@link AmqpBrokerRestartTest}. */
   static final Map<Long, List<Long>> RESTART_RUNS = new ConcurrentHashMap<>();
+
+  /** Sequence number → when each of its runs started ({@link System#nanoTime()}), for {@link AmqpDelayLevelCrashTest}. */
+  static final Map<Long, List<Long>> LEVEL_CRASH_RUNS = new ConcurrentHashMap<>();
 
   /** Sequence number → how many times it ran, for {@link AmqpConnectionDropTest}. */
   static final Map<Long, AtomicInteger> DROP_RUNS = new ConcurrentHashMap<>();
@@ -45,6 +48,11 @@ public final class AmqpRobustnessTasks {
   @Task(name = "celeriac.it.amqp.restart_run", queue = "amqp-restart")
   public static void amqpRestartRun(long seq, @Extras Map<String, Object> extras) {
     RESTART_RUNS.computeIfAbsent(seq, k -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+  }
+
+  @Task(name = "celeriac.it.amqp.level_crash_run", queue = "amqp-level-crash")
+  public static void amqpLevelCrashRun(long seq, @Extras Map<String, Object> extras) {
+    LEVEL_CRASH_RUNS.computeIfAbsent(seq, k -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
   }
 
   /** Counts its run, then takes {@code millis}: long enough to be running when the test drops the connection. */

@@ -4,20 +4,25 @@ import com.rabbitmq.client.ConnectionFactory;
 import dev.celeriac.it.TestRuns;
 import dev.celeriac.it.Waits;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A RabbitMQ node of its own, a child of the test: own node name, AMQP and distribution ports, and data, log,
  * config and plugin files under the test's run directory, so that it never touches the shared node
  * {@code rabbit@localhost} on 5672. No plugins (an empty enabled-plugins file); its Erlang cookie is its own,
- * under its directory (nothing stops it with {@code rabbitmqctl}). {@link #stop()} is a graceful
+ * under its directory (nothing stops it with {@code rabbitmqctl}; the test uses that cookie only to read the
+ * state of its quorum queues). {@link #stop()} is a graceful
  * stop by the pid this test started: the {@code rabbitmq-server} script turns SIGTERM into a stop of its
  * Erlang VM and waits for it; durable queues and persistent messages survive into the next
  * {@link #start()} on the same directory.
@@ -26,6 +31,23 @@ final class PrivateRabbit implements AutoCloseable {
 
   /** The server script itself: {@code /usr/sbin/rabbitmq-server} would switch to the rabbitmq user. */
   private static final String SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+  private static final String CTL = "/usr/lib/rabbitmq/bin/rabbitmqctl";
+
+  /** Erlang for {@code rabbitmqctl eval}: one line per quorum queue, see {@link #quorumQueues()}. */
+  private static final String QUORUM_QUEUES = """
+      lists:foreach(fun(Q) ->
+          {resource, VHost, queue, Name} = amqqueue:get_name(Q),
+          [{messages_ready, Ready}, {messages_dlx, Dlx}] = rabbit_amqqueue:info(Q, [messages_ready, messages_dlx]),
+          Member = case rabbit_quorum_queue:status(VHost, Name) of
+              [Status | _] -> {proplists:get_value(<<"Raft State">>, Status), proplists:get_value(<<"Term">>, Status)};
+              Other -> Other
+            end,
+          io:format("~s: ~w ready, ~w dead-lettered and not yet confirmed onwards, member ~w~n",
+              [Name, Ready, Dlx, Member])
+        end, [Q || Q <- rabbit_amqqueue:list(), amqqueue:get_type(Q) =:= rabbit_quorum_queue]).
+      """;
+  private static final Pattern REGISTERED = Pattern.compile("'quorum_queues' running pre init for (\\d+) registered");
+  private static final Pattern RECOVERED = Pattern.compile("Recovering (\\d+) queues of type rabbit_quorum_queue");
 
   final String node;
   final int port;
@@ -65,6 +87,83 @@ final class PrivateRabbit implements AutoCloseable {
 
   Path log() {
     return dir.resolve("server.log");
+  }
+
+  /** The node's own log, where RabbitMQ writes what it recovered at each start. */
+  Path nodeLog() {
+    return dir.resolve("log").resolve(node + ".log");
+  }
+
+  /**
+   * Every quorum queue of the running node, one line each: its ready messages, the messages it dead-lettered
+   * that the queue they move on to has not confirmed yet (RabbitMQ keeps those in the source queue, where
+   * {@code queue.declare} does not count them), and the Raft state and term of its member. A member that
+   * RabbitMQ lost track of and started afresh stays a follower in term 0, without a leader.
+   */
+  String quorumQueues() {
+    return ctl("eval", QUORUM_QUEUES).replaceAll("\\s*ok\\s*$", "");
+  }
+
+  /** One start of the node: how many Raft members RabbitMQ found registered, for how many quorum queues. */
+  record QuorumRecovery(int start, int registered, int queues) {
+    @Override
+    public String toString() {
+      return "start " + start + ": " + registered + " Raft members registered for " + queues + " quorum queues";
+    }
+  }
+
+  /**
+   * For each start of the node, from its log: how many quorum queues RabbitMQ recovered from its metadata, and
+   * for how many of them it found its Raft member registered. Fewer registrations than queues: a queue created
+   * moments before a crash came back without its member (see {@link AmqpDelayLevelCrashTest}).
+   */
+  List<QuorumRecovery> quorumRecoveries() {
+    List<Integer> registered = new ArrayList<>();
+    List<Integer> recovered = new ArrayList<>();
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(nodeLog(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the node log " + nodeLog(), e);
+    }
+    for (String line : lines) {
+      Matcher match = REGISTERED.matcher(line);
+      if (match.find()) {
+        registered.add(Integer.parseInt(match.group(1)));
+      }
+      match = RECOVERED.matcher(line);
+      if (match.find()) {
+        recovered.add(Integer.parseInt(match.group(1)));
+      }
+    }
+    List<QuorumRecovery> starts = new ArrayList<>();
+    for (int i = 0; i < Math.min(registered.size(), recovered.size()); i++) {
+      starts.add(new QuorumRecovery(i + 1, registered.get(i), recovered.get(i)));
+    }
+    return starts;
+  }
+
+  /** Runs {@code rabbitmqctl} against this node, with its cookie; returns what it printed. */
+  private String ctl(String... arguments) {
+    List<String> command = new ArrayList<>(List.of(CTL, "-n", node, "-q"));
+    command.addAll(List.of(arguments));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("HOME", dir.toString());
+    builder.environment().put("RABBITMQ_CONF_ENV_FILE", dir.resolve("rabbitmq-env.conf").toString());
+    try {
+      Process ctl = builder.start();
+      byte[] output = ctl.getInputStream().readAllBytes();
+      if (!ctl.waitFor(60, TimeUnit.SECONDS)) {
+        ctl.destroyForcibly();
+        return "(rabbitmqctl did not answer within 60 s)";
+      }
+      return new String(output, StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      return "(cannot run " + CTL + ": " + e + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "(interrupted)";
+    }
   }
 
   /** Starts the node on its ports and directory and waits until it accepts an AMQP login. */
