@@ -298,12 +298,13 @@ public final class AmqpBroker implements Broker {
       declare("delay exchange", AmqpTopology.delayLevel(queue, level) + "#exchange",
           channel -> AmqpTopology.declareLevelExchange(channel, queue, level));
     }
-    long settled = declareDelayQueue("delay exit queue", AmqpTopology.delayExit(queue),
+    long settled = declareDelayQueue("delay exit queue", AmqpTopology.delayExit(queue), AmqpTopology.delayExit(queue),
         channel -> AmqpTopology.declareExitQueue(channel, queue));
     for (int bit = top; bit >= 0; bit--) {
       int level = bit;
       if ((seconds >>> level & 1) == 1) {
-        long levelSettled = declareDelayQueue("delay queue", levelQueueKey(queue, level),
+        long levelSettled = declareDelayQueue("delay queue", AmqpTopology.delayLevel(queue, level),
+            levelQueueKey(queue, level),
             channel -> AmqpTopology.declareLevelQueue(channel, queue, level));
         if (levelSettled - settled > 0) {
           settled = levelSettled;
@@ -456,13 +457,21 @@ public final class AmqpBroker implements Broker {
   }
 
   /**
-   * Declares a delay queue as {@link #declare} does, and returns from when on it may take messages
-   * ({@link System#nanoTime()}): {@link AmqpTopology#SETTLE} after this process first declared it. Counting from this
-   * process's own declaration covers a queue another process created a moment earlier.
+   * Declares the delay queue {@code name} as {@link #declare} does, and returns from when on it may take messages
+   * ({@link System#nanoTime()}): at once for a queue that was there before this process first declared it, else
+   * {@link AmqpTopology#SETTLE} after that declaration. So only the process that creates a level waits, once; a
+   * process that finds a level another created less than a second earlier does not (that window is the one
+   * RabbitMQ leaves open, see {@link AmqpTopology#SETTLE}).
    */
-  private long declareDelayQueue(String what, String key, Declaration declaration) {
+  private long declareDelayQueue(String what, String name, String key, Declaration declaration) {
+    Long known = delayQueuesSettled.get(key);
+    if (known != null) {
+      return known;
+    }
+    boolean existed = withChannel(channel -> channel.queueDeclarePassive(name)).isPresent();
     declare(what, key, declaration);
-    return delayQueuesSettled.computeIfAbsent(key, k -> System.nanoTime() + AmqpTopology.SETTLE.toNanos());
+    return delayQueuesSettled.computeIfAbsent(key,
+        k -> System.nanoTime() + (existed ? 0 : AmqpTopology.SETTLE.toNanos()));
   }
 
   private static ShutdownSignalException shutdownOf(Throwable e) {
