@@ -1,7 +1,9 @@
 package dev.celeriac;
 
+import dev.celeriac.internal.InstanceFunction;
 import dev.celeriac.internal.InstanceInvoker;
 import dev.celeriac.internal.TaskInstances;
+import dev.celeriac.internal.TaskFunction;
 import dev.celeriac.internal.TaskInvoker;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -99,17 +101,18 @@ public final class TaskDefinition {
   }
 
   /**
-   * Runs the task in this thread through its generated invoker, with arguments the runtime has bound; an
-   * instance task runs on the instance {@code instances} gives, which is part of the run. For the runtime.
+   * Runs the task in this thread through its generated invoker, with arguments the runtime has bound, and returns
+   * what the task method returned (null for a {@code void} one); an instance task runs on the instance
+   * {@code instances} gives, which is part of the run. For the runtime.
    *
    * @throws IllegalStateException when the task is not {@linkplain #isImplemented() implemented} here
    * @throws Throwable whatever the task, or getting its instance, throws
    */
-  public void invoke(TaskInstances instances, Object[] arguments) throws Throwable {
+  public Object invoke(TaskInstances instances, Object[] arguments) throws Throwable {
     if (invocation == null) {
       throw new IllegalStateException("task '" + name + "' is implemented elsewhere; " + origin + " has no invoker");
     }
-    invocation.invoke(instances, arguments);
+    return invocation.invoke(instances, arguments);
   }
 
   @Override
@@ -195,11 +198,20 @@ public final class TaskDefinition {
       return this;
     }
 
-    /** The generated invoker of a static task. */
+    /** The invoker of a static {@code void} task, as a hand-written definition gives it. */
     public Builder invoker(TaskInvoker invoker) {
       Objects.requireNonNull(invoker);
+      return function(arguments -> {
+        invoker.invoke(arguments);
+        return null;
+      });
+    }
+
+    /** The generated invoker of a static task, which returns the task method's result (null for {@code void}). */
+    public Builder function(TaskFunction function) {
+      Objects.requireNonNull(function);
       this.instanceType = null;
-      this.invocation = (instances, arguments) -> invoker.invoke(arguments);
+      this.invocation = (instances, arguments) -> function.apply(arguments);
       return this;
     }
 
@@ -212,7 +224,20 @@ public final class TaskDefinition {
       Objects.requireNonNull(constructor);
       Objects.requireNonNull(invoker);
       this.instanceType = type;
-      this.invocation = (instances, arguments) -> invoker.invoke(instances.get(type, constructor), arguments);
+      this.invocation = (instances, arguments) -> {
+        invoker.invoke(instances.get(type, constructor), arguments);
+        return null;
+      };
+      return this;
+    }
+
+    /** As {@link #invoker(Class, Callable, InstanceInvoker)}, for a generated invoker that returns the result. */
+    public <T> Builder function(Class<T> type, Callable<? extends T> constructor, InstanceFunction<T> function) {
+      Objects.requireNonNull(type);
+      Objects.requireNonNull(constructor);
+      Objects.requireNonNull(function);
+      this.instanceType = type;
+      this.invocation = (instances, arguments) -> function.apply(instances.get(type, constructor), arguments);
       return this;
     }
 
@@ -225,7 +250,19 @@ public final class TaskDefinition {
       Objects.requireNonNull(type);
       Objects.requireNonNull(invoker);
       this.instanceType = type;
-      this.invocation = (instances, arguments) -> invoker.invoke(instances.get(type), arguments);
+      this.invocation = (instances, arguments) -> {
+        invoker.invoke(instances.get(type), arguments);
+        return null;
+      };
+      return this;
+    }
+
+    /** As {@link #invoker(Class, InstanceInvoker)}, for a generated invoker that returns the result. */
+    public <T> Builder function(Class<T> type, InstanceFunction<T> function) {
+      Objects.requireNonNull(type);
+      Objects.requireNonNull(function);
+      this.instanceType = type;
+      this.invocation = (instances, arguments) -> function.apply(instances.get(type), arguments);
       return this;
     }
 
@@ -237,6 +274,6 @@ public final class TaskDefinition {
   /** How the runtime calls a task: its generated invoker, given the app's instances. */
   @FunctionalInterface
   private interface Invocation {
-    void invoke(TaskInstances instances, Object[] arguments) throws Throwable;
+    Object invoke(TaskInstances instances, Object[] arguments) throws Throwable;
   }
 }

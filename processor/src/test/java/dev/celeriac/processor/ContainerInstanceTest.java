@@ -80,7 +80,7 @@ class ContainerInstanceTest {
     assertThat(compilation).succeededWithoutWarnings();
     // No constructor reference: the app's InstanceProvider supplies the instance.
     assertThat(compilation).generatedSourceFile("com.acme.MailTask").contentsAsUtf8String()
-        .contains(".invoker(Mailer.class, MailTask::invoke)");
+        .contains(".function(Mailer.class, MailTask::invoke)");
   }
 
   @ParameterizedTest
@@ -90,7 +90,7 @@ class ContainerInstanceTest {
     Compilation compilation = compileWithAnnotations(tasks("", annotation));
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(compilation).generatedSourceFile("com.acme.MailTask").contentsAsUtf8String()
-        .contains(".invoker(Mailer.class, MailTask::invoke)");
+        .contains(".function(Mailer.class, MailTask::invoke)");
   }
 
   @Test
@@ -103,7 +103,7 @@ class ContainerInstanceTest {
         "}"));
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(compilation).generatedSourceFile("com.acme.MailTask").contentsAsUtf8String()
-        .contains(".invoker(Mailer.class, Mailer::new, MailTask::invoke)");
+        .contains(".function(Mailer.class, Mailer::new, MailTask::invoke)");
   }
 
   @Test

@@ -205,12 +205,12 @@ public final class TaskExecutor {
     RunGuard guard = new RunGuard(Thread.currentThread());
     ActiveTask active = new ActiveTask(context, message, payload, clock.instant(), guard);
     state.started(active);
-    Throwable failure;
+    RunResult result;
     Duration runtime;
     try {
       listener.taskStarted(context);
       long started = System.nanoTime();
-      failure = runGuarded(task, context, arguments, guard);
+      result = runGuarded(task, context, arguments, guard);
       runtime = Duration.ofNanos(System.nanoTime() - started);
     } finally {
       state.ended(active);
@@ -223,6 +223,7 @@ public final class TaskExecutor {
       listener.taskRevoked(context, RevokeReason.TERMINATED);
       return Outcome.REVOKED;
     }
+    Throwable failure = result.failure();
     if (failure == null) {
       delivery.ack();
       if (log.isDebugEnabled()) {
@@ -311,23 +312,35 @@ public final class TaskExecutor {
    * interrupts the run for its time limit or a terminating revoke, and never once it ended: such an interrupt
    * must not leak into the slot's next run.
    */
-  private Throwable runGuarded(TaskDefinition task, TaskContext context, Object[] arguments, RunGuard guard) {
+  private RunResult runGuarded(TaskDefinition task, TaskContext context, Object[] arguments, RunGuard guard) {
     Duration limit = task.timeLimit();
     ScheduledFuture<?> alarm = limit.isZero() ? null
         : timer.schedule(() -> guard.interrupt(RunGuard.Cause.TIME_LIMIT), limit.toMillis(), TimeUnit.MILLISECONDS);
     TaskContext previous = CurrentTask.enter(context);
     try {
-      task.invoke(instances, arguments);
-      return guard.cause() == RunGuard.Cause.TIME_LIMIT ? new TimeLimitExceededException(task.name(), limit, null) : null;
+      Object value = task.invoke(instances, arguments);
+      return guard.cause() == RunGuard.Cause.TIME_LIMIT
+          ? RunResult.failed(new TimeLimitExceededException(task.name(), limit, null)) : RunResult.returned(value);
     } catch (Throwable failure) {
-      return guard.cause() == RunGuard.Cause.TIME_LIMIT ? new TimeLimitExceededException(task.name(), limit, failure)
-          : failure;
+      return RunResult.failed(guard.cause() == RunGuard.Cause.TIME_LIMIT
+          ? new TimeLimitExceededException(task.name(), limit, failure) : failure);
     } finally {
       CurrentTask.restore(previous);
       if (alarm != null) {
         alarm.cancel(false);
       }
       guard.finish();
+    }
+  }
+
+  /** How one run ended: the value the task returned (null for {@code void}), or the failure. */
+  private record RunResult(Object value, Throwable failure) {
+    static RunResult returned(Object value) {
+      return new RunResult(value, null);
+    }
+
+    static RunResult failed(Throwable failure) {
+      return new RunResult(null, failure);
     }
   }
 

@@ -134,15 +134,15 @@ public final class StubWriter {
       }
     }
     if (task.invocation() == TaskDescriptor.Invocation.STATIC) {
-      code.add(".invoker($T::invoke)\n", task.stub());
+      code.add(".function($T::invoke)\n", task.stub());
     } else if (task.invocation() == TaskDescriptor.Invocation.INSTANCE) {
       // The runtime makes (or, with an InstanceProvider, gets) the instance inside each run: a constructor
       // that throws fails that run only, instead of poisoning a static holder for the life of the JVM.
-      code.add(".invoker($T.class, $T::new, $T::invoke)\n", task.declaringClass(), task.declaringClass(),
+      code.add(".function($T.class, $T::new, $T::invoke)\n", task.declaringClass(), task.declaringClass(),
           task.stub());
     } else if (task.invocation() == TaskDescriptor.Invocation.PROVIDED) {
       // No constructor to hand over: only the app's InstanceProvider can supply the instance.
-      code.add(".invoker($T.class, $T::invoke)\n", task.declaringClass(), task.stub());
+      code.add(".function($T.class, $T::invoke)\n", task.declaringClass(), task.stub());
     }
     return code.add(".build()").unindent().unindent().build();
   }
@@ -163,17 +163,22 @@ public final class StubWriter {
     arguments.add(CodeBlock.of("$T.extras(arguments[$L])", ClassNames.ARGUMENTS, parameters.size()));
     MethodSpec.Builder invoke = MethodSpec.methodBuilder("invoke")
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(Object.class)
         .addException(Throwable.class);
+    CodeBlock call;
     if (task.invocation() == TaskDescriptor.Invocation.STATIC) {
       invoke.addJavadoc("Calls the task method with arguments the runtime has bound and converted; the last is\n"
-              + "the extras map.\n")
-          .addStatement("$T.$N($L)", task.declaringClass(), task.methodName(), CodeBlock.join(arguments, ",$W"));
+              + "the extras map. Returns what the method returned, null for {@code void}.\n");
+      call = CodeBlock.of("$T.$N($L)", task.declaringClass(), task.methodName(), CodeBlock.join(arguments, ",$W"));
     } else {
       invoke.addJavadoc("Calls the task method on the instance the runtime supplies, with arguments it has\n"
-              + "bound and converted; the last is the extras map.\n")
-          .addParameter(task.declaringClass(), "target")
-          .addStatement("target.$N($L)", task.methodName(), CodeBlock.join(arguments, ",$W"));
+              + "bound and converted; the last is the extras map. Returns what the method returned, null for\n"
+              + "{@code void}.\n")
+          .addParameter(task.declaringClass(), "target");
+      call = CodeBlock.of("target.$N($L)", task.methodName(), CodeBlock.join(arguments, ",$W"));
     }
+    // Only void task methods pass validation so far.
+    invoke.addStatement(call).addStatement("return null");
     return invoke.addParameter(Object[].class, "arguments").build();
   }
 

@@ -38,7 +38,7 @@ public final class SendInvoiceTask {
       .timeLimitSeconds(0)
       .expiresSeconds(0)
       .parameter(Parameter.of("invoiceId", "invoiceId", ValueType.STRING))
-      .invoker(SendInvoiceTask::invoke)
+      .function(SendInvoiceTask::invoke)
       .build();
 
   private SendInvoiceTask() {
@@ -78,10 +78,11 @@ public final class SendInvoiceTask {
 
   /**
    * Calls the task method with arguments the runtime has bound and converted; the last is
-   * the extras map.
+   * the extras map. Returns what the method returned, null for {@code void}.
    */
-  private static void invoke(Object[] arguments) throws Throwable {
+  private static Object invoke(Object[] arguments) throws Throwable {
     Invoices.sendInvoice((String) arguments[0], Arguments.extras(arguments[1]));
+    return null;
   }
 
   /**

@@ -59,7 +59,7 @@ public final class CleanupTask {
       .parameter(Parameter.withDefault("sizes", "sizes",
           ValueType.listOf(ValueType.boxed(ValueType.Kind.INT)), List.of(), "[]"))
       .parameter(Parameter.of("maybeId", "maybeId", ValueType.boxed(ValueType.Kind.LONG)))
-      .invoker(EventTasks.class, EventTasks::new, CleanupTask::invoke)
+      .function(EventTasks.class, EventTasks::new, CleanupTask::invoke)
       .build();
 
   private CleanupTask() {
@@ -225,14 +225,16 @@ public final class CleanupTask {
 
   /**
    * Calls the task method on the instance the runtime supplies, with arguments it has
-   * bound and converted; the last is the extras map.
+   * bound and converted; the last is the extras map. Returns what the method returned, null for
+   * {@code void}.
    */
-  private static void invoke(EventTasks target, Object[] arguments) throws Throwable {
+  private static Object invoke(EventTasks target, Object[] arguments) throws Throwable {
     target.cleanup((boolean) arguments[0], (short) arguments[1], (byte) arguments[2],
         (long) arguments[3], (float) arguments[4], (double) arguments[5], (char) arguments[6],
         (String) arguments[7], (Color) arguments[8], Arguments.list(arguments[9]),
         Arguments.list(arguments[10]), Arguments.list(arguments[11]), (Long) arguments[12],
         Arguments.extras(arguments[13]));
+    return null;
   }
 
   /**

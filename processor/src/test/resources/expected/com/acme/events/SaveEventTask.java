@@ -44,7 +44,7 @@ public final class SaveEventTask {
       .parameter(Parameter.of("color", "color", ValueType.enumOf(Color.class)))
       .parameter(Parameter.withDefault("ids", "ids",
           ValueType.listOf(ValueType.boxed(ValueType.Kind.LONG)), List.of(1L, 2L), "[1, 2]"))
-      .invoker(SaveEventTask::invoke)
+      .function(SaveEventTask::invoke)
       .build();
 
   private SaveEventTask() {
@@ -113,11 +113,12 @@ public final class SaveEventTask {
 
   /**
    * Calls the task method with arguments the runtime has bound and converted; the last is
-   * the extras map.
+   * the extras map. Returns what the method returned, null for {@code void}.
    */
-  private static void invoke(Object[] arguments) throws Throwable {
+  private static Object invoke(Object[] arguments) throws Throwable {
     EventTasks.saveEvent((long) arguments[0], (String) arguments[1], (int) arguments[2],
         (Color) arguments[3], Arguments.list(arguments[4]), Arguments.extras(arguments[5]));
+    return null;
   }
 
   /**
