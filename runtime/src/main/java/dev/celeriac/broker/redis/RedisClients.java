@@ -156,8 +156,8 @@ public final class RedisClients {
       log.debug("Sentinels {} do not monitor '{}'; unreachable: {}", unaware, endpoint.masterName(), unreachable);
       throw new SentinelRefusal("has no master named '" + endpoint.masterName() + "': Sentinel"
           + (unaware.size() > 1 ? "s " : " ") + unaware + " monitor" + (unaware.size() > 1 ? "" : "s")
-          + " no such master; check ?master_name= or redis.sentinel.master-name against the Sentinels' 'sentinel monitor'"
-          + " lines");
+          + " no such master; check ?master_name= or redis.sentinel.master-name against the Sentinels'"
+          + " 'sentinel monitor' lines");
     }
     throw new JedisConnectionException("no Sentinel answered: " + String.join(", ", unreachable));
   }

@@ -146,7 +146,8 @@ final class SentinelCluster implements AutoCloseable {
       } catch (JedisException e) {
         return false;
       }
-    }, () -> sentinels.stream().map(s -> s.name() + ": " + TestRuns.tail(s.log(), 5)).collect(Collectors.joining("\n")));
+    }, () -> sentinels.stream().map(s -> s.name() + ": " + TestRuns.tail(s.log(), 5))
+        .collect(Collectors.joining("\n")));
   }
 
   /** A port nothing listens on right now, outside the ports other test runs and Redis itself use. */

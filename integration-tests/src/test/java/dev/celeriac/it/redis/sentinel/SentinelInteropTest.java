@@ -88,7 +88,8 @@ class SentinelInteropTest {
         worker.stop();
       }
     }
-    assertEquals(sent, InteropTasks.runs().stream().map(InteropTasks.Run::id).collect(Collectors.toCollection(TreeSet::new)));
+    assertEquals(sent, InteropTasks.runs().stream().map(InteropTasks.Run::id)
+        .collect(Collectors.toCollection(TreeSet::new)));
   }
 
   @Test
