@@ -8,6 +8,7 @@ import dev.celeriac.broker.redis.RedisBroker;
 import dev.celeriac.broker.redis.RedisEndpoint;
 import dev.celeriac.broker.redis.RedisSettings;
 import java.time.Clock;
+import java.util.Locale;
 
 /** Opens the broker a URL names. */
 public final class Brokers {
@@ -21,7 +22,8 @@ public final class Brokers {
    */
   public static Broker open(String url, Clock clock, RedisSettings redis, AmqpSettings amqp) {
     // A URL may be kombu's list of addresses separated by ';' (Redis Sentinels): the first one's scheme decides.
-    String scheme = BrokerUrl.parse(url.split(";", 2)[0].trim()).scheme();
+    int schemeEnd = url.indexOf("://");
+    String scheme = schemeEnd < 0 ? "" : url.substring(0, schemeEnd).trim().toLowerCase(Locale.ROOT);
     switch (scheme) {
       case "memory":
         return MemoryBroker.forUrl(BrokerUrl.parse(url), clock);

@@ -54,7 +54,7 @@ public final class RedisEndpoint {
   public static RedisEndpoint parse(String url, String configuredMasterName) {
     Objects.requireNonNull(url, "Redis URL");
     List<BrokerUrl> addresses = new ArrayList<>();
-    for (String address : url.trim().split(";", -1)) {
+    for (String address : addresses(url)) {
       if (address.isBlank()) {
         throw new ConfigurationException("Redis URL has an empty address between its ';': " + masked(url));
       }
@@ -136,6 +136,20 @@ public final class RedisEndpoint {
     return addresses.stream().map(BrokerUrl::toString).collect(Collectors.joining(";"));
   }
 
+  /**
+   * The addresses of a URL: split at each {@code ;} when what follows every one is an address or nothing (a
+   * stray {@code ;;}), else the whole URL, whose password may hold a {@code ;}.
+   */
+  private static List<String> addresses(String url) {
+    String[] parts = url.trim().split(";", -1);
+    for (int i = 1; i < parts.length; i++) {
+      if (!parts[i].isBlank() && !parts[i].contains("://")) {
+        return List.of(url.trim());
+      }
+    }
+    return List.of(parts);
+  }
+
   private static HostAndPort hostAndPort(BrokerUrl url, int defaultPort) {
     return new HostAndPort(url.host().isEmpty() ? "127.0.0.1" : url.host(), url.port(defaultPort));
   }
@@ -192,7 +206,7 @@ public final class RedisEndpoint {
 
   private static String masked(String url) {
     List<String> parts = new ArrayList<>();
-    for (String address : url.trim().split(";", -1)) {
+    for (String address : addresses(url)) {
       try {
         parts.add(BrokerUrl.parse(address.trim()).toString());
       } catch (ConfigurationException e) {

@@ -105,6 +105,15 @@ class RedisEndpointTest {
   }
 
   @Test
+  void aSemicolonInASingleServersPasswordIsNoList() {
+    RedisEndpoint endpoint = RedisEndpoint.parse("redis://:pa;ss@cache.example/1", null);
+
+    assertEquals("pa;ss", endpoint.first().password());
+    assertEquals(new HostAndPort("cache.example", 6379), endpoint.server());
+    assertEquals(1, endpoint.database());
+  }
+
+  @Test
   void toStringMasksEveryPassword() {
     RedisEndpoint endpoint = RedisEndpoint.parse(
         "sentinel://:one@h1:26379/1;sentinel://:two@h2:26379/1?master_name=m", null);
