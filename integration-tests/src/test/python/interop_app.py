@@ -9,8 +9,10 @@ redis-py 4.3.4).
 
 Every command prints one JSON object per line on stdout, so the Java test can parse it; diagnostics go to stderr.
 The broker URL comes from INTEROP_BROKER_URL (default redis://127.0.0.1:6379/12): redis://... or, for
-RabbitMQ, amqp://... / pyamqp://... . py_record appends its records to the file INTEROP_RECORDS_FILE when that
-is set (the RabbitMQ test), else to the Redis list interop:py:records of the broker's database.
+RabbitMQ, amqp://... / pyamqp://... ; for Redis Sentinel, sentinel://...;sentinel://... with the master's name
+in INTEROP_MASTER_NAME (Celery reads it from broker_transport_options only). py_record appends its records to the
+file INTEROP_RECORDS_FILE when that is set (the RabbitMQ and Sentinel tests), else to the Redis list
+interop:py:records of the broker's database.
 """
 import json
 import os
@@ -23,6 +25,7 @@ from celery import Celery
 
 BROKER_URL = os.environ.get('INTEROP_BROKER_URL', 'redis://127.0.0.1:6379/12')
 ON_RABBITMQ = BROKER_URL.startswith(('amqp:', 'amqps:', 'pyamqp:'))
+MASTER_NAME = os.environ.get('INTEROP_MASTER_NAME')
 JAVA_QUEUE = 'interop-java'
 JAVA_TASK = 'interop.record'
 #: The Redis list py_record appends to, one JSON object per run.
@@ -45,6 +48,8 @@ if ON_RABBITMQ:
     # publish() returns once RabbitMQ confirmed the message, so a command's messages are all in the queue
     # when it exits.
     app.conf.broker_transport_options = {'confirm_publish': True}
+elif MASTER_NAME:
+    app.conf.broker_transport_options = {'master_name': MASTER_NAME}
 
 _redis = None
 

@@ -37,6 +37,8 @@ public final class ConfigLoader {
   static final String WORKER_SHUTDOWN_TIMEOUT = "worker.shutdown-timeout-seconds";
   static final String WORKER_HEARTBEAT_TIMEOUT = "worker.heartbeat-timeout-seconds";
   static final String REDIS_VISIBILITY_TIMEOUT = "redis.visibility-timeout-seconds";
+  static final String REDIS_SENTINEL_MASTER_NAME = "redis.sentinel.master-name";
+  static final String REDIS_MIN_REPLICA_ACKS = "redis.min-replica-acks";
   static final String METRICS_PORT = "metrics.port";
   static final String AMQP_MANAGEMENT_PORT = "amqp.management-port";
   static final String WORKER_HOSTNAME = "worker.hostname";
@@ -48,7 +50,8 @@ public final class ConfigLoader {
   private static final Set<String> KNOWN_KEYS = Set.of(BROKER_URL, BROKER_CONNECT_TIMEOUT, MAX_MESSAGE_BYTES, WORKER_QUEUES,
       WORKER_CONCURRENCY, WORKER_PREFETCH, WORKER_SHUTDOWN_TIMEOUT, WORKER_HEARTBEAT_TIMEOUT,
       REDIS_VISIBILITY_TIMEOUT, METRICS_PORT, AMQP_MANAGEMENT_PORT, WORKER_HOSTNAME, WORKER_TASK_EVENTS,
-      WORKER_REMOTE_CONTROL, WORKER_REVOKE_EXPIRES, EVENTS_TASK_SENT);
+      WORKER_REMOTE_CONTROL, WORKER_REVOKE_EXPIRES, EVENTS_TASK_SENT, REDIS_SENTINEL_MASTER_NAME,
+      REDIS_MIN_REPLICA_ACKS);
 
   private ConfigLoader() {}
 
@@ -121,6 +124,12 @@ public final class ConfigLoader {
       Duration visibility = file.containsKey(REDIS_VISIBILITY_TIMEOUT)
           ? Duration.ofSeconds(positive(file, REDIS_VISIBILITY_TIMEOUT)) : redis.visibilityTimeout();
       redis = redis.withHeartbeatTimeout(heartbeat).withVisibilityTimeout(visibility);
+    }
+    if (file.containsKey(REDIS_SENTINEL_MASTER_NAME)) {
+      redis = redis.withSentinelMasterName(file.getProperty(REDIS_SENTINEL_MASTER_NAME).trim());
+    }
+    if (file.containsKey(REDIS_MIN_REPLICA_ACKS)) {
+      redis = redis.withMinReplicaAcks((int) nonNegative(file, REDIS_MIN_REPLICA_ACKS));
     }
     return config.worker(worker.build()).redis(redis).amqp(amqp).build();
   }

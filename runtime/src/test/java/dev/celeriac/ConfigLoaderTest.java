@@ -103,6 +103,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readsSentinelAndReplicaSettings() throws IOException {
+    CeleriacConfig defaults = ConfigLoader.load(Map.of(), null);
+    assertEquals(null, defaults.redis().sentinelMasterName());
+    assertEquals(0, defaults.redis().minReplicaAcks());
+
+    Path file = write("redis.sentinel.master-name= mymaster \nredis.min-replica-acks=2\n");
+    CeleriacConfig config = ConfigLoader.load(Map.of("CELERIAC_CONF", file.toString()), null);
+    assertEquals("mymaster", config.redis().sentinelMasterName());
+    assertEquals(2, config.redis().minReplicaAcks());
+
+    Path negative = write("redis.min-replica-acks=-1\n");
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> ConfigLoader.load(Map.of("CELERIAC_CONF", negative.toString()), null));
+    assertEquals("redis.min-replica-acks must be 0 or more, was -1", e.getMessage());
+  }
+
+  @Test
   void unknownKeyIsAnErrorNamingIt() throws IOException {
     Path file = write("broker.url=memory://\nworker.concurency=3\n");
 

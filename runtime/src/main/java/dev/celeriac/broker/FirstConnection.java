@@ -50,6 +50,19 @@ public final class FirstConnection {
    * @throws BrokerUnreachableException when the broker did not answer within {@code timeout}
    */
   public static <T> T open(String broker, BrokerUrl url, Duration timeout, Attempt<T> attempt, Refusals refusals) {
+    return open(broker, url.toString(), "its host name '" + url.host() + "'", timeout, attempt, refusals);
+  }
+
+  /**
+   * As {@link #open(String, BrokerUrl, Duration, Attempt, Refusals)}, for a broker reached through several
+   * addresses (Redis Sentinels), named in messages by {@code where}, its passwords already masked.
+   */
+  public static <T> T open(String broker, String where, Duration timeout, Attempt<T> attempt, Refusals refusals) {
+    return open(broker, where, "one of its host names", timeout, attempt, refusals);
+  }
+
+  private static <T> T open(String broker, String url, String hostName, Duration timeout, Attempt<T> attempt,
+      Refusals refusals) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long pause = 100;
     for (int attempts = 1; ; attempts++) {
@@ -59,7 +72,7 @@ public final class FirstConnection {
       } catch (Exception e) {
         failure = e;
       }
-      String refused = refusal(failure, url);
+      String refused = refusal(failure, hostName);
       if (refused == null) {
         refused = refusals.refusal(failure);
       }
@@ -85,10 +98,10 @@ public final class FirstConnection {
   }
 
   /** Refusals every broker shares: a host name that does not resolve, a certificate the JVM does not trust. */
-  private static String refusal(Exception failure, BrokerUrl url) {
+  private static String refusal(Exception failure, String hostName) {
     for (Throwable cause : chain(failure)) {
       if (cause instanceof UnknownHostException) {
-        return "can't be reached: its host name '" + url.host() + "' does not resolve; check the broker URL";
+        return "can't be reached: " + hostName + " does not resolve; check the broker URL";
       }
       if (cause instanceof CertificateException) {
         return "presented a TLS certificate this JVM does not trust (" + reason(cause)

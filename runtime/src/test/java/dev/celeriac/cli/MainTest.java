@@ -45,7 +45,7 @@ class MainTest {
   @Test
   void badBrokerIsConfigurationErrorWithOneLineReason() {
     assertEquals(2, run("run", "worker", "--broker", "kafka://u:hunter2@h"));
-    assertEquals("celeriac: unsupported broker scheme 'kafka' in kafka://u:***@h; this build supports memory://, redis://, rediss://, amqp:// and amqps://\n",
+    assertEquals("celeriac: unsupported broker scheme 'kafka' in kafka://u:***@h; this build supports memory://, redis://, rediss://, sentinel://, amqp:// and amqps://\n",
         err.toString());
   }
 

@@ -8,6 +8,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -41,6 +43,32 @@ final class LuaScript {
       return redis.evalsha(sha, keys, args);
     } catch (JedisNoScriptException e) {
       return redis.eval(body, keys, args);
+    }
+  }
+
+  /**
+   * Runs the script, then waits for {@code acks}'s replicas on the connection that ran it (a pipeline holds one
+   * connection from the pool).
+   *
+   * @param what the write, for the message of a {@link NotReplicatedException}
+   */
+  Object run(UnifiedJedis redis, List<byte[]> keys, List<byte[]> args, ReplicaAcks acks, String what) {
+    if (!acks.wanted()) {
+      return run(redis, keys, args);
+    }
+    try (Pipeline pipeline = (Pipeline) redis.pipelined()) {
+      Response<Object> reply = pipeline.evalsha(sha, keys, args);
+      pipeline.sync();
+      Object result;
+      try {
+        result = reply.get();
+      } catch (JedisNoScriptException e) {
+        reply = pipeline.eval(body, keys, args);
+        pipeline.sync();
+        result = reply.get();
+      }
+      acks.await(pipeline, what);
+      return result;
     }
   }
 

@@ -31,15 +31,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -78,9 +73,10 @@ public final class RedisBroker implements Broker {
   /** Values in one LPUSH of a batch: about 100 KB of envelopes, a few of the pipeline's buffers. */
   static final int PUSH_RUN = 64;
 
-  private final BrokerUrl url;
-  private final JedisPooled redis;
+  private final RedisEndpoint url;
+  private final UnifiedJedis redis;
   private final RedisSettings settings;
+  private final ReplicaAcks replicaAcks;
   private final String workerId;
   private final byte[] inFlightKey;
   private final Set<String> declaredQueues = ConcurrentHashMap.newKeySet();
@@ -102,12 +98,13 @@ public final class RedisBroker implements Broker {
   private volatile long nextPromotion;
   private final dev.celeriac.broker.FleetSupport fleet;
 
-  private RedisBroker(BrokerUrl url, JedisPooled redis, RedisSettings settings, int database) {
-    this.fleet = new dev.celeriac.broker.FleetSupport(new RedisEventPublisher(redis, database, url),
-        new RedisMailbox(redis, database, url), new RedisRevokeStore(redis, url), true);
+  private RedisBroker(RedisEndpoint url, UnifiedJedis redis, RedisSettings settings) {
+    this.fleet = new dev.celeriac.broker.FleetSupport(new RedisEventPublisher(redis, url.database(), url),
+        new RedisMailbox(redis, url.database(), url), new RedisRevokeStore(redis, url), true);
     this.url = url;
     this.redis = redis;
     this.settings = settings;
+    this.replicaAcks = new ReplicaAcks(settings.minReplicaAcks(), settings.unreachableTimeout(), url);
     this.workerId = workerName();
     this.inFlightKey = bytes(RedisKeys.inFlight(workerId));
     this.fieldPrefix = workerId + "#";
@@ -123,58 +120,17 @@ public final class RedisBroker implements Broker {
    * @throws BrokerUnreachableException when Redis did not answer within the connect timeout
    */
   public static RedisBroker connect(BrokerUrl url, RedisSettings settings) {
-    boolean tls = url.scheme().equals("rediss");
-    int database = 0;
-    String path = url.path().replace("/", "");
-    if (!path.isEmpty()) {
-      try {
-        database = Integer.parseInt(path);
-      } catch (NumberFormatException e) {
-        throw new ConfigurationException("Redis database must be a number: " + url);
-      }
-    }
-    DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
-        .database(database)
-        .ssl(tls)
-        .connectionTimeoutMillis(5000)
-        .socketTimeoutMillis(30_000)
-        .clientName("celeriac");
-    if (tls) {
-      RedisTls.configure(url, client);
-    }
-    if (url.password() != null) {
-      client.password(url.password());
-    }
-    if (url.user() != null) {
-      client.user(url.user());
-    }
-    GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-    pool.setMaxTotal(settings.poolSize());
-    pool.setMaxIdle(settings.poolSize());
-    pool.setJmxEnabled(false);
-    String host = url.host().isEmpty() ? "127.0.0.1" : url.host();
-    JedisPooled redis = new JedisPooled(new HostAndPort(host, url.port(6379)), client.build(), pool);
-    try {
-      FirstConnection.open("Redis", url, settings.connectTimeout(), redis::ping, RedisBroker::refusal);
-    } catch (RuntimeException e) {
-      redis.close();
-      throw e;
-    }
-    return new RedisBroker(url, redis, settings, database);
+    return connect(RedisEndpoint.of(url), settings);
   }
 
   /**
-   * What Redis answers when it will never accept this configuration: credentials (WRONGPASS, NOAUTH, NOPERM), a
-   * password it has no use for, a database out of range. Null for LOADING and for no answer: they pass.
+   * Connects to a Redis server or, for a {@code sentinel://} URL, to the master its Sentinels name, which it then
+   * follows through failovers; as {@link #connect(BrokerUrl, RedisSettings)} otherwise, see {@link RedisClients}.
+   *
+   * @throws ConfigurationException also when no Sentinel monitors the master's name
    */
-  private static String refusal(Exception failure) {
-    if (failure instanceof JedisAccessControlException) {
-      return "refused the credentials of the broker URL (" + failure.getMessage() + "); check its user and password";
-    }
-    if (failure instanceof JedisDataException refused && !isTransient(refused)) {
-      return "refused the connection: " + failure.getMessage();
-    }
-    return null;
+  public static RedisBroker connect(RedisEndpoint endpoint, RedisSettings settings) {
+    return new RedisBroker(endpoint, RedisClients.connect(endpoint, settings), settings);
   }
 
   @Override
@@ -232,6 +188,7 @@ public final class RedisBroker implements Broker {
           pipeline.lpush(bytes(key), envelopes.subList(start, end).toArray(new byte[0][]));
         }
         syncOrThrow(pipeline);
+        replicaAcks.await(pipeline, "enqueue");
       }
       return null;
     });
@@ -251,7 +208,7 @@ public final class RedisBroker implements Broker {
         List.of(bytes(RedisKeys.cron(schedule)), bytes(RedisKeys.priorityKey(queue, message.priority())),
             RedisKeys.QUEUES, bytes(RedisKeys.binding(queue))),
         List.of(bytes(Long.toString(slot.toEpochMilli())), bytes(Long.toString(firstSlotFrom.toEpochMilli())),
-            envelope, bytes(queue), bytes(RedisKeys.bindingMember(queue)))));
+            envelope, bytes(queue), bytes(RedisKeys.bindingMember(queue))), replicaAcks, "cron slot " + schedule));
     declaredQueues.add(queue);
     return ((Long) published) == 1 ? SlotOutcome.FIRED : SlotOutcome.SKIPPED;
   }
@@ -531,7 +488,8 @@ public final class RedisBroker implements Broker {
     for (String field : fields) {
       args.add(bytes(field));
     }
-    ACK.run(redis, List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey), args);
+    ACK.run(redis, List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey), args, replicaAcks,
+        "ack of " + fields.size() + " messages");
     held.removeAll(fields);
   }
 
@@ -539,7 +497,7 @@ public final class RedisBroker implements Broker {
   boolean settle(String tag, String action, byte[] target, byte[] payload, long score) {
     Object owned = withRetry("settle a message", () -> SETTLE.run(redis,
         List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey, target),
-        List.of(bytes(tag), bytes(action), payload, bytes(Long.toString(score)))));
+        List.of(bytes(tag), bytes(action), payload, bytes(Long.toString(score))), replicaAcks, action + " of " + tag));
     held.remove(tag);
     return ((Long) owned) == 1;
   }
@@ -683,7 +641,7 @@ public final class RedisBroker implements Broker {
       try {
         return action.get();
       } catch (JedisException e) {
-        if (!(e instanceof JedisConnectionException || isTransient(e))) {
+        if (!(e instanceof JedisConnectionException || RedisClients.isTransient(e))) {
           throw new BrokerException("could not " + what + " on " + url + ": " + e.getMessage(), e);
         }
         if (System.nanoTime() > deadline || closed) {
@@ -699,17 +657,6 @@ public final class RedisBroker implements Broker {
         backoff = Math.min(backoff * 2, 1000);
       }
     }
-  }
-
-  /**
-   * Refusals that pass by themselves, as an unreachable Redis does: a restarted Redis answers LOADING until it
-   * has read its data back, and a primary demoted in a failover answers READONLY until the client is pointed at
-   * the new one (a Sentinel- or DNS-based switch).
-   */
-  private static boolean isTransient(JedisException e) {
-    String message = e.getMessage();
-    return e instanceof JedisDataException && message != null
-        && (message.startsWith("LOADING") || message.startsWith("READONLY"));
   }
 
   private static String workerName() {

@@ -94,11 +94,18 @@ final class RedisDelivery implements Delivery {
   /**
    * Runs the settle script. When Redis stays unreachable the message is handed to the broker, which
    * returns it to its queue once Redis answers: it may then run again, but it is never stuck in flight.
+   * A settle the master took but too few replicas acknowledged is handed over the same way: the return
+   * finds it settled and leaves it, unless a failover lost it and the message is in flight again.
    */
   private void settle(String what, String action, byte[] target, byte[] payload, long score) {
     boolean owned;
     try {
       owned = broker.settle(field, action, target, payload, score);
+    } catch (NotReplicatedException e) {
+      log.warn("Could not confirm the {} of message {} on {}; it goes back to the queue only if a failover lost"
+          + " it: {}", what, field, queue, e.getMessage());
+      broker.abandon(field, ownListKey(), envelope);
+      return;
     } catch (BrokerException e) {
       log.error("Could not {} message {} on {}; it goes back to the queue once Redis answers: {}", what, field,
           queue, e.getMessage());

@@ -3,7 +3,6 @@ package dev.celeriac.broker.redis;
 import static dev.celeriac.broker.redis.RedisKeys.bytes;
 
 import dev.celeriac.broker.BrokerException;
-import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.EventPublisher;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +18,9 @@ final class RedisEventPublisher implements EventPublisher {
 
   private final UnifiedJedis redis;
   private final int database;
-  private final BrokerUrl url;
+  private final RedisEndpoint url;
 
-  RedisEventPublisher(UnifiedJedis redis, int database, BrokerUrl url) {
+  RedisEventPublisher(UnifiedJedis redis, int database, RedisEndpoint url) {
     this.redis = redis;
     this.database = database;
     this.url = url;

@@ -3,7 +3,6 @@ package dev.celeriac.broker.redis;
 import static dev.celeriac.broker.redis.RedisKeys.bytes;
 
 import dev.celeriac.broker.BrokerException;
-import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.ControlMailbox;
 import dev.celeriac.protocol.KombuEnvelope;
 import dev.celeriac.protocol.TaskMessage;
@@ -35,9 +34,9 @@ final class RedisMailbox implements ControlMailbox {
 
   private final UnifiedJedis redis;
   private final int database;
-  private final BrokerUrl url;
+  private final RedisEndpoint url;
 
-  RedisMailbox(UnifiedJedis redis, int database, BrokerUrl url) {
+  RedisMailbox(UnifiedJedis redis, int database, RedisEndpoint url) {
     this.redis = redis;
     this.database = database;
     this.url = url;

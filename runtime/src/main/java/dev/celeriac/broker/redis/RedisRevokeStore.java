@@ -3,7 +3,6 @@ package dev.celeriac.broker.redis;
 import static dev.celeriac.broker.redis.RedisKeys.bytes;
 
 import dev.celeriac.broker.BrokerException;
-import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.RevokeStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,9 +25,9 @@ final class RedisRevokeStore implements RevokeStore {
   static final int MAX_SIZE = 50_000;
 
   private final UnifiedJedis redis;
-  private final BrokerUrl url;
+  private final RedisEndpoint url;
 
-  RedisRevokeStore(UnifiedJedis redis, BrokerUrl url) {
+  RedisRevokeStore(UnifiedJedis redis, RedisEndpoint url) {
     this.redis = redis;
     this.url = url;
   }

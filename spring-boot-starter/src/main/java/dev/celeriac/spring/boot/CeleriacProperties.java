@@ -14,8 +14,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class CeleriacProperties {
 
   /**
-   * The broker: redis://, rediss://, amqp://, amqps:// or memory://. Unset: BROKER_URL, then broker.url in the
-   * file CELERIAC_CONF names, then memory:// with a warning (its messages live only in this JVM).
+   * The broker: redis://, rediss://, sentinel://, amqp://, amqps:// or memory://. Unset: BROKER_URL, then
+   * broker.url in the file CELERIAC_CONF names, then memory:// with a warning (its messages live only in this JVM).
    */
   private String brokerUrl;
 
