@@ -50,6 +50,16 @@ public final class FirstConnection {
    * @throws BrokerUnreachableException when the broker did not answer within {@code timeout}
    */
   public static <T> T open(String broker, BrokerUrl url, Duration timeout, Attempt<T> attempt, Refusals refusals) {
+    return open(broker, List.of(url), timeout, attempt, refusals);
+  }
+
+  /**
+   * As {@link #open(String, BrokerUrl, Duration, Attempt, Refusals)}, for a broker reached through kombu's failover
+   * list of URLs (an attempt tries them all): messages name the whole list.
+   */
+  public static <T> T open(String broker, List<BrokerUrl> urls, Duration timeout, Attempt<T> attempt,
+      Refusals refusals) {
+    String url = String.join(";", urls.stream().map(BrokerUrl::toString).toList());
     long deadline = System.nanoTime() + timeout.toNanos();
     long pause = 100;
     for (int attempts = 1; ; attempts++) {
@@ -59,7 +69,7 @@ public final class FirstConnection {
       } catch (Exception e) {
         failure = e;
       }
-      String refused = refusal(failure, url);
+      String refused = refusal(failure, urls);
       if (refused == null) {
         refused = refusals.refusal(failure);
       }
@@ -85,10 +95,14 @@ public final class FirstConnection {
   }
 
   /** Refusals every broker shares: a host name that does not resolve, a certificate the JVM does not trust. */
-  private static String refusal(Exception failure, BrokerUrl url) {
+  private static String refusal(Exception failure, List<BrokerUrl> urls) {
     for (Throwable cause : chain(failure)) {
       if (cause instanceof UnknownHostException) {
-        return "can't be reached: its host name '" + url.host() + "' does not resolve; check the broker URL";
+        // Its message starts with the host name, which tells which node of a list it was.
+        String host = urls.stream().map(BrokerUrl::host)
+            .filter(name -> cause.getMessage() != null && cause.getMessage().startsWith(name))
+            .findFirst().orElse(urls.get(0).host());
+        return "can't be reached: its host name '" + host + "' does not resolve; check the broker URL";
       }
       if (cause instanceof CertificateException) {
         return "presented a TLS certificate this JVM does not trust (" + reason(cause)
