@@ -10,9 +10,10 @@ redis-py 4.3.4).
 Every command prints one JSON object per line on stdout, so the Java test can parse it; diagnostics go to stderr.
 The broker URL comes from INTEROP_BROKER_URL (default redis://127.0.0.1:6379/12): redis://... or, for
 RabbitMQ, amqp://... / pyamqp://... ; for Redis Sentinel, sentinel://...;sentinel://... with the master's name
-in INTEROP_MASTER_NAME (Celery reads it from broker_transport_options only). py_record appends its records to the
-file INTEROP_RECORDS_FILE when that is set (the RabbitMQ and Sentinel tests), else to the Redis list
-interop:py:records of the broker's database.
+in INTEROP_MASTER_NAME (Celery reads it from broker_transport_options only). INTEROP_TASK_QUEUES, a JSON object of
+queue name to queue arguments, becomes the app's task_queues, as a deployment configures quorum or priority queues.
+py_record appends its records to the file INTEROP_RECORDS_FILE when that is set (the RabbitMQ and Sentinel tests),
+else to the Redis list interop:py:records of the broker's database.
 """
 import json
 import os
@@ -50,6 +51,10 @@ if ON_RABBITMQ:
     app.conf.broker_transport_options = {'confirm_publish': True}
 elif MASTER_NAME:
     app.conf.broker_transport_options = {'master_name': MASTER_NAME}
+if os.environ.get('INTEROP_TASK_QUEUES'):
+    from kombu import Exchange, Queue
+    app.conf.task_queues = [Queue(name, Exchange(name, type='direct'), routing_key=name, queue_arguments=arguments)
+                            for name, arguments in json.loads(os.environ['INTEROP_TASK_QUEUES']).items()]
 
 _redis = None
 
@@ -230,6 +235,21 @@ def declare(queue, max_priority=None):
              arguments=declared.queue_arguments or {})
 
 
+def declare_task_queues():
+    """Declares every queue of task_queues as a Celery worker does at start, with its queue_arguments."""
+    with app.connection_for_write() as conn:
+        for queue in app.amqp.queues.values():
+            queue(conn.default_channel).declare()
+            emit(queue=queue.name, arguments=queue.queue_arguments or {})
+
+
+def send_to(queue, n, priority='0'):
+    """send_task of the Java task to `queue`, as routed by task_queues, with a message priority."""
+    result = app.send_task(JAVA_TASK, queue=queue, kwargs={'n': int(n), 'label': 'python-%s' % n},
+                           priority=int(priority))
+    emit(key='python-%s' % n, id=result.id, sent_at=time.time())
+
+
 def kombu_get(queue):
     """Takes one message off `queue` the way a kombu consumer does (basic_get, no_ack=False), so that kombu
     itself writes the `unacked` entry; then exits without acking or closing, like a worker that died."""
@@ -315,6 +335,8 @@ COMMANDS = {
     'produce-big-headers': produce_big_headers,
     'peek-headers': peek_headers,
     'declare': declare,
+    'declare-task-queues': declare_task_queues,
+    'send-to': send_to,
     'kombu-get': kombu_get,
     'kombu-restore': kombu_restore,
 }

@@ -41,6 +41,8 @@ public final class ConfigLoader {
   static final String REDIS_MIN_REPLICA_ACKS = "redis.min-replica-acks";
   static final String METRICS_PORT = "metrics.port";
   static final String AMQP_MANAGEMENT_PORT = "amqp.management-port";
+  static final String AMQP_QUEUE_TYPE = "amqp.queue-type";
+  static final String AMQP_DELIVERY_LIMIT = "amqp.delivery-limit";
   static final String WORKER_HOSTNAME = "worker.hostname";
   static final String WORKER_TASK_EVENTS = "worker.task-events";
   static final String WORKER_REMOTE_CONTROL = "worker.remote-control";
@@ -51,7 +53,7 @@ public final class ConfigLoader {
       WORKER_CONCURRENCY, WORKER_PREFETCH, WORKER_SHUTDOWN_TIMEOUT, WORKER_HEARTBEAT_TIMEOUT,
       REDIS_VISIBILITY_TIMEOUT, METRICS_PORT, AMQP_MANAGEMENT_PORT, WORKER_HOSTNAME, WORKER_TASK_EVENTS,
       WORKER_REMOTE_CONTROL, WORKER_REVOKE_EXPIRES, EVENTS_TASK_SENT, REDIS_SENTINEL_MASTER_NAME,
-      REDIS_MIN_REPLICA_ACKS);
+      REDIS_MIN_REPLICA_ACKS, AMQP_QUEUE_TYPE, AMQP_DELIVERY_LIMIT);
 
   private ConfigLoader() {}
 
@@ -118,6 +120,9 @@ public final class ConfigLoader {
     if (file.containsKey(AMQP_MANAGEMENT_PORT)) {
       amqp = amqp.withManagementPort((int) port(file, AMQP_MANAGEMENT_PORT));
     }
+    if (file.containsKey(AMQP_QUEUE_TYPE) || file.containsKey(AMQP_DELIVERY_LIMIT)) {
+      amqp = queueType(file, amqp);
+    }
     if (file.containsKey(WORKER_HEARTBEAT_TIMEOUT) || file.containsKey(REDIS_VISIBILITY_TIMEOUT)) {
       Duration heartbeat = file.containsKey(WORKER_HEARTBEAT_TIMEOUT)
           ? Duration.ofSeconds(positive(file, WORKER_HEARTBEAT_TIMEOUT)) : redis.heartbeatTimeout();
@@ -132,6 +137,25 @@ public final class ConfigLoader {
       redis = redis.withMinReplicaAcks((int) nonNegative(file, REDIS_MIN_REPLICA_ACKS));
     }
     return config.worker(worker.build()).redis(redis).amqp(amqp).build();
+  }
+
+  /** {@code amqp.queue-type} and {@code amqp.delivery-limit}, which only a quorum queue has. */
+  private static AmqpSettings queueType(Properties file, AmqpSettings amqp) {
+    AmqpSettings.QueueType type = amqp.queueType();
+    if (file.containsKey(AMQP_QUEUE_TYPE)) {
+      try {
+        type = AmqpSettings.QueueType.named(file.getProperty(AMQP_QUEUE_TYPE));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigurationException(AMQP_QUEUE_TYPE + ": " + e.getMessage());
+      }
+    }
+    int limit = file.containsKey(AMQP_DELIVERY_LIMIT)
+        ? (int) Math.min(nonNegative(file, AMQP_DELIVERY_LIMIT), Integer.MAX_VALUE) : 0;
+    if (limit > 0 && type != AmqpSettings.QueueType.QUORUM) {
+      throw new ConfigurationException(AMQP_DELIVERY_LIMIT + " is for quorum queues; set " + AMQP_QUEUE_TYPE
+          + "=quorum, or leave it out");
+    }
+    return amqp.withQueueType(type, limit);
   }
 
   private static Properties readFile(String location) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.celeriac.broker.amqp.AmqpSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,6 +118,28 @@ class ConfigLoaderTest {
     ConfigurationException e = assertThrows(ConfigurationException.class,
         () -> ConfigLoader.load(Map.of("CELERIAC_CONF", negative.toString()), null));
     assertEquals("redis.min-replica-acks must be 0 or more, was -1", e.getMessage());
+  }
+
+  @Test
+  void readsTheQueueTypeOfRabbitMqAndRefusesADeliveryLimitWithoutQuorum() throws IOException {
+    CeleriacConfig defaults = ConfigLoader.load(Map.of(), null);
+    assertEquals(AmqpSettings.QueueType.CLASSIC, defaults.amqp().queueType());
+    assertEquals(0, defaults.amqp().deliveryLimit());
+
+    Path quorum = write("amqp.queue-type=Quorum\namqp.delivery-limit=5\n");
+    CeleriacConfig config = ConfigLoader.load(Map.of("CELERIAC_CONF", quorum.toString()), null);
+    assertEquals(AmqpSettings.QueueType.QUORUM, config.amqp().queueType());
+    assertEquals(5, config.amqp().deliveryLimit());
+
+    Path classicWithLimit = write("amqp.delivery-limit=5\n");
+    ConfigurationException limit = assertThrows(ConfigurationException.class,
+        () -> ConfigLoader.load(Map.of("CELERIAC_CONF", classicWithLimit.toString()), null));
+    assertEquals("amqp.delivery-limit is for quorum queues; set amqp.queue-type=quorum, or leave it out",
+        limit.getMessage());
+    Path stream = write("amqp.queue-type=stream\n");
+    ConfigurationException type = assertThrows(ConfigurationException.class,
+        () -> ConfigLoader.load(Map.of("CELERIAC_CONF", stream.toString()), null));
+    assertEquals("amqp.queue-type: a queue type is classic or quorum, not 'stream'", type.getMessage());
   }
 
   @Test

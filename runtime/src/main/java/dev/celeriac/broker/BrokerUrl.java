@@ -5,7 +5,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -104,6 +106,25 @@ public final class BrokerUrl {
     return new BrokerUrl(scheme, user, password, host, port, path, Map.copyOf(query));
   }
 
+  /**
+   * Parses kombu's failover list: URLs separated by {@code ;}, such as
+   * {@code amqp://u:p@h1//;amqp://u:p@h2//}, each read as {@link #parse} reads one. A single URL gives a list of
+   * one. What the later URLs take from earlier ones is the broker's to decide.
+   *
+   * @throws ConfigurationException when one of them is not a URL, or one is empty
+   */
+  public static List<BrokerUrl> parseAll(String text) {
+    Objects.requireNonNull(text, "broker URL");
+    List<BrokerUrl> urls = new ArrayList<>();
+    for (String part : text.split(";", -1)) {
+      if (part.isBlank()) {
+        throw new ConfigurationException("broker URL has an empty entry in its ';'-separated list: " + maskAll(text));
+      }
+      urls.add(parse(part.trim()));
+    }
+    return List.copyOf(urls);
+  }
+
   public String scheme() {
     return scheme;
   }
@@ -170,6 +191,15 @@ public final class BrokerUrl {
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException("broker URL has a bad %-escape in its user or password: " + maskRaw(url));
     }
+  }
+
+  /** Each URL of a {@code ;}-separated list masked as {@link #maskRaw} masks one. */
+  private static String maskAll(String text) {
+    List<String> masked = new ArrayList<>();
+    for (String part : text.split(";", -1)) {
+      masked.add(maskRaw(part));
+    }
+    return String.join(";", masked);
   }
 
   /** Masks whatever stands between {@code user:} and the last {@code @} in text that did not parse. */

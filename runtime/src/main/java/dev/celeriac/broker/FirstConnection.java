@@ -6,6 +6,7 @@ import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,18 @@ public final class FirstConnection {
    * @throws BrokerUnreachableException when the broker did not answer within {@code timeout}
    */
   public static <T> T open(String broker, BrokerUrl url, Duration timeout, Attempt<T> attempt, Refusals refusals) {
-    return open(broker, url.toString(), "its host name '" + url.host() + "'", timeout, attempt, refusals);
+    return open(broker, List.of(url), timeout, attempt, refusals);
+  }
+
+  /**
+   * As {@link #open(String, BrokerUrl, Duration, Attempt, Refusals)}, for a broker reached through kombu's failover
+   * list of URLs (an attempt tries them all): messages name the whole list.
+   */
+  public static <T> T open(String broker, List<BrokerUrl> urls, Duration timeout, Attempt<T> attempt,
+      Refusals refusals) {
+    String where = String.join(";", urls.stream().map(BrokerUrl::toString).toList());
+    return open(broker, where, unknown -> "its host name '" + hostIn(urls, unknown) + "'", timeout, attempt,
+        refusals);
   }
 
   /**
@@ -58,11 +70,12 @@ public final class FirstConnection {
    * addresses (Redis Sentinels), named in messages by {@code where}, its passwords already masked.
    */
   public static <T> T open(String broker, String where, Duration timeout, Attempt<T> attempt, Refusals refusals) {
-    return open(broker, where, "one of its host names", timeout, attempt, refusals);
+    return open(broker, where, unknown -> "one of its host names", timeout, attempt, refusals);
   }
 
-  private static <T> T open(String broker, String url, String hostName, Duration timeout, Attempt<T> attempt,
-      Refusals refusals) {
+  /** {@code hostName} names, from an {@link UnknownHostException}, the host that did not resolve. */
+  private static <T> T open(String broker, String url, Function<UnknownHostException, String> hostName,
+      Duration timeout, Attempt<T> attempt, Refusals refusals) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long pause = 100;
     for (int attempts = 1; ; attempts++) {
@@ -98,10 +111,10 @@ public final class FirstConnection {
   }
 
   /** Refusals every broker shares: a host name that does not resolve, a certificate the JVM does not trust. */
-  private static String refusal(Exception failure, String hostName) {
+  private static String refusal(Exception failure, Function<UnknownHostException, String> hostName) {
     for (Throwable cause : chain(failure)) {
-      if (cause instanceof UnknownHostException) {
-        return "can't be reached: " + hostName + " does not resolve; check the broker URL";
+      if (cause instanceof UnknownHostException unknown) {
+        return "can't be reached: " + hostName.apply(unknown) + " does not resolve; check the broker URL";
       }
       if (cause instanceof CertificateException) {
         return "presented a TLS certificate this JVM does not trust (" + reason(cause)
@@ -109,6 +122,14 @@ public final class FirstConnection {
       }
     }
     return null;
+  }
+
+  /** The host of {@code urls} that {@code unknown} names (its message starts with it), else the first. */
+  private static String hostIn(List<BrokerUrl> urls, UnknownHostException unknown) {
+    String message = unknown.getMessage();
+    return urls.stream().map(BrokerUrl::host)
+        .filter(name -> message != null && message.startsWith(name))
+        .findFirst().orElse(urls.get(0).host());
   }
 
   /**

@@ -113,9 +113,13 @@ final class WorkerCommands {
     return stats;
   }
 
-  /** The broker connection as kombu's {@code Connection.info()} describes one; no password. */
+  /**
+   * The broker connection as kombu's {@code Connection.info()} describes one, no password: the first URL of a
+   * failover list, the others as {@code alternates}.
+   */
   private Map<String, Object> broker() {
-    BrokerUrl url = BrokerUrl.parse(worker.broker().displayUrl());
+    List<BrokerUrl> urls = BrokerUrl.parseAll(worker.broker().displayUrl());
+    BrokerUrl url = urls.get(0);
     boolean amqp = url.scheme().startsWith("amqp") || url.scheme().equals("pyamqp");
     boolean redis = url.scheme().startsWith("redis");
     Map<String, Object> broker = new LinkedHashMap<>();
@@ -133,7 +137,7 @@ final class WorkerCommands {
     broker.put("uri_prefix", null);
     broker.put("heartbeat", 120.0);
     broker.put("failover_strategy", "round-robin");
-    broker.put("alternates", List.of());
+    broker.put("alternates", urls.size() > 1 ? urls.stream().map(BrokerUrl::toString).toList() : List.of());
     return broker;
   }
 
@@ -371,7 +375,7 @@ final class WorkerCommands {
     text.append("platform -> system:").append(System.getProperty("os.name")).append(" arch:")
         .append(System.getProperty("os.arch")).append("\n            kernel version:")
         .append(System.getProperty("os.version")).append("\n");
-    text.append("settings -> transport:").append(BrokerUrl.parse(worker.broker().displayUrl()).scheme())
+    text.append("settings -> transport:").append(BrokerUrl.parseAll(worker.broker().displayUrl()).get(0).scheme())
         .append("\n\n");
     conf().forEach((key, value) -> text.append(key).append(": ").append(value).append('\n'));
     return text.toString();

@@ -21,8 +21,6 @@ import dev.celeriac.broker.amqp.ConfirmingPublisher.Publication;
 import dev.celeriac.protocol.Ids;
 import dev.celeriac.protocol.TaskMessage;
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,7 +70,8 @@ public final class AmqpBroker implements Broker {
   static final String DEAD_REASON = DEAD_HEADER_PREFIX + "reason";
   static final String DEAD_AT = DEAD_HEADER_PREFIX + "dead-at";
 
-  private final BrokerUrl url;
+  /** The broker URL, passwords masked: every node of a failover list. */
+  private final String url;
   private final AmqpSettings settings;
   private final ConnectionFactory factory;
   private final Connection publishing;
@@ -97,7 +96,7 @@ public final class AmqpBroker implements Broker {
   private volatile boolean closed;
   private final java.util.concurrent.atomic.AtomicInteger consumerNumbers = new java.util.concurrent.atomic.AtomicInteger();
 
-  private AmqpBroker(BrokerUrl url, AmqpSettings settings, ConnectionFactory factory, Connection publishing,
+  private AmqpBroker(String url, AmqpSettings settings, ConnectionFactory factory, Connection publishing,
       Optional<ManagementApi> management) {
     this.url = url;
     this.settings = settings;
@@ -125,16 +124,28 @@ public final class AmqpBroker implements Broker {
    * @throws BrokerUnreachableException when RabbitMQ did not answer within the connect timeout
    */
   public static AmqpBroker connect(BrokerUrl url, AmqpSettings settings) {
-    boolean tls = url.scheme().equals("amqps");
-    ConnectionFactory factory = new CeleryHeadersConnectionFactory();
-    factory.setHost(url.host().isEmpty() ? "localhost" : url.host());
-    factory.setPort(url.port(tls ? 5671 : 5672));
-    factory.setVirtualHost(vhost(url));
-    factory.setUsername(url.user() != null ? url.user() : "guest");
-    factory.setPassword(url.password() != null ? url.password() : "guest");
-    if (tls) {
-      factory.useSslProtocol(BrokerTls.context(url));
-      if (BrokerTls.verifies(url)) {
+    return connect(List.of(url), settings);
+  }
+
+  /**
+   * Connects to the nodes of kombu's failover list, {@code amqp://u:p@h1//;amqp://u:p@h2//} as
+   * {@link BrokerUrl#parseAll} read it, or to the one node of a single URL: see {@link AmqpNodes} for how the list
+   * is read. Every connection, and every reconnection after a node is lost, goes to the first node in the list that
+   * accepts it.
+   *
+   * @throws ConfigurationException as {@link #connect(BrokerUrl, AmqpSettings)}, and for a list whose nodes do not
+   *     share one user, vhost and TLS setting
+   * @throws BrokerUnreachableException when no node answered within the connect timeout
+   */
+  public static AmqpBroker connect(List<BrokerUrl> urls, AmqpSettings settings) {
+    AmqpNodes nodes = AmqpNodes.of(urls);
+    ConnectionFactory factory = new CeleryHeadersConnectionFactory(nodes);
+    factory.setVirtualHost(nodes.vhost());
+    factory.setUsername(nodes.user());
+    factory.setPassword(nodes.password());
+    if (nodes.tls()) {
+      factory.useSslProtocol(BrokerTls.context(nodes.first()));
+      if (BrokerTls.verifies(nodes.first())) {
         factory.enableHostnameVerification();
       }
     }
@@ -143,16 +154,16 @@ public final class AmqpBroker implements Broker {
     factory.setNetworkRecoveryInterval(settings.recoveryInterval().toMillis());
     factory.setRequestedHeartbeat((int) settings.heartbeat().toSeconds());
     factory.setConnectionTimeout(10_000);
-    ConnectionFailureLog failures = new ConnectionFailureLog(url, settings.recoveryInterval());
+    ConnectionFailureLog failures = new ConnectionFailureLog(nodes, settings.recoveryInterval());
     factory.setExceptionHandler(failures);
-    Optional<ManagementApi> management = settings.managementPort() > 0 && !tls
-        ? Optional.of(new ManagementApi(factory.getHost(), settings.managementPort(), factory.getVirtualHost(),
-            factory.getUsername(), factory.getPassword()))
+    Optional<ManagementApi> management = settings.managementPort() > 0 && !nodes.tls()
+        ? Optional.of(new ManagementApi(nodes.hosts(), settings.managementPort(), nodes.vhost(), nodes.user(),
+            nodes.password()))
         : Optional.empty();
-    Connection publishing = FirstConnection.open("RabbitMQ", url, settings.connectTimeout(),
-        () -> factory.newConnection("celeriac publisher"), failure -> refusal(failure, factory.getVirtualHost()));
+    Connection publishing = FirstConnection.open("RabbitMQ", urls, settings.connectTimeout(),
+        () -> factory.newConnection("celeriac publisher"), failure -> refusal(failure, nodes.vhost()));
     failures.connected();
-    return new AmqpBroker(url, settings, factory, publishing, management);
+    return new AmqpBroker(nodes.display(), settings, factory, publishing, management);
   }
 
   /**
@@ -177,18 +188,13 @@ public final class AmqpBroker implements Broker {
     return null;
   }
 
-  static String vhost(BrokerUrl url) {
-    String path = url.path();
-    if (path.isEmpty() || path.equals("/")) {
-      return "/";
-    }
-    // Percent-decoding only, as kombu's unquote: a '+' in a vhost name is a '+', not a space.
-    return URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
-  }
-
   @Override
   public String displayUrl() {
-    return url.toString();
+    return url;
+  }
+
+  AmqpSettings settings() {
+    return settings;
   }
 
   String processId() {
@@ -316,7 +322,7 @@ public final class AmqpBroker implements Broker {
 
   /** Puts a message, unchanged but for the reason headers, into {@code queue.dead}. */
   void publishDead(String queue, AMQP.BasicProperties received, byte[] body, String reason) {
-    declare("dead-letter queue", AmqpTopology.deadQueue(queue), channel -> AmqpTopology.declareDeadQueue(channel, queue));
+    declareDeadQueue(queue);
     Map<String, Object> headers = new LinkedHashMap<>(taskHeaders(received));
     headers.put(DEAD_REASON, reason);
     headers.put(DEAD_AT, Instant.now().toString());
@@ -392,9 +398,61 @@ public final class AmqpBroker implements Broker {
     void declare(Channel channel) throws IOException;
   }
 
+  /** Makes sure the task queue exists: used as it is if it does, else created as {@link AmqpTopology} says. */
   void declareTaskQueue(String queue) {
-    declare("queue", queue, channel -> AmqpTopology.declareTaskQueue(channel, queue));
+    if (!declared.contains(queue)) {
+      if (settings.deliveryLimit() > 0) {
+        declareDeadQueue(queue); // where RabbitMQ moves a message past the limit: there before the first one is
+      }
+      useOrDeclare("queue", queue, channel -> AmqpTopology.declareTaskQueue(channel, queue, settings));
+    }
     known.add(queue);
+  }
+
+  private void declareDeadQueue(String queue) {
+    useOrDeclare("dead-letter queue", AmqpTopology.deadQueue(queue),
+        channel -> AmqpTopology.declareDeadQueue(channel, queue, settings));
+  }
+
+  /**
+   * Makes sure a queue that other clients may declare too (a Python deployment, with its own arguments) exists,
+   * once per process: one that exists is used as it is, whatever its type and arguments; a missing one is created
+   * by {@code declaration}. Declaring one that exists with other arguments would fail ({@code PRECONDITION_FAILED},
+   * closing the channel), so it is looked up first; if another client creates it between the look-up and the
+   * declaration, the declaration fails and the queue is used as that client made it.
+   */
+  void useOrDeclare(String what, String queue, Declaration declaration) {
+    if (declared.contains(queue)) {
+      return;
+    }
+    synchronized (declaring) {
+      if (exists(what, queue)) {
+        declared.add(queue);
+        return;
+      }
+      try {
+        declare(what, queue, declaration);
+      } catch (BrokerException refused) {
+        if (replyCode(refused) != AMQP.PRECONDITION_FAILED || !exists(what, queue)) {
+          throw refused;
+        }
+        log.debug("{} '{}' was created by another client meanwhile; used as it is", what, queue);
+        declared.add(queue);
+      }
+    }
+  }
+
+  /** Whether {@code queue} exists (a passive declaration), asked as {@link #declare} asks, with its retries. */
+  private boolean exists(String what, String queue) {
+    try {
+      onDeclaringChannel(what, queue, channel -> channel.queueDeclarePassive(queue));
+      return true;
+    } catch (BrokerException e) {
+      if (replyCode(e) == AMQP.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /**
@@ -405,30 +463,54 @@ public final class AmqpBroker implements Broker {
     if (declared.contains(key)) {
       return;
     }
+    synchronized (declaring) {
+      if (!declared.contains(key)) {
+        onDeclaringChannel(what, key, channel -> {
+          declaration.declare(channel);
+          return null;
+        });
+        declared.add(key);
+      }
+    }
+  }
+
+  /**
+   * Runs {@code work} on the shared declaring channel, opening it again after a refusal closed it, and retrying
+   * for up to {@link AmqpSettings#unreachableTimeout()} while RabbitMQ is unreachable.
+   *
+   * @throws BrokerException when RabbitMQ refused it (a channel error: {@link #replyCode} tells which)
+   * @throws BrokerUnreachableException when RabbitMQ stayed unreachable
+   */
+  private <T> T onDeclaringChannel(String what, String name, ChannelWork<T> work) {
     long deadline = System.nanoTime() + settings.unreachableTimeout().toNanos();
     synchronized (declaring) {
-      while (!declared.contains(key)) {
+      while (true) {
         try {
           if (declareChannel == null || !declareChannel.isOpen()) {
             declareChannel = publishing.createChannel();
           }
-          declaration.declare(declareChannel);
-          declared.add(key);
+          return work.run(declareChannel);
         } catch (IOException | AlreadyClosedException e) {
           ShutdownSignalException shutdown = shutdownOf(e);
           if (shutdown != null && !shutdown.isHardError()) {
-            // The broker refused this declaration (a channel error), e.g. PRECONDITION_FAILED: not transient.
-            throw new BrokerException("RabbitMQ at " + url + " refused to declare " + what + " '" + key + "': "
+            // The broker refused it (a channel error), e.g. PRECONDITION_FAILED or NOT_FOUND: not transient.
+            throw new BrokerException("RabbitMQ at " + url + " refused to declare " + what + " '" + name + "': "
                 + describe(e), e);
           }
           if (System.nanoTime() >= deadline) {
-            throw new BrokerUnreachableException("can't declare " + what + " '" + key + "' on " + url + ": "
+            throw new BrokerUnreachableException("can't declare " + what + " '" + name + "' on " + url + ": "
                 + describe(e), e);
           }
           sleep(200);
         }
       }
     }
+  }
+
+  /** The reply code of the channel error behind {@code e}, such as {@link AMQP#NOT_FOUND}; 0 when there is none. */
+  static int replyCode(Throwable e) {
+    ShutdownSignalException shutdown = shutdownOf(e);
+    return shutdown != null && shutdown.getReason() instanceof AMQP.Channel.Close close ? close.getReplyCode() : 0;
   }
 
   /**
@@ -506,8 +588,7 @@ public final class AmqpBroker implements Broker {
       if (consuming == null) {
         consuming = factory.newConnection("celeriac consumer");
       }
-      AmqpConsumer created = new AmqpConsumer(this, consuming, prefetches.getOrDefault(queues, DEFAULT_PREFETCH),
-          queues.size() > 1);
+      AmqpConsumer created = new AmqpConsumer(this, consuming, prefetches.getOrDefault(queues, DEFAULT_PREFETCH));
       for (String queue : queues) {
         created.consume(queue);
       }

@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * the size of the worker's, and a local buffer that {@link #fetch} drains. RabbitMQ pushes; the worker
  * pulls from the buffer.
  *
+ * <p>The window is per consumer, so each queue of a worker gets the worker's window, as Celery 5.5 does on
+ * quorum queues: RabbitMQ refuses a consumer on a quorum queue on a channel with a channel-wide (global) window,
+ * with an error that closes the whole connection (Celery 5.2 asks for one, and so cannot consume them), and a
+ * worker cannot tell the type of a queue someone else declared.
+ *
  * <p>Acks are grouped: a settled message waits up to {@link #ACK_GROUPING} for others, then one thread sends
  * every settled tag at once, as one {@code multiple} ack for the settled run at the bottom of the window and
  * single acks above the first message still running. A multiple ack never covers a message that is not
@@ -68,7 +73,6 @@ final class AmqpConsumer {
   private final LinkedBlockingQueue<AmqpDelivery> ready = new LinkedBlockingQueue<>();
   /** The current consumer tag of each queue consumed. Guarded by this. */
   private final Map<String, String> consumerTags = new LinkedHashMap<>();
-  private final boolean global;
   /** The qos prefetch asked of RabbitMQ. Guarded by this. */
   private int prefetch;
   /** Counts subscriptions, for unique consumer tags. Guarded by this. */
@@ -106,13 +110,12 @@ final class AmqpConsumer {
    */
   private final Map<String, AmqpDelivery> runningFromBefore = new HashMap<>();
 
-  AmqpConsumer(AmqpBroker broker, Connection connection, int prefetch, boolean global) throws IOException {
+  AmqpConsumer(AmqpBroker broker, Connection connection, int prefetch) throws IOException {
     this.broker = broker;
     this.tagPrefix = "celeriac-" + broker.processId() + "-" + broker.nextConsumerNumber() + "-";
     this.channel = connection.createChannel();
-    this.global = global;
     this.prefetch = prefetch;
-    channel.basicQos(prefetch, global);
+    channel.basicQos(prefetch);
     this.acker = new Thread(this::ackLoop, "celeriac-amqp-acks");
     acker.setDaemon(true);
     acker.start();
@@ -137,24 +140,22 @@ final class AmqpConsumer {
   }
 
   /**
-   * Changes the prefetch window to {@code messages}. A channel-wide (global) qos changes in place; a
-   * per-consumer one only applies to consumers subscribed after it, so each queue is subscribed again under
-   * a new tag and the old subscription cancelled. Messages the old one delivered stay on the channel and are
-   * acked as before; until they are settled the channel may hold a few more than the new window.
+   * Changes the prefetch window to {@code messages}. A per-consumer qos only applies to consumers subscribed after
+   * it, so each queue is subscribed again under a new tag and the old subscription cancelled. Messages the old one
+   * delivered stay on the channel and are acked as before; until they are settled the channel may hold a few more
+   * than the new window.
    */
   synchronized void prefetch(int messages) {
     if (stopping || messages == prefetch) {
       return;
     }
     try {
-      channel.basicQos(messages, global);
+      channel.basicQos(messages);
       prefetch = messages;
-      if (!global) {
-        for (String queue : List.copyOf(consumerTags.keySet())) {
-          String old = consumerTags.get(queue);
-          channel.basicCancel(old);
-          subscribe(queue);
-        }
+      for (String queue : List.copyOf(consumerTags.keySet())) {
+        String old = consumerTags.get(queue);
+        channel.basicCancel(old);
+        subscribe(queue);
       }
     } catch (IOException | RuntimeException e) {
       log.warn("Could not change the prefetch on {} to {}: {}", broker.displayUrl(), messages, e.toString());

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The per-slot lock of {@code run cron} on RabbitMQ: a token per schedule.
  *
- * <p>Each schedule has a durable queue {@code celeriac.cron.<schedule>} holding one persistent message, the
- * token, which says the last slot published. Firing a slot is one AMQP transaction on a connection of its own:
+ * <p>Each schedule has a durable queue {@code celeriac.cron.<schedule>} (of the configured queue type: a quorum
+ * queue keeps the token through the loss of a cluster node) holding one persistent message, the token, which says
+ * the last slot published. Firing a slot is one AMQP transaction on a connection of its own:
  * take the token with {@code basic.get} (unacked, so no other process can take it meanwhile), publish the task
  * message and the new token, ack the old one, commit. Whoever finds the queue empty while another process holds
  * the token is told {@link SlotOutcome#LOCKED} and asks again at its next tick; a process that dies holding it
@@ -84,9 +85,10 @@ final class AmqpCronLock {
   synchronized SlotOutcome publishSlot(String schedule, Instant slot, Instant firstSlotFrom, String queue,
       TaskMessage message) {
     broker.declareTaskQueue(queue);
+    broker.useOrDeclare("cron token queue", tokenQueue(schedule), channel -> channel.queueDeclare(tokenQueue(schedule),
+        true, false, false, AmqpTopology.queueArguments(broker.settings())));
     try {
       Channel tx = channel();
-      tx.queueDeclare(tokenQueue(schedule), true, false, false, null);
       GetResponse token = tx.basicGet(tokenQueue(schedule), false);
       boolean initializing = false;
       Long last = null;

@@ -11,11 +11,14 @@ import dev.celeriac.protocol.KombuEnvelope;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Dead letters in the durable queue {@code <queue>.dead}: the original body and properties, plus the headers
- * {@code x-celeriac-reason} and {@code x-celeriac-dead-at}. Listing takes messages without acking them and
+ * {@code x-celeriac-reason} and {@code x-celeriac-dead-at}; or, for a message RabbitMQ moved there itself (a quorum
+ * queue's delivery limit), RabbitMQ's {@code x-first-death-reason} and the time in its {@code x-death} record. Listing takes messages without acking them and
  * closes the channel, which puts them back in order; requeueing publishes each to its queue, confirmed,
  * before acking it here.
  */
@@ -47,8 +50,9 @@ final class AmqpDeadLetters implements DeadLetterStore {
 
   private static DeadLetter letter(String queue, GetResponse response) {
     AMQP.BasicProperties properties = response.getProps();
-    Object reason = properties.getHeaders() == null ? null : properties.getHeaders().get(AmqpBroker.DEAD_REASON);
-    Object at = properties.getHeaders() == null ? null : properties.getHeaders().get(AmqpBroker.DEAD_AT);
+    Map<String, Object> headers = properties.getHeaders() == null ? Map.of() : properties.getHeaders();
+    Object reason = headers.get(AmqpBroker.DEAD_REASON);
+    Object at = headers.get(AmqpBroker.DEAD_AT);
     Instant deadAt = Instant.EPOCH;
     if (at != null) {
       try {
@@ -56,10 +60,26 @@ final class AmqpDeadLetters implements DeadLetterStore {
       } catch (DateTimeParseException e) {
         // left at the epoch: the header was changed by hand
       }
+    } else if (headers.get("x-death") instanceof List<?> deaths && !deaths.isEmpty()
+        && deaths.get(0) instanceof Map<?, ?> latest && latest.get("time") instanceof Date time) {
+      deadAt = time.toInstant();
     }
     byte[] raw = KombuEnvelope.encode(AmqpMessages.fromAmqp(properties, response.getBody()), queue,
         Long.toString(response.getEnvelope().getDeliveryTag()));
-    return new DeadLetter(queue, reason == null ? "(no reason recorded)" : reason.toString(), deadAt, raw);
+    return new DeadLetter(queue, reason != null ? reason.toString() : brokerReason(headers), deadAt, raw);
+  }
+
+  /** Why RabbitMQ dead-lettered a message itself, from its {@code x-first-death-reason} header. */
+  private static String brokerReason(Map<String, Object> headers) {
+    Object reason = headers.get("x-first-death-reason");
+    if (reason == null) {
+      return "(no reason recorded)";
+    }
+    String text = reason.toString();
+    return text.equals("delivery_limit")
+        ? "RabbitMQ dead-lettered it: delivered and returned unacked more times than the queue's delivery limit"
+            + " (x-delivery-limit) allows, as when each worker that took it died running it"
+        : "RabbitMQ dead-lettered it: " + text;
   }
 
   @Override

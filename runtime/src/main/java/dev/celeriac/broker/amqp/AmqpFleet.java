@@ -6,7 +6,6 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.impl.recovery.RecordedQueue;
 import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import dev.celeriac.broker.BrokerException;
-import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.FleetSupport;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
@@ -23,12 +22,12 @@ final class AmqpFleet implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AmqpFleet.class);
 
   private final ConnectionFactory factory;
-  private final BrokerUrl url;
+  private final String url;
   private final FleetSupport support;
   private Connection connection;
   private boolean closed;
 
-  AmqpFleet(ConnectionFactory recovering, BrokerUrl url) {
+  AmqpFleet(ConnectionFactory recovering, String url) {
     this.factory = recovering.clone();
     // The revoke stream is declared on short-lived channels: a recovery must not try to declare it again on them.
     this.factory.setTopologyRecoveryFilter(new TopologyRecoveryFilter() {
@@ -46,7 +45,8 @@ final class AmqpFleet implements AutoCloseable {
     return support;
   }
 
-  BrokerUrl url() {
+  /** The broker URL, passwords masked, for messages. */
+  String url() {
     return url;
   }
 

@@ -62,9 +62,12 @@ final class AmqpMessages {
     return new TaskMessage(headers, properties, amqp.getContentType(), amqp.getContentEncoding(), body);
   }
 
-  /** Headers that RabbitMQ or Celeriac's dead-letter queue add, not the task. */
+  /**
+   * Headers that RabbitMQ or Celeriac's dead-letter queue add, not the task: dead-lettering records, and a quorum
+   * queue's count of earlier deliveries.
+   */
   static boolean isTransportHeader(String name) {
     return name.startsWith("x-death") || name.startsWith("x-first-death") || name.startsWith("x-last-death")
-        || name.startsWith(AmqpBroker.DEAD_HEADER_PREFIX);
+        || name.equals("x-delivery-count") || name.startsWith(AmqpBroker.DEAD_HEADER_PREFIX);
   }
 }

@@ -14,9 +14,13 @@ import java.util.Map;
  *   <li>A task queue {@code q} exactly as Celery declares it (docs/wire-format.md §4.1): a durable direct exchange
  *       {@code q}, a durable queue {@code q} without arguments, bound with routing key {@code q}. Python and
  *       Java workers can declare it in any order without {@code PRECONDITION_FAILED}. Messages are published
- *       to the default exchange with routing key {@code q}, as Celery does.
- *   <li>Dead letters in {@code q.dead}: durable, without arguments, bound to nothing. The Celery queue
- *       keeps no {@code x-dead-letter-exchange} argument, which every client would have to repeat.
+ *       to the default exchange with routing key {@code q}, as Celery does. A task queue that exists is used as
+ *       it is, with whatever arguments its creator gave it ({@code x-max-priority}, a quorum queue, ...): it is
+ *       only declared where it is missing. With queue type {@code quorum}, Celeriac creates it as a quorum queue,
+ *       with the delivery limit, if one is set, and {@code q.dead} as where RabbitMQ moves a message past it.
+ *   <li>Dead letters in {@code q.dead}: durable, bound to nothing, of the configured queue type, without a
+ *       delivery limit (listing dead letters hands them out and takes them back). The classic Celery queue keeps
+ *       no {@code x-dead-letter-exchange} argument, which every client would have to repeat.
  *   <li>Delays without head-of-line blocking, as kombu's native delayed delivery: 28 levels per queue,
  *       level {@code n} a quorum queue {@code celeriac.delay.q.n} whose messages all live {@code 2^n}
  *       seconds, so each queue expires in arrival order. The routing key spells the delay in seconds as 28
@@ -84,15 +88,43 @@ final class AmqpTopology {
     return "*.".repeat(LEVELS - 1 - level) + digit + ".#";
   }
 
-  /** Declares the task queue the way Celery does. */
-  static void declareTaskQueue(Channel channel, String queue) throws IOException {
+  /**
+   * Declares the task queue the way Celery does: a direct exchange of its name, the queue, a binding by its name;
+   * see {@link #taskQueueArguments} for its arguments.
+   */
+  static void declareTaskQueue(Channel channel, String queue, AmqpSettings settings) throws IOException {
     channel.exchangeDeclare(queue, BuiltinExchangeType.DIRECT, true, false, null);
-    channel.queueDeclare(queue, true, false, false, null);
+    channel.queueDeclare(queue, true, false, false, taskQueueArguments(queue, settings));
     channel.queueBind(queue, queue, queue);
   }
 
-  static void declareDeadQueue(Channel channel, String queue) throws IOException {
-    channel.queueDeclare(deadQueue(queue), true, false, false, null);
+  /**
+   * The arguments of a task queue Celeriac creates: none for a classic queue, as Celery declares it; for a quorum
+   * queue its type and, with a delivery limit, the limit and at-least-once dead-lettering to {@code queue.dead}.
+   */
+  static Map<String, Object> taskQueueArguments(String queue, AmqpSettings settings) {
+    Map<String, Object> arguments = queueArguments(settings);
+    if (settings.deliveryLimit() > 0) {
+      arguments.put("x-delivery-limit", settings.deliveryLimit());
+      arguments.put("x-dead-letter-exchange", "");
+      arguments.put("x-dead-letter-routing-key", deadQueue(queue));
+      arguments.put("x-dead-letter-strategy", "at-least-once");
+      arguments.put("x-overflow", "reject-publish");
+    }
+    return arguments;
+  }
+
+  /** The arguments of a queue Celeriac creates of the configured type: none for classic; a mutable map. */
+  static Map<String, Object> queueArguments(AmqpSettings settings) {
+    Map<String, Object> arguments = new HashMap<>();
+    if (settings.queueType() != AmqpSettings.QueueType.CLASSIC) {
+      arguments.put("x-queue-type", settings.queueType().argument());
+    }
+    return arguments;
+  }
+
+  static void declareDeadQueue(Channel channel, String queue, AmqpSettings settings) throws IOException {
+    channel.queueDeclare(deadQueue(queue), true, false, false, queueArguments(settings));
   }
 
   /** Declares the exchange of {@code level} and its route on to the level below. */

@@ -1,5 +1,7 @@
 package dev.celeriac.broker.amqp;
 
+import com.rabbitmq.client.Address;
+import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.impl.AMQConnection;
 import com.rabbitmq.client.impl.Frame;
@@ -8,6 +10,7 @@ import com.rabbitmq.client.impl.FrameHandlerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.SocketException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A {@link ConnectionFactory} whose connections read every header table a Celery producer writes: each frame
@@ -17,8 +20,27 @@ import java.net.SocketException;
  * <p>Blocking IO only, amqp-client's default: its reading loop takes every frame through
  * {@link FrameHandler#readFrame}, where this hooks in. The NIO mode decodes frames inside its own loop and is
  * refused ({@link #useNio}) rather than left unprotected.
+ *
+ * <p>Every connection, the first and each automatic recovery, goes to the broker URL's nodes in the order written
+ * ({@link AmqpNodes}), the first that accepts it; clones ({@link #clone}) keep the nodes.
  */
 final class CeleryHeadersConnectionFactory extends ConnectionFactory {
+
+  private final AmqpNodes nodes;
+
+  CeleryHeadersConnectionFactory(AmqpNodes nodes) {
+    this.nodes = nodes;
+    Address first = nodes.getAddresses().get(0);
+    setHost(first.getHost());
+    setPort(first.getPort());
+  }
+
+  /** A connection to the first of the nodes that accepts it, named {@code clientProvidedName}. */
+  @Override
+  public Connection newConnection(String clientProvidedName) throws IOException, TimeoutException {
+    // A null executor: amqp-client's own consumer threads, as ConnectionFactory.newConnection(String) uses.
+    return newConnection(null, nodes, clientProvidedName);
+  }
 
   /** Refused: the NIO loop reads frames without {@link FrameHandler#readFrame}, past the rewriting. */
   @Override

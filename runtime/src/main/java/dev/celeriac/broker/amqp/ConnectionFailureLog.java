@@ -4,7 +4,6 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.TopologyRecoveryException;
 import com.rabbitmq.client.impl.ForgivingExceptionHandler;
-import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.FirstConnection;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -23,12 +22,14 @@ final class ConnectionFailureLog extends ForgivingExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ConnectionFailureLog.class);
 
-  private final BrokerUrl url;
+  private final AmqpNodes nodes;
+  private final String url;
   private final Duration recoveryInterval;
   private volatile boolean connected;
 
-  ConnectionFailureLog(BrokerUrl url, Duration recoveryInterval) {
-    this.url = url;
+  ConnectionFailureLog(AmqpNodes nodes, Duration recoveryInterval) {
+    this.nodes = nodes;
+    this.url = nodes.display();
     this.recoveryInterval = recoveryInterval;
   }
 
@@ -39,7 +40,7 @@ final class ConnectionFailureLog extends ForgivingExceptionHandler {
 
   @Override
   public void handleUnexpectedConnectionDriverException(Connection connection, Throwable failure) {
-    warn("Lost " + name(connection) + " to RabbitMQ at " + url + ", reconnecting", failure);
+    warn("Lost " + name(connection) + " to RabbitMQ at " + node(connection) + ", reconnecting", failure);
   }
 
   @Override
@@ -68,6 +69,14 @@ final class ConnectionFailureLog extends ForgivingExceptionHandler {
     } else {
       log.debug("{}", message, failure);
     }
+  }
+
+  /** The URL; for a failover list, also the node the connection was on. */
+  private String node(Connection connection) {
+    if (nodes.getAddresses().size() == 1 || connection == null || connection.getAddress() == null) {
+      return url;
+    }
+    return connection.getAddress().getHostAddress() + ":" + connection.getPort() + " of " + url;
   }
 
   private static String name(Connection connection) {

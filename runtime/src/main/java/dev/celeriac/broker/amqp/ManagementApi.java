@@ -16,20 +16,26 @@ import java.util.Optional;
 
 /**
  * What AMQP cannot tell: how many messages are unacked, and which queues exist. RabbitMQ's management API
- * knows; where it does not answer (the plugin is off, another port), callers get nothing and say so.
+ * knows; where it does not answer (the plugin is off, another port), callers get nothing and say so. In a
+ * cluster every node's API describes the whole cluster: the nodes are asked in the broker URL's order, and the
+ * first that answers is asked first from then on.
  */
 final class ManagementApi {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http;
-  private final String base;
+  private final List<String> bases = new ArrayList<>();
   private final String authorization;
+  /** The node that answered last. */
+  private volatile int answering;
 
-  ManagementApi(String host, int port, String vhost, String user, String password) {
+  ManagementApi(List<String> hosts, int port, String vhost, String user, String password) {
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-    this.base = "http://" + hostPart + ":" + port + "/api/queues/" + encode(vhost);
+    for (String host : hosts) {
+      String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+      bases.add("http://" + hostPart + ":" + port + "/api/queues/" + encode(vhost));
+    }
     this.authorization = "Basic " + Base64.getEncoder()
         .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
@@ -49,8 +55,22 @@ final class ManagementApi {
     });
   }
 
-  /** The answer to a GET; {@code notFound} for a 404, empty when the API does not answer. */
+  /** The answer to a GET from the first node that answers; {@code notFound} for a 404, empty when none answers. */
   private Optional<JsonNode> get(String path, JsonNode notFound) {
+    int first = answering;
+    for (int i = 0; i < bases.size(); i++) {
+      int node = (first + i) % bases.size();
+      Optional<JsonNode> answer = get(bases.get(node), path, notFound);
+      if (answer != null) {
+        answering = node;
+        return answer;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** One node's answer, as {@link #get(String, JsonNode)} returns it; null when this node did not answer. */
+  private Optional<JsonNode> get(String base, String path, JsonNode notFound) {
     try {
       HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
           .timeout(Duration.ofSeconds(3))
@@ -62,11 +82,11 @@ final class ManagementApi {
         return Optional.ofNullable(notFound);
       }
       if (response.statusCode() != 200) {
-        return Optional.empty();
+        return null;
       }
       return Optional.of(JSON.readTree(response.body()));
     } catch (java.io.IOException | IllegalArgumentException e) {
-      return Optional.empty();
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();

@@ -98,22 +98,6 @@ class AmqpBrokerTest {
   }
 
   @Test
-  void aQueueDeclaredWithOtherArgumentsIsAClearError() throws Exception {
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setVirtualHost(TestRabbit.VHOST);
-    try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
-      channel.queueDeclare("prioritized", true, false, false, Map.of("x-max-priority", 10));
-    }
-    BrokerException e = assertThrows(BrokerException.class,
-        () -> broker.publish("prioritized", message("acme.add", Map.of(), null)));
-    assertTrue(e.getMessage().contains("PRECONDITION_FAILED"), e.getMessage());
-    assertTrue(e.getMessage().contains("prioritized"), e.getMessage());
-    // The broker goes on working after the refused declaration.
-    broker.publish("celery", message("acme.add", Map.of(), null));
-    assertEquals(1, fetchAll("celery", 1, Duration.ofSeconds(5)).size());
-  }
-
-  @Test
   void theWindowFollowsTheWorkersPrefetchAsItChanges() throws Exception {
     List<dev.celeriac.broker.Broker.Outgoing> batch = new ArrayList<>();
     for (int i = 0; i < 20; i++) {

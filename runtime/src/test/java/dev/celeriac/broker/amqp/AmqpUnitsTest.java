@@ -19,12 +19,12 @@ class AmqpUnitsTest {
 
   @Test
   void vhostsAreReadAsKombuReadsThem() {
-    assertEquals("/", AmqpBroker.vhost(BrokerUrl.parse("amqp://guest:guest@127.0.0.1:5672//")));
-    assertEquals("/", AmqpBroker.vhost(BrokerUrl.parse("amqp://127.0.0.1")));
-    assertEquals("/", AmqpBroker.vhost(BrokerUrl.parse("amqp://127.0.0.1/")));
-    assertEquals("celeriac-test", AmqpBroker.vhost(BrokerUrl.parse("amqp://h/celeriac-test")));
-    assertEquals("/prod", AmqpBroker.vhost(BrokerUrl.parse("amqp://h/%2Fprod")));
-    assertEquals("a+b", AmqpBroker.vhost(BrokerUrl.parse("amqp://h/a+b")), "kombu unquotes, it does not unquote_plus");
+    assertEquals("/", AmqpNodes.vhost(BrokerUrl.parse("amqp://guest:guest@127.0.0.1:5672//")));
+    assertEquals("/", AmqpNodes.vhost(BrokerUrl.parse("amqp://127.0.0.1")));
+    assertEquals("/", AmqpNodes.vhost(BrokerUrl.parse("amqp://127.0.0.1/")));
+    assertEquals("celeriac-test", AmqpNodes.vhost(BrokerUrl.parse("amqp://h/celeriac-test")));
+    assertEquals("/prod", AmqpNodes.vhost(BrokerUrl.parse("amqp://h/%2Fprod")));
+    assertEquals("a+b", AmqpNodes.vhost(BrokerUrl.parse("amqp://h/a+b")), "kombu unquotes, it does not unquote_plus");
   }
 
   @Test

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The tasks of the RabbitMQ robustness tests. The processor generates {@code AmqpCrashRunTask},
- * {@code AmqpRestartRunTask}, {@code AmqpLevelCrashRunTask} and {@code AmqpDropRunTask}, and an index through which a {@code run worker}
- * child JVM on this class path finds them.
+ * {@code AmqpRestartRunTask}, {@code AmqpLevelCrashRunTask}, {@code AmqpDropRunTask} and {@code AmqpClusterRunTask},
+ * and an index through which a {@code run worker} child JVM on this class path finds them.
  */
 public final class AmqpRobustnessTasks {
 
@@ -30,6 +30,9 @@ public final class AmqpRobustnessTasks {
 
   /** Sequence number → when each of its runs started ({@link System#nanoTime()}), for {@link AmqpDelayLevelCrashTest}. */
   static final Map<Long, List<Long>> LEVEL_CRASH_RUNS = new ConcurrentHashMap<>();
+
+  /** Sequence number → when each of its runs started ({@link System#nanoTime()}), for {@link AmqpClusterFailoverTest}. */
+  static final Map<Long, List<Long>> CLUSTER_RUNS = new ConcurrentHashMap<>();
 
   /** Sequence number → how many times it ran, for {@link AmqpConnectionDropTest}. */
   static final Map<Long, AtomicInteger> DROP_RUNS = new ConcurrentHashMap<>();
@@ -53,6 +56,11 @@ public final class AmqpRobustnessTasks {
   @Task(name = "celeriac.it.amqp.level_crash_run", queue = "amqp-level-crash")
   public static void amqpLevelCrashRun(long seq, @Extras Map<String, Object> extras) {
     LEVEL_CRASH_RUNS.computeIfAbsent(seq, k -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+  }
+
+  @Task(name = "celeriac.it.amqp.cluster_run", queue = "amqp-cluster-a")
+  public static void amqpClusterRun(long seq, @Extras Map<String, Object> extras) {
+    CLUSTER_RUNS.computeIfAbsent(seq, k -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
   }
 
   /** Counts its run, then takes {@code millis}: long enough to be running when the test drops the connection. */

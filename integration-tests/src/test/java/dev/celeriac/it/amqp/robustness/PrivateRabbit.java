@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * A RabbitMQ node of its own, a child of the test: own node name, AMQP and distribution ports, and data, log,
  * config and plugin files under the test's run directory, so that it never touches the shared node
  * {@code rabbit@localhost} on 5672. No plugins (an empty enabled-plugins file); its Erlang cookie is its own,
- * under its directory (nothing stops it with {@code rabbitmqctl}; the test uses that cookie only to read the
- * state of its quorum queues). {@link #stop()} is a graceful
+ * under its directory, or that of its cluster ({@link RabbitCluster}) (nothing stops it with {@code rabbitmqctl};
+ * the test uses that cookie only to read the state of its queues). {@link #stop()} is a graceful
  * stop by the pid this test started: the {@code rabbitmq-server} script turns SIGTERM into a stop of its
  * Erlang VM and waits for it; durable queues and persistent messages survive into the next
  * {@link #start()} on the same directory.
@@ -53,31 +53,46 @@ final class PrivateRabbit implements AutoCloseable {
   final int port;
   final int distPort;
   final Path dir;
+  /** {@code HOME} of the node and of {@code rabbitmqctl}: where the Erlang cookie is. */
+  private final Path home;
   private Process process;
   private int starts;
 
-  private PrivateRabbit(String node, int port, int distPort, Path dir) {
+  private PrivateRabbit(String node, int port, int distPort, Path dir, Path home) {
     this.node = node;
     this.port = port;
     this.distPort = distPort;
     this.dir = dir;
+    this.home = home;
   }
 
   /** Creates the node's files under {@code dir} and starts it; returns once it accepts AMQP logins. */
   static PrivateRabbit start(Path dir) throws IOException {
+    PrivateRabbit rabbit = create(dir, "celeriac-it-" + ProcessHandle.current().pid() + "@localhost", dir, "", null);
+    rabbit.start();
+    return rabbit;
+  }
+
+  /**
+   * Creates the files of node {@code node} under {@code dir}, on free ports, without starting it: its Erlang cookie
+   * is under {@code home}, {@code config} is added to its {@code rabbitmq.conf}, and {@code advanced} (Erlang terms),
+   * if not null, is its {@code advanced.config}.
+   */
+  static PrivateRabbit create(Path dir, String node, Path home, String config, String advanced) throws IOException {
     int port = TestRuns.freePort();
     int distPort = TestRuns.freePort();
     while (distPort == port) {
       distPort = TestRuns.freePort();
     }
-    PrivateRabbit rabbit = new PrivateRabbit("celeriac-it-" + ProcessHandle.current().pid() + "@localhost", port,
-        distPort, dir);
-    Files.writeString(dir.resolve("rabbitmq.conf"), "listeners.tcp.default = 127.0.0.1:" + port + "\n",
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("rabbitmq.conf"), "listeners.tcp.default = 127.0.0.1:" + port + "\n" + config,
         StandardCharsets.UTF_8);
     Files.writeString(dir.resolve("enabled_plugins"), "[].\n", StandardCharsets.UTF_8);
     Files.writeString(dir.resolve("rabbitmq-env.conf"), "", StandardCharsets.UTF_8);
-    rabbit.start();
-    return rabbit;
+    if (advanced != null) {
+      Files.writeString(dir.resolve("advanced.config"), advanced, StandardCharsets.UTF_8);
+    }
+    return new PrivateRabbit(node, port, distPort, dir, home);
   }
 
   /** The broker URL of its default vhost, as Celery writes it. */
@@ -144,11 +159,11 @@ final class PrivateRabbit implements AutoCloseable {
   }
 
   /** Runs {@code rabbitmqctl} against this node, with its cookie; returns what it printed. */
-  private String ctl(String... arguments) {
+  String ctl(String... arguments) {
     List<String> command = new ArrayList<>(List.of(CTL, "-n", node, "-q"));
     command.addAll(List.of(arguments));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("HOME", dir.toString());
+    builder.environment().put("HOME", home.toString());
     builder.environment().put("RABBITMQ_CONF_ENV_FILE", dir.resolve("rabbitmq-env.conf").toString());
     try {
       Process ctl = builder.start();
@@ -168,13 +183,19 @@ final class PrivateRabbit implements AutoCloseable {
 
   /** Starts the node on its ports and directory and waits until it accepts an AMQP login. */
   void start() throws IOException {
+    launch();
+    awaitLogin();
+  }
+
+  /** Starts the node's process, without waiting for it. */
+  void launch() throws IOException {
     starts++;
     ProcessBuilder builder = new ProcessBuilder(List.of(SERVER)).directory(dir.toFile())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
     Map<String, String> env = builder.environment();
-    // The Erlang cookie goes to $HOME/.erlang.cookie: this node's own, beside its files.
-    env.put("HOME", dir.toString());
+    // The Erlang cookie is $HOME/.erlang.cookie: this node's own, beside its files, or its cluster's.
+    env.put("HOME", home.toString());
     env.put("RABBITMQ_NODENAME", node);
     env.put("RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1");
     env.put("RABBITMQ_NODE_PORT", Integer.toString(port));
@@ -192,6 +213,10 @@ final class PrivateRabbit implements AutoCloseable {
     } catch (IOException e) {
       throw new AssertionError("cannot start " + SERVER + " (is rabbitmq-server installed?): " + e, e);
     }
+  }
+
+  /** Waits until the node started by {@link #launch()} accepts an AMQP login. */
+  void awaitLogin() {
     Waits.await("private RabbitMQ node " + node + " on port " + port + " (start " + starts + ") to accept a login",
         Duration.ofSeconds(90), () -> {
           if (!process.isAlive()) {
@@ -217,6 +242,11 @@ final class PrivateRabbit implements AutoCloseable {
 
   long pid() {
     return process.pid();
+  }
+
+  /** Whether the node's process, started by this test, is running. */
+  boolean running() {
+    return process != null && process.isAlive();
   }
 
   /** SIGTERM to the server script, which stops the node gracefully; waits for the exit. */
