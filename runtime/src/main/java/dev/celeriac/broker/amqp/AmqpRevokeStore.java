@@ -1,6 +1,7 @@
 package dev.celeriac.broker.amqp;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
@@ -82,8 +83,13 @@ final class AmqpRevokeStore implements RevokeStore {
         public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
             byte[] body) throws IOException {
           bodies.add(body);
-          // A stream counts acks as credit for more messages.
-          getChannel().basicAck(envelope.getDeliveryTag(), false);
+          // A stream counts acks as credit for more messages. Those that were under way when the reader found
+          // its marker and closed the channel need none.
+          try {
+            getChannel().basicAck(envelope.getDeliveryTag(), false);
+          } catch (AlreadyClosedException e) {
+            // read to the end already
+          }
         }
       });
       Map<String, Instant> revoked = new HashMap<>();

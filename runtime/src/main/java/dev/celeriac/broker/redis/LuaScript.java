@@ -56,7 +56,7 @@ final class LuaScript {
     if (!acks.wanted()) {
       return run(redis, keys, args);
     }
-    try (Pipeline pipeline = (Pipeline) redis.pipelined()) {
+    try (Pipeline pipeline = RedisClients.pipeline(redis)) {
       Response<Object> reply = pipeline.evalsha(sha, keys, args);
       pipeline.sync();
       Object result;

@@ -171,7 +171,7 @@ public final class RedisBroker implements Broker {
     // pipeline writes out every few kilobytes). Envelopes are kept for a retry, which sends them again.
     List<byte[]> envelopes = new ArrayList<>(messages.size());
     withRetry("enqueue", () -> {
-      try (Pipeline pipeline = (Pipeline) redis.pipelined()) {
+      try (Pipeline pipeline = RedisClients.pipeline(redis)) {
         for (String queue : newQueues) {
           declare(pipeline, queue);
         }
@@ -420,7 +420,7 @@ public final class RedisBroker implements Broker {
       List<String> undeclared = queues.stream().filter(queue -> !declaredQueues.contains(queue)).toList();
       if (!undeclared.isEmpty()) {
         withRetry("declare queues", () -> {
-          try (Pipeline pipeline = (Pipeline) redis.pipelined()) {
+          try (Pipeline pipeline = RedisClients.pipeline(redis)) {
             undeclared.forEach(queue -> declare(pipeline, queue));
             syncOrThrow(pipeline);
           }

@@ -3,6 +3,9 @@ package dev.celeriac.broker.redis;
 import dev.celeriac.ConfigurationException;
 import dev.celeriac.broker.BrokerUnreachableException;
 import dev.celeriac.broker.FirstConnection;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
@@ -15,6 +18,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisSentineled;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -37,7 +41,37 @@ public final class RedisClients {
   private static final int SENTINEL_TIMEOUT_MILLIS = 2000;
   private static final String CLIENT_NAME = "celeriac";
 
+  /**
+   * {@code UnifiedJedis.pipelined()}, bound by name: Jedis 5 declares it to return {@code PipelineBase}, Jedis 7
+   * (what Spring Boot 4 manages) {@code AbstractPipeline}, so a call compiled against one is a
+   * {@link NoSuchMethodError} on the other. Both return a {@link Pipeline} for a pooled or sentinel client.
+   */
+  private static final MethodHandle PIPELINED = pipelinedHandle();
+
   private RedisClients() {}
+
+  /**
+   * A pipeline on one connection from {@code redis}'s pool, whichever Jedis from 5.2 to 7 is on the class path;
+   * closing it returns the connection.
+   */
+  public static Pipeline pipeline(UnifiedJedis redis) {
+    try {
+      return (Pipeline) PIPELINED.invoke(redis);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new JedisException(e);
+    }
+  }
+
+  private static MethodHandle pipelinedHandle() {
+    try {
+      Method method = UnifiedJedis.class.getMethod("pipelined");
+      return MethodHandles.publicLookup().unreflect(method);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /**
    * A pooled client for {@code url}, once Redis answered; waits up to the settings' connect timeout for one that

@@ -31,7 +31,7 @@ final class RedisEventPublisher implements EventPublisher {
   public void publishAll(String routingKey, List<byte[]> bodies, String hostname) {
     byte[] channel = bytes(RedisFleetKeys.events(database, routingKey));
     Map<String, Object> headers = Map.of("hostname", hostname);
-    try (Pipeline pipeline = (Pipeline) redis.pipelined()) {
+    try (Pipeline pipeline = RedisClients.pipeline(redis)) {
       for (byte[] body : bodies) {
         pipeline.publish(channel, RedisFleetKeys.envelope(EXCHANGE, routingKey, body, headers, TRANSIENT));
       }
