@@ -3,6 +3,11 @@ package dev.celeriac;
 import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.Brokers;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.broker.redis.RedisClients;
+import dev.celeriac.canvas.CanvasApplier;
+import dev.celeriac.canvas.ChordStore;
+import dev.celeriac.canvas.MemoryChordStore;
+import dev.celeriac.canvas.SignatureSpec;
 import dev.celeriac.cron.Cron;
 import dev.celeriac.events.EventDispatcher;
 import dev.celeriac.events.LamportClock;
@@ -12,6 +17,8 @@ import dev.celeriac.protocol.JsonValues;
 import dev.celeriac.protocol.KombuEnvelope;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
+import dev.celeriac.result.redis.RedisChordStore;
+import dev.celeriac.worker.FollowUps;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.TaskExecutor;
 import dev.celeriac.worker.Worker;
@@ -55,6 +62,10 @@ public final class Celeriac implements AutoCloseable {
   private volatile ScheduledExecutorService eagerTimer;
   /** Sends {@code task-sent} events when configured and the broker carries events; else null. */
   private final EventDispatcher sentEvents;
+  /** The chord join: the result backend's, this JVM's for eager mode and memory://, else null. */
+  private final ChordStore chords;
+  /** Sends canvases through the broker, or runs them in the caller's thread in eager mode. */
+  private final CanvasApplier canvases;
 
   private Celeriac(CeleriacConfig config) {
     this.config = config;
@@ -72,6 +83,69 @@ public final class Celeriac implements AutoCloseable {
         ? broker.fleet().map(fleet -> new EventDispatcher(fleet.events(), MessageCodec.origin(), new LamportClock(), false))
             .orElse(null)
         : null;
+    this.chords = chordStore(config, broker);
+    this.canvases = new CanvasApplier(this::dispatch, name -> registry.find(name).map(TaskDefinition::queue)
+        .orElse(null), chords, config.clock(), name -> null);
+  }
+
+  private static ChordStore chordStore(CeleriacConfig config, Broker broker) {
+    if (config.chordBackend() != null) {
+      return new RedisChordStore(RedisClients.connect(config.chordBackend(), config.redis()),
+          RedisChordStore.DEFAULT_EXPIRES_SECONDS, config.clock());
+    }
+    if (config.eager() || broker instanceof dev.celeriac.broker.memory.MemoryBroker) {
+      return new MemoryChordStore();
+    }
+    return null;
+  }
+
+  /** Where a canvas's messages go: the broker, or in eager mode a run in this thread. */
+  private void dispatch(String queue, TaskMessage message) {
+    if (config.eager()) {
+      runEagerly(queue, message);
+    } else {
+      broker.publish(queue, message);
+      announceSent(new Broker.Outgoing(queue, message));
+    }
+  }
+
+  /** Applies a signature, chain or chord; see {@link Signature#apply()}. */
+  TaskRef applyCanvas(SignatureSpec signature) {
+    CanvasApplier.Sent sent = canvases.apply(signature, List.of(), Map.of());
+    if (SignatureSpec.GROUP.equals(signature.subtaskType())) {
+      return new TaskRef(sent.id(), signature.task(), "");
+    }
+    return new TaskRef(sent.id(), resultTask(signature), sent.queue() != null ? sent.queue() : "");
+  }
+
+  /** The task whose result a canvas's result is: the last step of a chain, the body of a chord. */
+  private static String resultTask(SignatureSpec signature) {
+    if (SignatureSpec.CHAIN.equals(signature.subtaskType())) {
+      List<SignatureSpec> steps = signature.tasks();
+      return resultTask(steps.get(steps.size() - 1));
+    }
+    if (SignatureSpec.CHORD.equals(signature.subtaskType())) {
+      return resultTask(signature.body());
+    }
+    return signature.task();
+  }
+
+  /** Applies a group; see {@link Group#apply()}. */
+  GroupRef applyGroup(SignatureSpec group) {
+    CanvasApplier.Sent sent = canvases.apply(group, List.of(), Map.of());
+    List<SignatureSpec> members = group.tasks();
+    List<TaskRef> refs = new ArrayList<>();
+    for (int i = 0; i < sent.members().size(); i++) {
+      CanvasApplier.Sent member = sent.members().get(i);
+      String name = i < members.size() ? resultTask(members.get(i)) : "";
+      refs.add(new TaskRef(member.id(), name, member.queue() != null ? member.queue() : ""));
+    }
+    return new GroupRef(sent.id(), refs);
+  }
+
+  /** The chord join this app's workers count in, or null. */
+  public ChordStore chordStore() {
+    return chords;
   }
 
   /**
@@ -154,7 +228,7 @@ public final class Celeriac implements AutoCloseable {
 
   /** A worker with {@code options}; call {@link Worker#start()} to run it. */
   public Worker worker(WorkerOptions options) {
-    return new Worker(broker, registry, options, config.clock(), instances);
+    return new Worker(broker, registry, options, config.clock(), instances, chords);
   }
 
   /**
@@ -186,6 +260,28 @@ public final class Celeriac implements AutoCloseable {
       all.put(extra.getKey(), JsonValues.toWire(extra.getValue(), "extras '" + extra.getKey() + "'"));
     }
     return publish(task, List.of(), all, options, batch);
+  }
+
+  /** An enqueue with callbacks or errbacks: the message carries them in its embed, as Celery's. */
+  TaskRef applyLinked(TaskDefinition task, Map<String, Object> kwargs, Map<String, Object> extras,
+      Map<String, Object> options) {
+    Map<String, Object> all = wireMap(kwargs, "argument");
+    extras.forEach((key, value) -> {
+      if (all.containsKey(key)) {
+        throw new IllegalArgumentException("extras key '" + key + "' is a parameter of task '" + task.name()
+            + "'; pass it as that parameter");
+      }
+      all.put(key, JsonValues.toWire(value, "extras '" + key + "'"));
+    });
+    if (!task.expires().isZero() && !options.containsKey("expires")) {
+      options.put("expires", task.expires().toNanos() / 1e9);
+    }
+    if (!task.timeLimit().isZero() && !options.containsKey("time_limit")) {
+      options.put("time_limit", task.timeLimit().toSeconds());
+    }
+    SignatureSpec signature = new SignatureSpec(task.name(), List.of(), all, options, null, false);
+    CanvasApplier.Sent sent = canvases.apply(signature, List.of(), Map.of());
+    return new TaskRef(sent.id(), task.name(), sent.queue());
   }
 
   /** A batch of enqueues sent in one go; see {@link Batch}. */
@@ -288,7 +384,8 @@ public final class Celeriac implements AutoCloseable {
         lastFailure[0] = cause;
       }
     };
-    TaskExecutor executor = TaskExecutor.eager(registry, config.clock(), failures, eagerTimer(), instances);
+    TaskExecutor executor = TaskExecutor.eager(registry, config.clock(), failures, eagerTimer(), instances)
+        .sendingFollowUps(new FollowUps(canvases, chords));
     TaskMessage next = withoutEta(message);
     while (next != null) {
       EagerDelivery delivery = new EagerDelivery(queue, KombuEnvelope.encode(next, queue, Ids.uuid()));

@@ -30,6 +30,7 @@ public final class CeleriacConfig {
   private final int metricsPort;
   private final InstanceProvider instanceProvider;
   private final boolean taskSentEvents;
+  private final String chordBackend;
 
   private CeleriacConfig(Builder b) {
     this.brokerUrl = b.brokerUrl;
@@ -44,6 +45,7 @@ public final class CeleriacConfig {
     this.metricsPort = b.metricsPort;
     this.instanceProvider = b.instanceProvider;
     this.taskSentEvents = b.taskSentEvents;
+    this.chordBackend = b.chordBackend;
   }
 
   public static Builder builder() {
@@ -65,6 +67,7 @@ public final class CeleriacConfig {
     b.metricsPort = metricsPort;
     b.instanceProvider = instanceProvider;
     b.taskSentEvents = taskSentEvents;
+    b.chordBackend = chordBackend;
     return b;
   }
 
@@ -135,6 +138,14 @@ public final class CeleriacConfig {
    * Whether every enqueue also sends a {@code task-sent} event, as Celery's {@code task_send_sent_event}; off by
    * default, as in Celery.
    */
+  /**
+   * The Redis URL whose Celery keys chords are counted in ({@code celery-taskset-meta-<gid>.s|.j|.t}), or null:
+   * the result backend's, for chords until results land.
+   */
+  public String chordBackend() {
+    return chordBackend;
+  }
+
   public boolean taskSentEvents() {
     return taskSentEvents;
   }
@@ -153,6 +164,7 @@ public final class CeleriacConfig {
     private int metricsPort;
     private InstanceProvider instanceProvider;
     private boolean taskSentEvents;
+    private String chordBackend;
 
     private Builder() {}
 
@@ -234,6 +246,12 @@ public final class CeleriacConfig {
     /** Sends a {@code task-sent} event for every enqueue ({@code events.task-sent}). */
     public Builder taskSentEvents(boolean taskSentEvents) {
       this.taskSentEvents = taskSentEvents;
+      return this;
+    }
+
+    /** Counts chords in the Celery keys of the Redis at {@code url} (a {@code redis://} result backend). */
+    public Builder chordBackend(String url) {
+      this.chordBackend = url;
       return this;
     }
 

@@ -133,6 +133,12 @@ public final class MessageCodec {
     return retry.withProperties(properties);
   }
 
+  /** The body {@code [args, kwargs, embed]}, as UTF-8 JSON; {@code embed} holds callbacks, errbacks, chain, chord. */
+  public static byte[] encodeBody(List<Object> args, Map<String, Object> kwargs, Map<String, Object> embed) {
+    return new JsonWriter(256).raw('[').value(args).raw(',').value(kwargs).raw(',').value(embed).raw(']')
+        .toByteArray();
+  }
+
   /** The body {@code [args, kwargs, embed]} with an empty embed, as UTF-8 JSON. */
   public static byte[] encodeBody(List<Object> args, Map<String, Object> kwargs) {
     return new JsonWriter(256).raw('[').value(args).raw(',').value(kwargs).raw(',').value(EMPTY_EMBED).raw(']')
@@ -246,6 +252,13 @@ public final class MessageCodec {
       int at = jvm.indexOf('@');
       return at >= 0 ? jvm.substring(at + 1) : "localhost";
     }
+  }
+
+  /** Python's {@code repr()} of a JSON-like value, as Celery's texts show values: {@code 'a'}, {@code None}, {@code [1, 2]}. */
+  public static String repr(Object value) {
+    StringBuilder out = new StringBuilder();
+    PythonRepr.value(out, value);
+    return out.toString();
   }
 
   /** Python {@code repr()} of argument lists and dicts, for the {@code argsrepr}/{@code kwargsrepr} headers. */

@@ -8,6 +8,7 @@ import dev.celeriac.TaskRegistry;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.internal.CurrentTask;
 import dev.celeriac.internal.TaskInstances;
+import dev.celeriac.protocol.JsonValues;
 import dev.celeriac.protocol.MalformedMessageException;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
@@ -45,6 +46,8 @@ public final class TaskExecutor {
   /** Runs eager mode's: retries run at once, and a dead letter is thrown to the caller instead of stored. */
   private final boolean eager;
   private final WorkerState state;
+  /** Sends what a message's canvas asks for after its run; null sends nothing. Set before the first message. */
+  private volatile FollowUps followUps;
 
   /**
    * An executor of its own, revoking nothing, whose instance tasks run on instances of its own, one per class,
@@ -106,6 +109,15 @@ public final class TaskExecutor {
       ScheduledExecutorService timer, TaskInstances instances) {
     return new TaskExecutor(registry, clock, listener, WorkerListener.NONE, timer, () -> false,
         new WorkerState(RevokedTasks.DEFAULT_EXPIRES), instances, true);
+  }
+
+  /**
+   * Makes this executor send the callbacks, chain steps, errbacks and chord bodies that messages carry, through
+   * {@code followUps}, before it acks them. Call before the first {@link #execute}.
+   */
+  public TaskExecutor sendingFollowUps(FollowUps followUps) {
+    this.followUps = followUps;
+    return this;
   }
 
   /** Handles {@code delivery} and settles it. */
@@ -170,6 +182,7 @@ public final class TaskExecutor {
     }
     if (state.revoked().contains(id)) {
       log.info("Discarding revoked task {}[{}]", name, id);
+      revokedFollowUps(message, "revoked");
       delivery.ack();
       listener.taskRevoked(context, RevokeReason.REVOKED);
       return Outcome.REVOKED;
@@ -218,6 +231,7 @@ public final class TaskExecutor {
     if (guard.cause() == RunGuard.Cause.TERMINATED) {
       // Revoked with terminate while it ran: whatever the run came to, the task counts as revoked, as in Celery,
       // whose pool kills the process.
+      revokedFollowUps(message, "terminated");
       delivery.ack();
       log.warn("Task {}[{}] terminated by a revoke", task.name(), context.id());
       listener.taskRevoked(context, RevokeReason.TERMINATED);
@@ -225,6 +239,16 @@ public final class TaskExecutor {
     }
     Throwable failure = result.failure();
     if (failure == null) {
+      FollowUps sending = followUps;
+      if (sending != null && FollowUps.any(payload)) {
+        try {
+          sending.succeeded(message, payload, JsonValues.toWire(result.value(), "result"));
+        } catch (FollowUps.NotSentException | IllegalArgumentException e) {
+          log.error("Task {}[{}] succeeded, but what follows it was not sent", task.name(), context.id(), e);
+          return deadLetter(delivery, task.name(), context.id(), DeadLetterCause.FOLLOW_UP_NOT_SENT,
+              "task succeeded, but " + e.getMessage());
+        }
+      }
       delivery.ack();
       if (log.isDebugEnabled()) {
         log.debug("Task {}[{}] succeeded in {} ms", task.name(), context.id(), runtime.toMillis());
@@ -242,7 +266,7 @@ public final class TaskExecutor {
       delivery.requeue();
       throw fatal;
     }
-    return failed(delivery, message, task, context, failure);
+    return failed(delivery, message, task, context, payload, failure);
   }
 
   /** Reports how long the message waited since it was sent, or since its eta if that is later. */
@@ -263,7 +287,7 @@ public final class TaskExecutor {
   }
 
   private Outcome failed(Delivery delivery, TaskMessage message, TaskDefinition task, TaskContext context,
-      Throwable failure) {
+      TaskPayload payload, Throwable failure) {
     RetryPolicy policy = task.retryPolicy();
     boolean retryable;
     Duration delay;
@@ -303,8 +327,34 @@ public final class TaskExecutor {
       log.error("Task {}[{}] {}", task.name(), context.id(), reason, failure);
     }
     listener.taskFailed(context, failure);
+    FollowUps sending = followUps;
+    if (sending != null && FollowUps.any(payload)) {
+      try {
+        sending.failed(message, payload, failure);
+      } catch (FollowUps.NotSentException e) {
+        log.error("Task {}[{}] failed, and its errbacks or chord part were not sent", task.name(), context.id(), e);
+        return deadLetter(delivery, task.name(), context.id(), DeadLetterCause.FOLLOW_UP_NOT_SENT,
+            reason + "; and " + e.getMessage());
+      }
+    }
     return deadLetter(delivery, task.name(), context.id(),
         retryable ? DeadLetterCause.RETRIES_EXHAUSTED : DeadLetterCause.FAILED, reason);
+  }
+
+  /** A revoked chord header task still counts in its chord, as REVOKED; a failure to say so is only logged. */
+  private void revokedFollowUps(TaskMessage message, String reason) {
+    FollowUps sending = followUps;
+    if (sending == null) {
+      return;
+    }
+    try {
+      TaskPayload payload = MessageCodec.decodeBody(message);
+      if (FollowUps.any(payload)) {
+        sending.revoked(message, payload, reason);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Revoked task {}[{}]: its chord part was not recorded: {}", message.task(), message.id(), e.toString());
+    }
   }
 
   /**

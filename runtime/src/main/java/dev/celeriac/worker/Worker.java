@@ -5,6 +5,8 @@ import dev.celeriac.TaskRegistry;
 import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.BrokerException;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.canvas.CanvasApplier;
+import dev.celeriac.canvas.ChordStore;
 import dev.celeriac.internal.TaskInstances;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,6 +86,15 @@ public final class Worker implements AutoCloseable {
 
   /** A worker whose instance tasks run on {@code instances}, its app's. */
   public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock, TaskInstances instances) {
+    this(broker, registry, options, clock, instances, null);
+  }
+
+  /**
+   * A worker whose instance tasks run on {@code instances}, its app's, and whose chord header tasks count in
+   * {@code chords}, the result backend's chord join (null: none, chords then never complete, as in Celery).
+   */
+  public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock, TaskInstances instances,
+      ChordStore chords) {
     this.broker = broker;
     this.registry = registry;
     this.options = options;
@@ -95,7 +106,8 @@ public final class Worker implements AutoCloseable {
     this.state = new WorkerState(options.revokeExpires());
     this.fleet = broker.fleet().map(support -> new FleetMember(support, this, options, state, clock)).orElse(null);
     this.executor = new TaskExecutor(registry, clock, options.listener(),
-        fleet != null ? fleet.taskEvents() : WorkerListener.NONE, timer, () -> aborting, state, instances);
+        fleet != null ? fleet.taskEvents() : WorkerListener.NONE, timer, () -> aborting, state, instances)
+        .sendingFollowUps(new FollowUps(CanvasApplier.forRegistry(broker::publish, registry, chords, clock), chords));
     for (Outcome outcome : Outcome.values()) {
       outcomes.put(outcome, new AtomicLong());
     }

@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
 
 /**
  * Writes the stub of one task: its name, its {@code TaskDefinition}, typed {@code enqueue} methods, the fluent
@@ -94,6 +96,11 @@ public final class StubWriter {
           .addStatement("return with().enqueue($L)", names(leading))
           .build());
     }
+    TypeName signature = ParameterizedTypeName.get(ClassNames.SIGNATURE, resultType(task));
+    type.addMethod(signature(task, signature, parameters, 0));
+    if (!parameters.isEmpty()) {
+      type.addMethod(signature(task, signature, parameters, 1));
+    }
     type.addMethod(MethodSpec.methodBuilder("with")
         .addJavadoc("Starts an enqueue with options: countdown, eta, expires, queue, priority, app.\n")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -105,6 +112,43 @@ public final class StubWriter {
     }
     type.addType(call(task, call, parameters, withExtras));
     return JavaFile.builder(stub.packageName(), type.build()).skipJavaLangImports(true).build();
+  }
+
+  /**
+   * {@code signature(...)} of the parameters from {@code from} on: with {@code from} 1 the first parameter is left
+   * for the previous step's result, which a canvas prepends as the first positional argument.
+   */
+  private static MethodSpec signature(TaskDescriptor task, TypeName signature, List<ParameterSpec> parameters,
+      int from) {
+    List<ParameterSpec> taken = parameters.subList(from, parameters.size());
+    String kwargs = freshName(taken, "kwargs", "keywordArguments");
+    MethodSpec.Builder method = MethodSpec.methodBuilder("signature")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(signature)
+        .addParameters(taken)
+        .addStatement("$T<$T, $T> $N = new $T<>()", Map.class, String.class, Object.class, kwargs,
+            LinkedHashMap.class);
+    for (int i = from; i < task.parameters().size(); i++) {
+      ParameterDescriptor parameter = task.parameters().get(i);
+      method.addStatement("$N.put($S, $N)", kwargs, parameter.keyword(), parameter.javaName());
+    }
+    if (from == 0) {
+      method.addJavadoc("A signature of the task with these arguments, for canvases: link it, chain it, group it.\n");
+    } else {
+      method.addJavadoc("A signature of the task whose first parameter, {@code $L}, is the previous step's result\n"
+          + "in a chain, or the linking task's: it travels as the first positional argument.\n",
+          task.parameters().get(0).javaName());
+    }
+    return method.addStatement("return $T.forTask(DEFINITION, $N)", ClassNames.SIGNATURE, kwargs).build();
+  }
+
+  /** {@code R} of the task's stubs: the boxed result type, {@code Void} for {@code void}. */
+  private static TypeName resultType(TaskDescriptor task) {
+    TypeMirror returned = task.method().getReturnType();
+    if (returned.getKind() == TypeKind.VOID) {
+      return ClassName.get(Void.class);
+    }
+    return TypeName.get(returned).box();
   }
 
   private static CodeBlock definition(TaskDescriptor task) {

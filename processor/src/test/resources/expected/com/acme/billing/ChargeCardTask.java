@@ -1,6 +1,7 @@
 package com.acme.billing;
 
 import dev.celeriac.Parameter;
+import dev.celeriac.Signature;
 import dev.celeriac.TaskCall;
 import dev.celeriac.TaskDefinition;
 import dev.celeriac.TaskRef;
@@ -67,6 +68,26 @@ public final class ChargeCardTask {
    */
   public static TaskRef enqueue(long customerId) {
     return with().enqueue(customerId);
+  }
+
+  /**
+   * A signature of the task with these arguments, for canvases: link it, chain it, group it.
+   */
+  public static Signature<Void> signature(long customerId, List<String> items) {
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    kwargs.put("customer_id", customerId);
+    kwargs.put("items", items);
+    return Signature.forTask(DEFINITION, kwargs);
+  }
+
+  /**
+   * A signature of the task whose first parameter, {@code customerId}, is the previous step's result
+   * in a chain, or the linking task's: it travels as the first positional argument.
+   */
+  public static Signature<Void> signature(List<String> items) {
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    kwargs.put("items", items);
+    return Signature.forTask(DEFINITION, kwargs);
   }
 
   /**

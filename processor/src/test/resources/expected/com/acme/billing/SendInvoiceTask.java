@@ -1,6 +1,7 @@
 package com.acme.billing;
 
 import dev.celeriac.Parameter;
+import dev.celeriac.Signature;
 import dev.celeriac.TaskCall;
 import dev.celeriac.TaskDefinition;
 import dev.celeriac.TaskRef;
@@ -67,6 +68,24 @@ public final class SendInvoiceTask {
    */
   public static TaskRef enqueue() {
     return with().enqueue();
+  }
+
+  /**
+   * A signature of the task with these arguments, for canvases: link it, chain it, group it.
+   */
+  public static Signature<Void> signature(String invoiceId) {
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    kwargs.put("invoiceId", invoiceId);
+    return Signature.forTask(DEFINITION, kwargs);
+  }
+
+  /**
+   * A signature of the task whose first parameter, {@code invoiceId}, is the previous step's result
+   * in a chain, or the linking task's: it travels as the first positional argument.
+   */
+  public static Signature<Void> signature() {
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    return Signature.forTask(DEFINITION, kwargs);
   }
 
   /**

@@ -1,6 +1,7 @@
 package com.acme.events;
 
 import dev.celeriac.Parameter;
+import dev.celeriac.Signature;
 import dev.celeriac.TaskCall;
 import dev.celeriac.TaskDefinition;
 import dev.celeriac.TaskRef;
@@ -214,6 +215,52 @@ public final class CleanupTask {
    */
   public static TaskRef enqueue() {
     return with().enqueue();
+  }
+
+  /**
+   * A signature of the task with these arguments, for canvases: link it, chain it, group it.
+   */
+  public static Signature<Void> signature(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold, char quote, String prefix, Color color, List<String> tags,
+      List<Color> colors, List<Integer> sizes, Long maybeId) {
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    kwargs.put("dryRun", dryRun);
+    kwargs.put("batch", batch);
+    kwargs.put("level", level);
+    kwargs.put("since", since);
+    kwargs.put("ratio", ratio);
+    kwargs.put("threshold", threshold);
+    kwargs.put("quote", quote);
+    kwargs.put("prefix", prefix);
+    kwargs.put("color", color);
+    kwargs.put("tags", tags);
+    kwargs.put("colors", colors);
+    kwargs.put("sizes", sizes);
+    kwargs.put("maybeId", maybeId);
+    return Signature.forTask(DEFINITION, kwargs);
+  }
+
+  /**
+   * A signature of the task whose first parameter, {@code dryRun}, is the previous step's result
+   * in a chain, or the linking task's: it travels as the first positional argument.
+   */
+  public static Signature<Void> signature(short batch, byte level, long since, float ratio,
+      double threshold, char quote, String prefix, Color color, List<String> tags,
+      List<Color> colors, List<Integer> sizes, Long maybeId) {
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    kwargs.put("batch", batch);
+    kwargs.put("level", level);
+    kwargs.put("since", since);
+    kwargs.put("ratio", ratio);
+    kwargs.put("threshold", threshold);
+    kwargs.put("quote", quote);
+    kwargs.put("prefix", prefix);
+    kwargs.put("color", color);
+    kwargs.put("tags", tags);
+    kwargs.put("colors", colors);
+    kwargs.put("sizes", sizes);
+    kwargs.put("maybeId", maybeId);
+    return Signature.forTask(DEFINITION, kwargs);
   }
 
   /**

@@ -1,6 +1,7 @@
 package com.acme.events;
 
 import dev.celeriac.Parameter;
+import dev.celeriac.Signature;
 import dev.celeriac.TaskCall;
 import dev.celeriac.TaskDefinition;
 import dev.celeriac.TaskRef;
@@ -102,6 +103,33 @@ public final class SaveEventTask {
    */
   public static TaskRef enqueue(long projectId) {
     return with().enqueue(projectId);
+  }
+
+  /**
+   * A signature of the task with these arguments, for canvases: link it, chain it, group it.
+   */
+  public static Signature<Void> signature(long projectId, String cacheKey, int limit, Color color,
+      List<Long> ids) {
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    kwargs.put("project_id", projectId);
+    kwargs.put("cache_key", cacheKey);
+    kwargs.put("limit", limit);
+    kwargs.put("color", color);
+    kwargs.put("ids", ids);
+    return Signature.forTask(DEFINITION, kwargs);
+  }
+
+  /**
+   * A signature of the task whose first parameter, {@code projectId}, is the previous step's result
+   * in a chain, or the linking task's: it travels as the first positional argument.
+   */
+  public static Signature<Void> signature(String cacheKey, int limit, Color color, List<Long> ids) {
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    kwargs.put("cache_key", cacheKey);
+    kwargs.put("limit", limit);
+    kwargs.put("color", color);
+    kwargs.put("ids", ids);
+    return Signature.forTask(DEFINITION, kwargs);
   }
 
   /**

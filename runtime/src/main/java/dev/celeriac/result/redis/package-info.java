@@ -1,0 +1,2 @@
+/** The Redis result backend's chord join, in Celery's keys. */
+package dev.celeriac.result.redis;
