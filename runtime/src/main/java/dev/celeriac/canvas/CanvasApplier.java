@@ -45,7 +45,8 @@ public final class CanvasApplier {
    * @param dispatch where messages go
    * @param queueOf a task's own queue by name, or null when this side does not know the task
    * @param chords the chord join of the result backend, or null when there is none (chords are then refused)
-   * @param ignoreResultOf the {@code ignore_result} header for a task by name, when its signature does not say
+   * @param ignoreResultOf the {@code ignore_result} header for a task by name when its signature does not say, or
+   *     null for Celery's default, false
    */
   public CanvasApplier(Dispatch dispatch, Function<String, String> queueOf, ChordStore chords, Clock clock,
       Function<String, Object> ignoreResultOf) {
@@ -157,9 +158,9 @@ public final class CanvasApplier {
     }
     Object ignoreResult = options.containsKey("ignore_result") ? options.get("ignore_result")
         : ignoreResultOf.apply(signature.task());
-    if (ignoreResult instanceof Boolean flag) {
-      headers.put("ignore_result", flag);
-    }
+    // Celery's default (task_ignore_result=False): a step another worker runs stores its result, so that what
+    // follows it, and the caller's AsyncResult, can read it.
+    headers.put("ignore_result", ignoreResult instanceof Boolean flag ? flag : Boolean.FALSE);
     if (options.get("headers") instanceof Map<?, ?> more) {
       more.forEach((key, value) -> headers.put(String.valueOf(key), value));
     }
