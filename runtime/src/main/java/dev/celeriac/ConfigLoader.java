@@ -48,12 +48,15 @@ public final class ConfigLoader {
   static final String WORKER_REMOTE_CONTROL = "worker.remote-control";
   static final String WORKER_REVOKE_EXPIRES = "worker.revoke-expires-seconds";
   static final String EVENTS_TASK_SENT = "events.task-sent";
+  static final String RESULT_BACKEND = "result.backend";
+  /** Environment variable holding the result backend URL. */
+  public static final String RESULT_BACKEND_ENV = "RESULT_BACKEND";
 
   private static final Set<String> KNOWN_KEYS = Set.of(BROKER_URL, BROKER_CONNECT_TIMEOUT, MAX_MESSAGE_BYTES, WORKER_QUEUES,
       WORKER_CONCURRENCY, WORKER_PREFETCH, WORKER_SHUTDOWN_TIMEOUT, WORKER_HEARTBEAT_TIMEOUT,
       REDIS_VISIBILITY_TIMEOUT, METRICS_PORT, AMQP_MANAGEMENT_PORT, WORKER_HOSTNAME, WORKER_TASK_EVENTS,
       WORKER_REMOTE_CONTROL, WORKER_REVOKE_EXPIRES, EVENTS_TASK_SENT, REDIS_SENTINEL_MASTER_NAME,
-      REDIS_MIN_REPLICA_ACKS, AMQP_QUEUE_TYPE, AMQP_DELIVERY_LIMIT);
+      REDIS_MIN_REPLICA_ACKS, AMQP_QUEUE_TYPE, AMQP_DELIVERY_LIMIT, RESULT_BACKEND);
 
   private ConfigLoader() {}
 
@@ -70,6 +73,11 @@ public final class ConfigLoader {
       config.brokerUrl(broker.trim());
     } else {
       config.brokerUrlFallback();
+    }
+    String backend = firstNonBlank(env.get(RESULT_BACKEND_ENV), file.getProperty(RESULT_BACKEND));
+    if (backend != null && backend.trim().matches("(?i)(redis|rediss|sentinel)://.*")) {
+      // Chords count in the Redis result backend's keys, as Celery's do.
+      config.chordBackend(backend.trim());
     }
     if (file.containsKey(MAX_MESSAGE_BYTES)) {
       config.maxMessageBytes(parseLong(file, MAX_MESSAGE_BYTES));
