@@ -140,7 +140,7 @@ public final class Celeriac implements AutoCloseable {
       String name = i < members.size() ? resultTask(members.get(i)) : "";
       refs.add(new TaskRef(member.id(), name, member.queue() != null ? member.queue() : ""));
     }
-    return new GroupRef(sent.id(), refs);
+    return new GroupRef(sent.id(), refs, this);
   }
 
   /** The chord join this app's workers count in, or null. */

@@ -23,6 +23,12 @@ public interface ChordStore {
    */
   Join partReturned(String groupId, Integer groupIndex, String taskId, String state, Object result);
 
+  /**
+   * Saves a group's members as Celery's {@code GroupResult.save()} does ({@code celery-taskset-meta-<gid>}), so
+   * that {@code GroupResult.restore(gid)} finds them.
+   */
+  void saveGroup(String groupId, List<String> memberIds);
+
   /** The body of group {@code groupId} was sent: its join state can go. */
   void completed(String groupId);
 

@@ -17,6 +17,7 @@ public final class MemoryChordStore implements ChordStore {
   private final Map<String, Map<String, Map.Entry<Double, String>>> parts = new HashMap<>();
   private final Map<String, String> claims = new HashMap<>();
   private final Map<String, String> failedBodies = new HashMap<>();
+  private final Map<String, List<String>> groups = new HashMap<>();
 
   @Override
   public synchronized void setSize(String groupId, int size) {
@@ -46,6 +47,16 @@ public final class MemoryChordStore implements ChordStore {
       inOrder.addAll(list);
     });
     return ChordJoins.join(inOrder);
+  }
+
+  @Override
+  public synchronized void saveGroup(String groupId, List<String> memberIds) {
+    groups.put(groupId, List.copyOf(memberIds));
+  }
+
+  /** The members saved for {@code groupId}, or null. */
+  public synchronized List<String> savedGroup(String groupId) {
+    return groups.get(groupId);
   }
 
   @Override

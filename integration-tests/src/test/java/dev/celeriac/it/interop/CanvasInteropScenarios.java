@@ -252,7 +252,10 @@ public abstract class CanvasInteropScenarios {
 
   @Test
   public void aJavaGroupAndAJavaChordWithPythonMembers() {
-    GroupRef group = Canvas.group(py("py_add", 1, 1), java("java_add", Map.of("x", 2, "y", 2))).on(app).apply();
+    GroupRef group = Canvas.group(py("py_add", 1, 1), java("java_add", Map.of("x", 2, "y", 2))).on(app).apply()
+        .save();
+    assertEquals(group.members().stream().map(TaskRef::id).toList(), command("group-get", group.id()).get("members"),
+        "Python's GroupResult.restore reads the group Java saved");
     await("2 members", () -> pyRuns("py_add").size() >= 1 && CanvasTasks.runs("java_add").size() >= 1);
     assertEquals(group.id(), pyRuns("py_add").get(0).get("group"));
     assertNull(pyRuns("py_add").get(0).get("group_index"), "a plain group has no index");

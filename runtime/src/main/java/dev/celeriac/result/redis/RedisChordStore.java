@@ -70,6 +70,25 @@ public final class RedisChordStore implements ChordStore {
   }
 
   @Override
+  public void saveGroup(String groupId, List<String> memberIds) {
+    // GroupResult.as_tuple(): [[gid, parent], [[[id, parent], null], ...]]
+    List<Object> members = new ArrayList<>(memberIds.size());
+    for (String id : memberIds) {
+      members.add(java.util.Arrays.asList(java.util.Arrays.asList(id, null), null));
+    }
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("result", List.of(java.util.Arrays.asList(groupId, null), members));
+    String key = PREFIX + groupId;
+    String json = new String(Json.write(meta), StandardCharsets.UTF_8);
+    if (expiresSeconds > 0) {
+      redis.setex(key, expiresSeconds, json);
+    } else {
+      redis.set(key, json);
+    }
+    redis.publish(key, json);
+  }
+
+  @Override
   public void completed(String groupId) {
     String base = PREFIX + groupId;
     redis.del(base + ".j", base + ".t", base + ".s");
