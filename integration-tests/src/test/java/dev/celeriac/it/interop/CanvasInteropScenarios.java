@@ -251,6 +251,19 @@ public abstract class CanvasInteropScenarios {
   }
 
   @Test
+  public void generatedSignaturesAndWithLink() {
+    Canvas.chain(java("java_add", Map.of("x", 1, "y", 2)), NoteTask.signature("after-add")).on(app).apply();
+    NoteTask.with().on(app).link(py("py_on_error", "linked")).enqueue(5L, "linked-from-java");
+    await("the note and the Python callback", () -> CanvasTasks.runs("java_note").size() >= 2
+        && pyRuns("py_on_error").size() >= 1);
+    Run chained = CanvasTasks.runs("java_note").stream().filter(run -> "after-add".equals(run.result())).findFirst()
+        .orElseThrow();
+    assertEquals(List.of(3L, "after-add"), chained.args(), "the generated signature's first parameter: the result");
+    assertEquals(java.util.Arrays.asList(null, "linked"), pyRuns("py_on_error").get(0).get("args"),
+        "a void task's callback gets None first");
+  }
+
+  @Test
   public void aJavaGroupAndAJavaChordWithPythonMembers() {
     GroupRef group = Canvas.group(py("py_add", 1, 1), java("java_add", Map.of("x", 2, "y", 2))).on(app).apply()
         .save();

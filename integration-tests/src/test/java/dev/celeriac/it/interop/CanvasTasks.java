@@ -62,7 +62,12 @@ public final class CanvasTasks {
       .build();
 
   public static final TaskRegistry REGISTRY = TaskRegistry.of(List.of(ADD, SUM, FAIL, ON_ERROR, PY_ADD, PY_SUM,
-      PY_ON_ERROR));
+      PY_ON_ERROR, NoteTask.DEFINITION));
+
+  /** What {@link CanvasStubTasks#note} records. */
+  static void note(Long value, String label) {
+    record("java_note", label, value, label);
+  }
 
   private CanvasTasks() {}
 
