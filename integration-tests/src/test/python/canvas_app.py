@@ -103,6 +103,12 @@ def chain_java_first():
     emit(last=result.id, first=result.parent.parent.id)
 
 
+def chain_java_fails():
+    # The Java step fails: the rest of the chain never runs, and each remaining step is stored as failed.
+    result = chain(java('java_fail', n=9), py_add.s(1), py_add.s(2)).apply_async()
+    emit(last=result.id, middle=result.parent.id, first=result.parent.parent.id)
+
+
 def link():
     ok = java('java_add', x=2, y=2).apply_async(link=py_add.s(10), link_error=py_on_error.s('not-expected'))
     bad = java('java_fail', n=7).apply_async(link=py_add.s(1), link_error=py_on_error.s('java-failed'))
@@ -144,6 +150,7 @@ def runs():
 COMMANDS = {
     'chain-python-first': chain_python_first,
     'chain-java-first': chain_java_first,
+    'chain-java-fails': chain_java_fails,
     'link': link,
     'group-mixed': group_mixed,
     'chord-mixed': chord_mixed,

@@ -39,6 +39,12 @@ public interface ChordStore {
   void bodyFailed(String bodyId, String groupId, String message);
 
   /**
+   * Stores FAILURE for a task that will not run because an earlier step of its chain failed, as Celery's backend
+   * does for every remaining chain element, so that whoever waits on it learns of the failure.
+   */
+  void chainStepFailed(String taskId, java.util.Map<String, Object> exception, String traceback);
+
+  /**
    * The header's results in header order, or the first failed member.
    *
    * @param results every member's result, in {@code group_index} order

@@ -70,6 +70,11 @@ public final class MemoryChordStore implements ChordStore {
     failedBodies.put(bodyId, message);
   }
 
+  @Override
+  public synchronized void chainStepFailed(String taskId, Map<String, Object> exception, String traceback) {
+    failedBodies.put(taskId, String.valueOf(exception.get("exc_type")) + ": " + exception.get("exc_message"));
+  }
+
   /** The {@code ChordError} text stored for a body that could not run, or null. */
   public synchronized String bodyFailure(String bodyId) {
     return failedBodies.get(bodyId);

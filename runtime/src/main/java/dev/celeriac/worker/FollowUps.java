@@ -118,7 +118,9 @@ public final class FollowUps {
     if (embed == null) {
       return;
     }
-    chordPart(message, embed, "FAILURE", exceptionDict(failure));
+    Map<String, Object> exc = exceptionDict(failure);
+    chordPart(message, embed, "FAILURE", exc);
+    failRestOfChain(message, embed, exc, failure);
     List<SignatureSpec> errbacks = signatures(embed.get("errbacks"));
     if (!errbacks.isEmpty()) {
       String id = message.id();
@@ -128,6 +130,45 @@ public final class FollowUps {
       call.put("root_id", rootId);
       send("errbacks", () -> applier.apply(SignatureSpec.group(errbacks), List.of(id), call));
     }
+  }
+
+  /**
+   * As Celery's backend: every remaining chain step with a task id is stored as failed with the same exception, and
+   * a step that is part of a chord counts there as failed, so that nothing waits forever on a chain that broke.
+   */
+  private void failRestOfChain(TaskMessage message, Map<String, Object> embed, Map<String, Object> exc,
+      Throwable failure) {
+    List<SignatureSpec> chain = signatures(embed.get("chain"));
+    if (chain.isEmpty() || chords == null) {
+      return;
+    }
+    String traceback = traceback(failure);
+    for (SignatureSpec step : chain) {
+      if (step.options().get("task_id") instanceof String stepId) {
+        send("failure of chain step " + stepId, () -> chords.chainStepFailed(stepId, exc, traceback));
+        Object chord = step.options().get("chord");
+        Object group = step.options().get("group_id");
+        if (chord != null && group != null) {
+          Object index = step.options().get("group_index");
+          send("chord part of chain step " + stepId, () -> {
+            ChordStore.Join join = chords.partReturned(group.toString(),
+                index instanceof Number number ? number.intValue() : null, stepId, "FAILURE", exc);
+            if (join != null) {
+              SignatureSpec body = SignatureSpec.fromWire(chord);
+              String bodyId = body.options().get("task_id") instanceof String text ? text : Ids.uuid();
+              chords.bodyFailed(bodyId, group.toString(),
+                  "Dependency " + join.failedTaskId() + " raised " + join.failure());
+            }
+          });
+        }
+      }
+    }
+  }
+
+  private static String traceback(Throwable failure) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    failure.printStackTrace(new java.io.PrintWriter(out));
+    return out.toString();
   }
 
   /** A header task that was revoked counts in its chord as REVOKED, which fails the chord, as in Celery. */

@@ -164,6 +164,16 @@ public abstract class CanvasInteropScenarios {
   }
 
   @Test
+  public void aFailedJavaStepFailsTheRestOfAPythonChain() {
+    Map<String, Object> sent = command("chain-java-fails");
+    Map<String, Object> last = pyGet((String) sent.get("last"));
+    assertEquals("FAILURE", last.get("state"), last.toString());
+    assertTrue(String.valueOf(last.get("error")).contains("java failure 9"), last.toString());
+    assertEquals("FAILURE", pyGet((String) sent.get("middle")).get("state"));
+    assertEquals(List.of(), pyRuns("py_add"), "nothing after the failed step ran");
+  }
+
+  @Test
   public void pythonLinksAndLinkErrorsOnJavaTasksAndTheOtherWayRound() {
     Map<String, Object> sent = command("link");
     await("the callback, the Python errback of the Java failure, and the Java errback of the Python failure",

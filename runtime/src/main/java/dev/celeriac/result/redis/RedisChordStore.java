@@ -96,23 +96,33 @@ public final class RedisChordStore implements ChordStore {
 
   @Override
   public void bodyFailed(String bodyId, String groupId, String message) {
-    String key = "celery-task-meta-" + bodyId;
+    Map<String, Object> exc = new LinkedHashMap<>();
+    exc.put("exc_type", "ChordError");
+    exc.put("exc_message", List.of(message));
+    exc.put("exc_module", "celery.exceptions");
+    storeFailure(bodyId, exc, null);
+  }
+
+  @Override
+  public void chainStepFailed(String taskId, Map<String, Object> exception, String traceback) {
+    storeFailure(taskId, exception, traceback);
+  }
+
+  /** FAILURE as Celery's backend stores it: GET, then SETEX and PUBLISH unless a SUCCESS is there. */
+  private void storeFailure(String taskId, Map<String, Object> exc, String traceback) {
+    String key = "celery-task-meta-" + taskId;
     String existing = redis.get(key);
     if (existing != null && Json.read(existing.getBytes(StandardCharsets.UTF_8)) instanceof Map<?, ?> stored
         && "SUCCESS".equals(stored.get("status"))) {
       return; // as Celery: a stored SUCCESS is never overwritten
     }
-    Map<String, Object> exc = new LinkedHashMap<>();
-    exc.put("exc_type", "ChordError");
-    exc.put("exc_message", List.of(message));
-    exc.put("exc_module", "celery.exceptions");
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("status", "FAILURE");
     meta.put("result", exc);
-    meta.put("traceback", null);
+    meta.put("traceback", traceback);
     meta.put("children", List.of());
     meta.put("date_done", PYTHON_NAIVE.format(LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)));
-    meta.put("task_id", bodyId);
+    meta.put("task_id", taskId);
     String json = new String(Json.write(meta), StandardCharsets.UTF_8);
     if (expiresSeconds > 0) {
       redis.setex(key, expiresSeconds, json);
