@@ -109,6 +109,14 @@ class CanvasEagerTest {
   }
 
   @Test
+  void stepsAfterAChordInAChainRunAfterItsBody() {
+    Canvas.chain(Canvas.group(add(1, 1), add(2, 2)).asSignature(), Signature.forTask(SUM, Map.of()),
+        Signature.forTask(ADD, Map.of("y", 100))).on(app).apply();
+    assertEquals(List.of("sum:[2, 4]=6", "add:6+100=106"),
+        List.copyOf(RUNS).subList(2, 4).stream().map(run -> run.split(" on ")[0]).toList());
+  }
+
+  @Test
   void aChainThroughAGroupIsAChord() {
     Canvas.chain(add(1, 1), Canvas.group(add(10), add(20)).asSignature(), Signature.forTask(SUM, Map.of()))
         .on(app).apply();

@@ -252,6 +252,22 @@ class CanvasWireTest {
   }
 
   @Test
+  void aRevokedHeaderTaskFailsTheChord() {
+    JsonNode headerMessages = FleetCaptures.capture("canvas/chord-header-messages.json").get("messages");
+    TaskMessage first = captured(headerMessages.get(0));
+    chords.setSize(first.headers().get("group").toString(), 3);
+    for (int i = 1; i < 3; i++) {
+      TaskMessage member = captured(headerMessages.get(i));
+      followUps.succeeded(member, MessageCodec.decodeBody(member), "x");
+    }
+    followUps.revoked(first, MessageCodec.decodeBody(first), "revoked");
+
+    assertTrue(sent.isEmpty());
+    assertEquals("Dependency " + first.id() + " raised TaskRevokedError('revoked')",
+        chords.bodyFailure("72642833-dcf9-4d3a-906c-1a0f170a4102"));
+  }
+
+  @Test
   void anErrbackThisWorkerDoesNotHaveGoesAsATaskWithTheFailedId() {
     JsonNode capture = FleetCaptures.capture("canvas/errback-unregistered.json");
     TaskMessage failing = captured(capture.get("failing_task_message"));
