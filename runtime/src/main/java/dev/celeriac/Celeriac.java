@@ -101,6 +101,12 @@ public final class Celeriac implements AutoCloseable {
 
   /** Where a canvas's messages go: the broker, or in eager mode a run in this thread. */
   private void dispatch(String queue, TaskMessage message) {
+    if (message.bodyLength() + HEADERS_ALLOWANCE > config.maxMessageBytes()) {
+      long size = MessageCodec.sizeOf(message);
+      if (size > config.maxMessageBytes()) {
+        throw new MessageTooLargeException(message.task(), size, config.maxMessageBytes());
+      }
+    }
     if (config.eager()) {
       runEagerly(queue, message);
     } else {
