@@ -117,6 +117,29 @@ class CanvasEagerTest {
   }
 
   @Test
+  void aGroupAtTheEndOfAChainGetsThePreviousResultInEachMember() {
+    Canvas.chain(add(1, 1), Canvas.group(add(10), add(20)).asSignature()).on(app).apply();
+    assertEquals(List.of("add:1+1=2", "add:2+10=12", "add:2+20=22"),
+        RUNS.stream().map(run -> run.split(" on ")[0]).toList());
+  }
+
+  @Test
+  void aChainsLinkFollowsItsLastStepAndItsLinkErrorAnyStep() {
+    Canvas.chain(add(1, 1), add(1)).link(add(100)).on(app).apply();
+    assertEquals(List.of("add:1+1=2", "add:2+1=3", "add:3+100=103"),
+        RUNS.stream().map(run -> run.split(" on ")[0]).toList());
+
+    RUNS.clear();
+    Signature<Object> chain = Canvas.chain(add(1, 1), Signature.forTask(FAIL, Map.of()).immutable(), add(1))
+        .linkError(Signature.forTask(ON_ERROR, Map.of("note", "chain")));
+    assertThrows(EagerTaskException.class, () -> chain.on(app).apply());
+    List<String> runs = List.copyOf(RUNS);
+    assertEquals(3, runs.size(), runs.toString());
+    assertEquals("fail", runs.get(1));
+    assertTrue(runs.get(2).startsWith("on_error:") && runs.get(2).endsWith(" chain"), runs.toString());
+  }
+
+  @Test
   void aChainThroughAGroupIsAChord() {
     Canvas.chain(add(1, 1), Canvas.group(add(10), add(20)).asSignature(), Signature.forTask(SUM, Map.of()))
         .on(app).apply();

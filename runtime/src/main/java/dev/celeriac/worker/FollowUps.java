@@ -1,5 +1,6 @@
 package dev.celeriac.worker;
 
+import dev.celeriac.EagerTaskException;
 import dev.celeriac.canvas.CanvasApplier;
 import dev.celeriac.canvas.ChordJoins;
 import dev.celeriac.canvas.ChordStore;
@@ -288,6 +289,9 @@ public final class FollowUps {
         return;
       } catch (MalformedMessageException e) {
         throw new NotSentException(what + " is not a valid signature: " + e.getMessage(), e);
+      } catch (EagerTaskException e) {
+        // Eager mode ran the follow-up here and it failed for good: that is the caller's answer, not a send to retry.
+        throw e;
       } catch (RuntimeException e) {
         last = e;
         if (attempt < BACKOFF.size()) {
