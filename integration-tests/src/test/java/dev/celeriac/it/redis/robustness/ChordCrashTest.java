@@ -10,6 +10,7 @@ import dev.celeriac.CeleriacConfig;
 import dev.celeriac.Signature;
 import dev.celeriac.it.TestRuns;
 import dev.celeriac.it.WorkerProcess;
+import dev.celeriac.it.amqp.ItRabbit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * Chords through a SIGKILL: worker JVMs run the header members of many chords (counted in Celery's keys in the
+ * Chords through a SIGKILL, on Redis and on RabbitMQ: worker JVMs run the header members of many chords (counted in Celery's keys in the
  * Redis result backend); the first is killed in the middle, its in-flight members return and run again on the
  * next. Every body must fire exactly once, with every member's result: a member that ran twice counts once, and
  * the body is neither lost nor sent twice.
@@ -31,10 +32,21 @@ class ChordCrashTest {
   private static final int MEMBERS = 20;
 
   @Test
-  void aKilledWorkerNeitherLosesNorDoubleFiresAChordBody() throws Exception {
-    Path dir = TestRuns.runDir("chord-crash");
+  void onRedisAKilledWorkerNeitherLosesNorDoubleFiresAChordBody() throws Exception {
+    run("redis", RobustnessSupport.SHARED_BROKER);
+  }
+
+  @Test
+  void onRabbitMqAKilledWorkerNeitherLosesNorDoubleFiresAChordBody() throws Exception {
+    ItRabbit.reset(ItRabbit.ROBUST_VHOST);
+    run("amqp", ItRabbit.url(ItRabbit.ROBUST_VHOST));
+  }
+
+  /** Chords on {@code brokerUrl}, counted in the Redis result backend (database 11), through a SIGKILL. */
+  private static void run(String label, String brokerUrl) throws Exception {
+    Path dir = TestRuns.runDir("chord-crash-" + label);
     try (JedisPooled redis = RobustnessSupport.flushedSharedDb();
-        Celeriac app = Celeriac.create(CeleriacConfig.builder().brokerUrl(RobustnessSupport.SHARED_BROKER)
+        Celeriac app = Celeriac.create(CeleriacConfig.builder().brokerUrl(brokerUrl)
             .chordBackend(RobustnessSupport.SHARED_BROKER).build())) {
       for (int chord = 0; chord < CHORDS; chord++) {
         List<Signature<?>> header = new ArrayList<>();
@@ -43,12 +55,12 @@ class ChordCrashTest {
         }
         Canvas.chord(Canvas.group(header.toArray(Signature<?>[]::new)), BodyTask.signature(chord)).on(app).apply();
       }
-      assertEquals(CHORDS * MEMBERS, redis.llen(QUEUE));
+      assertEquals(CHORDS * MEMBERS, app.broker().stats(QUEUE).ready());
 
       String classPath = TestRuns.snapshotClassPath(dir);
       Path conf = TestRuns.writeConf(dir, "worker.properties", Map.of("worker.heartbeat-timeout-seconds", "2",
           "result.backend", RobustnessSupport.SHARED_BROKER));
-      String[] args = {"-Q", QUEUE, "-c", "4", "--broker", RobustnessSupport.SHARED_BROKER};
+      String[] args = {"-Q", QUEUE, "-c", "4", "--broker", brokerUrl};
       List<WorkerProcess> workers = new ArrayList<>();
       int exit;
       long ranAtKill;
@@ -64,9 +76,9 @@ class ChordCrashTest {
             .awaitConsuming(Duration.ofSeconds(30));
         workers.add(second);
         await("every body to run", Duration.ofSeconds(120),
-            () -> redis.hlen(ChordCrashTasks.BODY_RUNS) == CHORDS && redis.llen(QUEUE) == 0
-                && redis.hlen("unacked") == 0,
-            () -> state(redis) + "\n" + TestRuns.tail(second.log, 20));
+            () -> redis.hlen(ChordCrashTasks.BODY_RUNS) == CHORDS && app.broker().stats(QUEUE).ready() == 0
+                && app.broker().stats(QUEUE).inFlight() == 0,
+            () -> state(redis) + ", broker " + app.broker().stats(QUEUE) + "\n" + TestRuns.tail(second.log, 20));
         // A second firing would show up within this grace period.
         RobustnessSupport.sleep(Duration.ofSeconds(2));
       } finally {
@@ -86,7 +98,7 @@ class ChordCrashTest {
       }
       assertEquals(0, app.broker().deadLetters().count(QUEUE), "nothing dead-lettered");
       assertTrue(ranAtKill < CHORDS * MEMBERS, "the kill came in the middle of the headers");
-      System.out.printf("chord crash: %d chords of %d members, SIGKILL after %d member runs; %d members ran twice,"
+      System.out.printf("chord crash on " + label + ": %d chords of %d members, SIGKILL after %d member runs; %d members ran twice,"
           + " every body exactly once%n", CHORDS, MEMBERS, ranAtKill, twice);
     }
   }
