@@ -290,11 +290,12 @@ public final class CanvasApplier {
     if (last == 0) {
       return first;
     }
-    SignatureSpec end2 = steps.get(last);
-    String endId = SignatureSpec.CHORD.equals(end2.subtaskType())
-        ? string(end2.body().options().get("task_id"))
-        : string(end2.options().get(SignatureSpec.GROUP.equals(end2.subtaskType()) ? "group_id" : "task_id"));
-    return new Sent(endId, null, List.of(first));
+    SignatureSpec resultStep = steps.get(last);
+    String resultId = SignatureSpec.CHORD.equals(resultStep.subtaskType())
+        ? string(resultStep.body().options().get("task_id"))
+        : string(resultStep.options().get(
+            SignatureSpec.GROUP.equals(resultStep.subtaskType()) ? "group_id" : "task_id"));
+    return new Sent(resultId, null, List.of(first));
   }
 
   /**

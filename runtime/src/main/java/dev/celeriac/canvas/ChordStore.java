@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * Where a chord counts its header's results, as Celery's result backend does: the producer writes the chord
  * size, each header task adds its result when it settles, and the one whose result completes the header is told
- * so, exactly once, with every result in header order. Thread-safe; shared by every worker of a fleet when it is
- * the Redis result backend.
+ * so, exactly once, with every result in header order. It also stores the failures a canvas propagates (a chord
+ * body that cannot run, the steps of a broken chain) and saved groups, in the result backend's keys. Thread-safe;
+ * shared by every worker of a fleet when it is the Redis result backend.
  */
 public interface ChordStore {
 
