@@ -12,6 +12,10 @@ import dev.celeriac.protocol.JsonValues;
 import dev.celeriac.protocol.KombuEnvelope;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
+import dev.celeriac.result.ResultBackend;
+import dev.celeriac.result.ResultBackends;
+import dev.celeriac.result.ResultSettings;
+import dev.celeriac.result.memory.MemoryResultBackend;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.TaskExecutor;
 import dev.celeriac.worker.Worker;
@@ -24,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -55,6 +60,8 @@ public final class Celeriac implements AutoCloseable {
   private volatile ScheduledExecutorService eagerTimer;
   /** Sends {@code task-sent} events when configured and the broker carries events; else null. */
   private final EventDispatcher sentEvents;
+  /** Where results are stored and read: the configured backend, memory in eager mode; null for none. */
+  private final ResultBackend results;
 
   private Celeriac(CeleriacConfig config) {
     this.config = config;
@@ -68,6 +75,7 @@ public final class Celeriac implements AutoCloseable {
           + " memory://, whose messages live only in this JVM and are lost when it exits");
     }
     this.broker = Brokers.open(config.brokerUrl(), config.clock(), config.redis(), config.amqp());
+    this.results = openResults(config, broker);
     this.sentEvents = config.taskSentEvents() && !config.eager()
         ? broker.fleet().map(fleet -> new EventDispatcher(fleet.events(), MessageCodec.origin(), new LamportClock(), false))
             .orElse(null)
@@ -135,6 +143,40 @@ public final class Celeriac implements AutoCloseable {
     return app;
   }
 
+  private static ResultBackend openResults(CeleriacConfig config, Broker broker) {
+    if (config.eager()) {
+      return new MemoryResultBackend();
+    }
+    if (config.resultBackend().isEmpty()) {
+      return null;
+    }
+    try {
+      return ResultBackends.open(config.resultBackend().get(), new ResultSettings(config.resultExpires(),
+          config.clock(), config.redis(), config.amqp(), broker, config.brokerUrl()));
+    } catch (RuntimeException e) {
+      broker.close();
+      throw e;
+    }
+  }
+
+  /** The result backend; empty when none is configured (results are then not stored, as Celery's). */
+  public Optional<ResultBackend> resultBackend() {
+    return Optional.ofNullable(results);
+  }
+
+  /**
+   * A reference to the task {@code taskId}, to read its state and result as Celery's {@code AsyncResult(id)}: the
+   * result comes as the JSON value stored (Long, Double, String, Boolean, List, Map).
+   */
+  public TaskRef<Object> result(String taskId) {
+    return new TaskRef<>(taskId, "?", "?", results, null);
+  }
+
+  /** As {@link #result(String)}, converting the result to {@code type}. */
+  public <R> TaskRef<R> result(String taskId, ValueType type) {
+    return new TaskRef<>(taskId, "?", "?", results, type);
+  }
+
   public CeleriacConfig config() {
     return config;
   }
@@ -154,7 +196,7 @@ public final class Celeriac implements AutoCloseable {
 
   /** A worker with {@code options}; call {@link Worker#start()} to run it. */
   public Worker worker(WorkerOptions options) {
-    return new Worker(broker, registry, options, config.clock(), instances);
+    return new Worker(broker, registry, options, config.clock(), instances, results);
   }
 
   /**
@@ -166,7 +208,7 @@ public final class Celeriac implements AutoCloseable {
    * @param options the queue (null for the task's own queue when this registry knows it, else {@code celery}),
    *     countdown and the rest; null for {@link EnqueueOptions#DEFAULTS}
    */
-  public TaskRef send(String taskName, List<Object> args, Map<String, Object> kwargs, EnqueueOptions options) {
+  public TaskRef<Object> send(String taskName, List<Object> args, Map<String, Object> kwargs, EnqueueOptions options) {
     TaskDefinition known = registry.find(taskName).orElse(null);
     TaskDefinition target = known != null ? known : TaskDefinition.builder(taskName).build();
     return publish(target, wireList(args == null ? List.of() : args, "args"),
@@ -175,7 +217,7 @@ public final class Celeriac implements AutoCloseable {
   }
 
   /** The enqueue behind generated stubs: typed keyword arguments plus the caller's extras. */
-  TaskRef enqueue(TaskDefinition task, Map<String, Object> kwargs, Map<String, Object> extras,
+  <R> TaskRef<R> enqueue(TaskDefinition task, Map<String, Object> kwargs, Map<String, Object> extras,
       EnqueueOptions options, Batch batch) {
     Map<String, Object> all = wireMap(kwargs, "argument");
     for (Map.Entry<String, Object> extra : extras.entrySet()) {
@@ -204,7 +246,7 @@ public final class Celeriac implements AutoCloseable {
     }
   }
 
-  private TaskRef publish(TaskDefinition task, List<Object> args, Map<String, Object> kwargs,
+  private <R> TaskRef<R> publish(TaskDefinition task, List<Object> args, Map<String, Object> kwargs,
       EnqueueOptions options, Batch batch) {
     Broker.Outgoing outgoing = outgoing(task, args, kwargs, options);
     if (batch != null) {
@@ -215,7 +257,8 @@ public final class Celeriac implements AutoCloseable {
       broker.publish(outgoing.queue(), outgoing.message());
       announceSent(outgoing);
     }
-    return new TaskRef(outgoing.message().id(), task.name(), outgoing.queue());
+    return new TaskRef<>(outgoing.message().id(), task.name(), outgoing.queue(),
+        task.ignoreResult() ? null : results, task.resultType().orElse(null));
   }
 
   /** Celery's {@code task-sent} event for a message the broker took, when {@code events.task-sent} asks for it. */
@@ -254,7 +297,7 @@ public final class Celeriac implements AutoCloseable {
     TaskMessage message = MessageCodec.newMessage(new MessageCodec.NewMessage(
         task.name(), id, args, kwargs, eta, ttl == null ? null : now.plus(ttl), ttl,
         parent == null ? null : parent.id(), parent == null ? null : parent.rootId(),
-        options.priority(), task.timeLimit(), now));
+        options.priority(), task.timeLimit(), now, task.ignoreResult()));
     // Headers are a few KiB at most (argsrepr and kwargsrepr are capped), so only a large body needs
     // the exact measure.
     if (message.bodyLength() + HEADERS_ALLOWANCE > config.maxMessageBytes()) {
@@ -288,7 +331,7 @@ public final class Celeriac implements AutoCloseable {
         lastFailure[0] = cause;
       }
     };
-    TaskExecutor executor = TaskExecutor.eager(registry, config.clock(), failures, eagerTimer(), instances);
+    TaskExecutor executor = TaskExecutor.eager(registry, config.clock(), failures, eagerTimer(), instances, results);
     TaskMessage next = withoutEta(message);
     while (next != null) {
       EagerDelivery delivery = new EagerDelivery(queue, KombuEnvelope.encode(next, queue, Ids.uuid()));
@@ -326,6 +369,9 @@ public final class Celeriac implements AutoCloseable {
   /** Closes the broker connection. Does not stop workers; stop them first. */
   @Override
   public void close() {
+    if (results != null) {
+      results.close();
+    }
     broker.close();
     ScheduledExecutorService timer = eagerTimer;
     if (timer != null) {

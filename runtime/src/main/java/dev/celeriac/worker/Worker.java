@@ -3,6 +3,7 @@ package dev.celeriac.worker;
 import dev.celeriac.ConfigurationException;
 import dev.celeriac.TaskRegistry;
 import dev.celeriac.broker.Broker;
+import dev.celeriac.result.ResultBackend;
 import dev.celeriac.broker.BrokerException;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.internal.TaskInstances;
@@ -84,6 +85,12 @@ public final class Worker implements AutoCloseable {
 
   /** A worker whose instance tasks run on {@code instances}, its app's. */
   public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock, TaskInstances instances) {
+    this(broker, registry, options, clock, instances, null);
+  }
+
+  /** A worker whose instance tasks run on {@code instances}, storing results in {@code results} (null: none). */
+  public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock, TaskInstances instances,
+      ResultBackend results) {
     this.broker = broker;
     this.registry = registry;
     this.options = options;
@@ -95,7 +102,8 @@ public final class Worker implements AutoCloseable {
     this.state = new WorkerState(options.revokeExpires());
     this.fleet = broker.fleet().map(support -> new FleetMember(support, this, options, state, clock)).orElse(null);
     this.executor = new TaskExecutor(registry, clock, options.listener(),
-        fleet != null ? fleet.taskEvents() : WorkerListener.NONE, timer, () -> aborting, state, instances);
+        fleet != null ? fleet.taskEvents() : WorkerListener.NONE, timer, () -> aborting, state, instances,
+        results == null ? null : new ResultRecorder(results, clock, options.hostname()));
     for (Outcome outcome : Outcome.values()) {
       outcomes.put(outcome, new AtomicLong());
     }
