@@ -69,8 +69,8 @@ public final class CleanupTask {
    * Enqueues the task with these arguments and no extra keywords; returns once the broker
    * holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-      double threshold, char quote, String prefix, Color color, List<String> tags,
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold, char quote, String prefix, Color color, List<String> tags,
       List<Color> colors, List<Integer> sizes, Long maybeId) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
         colors, sizes, maybeId);
@@ -80,8 +80,8 @@ public final class CleanupTask {
    * Enqueues the task with these arguments plus extra keywords, which the task's
    * {@code @Extras} map receives.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-      double threshold, char quote, String prefix, Color color, List<String> tags,
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold, char quote, String prefix, Color color, List<String> tags,
       List<Color> colors, List<Integer> sizes, Long maybeId, Map<String, Object> extras) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
         colors, sizes, maybeId, extras);
@@ -92,8 +92,8 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-      double threshold, char quote, String prefix, Color color, List<String> tags,
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold, char quote, String prefix, Color color, List<String> tags,
       List<Color> colors, List<Integer> sizes) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
         colors, sizes);
@@ -104,8 +104,8 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-      double threshold, char quote, String prefix, Color color, List<String> tags,
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold, char quote, String prefix, Color color, List<String> tags,
       List<Color> colors) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
         colors);
@@ -116,8 +116,8 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-      double threshold, char quote, String prefix, Color color, List<String> tags) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold, char quote, String prefix, Color color, List<String> tags) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color,
         tags);
   }
@@ -127,8 +127,8 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-      double threshold, char quote, String prefix, Color color) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold, char quote, String prefix, Color color) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color);
   }
 
@@ -137,8 +137,8 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-      double threshold, char quote, String prefix) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold, char quote, String prefix) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix);
   }
 
@@ -147,8 +147,8 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-      double threshold, char quote) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold, char quote) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote);
   }
 
@@ -157,8 +157,8 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-      double threshold) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold);
   }
 
@@ -167,7 +167,8 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio) {
     return with().enqueue(dryRun, batch, level, since, ratio);
   }
 
@@ -176,7 +177,7 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since) {
     return with().enqueue(dryRun, batch, level, since);
   }
 
@@ -185,7 +186,7 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level) {
     return with().enqueue(dryRun, batch, level);
   }
 
@@ -194,7 +195,7 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch) {
     return with().enqueue(dryRun, batch);
   }
 
@@ -203,7 +204,7 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun) {
+  public static TaskRef<Void> enqueue(boolean dryRun) {
     return with().enqueue(dryRun);
   }
 
@@ -212,7 +213,7 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue() {
+  public static TaskRef<Void> enqueue() {
     return with().enqueue();
   }
 
@@ -249,7 +250,7 @@ public final class CleanupTask {
     /**
      * Enqueues the task with these options and arguments and no extra keywords.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
         double threshold, char quote, String prefix, Color color, List<String> tags,
         List<Color> colors, List<Integer> sizes, Long maybeId) {
       return enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
@@ -259,7 +260,7 @@ public final class CleanupTask {
     /**
      * Enqueues the task with these options and arguments plus extra keywords.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
         double threshold, char quote, String prefix, Color color, List<String> tags,
         List<Color> colors, List<Integer> sizes, Long maybeId, Map<String, Object> extras) {
       Map<String, Object> kwargs = new LinkedHashMap<>();
@@ -283,7 +284,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
         double threshold, char quote, String prefix, Color color, List<String> tags,
         List<Color> colors, List<Integer> sizes) {
       return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
@@ -294,7 +295,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
         double threshold, char quote, String prefix, Color color, List<String> tags,
         List<Color> colors) {
       return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
@@ -305,7 +306,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
         double threshold, char quote, String prefix, Color color, List<String> tags) {
       return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags);
     }
@@ -314,7 +315,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
         double threshold, char quote, String prefix, Color color) {
       return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix, color);
     }
@@ -323,7 +324,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
         double threshold, char quote, String prefix) {
       return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix);
     }
@@ -332,7 +333,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
         double threshold, char quote) {
       return sendLeading(dryRun, batch, level, since, ratio, threshold, quote);
     }
@@ -341,7 +342,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
         double threshold) {
       return sendLeading(dryRun, batch, level, since, ratio, threshold);
     }
@@ -350,7 +351,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio) {
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio) {
       return sendLeading(dryRun, batch, level, since, ratio);
     }
 
@@ -358,7 +359,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since) {
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since) {
       return sendLeading(dryRun, batch, level, since);
     }
 
@@ -366,7 +367,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level) {
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level) {
       return sendLeading(dryRun, batch, level);
     }
 
@@ -374,7 +375,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch) {
+    public TaskRef<Void> enqueue(boolean dryRun, short batch) {
       return sendLeading(dryRun, batch);
     }
 
@@ -382,7 +383,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun) {
+    public TaskRef<Void> enqueue(boolean dryRun) {
       return sendLeading(dryRun);
     }
 
@@ -390,7 +391,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue() {
+    public TaskRef<Void> enqueue() {
       return sendLeading();
     }
 
