@@ -19,6 +19,10 @@ import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
 import dev.celeriac.result.redis.RedisChordStore;
 import dev.celeriac.worker.FollowUps;
+import dev.celeriac.result.ResultBackend;
+import dev.celeriac.result.ResultBackends;
+import dev.celeriac.result.ResultSettings;
+import dev.celeriac.result.memory.MemoryResultBackend;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.TaskExecutor;
 import dev.celeriac.worker.Worker;
@@ -31,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -66,6 +71,8 @@ public final class Celeriac implements AutoCloseable {
   private final ChordStore chords;
   /** Sends canvases through the broker, or runs them in the caller's thread in eager mode. */
   private final CanvasApplier canvases;
+  /** Where results are stored and read: the configured backend, memory in eager mode; null for none. */
+  private final ResultBackend results;
 
   private Celeriac(CeleriacConfig config) {
     this.config = config;
@@ -79,19 +86,21 @@ public final class Celeriac implements AutoCloseable {
           + " memory://, whose messages live only in this JVM and are lost when it exits");
     }
     this.broker = Brokers.open(config.brokerUrl(), config.clock(), config.redis(), config.amqp());
+    this.results = openResults(config, broker);
     this.sentEvents = config.taskSentEvents() && !config.eager()
         ? broker.fleet().map(fleet -> new EventDispatcher(fleet.events(), MessageCodec.origin(), new LamportClock(), false))
             .orElse(null)
         : null;
     this.chords = chordStore(config, broker);
-    this.canvases = new CanvasApplier(this::dispatch, name -> registry.find(name).map(TaskDefinition::queue)
-        .orElse(null), chords, config.clock(), name -> null);
+    this.canvases = CanvasApplier.forRegistry(this::dispatch, registry, chords, config.clock());
   }
 
   private static ChordStore chordStore(CeleriacConfig config, Broker broker) {
-    if (config.chordBackend() != null) {
-      return new RedisChordStore(RedisClients.connect(config.chordBackend(), config.redis()),
-          RedisChordStore.DEFAULT_EXPIRES_SECONDS, config.clock());
+    String backend = config.resultBackend().orElse(null);
+    if (backend != null && backend.trim().matches("(?i)(redis|rediss|sentinel)://.*")) {
+      // Chords count in the Redis result backend's keys, as Celery's do; rpc:// has no chords, as in Celery.
+      return new RedisChordStore(RedisClients.connect(backend.trim(), config.redis()),
+          (int) Math.min(Integer.MAX_VALUE, config.resultExpires().toSeconds()), config.clock());
     }
     if (config.eager() || broker instanceof dev.celeriac.broker.memory.MemoryBroker) {
       return new MemoryChordStore();
@@ -116,12 +125,18 @@ public final class Celeriac implements AutoCloseable {
   }
 
   /** Applies a signature, chain or chord; see {@link Signature#apply()}. */
-  TaskRef applyCanvas(SignatureSpec signature) {
+  <R> TaskRef<R> applyCanvas(SignatureSpec signature) {
     CanvasApplier.Sent sent = canvases.apply(signature, List.of(), Map.of());
     if (SignatureSpec.GROUP.equals(signature.subtaskType())) {
-      return new TaskRef(sent.id(), signature.task(), "");
+      return new TaskRef<>(sent.id(), signature.task(), "", results, null);
     }
-    return new TaskRef(sent.id(), resultTask(signature), sent.queue() != null ? sent.queue() : "");
+    return ref(sent, resultTask(signature));
+  }
+
+  /** A reference to what {@code sent} started, reading its result as the task {@code name} of this registry types it. */
+  private <R> TaskRef<R> ref(CanvasApplier.Sent sent, String name) {
+    ValueType type = registry.find(name).flatMap(TaskDefinition::resultType).orElse(null);
+    return new TaskRef<>(sent.id(), name, sent.queue() != null ? sent.queue() : "", results, type);
   }
 
   /** The task whose result a canvas's result is: the last step of a chain, the body of a chord. */
@@ -140,11 +155,9 @@ public final class Celeriac implements AutoCloseable {
   GroupRef applyGroup(SignatureSpec group) {
     CanvasApplier.Sent sent = canvases.apply(group, List.of(), Map.of());
     List<SignatureSpec> members = group.tasks();
-    List<TaskRef> refs = new ArrayList<>();
+    List<TaskRef<?>> refs = new ArrayList<>();
     for (int i = 0; i < sent.members().size(); i++) {
-      CanvasApplier.Sent member = sent.members().get(i);
-      String name = i < members.size() ? resultTask(members.get(i)) : "";
-      refs.add(new TaskRef(member.id(), name, member.queue() != null ? member.queue() : ""));
+      refs.add(ref(sent.members().get(i), i < members.size() ? resultTask(members.get(i)) : ""));
     }
     return new GroupRef(sent.id(), refs, this);
   }
@@ -215,6 +228,40 @@ public final class Celeriac implements AutoCloseable {
     return app;
   }
 
+  private static ResultBackend openResults(CeleriacConfig config, Broker broker) {
+    if (config.eager()) {
+      return new MemoryResultBackend();
+    }
+    if (config.resultBackend().isEmpty()) {
+      return null;
+    }
+    try {
+      return ResultBackends.open(config.resultBackend().get(), new ResultSettings(config.resultExpires(),
+          config.clock(), config.redis(), config.amqp(), broker, config.brokerUrl()));
+    } catch (RuntimeException e) {
+      broker.close();
+      throw e;
+    }
+  }
+
+  /** The result backend; empty when none is configured (results are then not stored, as Celery's). */
+  public Optional<ResultBackend> resultBackend() {
+    return Optional.ofNullable(results);
+  }
+
+  /**
+   * A reference to the task {@code taskId}, to read its state and result as Celery's {@code AsyncResult(id)}: the
+   * result comes as the JSON value stored (Long, Double, String, Boolean, List, Map).
+   */
+  public TaskRef<Object> result(String taskId) {
+    return new TaskRef<>(taskId, "?", "?", results, null);
+  }
+
+  /** As {@link #result(String)}, converting the result to {@code type}. */
+  public <R> TaskRef<R> result(String taskId, ValueType type) {
+    return new TaskRef<>(taskId, "?", "?", results, type);
+  }
+
   public CeleriacConfig config() {
     return config;
   }
@@ -234,7 +281,7 @@ public final class Celeriac implements AutoCloseable {
 
   /** A worker with {@code options}; call {@link Worker#start()} to run it. */
   public Worker worker(WorkerOptions options) {
-    return new Worker(broker, registry, options, config.clock(), instances, chords);
+    return new Worker(broker, registry, options, config.clock(), instances, results, chords);
   }
 
   /**
@@ -246,7 +293,7 @@ public final class Celeriac implements AutoCloseable {
    * @param options the queue (null for the task's own queue when this registry knows it, else {@code celery}),
    *     countdown and the rest; null for {@link EnqueueOptions#DEFAULTS}
    */
-  public TaskRef send(String taskName, List<Object> args, Map<String, Object> kwargs, EnqueueOptions options) {
+  public TaskRef<Object> send(String taskName, List<Object> args, Map<String, Object> kwargs, EnqueueOptions options) {
     TaskDefinition known = registry.find(taskName).orElse(null);
     TaskDefinition target = known != null ? known : TaskDefinition.builder(taskName).build();
     return publish(target, wireList(args == null ? List.of() : args, "args"),
@@ -255,7 +302,7 @@ public final class Celeriac implements AutoCloseable {
   }
 
   /** The enqueue behind generated stubs: typed keyword arguments plus the caller's extras. */
-  TaskRef enqueue(TaskDefinition task, Map<String, Object> kwargs, Map<String, Object> extras,
+  <R> TaskRef<R> enqueue(TaskDefinition task, Map<String, Object> kwargs, Map<String, Object> extras,
       EnqueueOptions options, Batch batch) {
     Map<String, Object> all = wireMap(kwargs, "argument");
     for (Map.Entry<String, Object> extra : extras.entrySet()) {
@@ -269,7 +316,7 @@ public final class Celeriac implements AutoCloseable {
   }
 
   /** An enqueue with callbacks or errbacks: the message carries them in its embed, as Celery's. */
-  TaskRef applyLinked(TaskDefinition task, Map<String, Object> kwargs, Map<String, Object> extras,
+  <R> TaskRef<R> applyLinked(TaskDefinition task, Map<String, Object> kwargs, Map<String, Object> extras,
       Map<String, Object> options) {
     Map<String, Object> all = wireMap(kwargs, "argument");
     extras.forEach((key, value) -> {
@@ -287,7 +334,7 @@ public final class Celeriac implements AutoCloseable {
     }
     SignatureSpec signature = new SignatureSpec(task.name(), List.of(), all, options, null, false);
     CanvasApplier.Sent sent = canvases.apply(signature, List.of(), Map.of());
-    return new TaskRef(sent.id(), task.name(), sent.queue());
+    return ref(sent, task.name());
   }
 
   /** A batch of enqueues sent in one go; see {@link Batch}. */
@@ -306,7 +353,7 @@ public final class Celeriac implements AutoCloseable {
     }
   }
 
-  private TaskRef publish(TaskDefinition task, List<Object> args, Map<String, Object> kwargs,
+  private <R> TaskRef<R> publish(TaskDefinition task, List<Object> args, Map<String, Object> kwargs,
       EnqueueOptions options, Batch batch) {
     Broker.Outgoing outgoing = outgoing(task, args, kwargs, options);
     if (batch != null) {
@@ -317,7 +364,8 @@ public final class Celeriac implements AutoCloseable {
       broker.publish(outgoing.queue(), outgoing.message());
       announceSent(outgoing);
     }
-    return new TaskRef(outgoing.message().id(), task.name(), outgoing.queue());
+    return new TaskRef<>(outgoing.message().id(), task.name(), outgoing.queue(),
+        task.ignoreResult() ? null : results, task.resultType().orElse(null));
   }
 
   /** Celery's {@code task-sent} event for a message the broker took, when {@code events.task-sent} asks for it. */
@@ -356,7 +404,7 @@ public final class Celeriac implements AutoCloseable {
     TaskMessage message = MessageCodec.newMessage(new MessageCodec.NewMessage(
         task.name(), id, args, kwargs, eta, ttl == null ? null : now.plus(ttl), ttl,
         parent == null ? null : parent.id(), parent == null ? null : parent.rootId(),
-        options.priority(), task.timeLimit(), now));
+        options.priority(), task.timeLimit(), now, task.ignoreResult()));
     // Headers are a few KiB at most (argsrepr and kwargsrepr are capped), so only a large body needs
     // the exact measure.
     if (message.bodyLength() + HEADERS_ALLOWANCE > config.maxMessageBytes()) {
@@ -390,7 +438,7 @@ public final class Celeriac implements AutoCloseable {
         lastFailure[0] = cause;
       }
     };
-    TaskExecutor executor = TaskExecutor.eager(registry, config.clock(), failures, eagerTimer(), instances)
+    TaskExecutor executor = TaskExecutor.eager(registry, config.clock(), failures, eagerTimer(), instances, results)
         .sendingFollowUps(new FollowUps(canvases, chords));
     TaskMessage next = withoutEta(message);
     while (next != null) {
@@ -429,6 +477,9 @@ public final class Celeriac implements AutoCloseable {
   /** Closes the broker connection. Does not stop workers; stop them first. */
   @Override
   public void close() {
+    if (results != null) {
+      results.close();
+    }
     broker.close();
     ScheduledExecutorService timer = eagerTimer;
     if (timer != null) {

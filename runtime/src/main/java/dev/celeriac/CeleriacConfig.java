@@ -4,6 +4,7 @@ import dev.celeriac.broker.amqp.AmqpSettings;
 import dev.celeriac.broker.redis.RedisSettings;
 import dev.celeriac.worker.WorkerOptions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -17,6 +18,8 @@ public final class CeleriacConfig {
   public static final String DEFAULT_BROKER_URL = "memory://";
   /** The largest message an enqueue accepts: 256 KiB. */
   public static final long DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
+  /** How long a stored result lives unless configured: Celery's default {@code result_expires}. */
+  public static final Duration DEFAULT_RESULT_EXPIRES = Duration.ofDays(1);
 
   private final String brokerUrl;
   private final boolean brokerUrlFallback;
@@ -30,7 +33,8 @@ public final class CeleriacConfig {
   private final int metricsPort;
   private final InstanceProvider instanceProvider;
   private final boolean taskSentEvents;
-  private final String chordBackend;
+  private final String resultBackend;
+  private final Duration resultExpires;
 
   private CeleriacConfig(Builder b) {
     this.brokerUrl = b.brokerUrl;
@@ -45,7 +49,8 @@ public final class CeleriacConfig {
     this.metricsPort = b.metricsPort;
     this.instanceProvider = b.instanceProvider;
     this.taskSentEvents = b.taskSentEvents;
-    this.chordBackend = b.chordBackend;
+    this.resultBackend = b.resultBackend;
+    this.resultExpires = b.resultExpires;
   }
 
   public static Builder builder() {
@@ -67,7 +72,8 @@ public final class CeleriacConfig {
     b.metricsPort = metricsPort;
     b.instanceProvider = instanceProvider;
     b.taskSentEvents = taskSentEvents;
-    b.chordBackend = chordBackend;
+    b.resultBackend = resultBackend;
+    b.resultExpires = resultExpires;
     return b;
   }
 
@@ -138,16 +144,22 @@ public final class CeleriacConfig {
    * Whether every enqueue also sends a {@code task-sent} event, as Celery's {@code task_send_sent_event}; off by
    * default, as in Celery.
    */
-  /**
-   * The Redis URL whose Celery keys chords are counted in ({@code celery-taskset-meta-<gid>.s|.j|.t}), or null:
-   * the result backend's, for chords until results land.
-   */
-  public String chordBackend() {
-    return chordBackend;
-  }
-
   public boolean taskSentEvents() {
     return taskSentEvents;
+  }
+
+  /**
+   * The result backend's URL ({@code redis://}, {@code rediss://}, {@code sentinel://}, {@code rpc://},
+   * {@code memory://}), or empty: no results are stored, as Celery without {@code result_backend}. An eager app
+   * keeps results in memory whatever this says.
+   */
+  public Optional<String> resultBackend() {
+    return Optional.ofNullable(resultBackend);
+  }
+
+  /** How long a stored result lives: Celery's {@code result_expires}, 1 day by default. */
+  public Duration resultExpires() {
+    return resultExpires;
   }
 
   /** Builds {@link CeleriacConfig}. */
@@ -164,9 +176,25 @@ public final class CeleriacConfig {
     private int metricsPort;
     private InstanceProvider instanceProvider;
     private boolean taskSentEvents;
-    private String chordBackend;
+    private String resultBackend;
+    private Duration resultExpires = DEFAULT_RESULT_EXPIRES;
 
     private Builder() {}
+
+    /** The result backend's URL; null or blank for none. */
+    public Builder resultBackend(String url) {
+      this.resultBackend = url == null || url.isBlank() ? null : url.trim();
+      return this;
+    }
+
+    /** How long stored results live; must be positive. */
+    public Builder resultExpires(Duration expires) {
+      if (expires.isNegative() || expires.isZero()) {
+        throw new IllegalArgumentException("result expiry must be positive: " + expires);
+      }
+      this.resultExpires = expires;
+      return this;
+    }
 
     public Builder brokerUrl(String brokerUrl) {
       this.brokerUrl = Objects.requireNonNull(brokerUrl);
@@ -246,12 +274,6 @@ public final class CeleriacConfig {
     /** Sends a {@code task-sent} event for every enqueue ({@code events.task-sent}). */
     public Builder taskSentEvents(boolean taskSentEvents) {
       this.taskSentEvents = taskSentEvents;
-      return this;
-    }
-
-    /** Counts chords in the Celery keys of the Redis at {@code url} (a {@code redis://} result backend). */
-    public Builder chordBackend(String url) {
-      this.chordBackend = url;
       return this;
     }
 

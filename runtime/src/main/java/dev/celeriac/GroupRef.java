@@ -7,14 +7,14 @@ import java.util.Objects;
 public final class GroupRef {
 
   private final String id;
-  private final List<TaskRef> members;
+  private final List<TaskRef<?>> members;
   private final Celeriac app;
 
-  public GroupRef(String id, List<TaskRef> members) {
+  public GroupRef(String id, List<TaskRef<?>> members) {
     this(id, members, null);
   }
 
-  GroupRef(String id, List<TaskRef> members, Celeriac app) {
+  GroupRef(String id, List<TaskRef<?>> members, Celeriac app) {
     this.id = Objects.requireNonNull(id);
     this.members = List.copyOf(members);
     this.app = app;
@@ -41,7 +41,7 @@ public final class GroupRef {
   }
 
   /** The members' tasks, in order. */
-  public List<TaskRef> members() {
+  public List<TaskRef<?>> members() {
     return members;
   }
 

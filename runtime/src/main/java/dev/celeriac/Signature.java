@@ -147,7 +147,7 @@ public final class Signature<R> {
    * Sends it, as Celery's {@code apply_async}: a task's message; a chain's first step, carrying the rest; a
    * chord's header tasks. Returns the task of the result: the task's, the chain's last step's or the chord body's.
    */
-  public TaskRef apply() {
+  public TaskRef<R> apply() {
     return target().applyCanvas(spec);
   }
 

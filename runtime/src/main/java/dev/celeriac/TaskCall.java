@@ -146,7 +146,7 @@ public abstract class TaskCall<C extends TaskCall<C>> {
    * Enqueues with the named keyword arguments plus the caller's extras; called by generated code. An
    * extras key that names a parameter of the task is refused, since the typed argument already says it.
    */
-  protected final TaskRef send(Map<String, Object> kwargs, Map<String, Object> extras) {
+  protected final <R> TaskRef<R> send(Map<String, Object> kwargs, Map<String, Object> extras) {
     Celeriac target = app != null ? app : Celeriac.getDefault();
     if (!links.isEmpty() || !errorLinks.isEmpty()) {
       if (batch != null) {
@@ -164,7 +164,7 @@ public abstract class TaskCall<C extends TaskCall<C>> {
    * {@code @Default}, or to null, as Celery binds what a Python caller leaves out. Called by the generated
    * overloads that leave out trailing optional parameters.
    */
-  protected final TaskRef sendLeading(Object... values) {
+  protected final <R> TaskRef<R> sendLeading(Object... values) {
     List<Parameter> parameters = definition.parameters();
     if (values.length > parameters.size()) {
       throw new IllegalArgumentException(values.length + " values for task '" + definition.name() + "', which takes "

@@ -57,10 +57,13 @@ public final class CanvasApplier {
     this.ignoreResultOf = ignoreResultOf;
   }
 
-  /** An applier whose tasks go to their queues in {@code registry}, and others to {@code celery}. */
+  /**
+   * An applier whose tasks go to their queues in {@code registry}, and others to {@code celery}; a task of the
+   * registry says {@code ignore_result} as its {@code @Task} does, others Celery's default, false.
+   */
   public static CanvasApplier forRegistry(Dispatch dispatch, TaskRegistry registry, ChordStore chords, Clock clock) {
     return new CanvasApplier(dispatch, name -> registry.find(name).map(TaskDefinition::queue).orElse(null), chords,
-        clock, name -> null);
+        clock, name -> registry.find(name).map(task -> (Object) task.ignoreResult()).orElse(null));
   }
 
   /** What one apply sent. */

@@ -52,7 +52,15 @@ public final class MessageCodec {
       String rootId,
       Integer priority,
       Duration timeLimit,
-      Instant sentAt) {
+      Instant sentAt,
+      boolean ignoreResult) {
+
+    /** A message that asks for no result ({@code ignore_result: true}). */
+    public NewMessage(String taskName, String id, List<Object> args, Map<String, Object> kwargs, Instant eta,
+        Instant expiresAt, Duration expiresIn, String parentId, String rootId, Integer priority,
+        Duration timeLimit, Instant sentAt) {
+      this(taskName, id, args, kwargs, eta, expiresAt, expiresIn, parentId, rootId, priority, timeLimit, sentAt, true);
+    }
 
     /** A message without {@link MessageCodec#SENT_AT}, exactly as Celery writes one. */
     public NewMessage(String taskName, String id, List<Object> args, Map<String, Object> kwargs, Instant eta,
@@ -86,8 +94,8 @@ public final class MessageCodec {
     headers.put("argsrepr", PythonRepr.tuple(spec.args()));
     headers.put("kwargsrepr", PythonRepr.dict(spec.kwargs()));
     headers.put("origin", ORIGIN);
-    // Celeriac never stores results; a Python worker running this task need not either.
-    headers.put("ignore_result", true);
+    // As Celery's: the task's ignore_result, which tells a worker not to store its SUCCESS.
+    headers.put("ignore_result", spec.ignoreResult());
     headers.put("replaced_task_nesting", 0);
     headers.put("stamped_headers", null);
     headers.put("stamps", Map.of());

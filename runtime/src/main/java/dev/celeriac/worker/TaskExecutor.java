@@ -13,6 +13,7 @@ import dev.celeriac.protocol.MalformedMessageException;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
 import dev.celeriac.protocol.TaskPayload;
+import dev.celeriac.result.ResultBackend;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +49,8 @@ public final class TaskExecutor {
   private final WorkerState state;
   /** Sends what a message's canvas asks for after its run; null sends nothing. Set before the first message. */
   private volatile FollowUps followUps;
+  /** Stores results as a Celery worker does; null when no result backend is configured. */
+  private final ResultRecorder results;
 
   /**
    * An executor of its own, revoking nothing, whose instance tasks run on instances of its own, one per class,
@@ -71,7 +74,7 @@ public final class TaskExecutor {
   public TaskExecutor(TaskRegistry registry, Clock clock, WorkerListener listener, ScheduledExecutorService timer,
       BooleanSupplier aborting, TaskInstances instances) {
     this(registry, clock, listener, WorkerListener.NONE, timer, aborting,
-        new WorkerState(RevokedTasks.DEFAULT_EXPIRES), instances, false);
+        new WorkerState(RevokedTasks.DEFAULT_EXPIRES), instances, false, null);
   }
 
   /**
@@ -84,12 +87,20 @@ public final class TaskExecutor {
    */
   TaskExecutor(TaskRegistry registry, Clock clock, WorkerListener listener, WorkerListener own,
       ScheduledExecutorService timer, BooleanSupplier aborting, WorkerState state, TaskInstances instances) {
-    this(registry, clock, listener, own, timer, aborting, state, instances, false);
+    this(registry, clock, listener, own, timer, aborting, state, instances, null);
+  }
+
+  /** A worker's executor that stores results through {@code results} (null: none). */
+  TaskExecutor(TaskRegistry registry, Clock clock, WorkerListener listener, WorkerListener own,
+      ScheduledExecutorService timer, BooleanSupplier aborting, WorkerState state, TaskInstances instances,
+      ResultRecorder results) {
+    this(registry, clock, listener, own, timer, aborting, state, instances, false, results);
   }
 
   private TaskExecutor(TaskRegistry registry, Clock clock, WorkerListener listener, WorkerListener own,
       ScheduledExecutorService timer, BooleanSupplier aborting, WorkerState state, TaskInstances instances,
-      boolean eager) {
+      boolean eager, ResultRecorder results) {
+    this.results = results;
     this.instances = instances;
     this.registry = registry;
     this.clock = clock;
@@ -107,8 +118,15 @@ public final class TaskExecutor {
    */
   public static TaskExecutor eager(TaskRegistry registry, Clock clock, WorkerListener listener,
       ScheduledExecutorService timer, TaskInstances instances) {
+    return eager(registry, clock, listener, timer, instances, null);
+  }
+
+  /** As {@link #eager(TaskRegistry, Clock, WorkerListener, ScheduledExecutorService, TaskInstances)}, storing results in {@code results}. */
+  public static TaskExecutor eager(TaskRegistry registry, Clock clock, WorkerListener listener,
+      ScheduledExecutorService timer, TaskInstances instances, ResultBackend results) {
     return new TaskExecutor(registry, clock, listener, WorkerListener.NONE, timer, () -> false,
-        new WorkerState(RevokedTasks.DEFAULT_EXPIRES), instances, true);
+        new WorkerState(RevokedTasks.DEFAULT_EXPIRES), instances, true,
+        results == null ? null : new ResultRecorder(results, clock, "eager@" + NodeNames.hostName()));
   }
 
   /**
@@ -150,6 +168,10 @@ public final class TaskExecutor {
   private Outcome handle(Delivery delivery, TaskMessage message, String name, String id) {
     Optional<TaskDefinition> found = registry.find(name);
     if (found.isEmpty()) {
+      if (results != null) {
+        // As a Celery worker: FAILURE with NotRegistered, so that a waiting client is told; kept as a dead letter too.
+        results.notRegistered(name, id, message.parentId(), message);
+      }
       return deadLetter(delivery, name, id, DeadLetterCause.UNKNOWN_TASK, "unknown task '" + name
           + "': no task index on this worker's class path declares it");
     }
@@ -175,6 +197,9 @@ public final class TaskExecutor {
       log.info("Discarding task {}[{}]: expired at {}", name, id, expires.get());
       // Celery revokes an expired id, so that a copy of the message (a redelivery) is discarded too.
       state.revoked().addAll(List.of(id));
+      if (results != null) {
+        results.revoked(task, id, context.parentId(), message, "expired");
+      }
       delivery.ack();
       listener.messageExpired(context);
       listener.taskRevoked(context, RevokeReason.EXPIRED);
@@ -182,6 +207,9 @@ public final class TaskExecutor {
     }
     if (state.revoked().contains(id)) {
       log.info("Discarding revoked task {}[{}]", name, id);
+      if (results != null) {
+        results.revoked(task, id, context.parentId(), message, "revoked");
+      }
       revokedFollowUps(message, "revoked");
       delivery.ack();
       listener.taskRevoked(context, RevokeReason.REVOKED);
@@ -222,8 +250,11 @@ public final class TaskExecutor {
     Duration runtime;
     try {
       listener.taskStarted(context);
+      if (results != null) {
+        results.started(task, context, message);
+      }
       long started = System.nanoTime();
-      result = runGuarded(task, context, arguments, guard);
+      result = runGuarded(task, context, arguments, guard, timeLimit(task, message));
       runtime = Duration.ofNanos(System.nanoTime() - started);
     } finally {
       state.ended(active);
@@ -231,6 +262,9 @@ public final class TaskExecutor {
     if (guard.cause() == RunGuard.Cause.TERMINATED) {
       // Revoked with terminate while it ran: whatever the run came to, the task counts as revoked, as in Celery,
       // whose pool kills the process.
+      if (results != null) {
+        results.revoked(task, context.id(), context.parentId(), message, "terminated");
+      }
       revokedFollowUps(message, "terminated");
       delivery.ack();
       log.warn("Task {}[{}] terminated by a revoke", task.name(), context.id());
@@ -239,6 +273,17 @@ public final class TaskExecutor {
     }
     Throwable failure = result.failure();
     if (failure == null) {
+      if (results != null) {
+        try {
+          results.succeeded(task, context, message, result.value());
+        } catch (RuntimeException e) {
+          // Not stored: the message goes back to be run again rather than acked with its result lost.
+          delivery.requeue();
+          log.error("Task {}[{}] succeeded but its result could not be stored; returned to {}: {}", task.name(),
+              context.id(), delivery.queue(), e.getMessage());
+          return Outcome.REQUEUED;
+        }
+      }
       FollowUps sending = followUps;
       if (sending != null && FollowUps.any(payload)) {
         try {
@@ -301,6 +346,9 @@ public final class TaskExecutor {
     if (retryable && context.retries() < policy.maxRetries()) {
       Instant now = clock.instant();
       try {
+        if (results != null) {
+          results.retried(task, context, message, failure);
+        }
         delivery.retry(MessageCodec.retryOf(message, now.plus(delay), now));
       } catch (RuntimeException e) {
         // As Celery's Reject(requeue=False) when the retry can't be published: kept, with the reason.
@@ -325,6 +373,14 @@ public final class TaskExecutor {
     if (!eager) {
       // Eager mode's caller gets the failure as the EagerTaskException's cause, trace included.
       log.error("Task {}[{}] {}", task.name(), context.id(), reason, failure);
+    }
+    if (results != null) {
+      try {
+        results.failed(task, context, message, failure);
+      } catch (RuntimeException e) {
+        log.error("Task {}[{}] failed and its FAILURE could not be stored: {}", task.name(), context.id(),
+            e.getMessage());
+      }
     }
     listener.taskFailed(context, failure);
     FollowUps sending = followUps;
@@ -362,8 +418,8 @@ public final class TaskExecutor {
    * interrupts the run for its time limit or a terminating revoke, and never once it ended: such an interrupt
    * must not leak into the slot's next run.
    */
-  private RunResult runGuarded(TaskDefinition task, TaskContext context, Object[] arguments, RunGuard guard) {
-    Duration limit = task.timeLimit();
+  private RunResult runGuarded(TaskDefinition task, TaskContext context, Object[] arguments, RunGuard guard,
+      Duration limit) {
     ScheduledFuture<?> alarm = limit.isZero() ? null
         : timer.schedule(() -> guard.interrupt(RunGuard.Cause.TIME_LIMIT), limit.toMillis(), TimeUnit.MILLISECONDS);
     TaskContext previous = CurrentTask.enter(context);
@@ -381,6 +437,27 @@ public final class TaskExecutor {
       }
       guard.finish();
     }
+  }
+
+  /**
+   * The run's time limit: the task's {@code timeLimitSeconds} and the message's {@code timelimit} header
+   * {@code [soft, hard]} (seconds, either null), the smallest that is set winning. Java has no soft limit to raise
+   * inside the task as Celery's {@code SoftTimeLimitExceeded}: a soft limit ends the run as a hard one does.
+   * Zero when none is set.
+   */
+  static Duration timeLimit(TaskDefinition task, TaskMessage message) {
+    Duration limit = task.timeLimit();
+    if (message.headers().get("timelimit") instanceof List<?> limits) {
+      for (Object value : limits) {
+        if (value instanceof Number seconds && seconds.doubleValue() > 0) {
+          Duration header = Duration.ofNanos((long) Math.min(Long.MAX_VALUE, seconds.doubleValue() * 1e9));
+          if (limit.isZero() || header.compareTo(limit) < 0) {
+            limit = header;
+          }
+        }
+      }
+    }
+    return limit;
   }
 
   /** How one run ended: the value the task returned (null for {@code void}), or the failure. */

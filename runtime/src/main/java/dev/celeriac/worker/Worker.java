@@ -8,6 +8,7 @@ import dev.celeriac.broker.Delivery;
 import dev.celeriac.canvas.CanvasApplier;
 import dev.celeriac.canvas.ChordStore;
 import dev.celeriac.internal.TaskInstances;
+import dev.celeriac.result.ResultBackend;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,12 +90,19 @@ public final class Worker implements AutoCloseable {
     this(broker, registry, options, clock, instances, null);
   }
 
+  /** A worker whose instance tasks run on {@code instances}, storing results in {@code results} (null: none). */
+  public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock, TaskInstances instances,
+      ResultBackend results) {
+    this(broker, registry, options, clock, instances, results, null);
+  }
+
   /**
-   * A worker whose instance tasks run on {@code instances}, its app's, and whose chord header tasks count in
-   * {@code chords}, the result backend's chord join (null: none, chords then never complete, as in Celery).
+   * A worker whose instance tasks run on {@code instances}, storing results in {@code results} (null: none), whose
+   * chord header tasks count in {@code chords}, the result backend's chord join (null: none; chords then never
+   * complete, as on a Celery worker without a backend).
    */
   public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock, TaskInstances instances,
-      ChordStore chords) {
+      ResultBackend results, ChordStore chords) {
     this.broker = broker;
     this.registry = registry;
     this.options = options;
@@ -106,7 +114,8 @@ public final class Worker implements AutoCloseable {
     this.state = new WorkerState(options.revokeExpires());
     this.fleet = broker.fleet().map(support -> new FleetMember(support, this, options, state, clock)).orElse(null);
     this.executor = new TaskExecutor(registry, clock, options.listener(),
-        fleet != null ? fleet.taskEvents() : WorkerListener.NONE, timer, () -> aborting, state, instances)
+        fleet != null ? fleet.taskEvents() : WorkerListener.NONE, timer, () -> aborting, state, instances,
+        results == null ? null : new ResultRecorder(results, clock, options.hostname()))
         .sendingFollowUps(new FollowUps(CanvasApplier.forRegistry(broker::publish, registry, chords, clock), chords));
     for (Outcome outcome : Outcome.values()) {
       outcomes.put(outcome, new AtomicLong());

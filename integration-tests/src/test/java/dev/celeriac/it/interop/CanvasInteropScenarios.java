@@ -52,7 +52,7 @@ public abstract class CanvasInteropScenarios {
     Path log = PythonCelery.logDir().resolve("canvas-" + label + "-python-worker.log");
     pythonWorker = python.startWorker("canvas_app", CanvasTasks.PY_QUEUE, 2, log);
     app = Celeriac.create(CeleriacConfig.builder().brokerUrl(brokerUrl).registry(CanvasTasks.REGISTRY)
-        .chordBackend(RESULT_BACKEND).build());
+        .resultBackend(RESULT_BACKEND).build());
     javaWorker = app.worker(WorkerOptions.builder().queues(List.of(CanvasTasks.QUEUE)).concurrency(4).build())
         .start();
     Waits.await("the Python worker to be ready", Duration.ofSeconds(60),

@@ -144,6 +144,13 @@ public final class PythonCelery {
         "-n", "interop-" + ProcessHandle.current().pid() + "@%h"), log, log);
   }
 
+  /** Starts a Celery worker of the Celery app {@code module} (a file in the python directory) on {@code queue}. */
+  public Process startWorker(String module, String queue, Path log) {
+    return start(List.of(PYTHON, "-m", "celery", "-A", module, "worker", "-Q", queue, "-P", "solo",
+        "--without-mingle", "--without-gossip", "--without-heartbeat", "-l", "info",
+        "-n", module + "-" + ProcessHandle.current().pid() + "@%h"), log, log);
+  }
+
   /**
    * Starts a Celery worker of {@code interop_app} on {@code queue} as a member of the fleet: named {@code node},
    * syncing revokes with its peers at start (mingle) and sending heartbeats. Output to {@code log}.

@@ -65,6 +65,7 @@ public final class StubWriter {
         .build());
     type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
 
+    TypeName ref = ParameterizedTypeName.get(ClassNames.TASK_REF, task.resultJavaType());
     List<ParameterSpec> parameters = parameters(task);
     List<ParameterSpec> withExtras = withExtras(task, parameters);
     CodeBlock arguments = names(parameters);
@@ -73,7 +74,7 @@ public final class StubWriter {
         .addJavadoc("Enqueues the task with these arguments and no extra keywords; returns once the broker\n"
             + "holds the message.\n")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .returns(ClassNames.TASK_REF)
+        .returns(ref)
         .addParameters(parameters)
         .addStatement("return with().enqueue($L)", arguments)
         .build());
@@ -81,7 +82,7 @@ public final class StubWriter {
         .addJavadoc("Enqueues the task with these arguments plus extra keywords, which the task's\n"
             + "{@code @Extras} map receives.\n")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .returns(ClassNames.TASK_REF)
+        .returns(ref)
         .addParameters(withExtras)
         .addStatement("return with().enqueue($L)", argumentsWithExtras)
         .build());
@@ -91,7 +92,7 @@ public final class StubWriter {
               + "parameters left out, so the worker applies their {@code @Default}, or null. Returns once\n"
               + "the broker holds the message.\n")
           .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-          .returns(ClassNames.TASK_REF)
+          .returns(ref)
           .addParameters(leading)
           .addStatement("return with().enqueue($L)", names(leading))
           .build());
@@ -165,6 +166,13 @@ public final class StubWriter {
         .add(".retryBackoff($L)\n", retry.retryBackoff())
         .add(".timeLimitSeconds($L)\n", retry.timeLimitSeconds())
         .add(".expiresSeconds($L)\n", retry.expiresSeconds());
+    task.result().ifPresent(result -> code.add(".resultType($L)\n", Literals.valueType(result)));
+    if (task.ignoreResult()) {
+      code.add(".ignoreResult(true)\n");
+    }
+    if (task.trackStarted()) {
+      code.add(".trackStarted(true)\n");
+    }
     task.schedule().ifPresent(schedule -> code.add(".schedule($S, $S)\n", schedule.cron(), schedule.zone()));
     for (ParameterDescriptor parameter : task.parameters()) {
       if (parameter.defaultValue().isPresent()) {
@@ -221,13 +229,17 @@ public final class StubWriter {
           .addParameter(task.declaringClass(), "target");
       call = CodeBlock.of("target.$N($L)", task.methodName(), CodeBlock.join(arguments, ",$W"));
     }
-    // Only void task methods pass validation so far.
-    invoke.addStatement(call).addStatement("return null");
+    if (task.result().isPresent()) {
+      invoke.addStatement("return $L", call);
+    } else {
+      invoke.addStatement(call).addStatement("return null");
+    }
     return invoke.addParameter(Object[].class, "arguments").build();
   }
 
   private static TypeSpec call(TaskDescriptor task, ClassName call, List<ParameterSpec> parameters,
       List<ParameterSpec> withExtras) {
+    TypeName ref = ParameterizedTypeName.get(ClassNames.TASK_REF, task.resultJavaType());
     ParameterSpec extras = withExtras.get(withExtras.size() - 1);
     String kwargs = freshName(withExtras, "kwargs", "keywordArguments");
     CodeBlock.Builder body = CodeBlock.builder()
@@ -249,14 +261,14 @@ public final class StubWriter {
         .addMethod(MethodSpec.methodBuilder("enqueue")
             .addJavadoc("Enqueues the task with these options and arguments and no extra keywords.\n")
             .addModifiers(Modifier.PUBLIC)
-            .returns(ClassNames.TASK_REF)
+            .returns(ref)
             .addParameters(parameters)
             .addStatement("return enqueue($L)", names(parameters, CodeBlock.of("noExtras()")))
             .build())
         .addMethod(MethodSpec.methodBuilder("enqueue")
             .addJavadoc("Enqueues the task with these options and arguments plus extra keywords.\n")
             .addModifiers(Modifier.PUBLIC)
-            .returns(ClassNames.TASK_REF)
+            .returns(ref)
             .addParameters(withExtras)
             .addCode(body.build())
             .build())
@@ -265,7 +277,7 @@ public final class StubWriter {
                 .addJavadoc("Enqueues the task with these options and leading arguments only; the worker\n"
                     + "applies the {@code @Default}, or null, of the parameters left out.\n")
                 .addModifiers(Modifier.PUBLIC)
-                .returns(ClassNames.TASK_REF)
+                .returns(ref)
                 .addParameters(leading)
                 .addStatement("return sendLeading($L)", names(leading))
                 .build())

@@ -49,7 +49,7 @@ public final class ChargeCardTask {
    * Enqueues the task with these arguments and no extra keywords; returns once the broker
    * holds the message.
    */
-  public static TaskRef enqueue(long customerId, List<String> items) {
+  public static TaskRef<Void> enqueue(long customerId, List<String> items) {
     return with().enqueue(customerId, items);
   }
 
@@ -57,7 +57,8 @@ public final class ChargeCardTask {
    * Enqueues the task with these arguments plus extra keywords, which the task's
    * {@code @Extras} map receives.
    */
-  public static TaskRef enqueue(long customerId, List<String> items, Map<String, Object> extras) {
+  public static TaskRef<Void> enqueue(long customerId, List<String> items,
+      Map<String, Object> extras) {
     return with().enqueue(customerId, items, extras);
   }
 
@@ -66,7 +67,7 @@ public final class ChargeCardTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(long customerId) {
+  public static TaskRef<Void> enqueue(long customerId) {
     return with().enqueue(customerId);
   }
 
@@ -109,14 +110,14 @@ public final class ChargeCardTask {
     /**
      * Enqueues the task with these options and arguments and no extra keywords.
      */
-    public TaskRef enqueue(long customerId, List<String> items) {
+    public TaskRef<Void> enqueue(long customerId, List<String> items) {
       return enqueue(customerId, items, noExtras());
     }
 
     /**
      * Enqueues the task with these options and arguments plus extra keywords.
      */
-    public TaskRef enqueue(long customerId, List<String> items, Map<String, Object> extras) {
+    public TaskRef<Void> enqueue(long customerId, List<String> items, Map<String, Object> extras) {
       Map<String, Object> kwargs = new LinkedHashMap<>();
       kwargs.put("customer_id", customerId);
       kwargs.put("items", items);
@@ -127,7 +128,7 @@ public final class ChargeCardTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(long customerId) {
+    public TaskRef<Void> enqueue(long customerId) {
       return sendLeading(customerId);
     }
 

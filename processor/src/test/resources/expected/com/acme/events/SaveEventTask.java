@@ -55,7 +55,7 @@ public final class SaveEventTask {
    * Enqueues the task with these arguments and no extra keywords; returns once the broker
    * holds the message.
    */
-  public static TaskRef enqueue(long projectId, String cacheKey, int limit, Color color,
+  public static TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color,
       List<Long> ids) {
     return with().enqueue(projectId, cacheKey, limit, color, ids);
   }
@@ -64,7 +64,7 @@ public final class SaveEventTask {
    * Enqueues the task with these arguments plus extra keywords, which the task's
    * {@code @Extras} map receives.
    */
-  public static TaskRef enqueue(long projectId, String cacheKey, int limit, Color color,
+  public static TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color,
       List<Long> ids, Map<String, Object> kwargs) {
     return with().enqueue(projectId, cacheKey, limit, color, ids, kwargs);
   }
@@ -74,7 +74,7 @@ public final class SaveEventTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(long projectId, String cacheKey, int limit, Color color) {
+  public static TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color) {
     return with().enqueue(projectId, cacheKey, limit, color);
   }
 
@@ -83,7 +83,7 @@ public final class SaveEventTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(long projectId, String cacheKey, int limit) {
+  public static TaskRef<Void> enqueue(long projectId, String cacheKey, int limit) {
     return with().enqueue(projectId, cacheKey, limit);
   }
 
@@ -92,7 +92,7 @@ public final class SaveEventTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(long projectId, String cacheKey) {
+  public static TaskRef<Void> enqueue(long projectId, String cacheKey) {
     return with().enqueue(projectId, cacheKey);
   }
 
@@ -101,7 +101,7 @@ public final class SaveEventTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(long projectId) {
+  public static TaskRef<Void> enqueue(long projectId) {
     return with().enqueue(projectId);
   }
 
@@ -161,7 +161,7 @@ public final class SaveEventTask {
     /**
      * Enqueues the task with these options and arguments and no extra keywords.
      */
-    public TaskRef enqueue(long projectId, String cacheKey, int limit, Color color,
+    public TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color,
         List<Long> ids) {
       return enqueue(projectId, cacheKey, limit, color, ids, noExtras());
     }
@@ -169,8 +169,8 @@ public final class SaveEventTask {
     /**
      * Enqueues the task with these options and arguments plus extra keywords.
      */
-    public TaskRef enqueue(long projectId, String cacheKey, int limit, Color color, List<Long> ids,
-        Map<String, Object> kwargs) {
+    public TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color,
+        List<Long> ids, Map<String, Object> kwargs) {
       Map<String, Object> keywordArguments = new LinkedHashMap<>();
       keywordArguments.put("project_id", projectId);
       keywordArguments.put("cache_key", cacheKey);
@@ -184,7 +184,7 @@ public final class SaveEventTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(long projectId, String cacheKey, int limit, Color color) {
+    public TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color) {
       return sendLeading(projectId, cacheKey, limit, color);
     }
 
@@ -192,7 +192,7 @@ public final class SaveEventTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(long projectId, String cacheKey, int limit) {
+    public TaskRef<Void> enqueue(long projectId, String cacheKey, int limit) {
       return sendLeading(projectId, cacheKey, limit);
     }
 
@@ -200,7 +200,7 @@ public final class SaveEventTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(long projectId, String cacheKey) {
+    public TaskRef<Void> enqueue(long projectId, String cacheKey) {
       return sendLeading(projectId, cacheKey);
     }
 
@@ -208,7 +208,7 @@ public final class SaveEventTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(long projectId) {
+    public TaskRef<Void> enqueue(long projectId) {
       return sendLeading(projectId);
     }
 

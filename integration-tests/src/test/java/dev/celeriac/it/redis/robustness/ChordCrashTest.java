@@ -47,7 +47,7 @@ class ChordCrashTest {
     Path dir = TestRuns.runDir("chord-crash-" + label);
     try (JedisPooled redis = RobustnessSupport.flushedSharedDb();
         Celeriac app = Celeriac.create(CeleriacConfig.builder().brokerUrl(brokerUrl)
-            .chordBackend(RobustnessSupport.SHARED_BROKER).build())) {
+            .resultBackend(RobustnessSupport.SHARED_BROKER).build())) {
       for (int chord = 0; chord < CHORDS; chord++) {
         List<Signature<?>> header = new ArrayList<>();
         for (int member = 0; member < MEMBERS; member++) {
