@@ -15,9 +15,9 @@ public final class Canvas {
   /**
    * Steps run one after another, each with the previous step's result prepended to its arguments (unless it is
    * {@link Signature#immutable()}). Applying it sends the first step, which carries the rest; it returns the last
-   * step's task.
+   * step's task, whose result type {@code R} is the last step's: {@code Canvas.<Long>chain(...)}.
    */
-  public static Signature<Object> chain(Signature<?>... steps) {
+  public static <R> Signature<R> chain(Signature<?>... steps) {
     if (steps.length == 0) {
       throw new IllegalArgumentException("a chain needs at least one step");
     }

@@ -274,6 +274,17 @@ public abstract class CanvasInteropScenarios {
   }
 
   @Test
+  public void typedResultsOfJavaBuiltCanvasesReadWithTaskRefGet() {
+    // (2 * 3) + 4 in Python, then * 10 in Java: the chain's TaskRef is the last step's, typed by its stub.
+    TaskRef<Long> last = Canvas.<Long>chain(MulTask.signature(2L, 3L), CanvasPyAddTask.signature(4L),
+        MulTask.signature(10L)).on(app).apply();
+    assertEquals(100L, last.get(WAIT));
+    TaskRef<Long> body = Canvas.chord(Canvas.group(MulTask.signature(1L, 2L), CanvasPyAddTask.signature(3L, 4L)),
+        CanvasPySumTask.signature()).on(app).apply();
+    assertEquals(9L, body.get(WAIT));
+  }
+
+  @Test
   public void aJavaGroupAndAJavaChordWithPythonMembers() {
     GroupRef group = Canvas.group(py("py_add", 1, 1), java("java_add", Map.of("x", 2, "y", 2))).on(app).apply()
         .save();

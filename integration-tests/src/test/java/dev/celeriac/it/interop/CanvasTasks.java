@@ -55,14 +55,12 @@ public final class CanvasTasks {
       .parameter(Parameter.of("note", "note", ValueType.STRING))
       .function(arguments -> record("java_on_error", arguments[1], arguments[0], arguments[1])).build();
 
-  /** Python's tasks as this side knows them: their names and queue, no worker entry. */
-  public static final TaskDefinition PY_ADD = TaskDefinition.builder("canvas.py_add").queue(PY_QUEUE).build();
-  public static final TaskDefinition PY_SUM = TaskDefinition.builder("canvas.py_sum").queue(PY_QUEUE).build();
+  /** Python's errback as this side knows it: its name and queue, no worker entry (the others have stubs). */
   public static final TaskDefinition PY_ON_ERROR = TaskDefinition.builder("canvas.py_on_error").queue(PY_QUEUE)
       .build();
 
-  public static final TaskRegistry REGISTRY = TaskRegistry.of(List.of(ADD, SUM, FAIL, ON_ERROR, PY_ADD, PY_SUM,
-      PY_ON_ERROR, NoteTask.DEFINITION));
+  public static final TaskRegistry REGISTRY = TaskRegistry.of(List.of(ADD, SUM, FAIL, ON_ERROR,
+      CanvasPyAddTask.DEFINITION, CanvasPySumTask.DEFINITION, PY_ON_ERROR, NoteTask.DEFINITION, MulTask.DEFINITION));
 
   /** What {@link CanvasStubTasks#note} records. */
   static void note(Long value, String label) {
