@@ -413,6 +413,15 @@ public final class Celeriac implements AutoCloseable {
         throw new MessageTooLargeException(task.name(), size, config.maxMessageBytes());
       }
     }
+    if (results != null && !task.ignoreResult()) {
+      String replyTo = results.replyTo();
+      if (replyTo != null) {
+        // rpc://: the worker replies to this producer's own queue, as Celery's client asks with reply_to.
+        Map<String, Object> properties = new LinkedHashMap<>(message.properties());
+        properties.put("reply_to", replyTo);
+        message = message.withProperties(properties);
+      }
+    }
     return new Broker.Outgoing(queue, message);
   }
 

@@ -31,6 +31,9 @@ public interface ResultBackend extends AutoCloseable {
     }
   }
 
+  /** Waits up to {@code timeout} until every store handed to {@link #storeAsync} is done. */
+  default void flush(Duration timeout) throws InterruptedException {}
+
   /** What the backend holds for {@code taskId} now; {@link ResultMeta#pending} when nothing. */
   ResultMeta get(String taskId);
 

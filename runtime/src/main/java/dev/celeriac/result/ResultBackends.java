@@ -3,6 +3,7 @@ package dev.celeriac.result;
 import dev.celeriac.ConfigurationException;
 import dev.celeriac.result.memory.MemoryResultBackend;
 import dev.celeriac.result.redis.RedisResultBackend;
+import dev.celeriac.result.rpc.RpcResultBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,9 +15,9 @@ public final class ResultBackends {
 
   private ResultBackends() {}
 
-  /** The built-in providers: redis, rediss, sentinel, memory. */
+  /** The built-in providers: redis, rediss, sentinel, rpc, memory. */
   static List<ResultBackendProvider> builtIn() {
-    return List.of(RedisResultBackend.PROVIDER, MemoryResultBackend.PROVIDER);
+    return List.of(RedisResultBackend.PROVIDER, RpcResultBackend.PROVIDER, MemoryResultBackend.PROVIDER);
   }
 
   /**

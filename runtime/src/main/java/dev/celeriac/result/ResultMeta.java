@@ -46,8 +46,10 @@ public record ResultMeta(String taskId, TaskState state, Object result, String t
 
   /** A STARTED carrying the worker's pid and hostname, as Celery's. */
   public static ResultMeta started(String taskId, long pid, String hostname, String parentId) {
-    return new ResultMeta(taskId, TaskState.STARTED, Map.of("pid", pid, "hostname", hostname), null, List.of(), null,
-        null, parentId);
+    Map<String, Object> worker = new java.util.LinkedHashMap<>();
+    worker.put("pid", pid);
+    worker.put("hostname", hostname);
+    return new ResultMeta(taskId, TaskState.STARTED, worker, null, List.of(), null, null, parentId);
   }
 
   /** The exception stored, for the exception states; else null. */

@@ -12,6 +12,7 @@ import dev.celeriac.result.TaskState;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Stores what a Celery 5.2.6 worker stores, when it stores it (FLEET §1.2, §3.8): STARTED for a task with
@@ -49,12 +50,16 @@ public final class ResultRecorder {
     }
   }
 
-  void succeeded(TaskDefinition task, TaskContext context, TaskMessage message, Object value) {
+  /**
+   * Stores SUCCESS, possibly batched with others (Redis pipelines them on a writer thread); the future completes
+   * once it is stored. Null when nothing is to be stored.
+   */
+  CompletableFuture<Void> succeeded(TaskDefinition task, TaskContext context, TaskMessage message, Object value) {
     if (task.ignoreResult() || Boolean.TRUE.equals(message.headers().get("ignore_result"))) {
-      return;
+      return null;
     }
-    backend.store(ResultMeta.success(context.id(), JsonValues.toWire(value, "result of " + task.name()), now(),
-        context.parentId()), replyTo(message));
+    return backend.storeAsync(ResultMeta.success(context.id(), JsonValues.toWire(value, "result of " + task.name()),
+        now(), context.parentId()), replyTo(message));
   }
 
   void retried(TaskDefinition task, TaskContext context, TaskMessage message, Throwable failure) {

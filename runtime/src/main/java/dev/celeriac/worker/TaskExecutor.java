@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -273,19 +274,25 @@ public final class TaskExecutor {
     }
     Throwable failure = result.failure();
     if (failure == null) {
+      CompletableFuture<Void> stored = null;
       if (results != null) {
         try {
-          results.succeeded(task, context, message, result.value());
+          stored = results.succeeded(task, context, message, result.value());
         } catch (RuntimeException e) {
-          // Not stored: the message goes back to be run again rather than acked with its result lost.
-          delivery.requeue();
-          log.error("Task {}[{}] succeeded but its result could not be stored; returned to {}: {}", task.name(),
-              context.id(), delivery.queue(), e.getMessage());
-          return Outcome.REQUEUED;
+          stored = CompletableFuture.failedFuture(e);
         }
       }
       FollowUps sending = followUps;
       if (sending != null && FollowUps.any(payload)) {
+        // A canvas's follow-ups go out once the result is stored, as Celery's chord part does: wait for it here.
+        if (stored != null) {
+          try {
+            stored.join();
+          } catch (RuntimeException e) {
+            return notStored(delivery, task, context, e);
+          }
+          stored = null;
+        }
         try {
           sending.succeeded(message, payload, JsonValues.toWire(result.value(), "result"));
         } catch (FollowUps.NotSentException | IllegalArgumentException e) {
@@ -294,7 +301,23 @@ public final class TaskExecutor {
               "task succeeded, but " + e.getMessage());
         }
       }
-      delivery.ack();
+      if (stored == null) {
+        delivery.ack();
+      } else if (stored.isDone() && !stored.isCompletedExceptionally()) {
+        delivery.ack();
+      } else if (stored.isDone()) {
+        Throwable error = stored.handle((ok, e) -> e).join();
+        return notStored(delivery, task, context, error);
+      } else {
+        // Acked once stored, from the backend's writer; the slot goes on to the next message meanwhile.
+        stored.whenComplete((ok, error) -> {
+          if (error == null) {
+            delivery.ack();
+          } else {
+            notStored(delivery, task, context, error);
+          }
+        });
+      }
       if (log.isDebugEnabled()) {
         log.debug("Task {}[{}] succeeded in {} ms", task.name(), context.id(), runtime.toMillis());
       }
@@ -312,6 +335,16 @@ public final class TaskExecutor {
       throw fatal;
     }
     return failed(delivery, message, task, context, payload, failure);
+  }
+
+  /** A SUCCESS that could not be stored: the message goes back to run again rather than acked with its result lost. */
+  private Outcome notStored(Delivery delivery, TaskDefinition task, TaskContext context, Throwable error) {
+    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    delivery.requeue();
+    log.error("Task {}[{}] succeeded but its result could not be stored; returned to {}: {}", task.name(),
+        context.id(), delivery.queue(), cause.getMessage());
+    return Outcome.REQUEUED;
   }
 
   /** Reports how long the message waited since it was sent, or since its eta if that is later. */

@@ -45,6 +45,8 @@ public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
   private static final Duration MAX_FETCH_BACKOFF = Duration.ofSeconds(30);
 
+  /** The app's result backend, or null. */
+  private final ResultBackend results;
   private final Broker broker;
   private final TaskRegistry registry;
   /** The queues of the tasks this worker can run. */
@@ -103,6 +105,7 @@ public final class Worker implements AutoCloseable {
    */
   public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock, TaskInstances instances,
       ResultBackend results, ChordStore chords) {
+    this.results = results;
     this.broker = broker;
     this.registry = registry;
     this.options = options;
@@ -289,6 +292,14 @@ public final class Worker implements AutoCloseable {
       log.warn("Tasks still running after {} s; interrupting them", timeout.toSeconds());
       slots.forEach(Thread::interrupt);
       clean = joinAll(Duration.ofSeconds(5));
+    }
+    if (results != null) {
+      // Results still being stored are acked once stored: let that happen before the broker goes.
+      try {
+        results.flush(Duration.ofSeconds(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     returnBuffered();
     if (fleet != null) {

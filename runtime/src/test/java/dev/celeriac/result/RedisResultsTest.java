@@ -186,4 +186,54 @@ class RedisResultsTest {
     TaskFailedException e = assertThrows(TaskFailedException.class, () -> ref.get(Duration.ofSeconds(4)));
     assertEquals("TimeLimitExceededException", e.remoteType());
   }
+
+  /** The store of a SUCCESS fails (the backend is down): the message goes back and runs again, never acked unstored. */
+  @Test
+  void aResultThatCannotBeStoredSendsTheMessageBack() throws Exception {
+    ResultBackend real = app.resultBackend().orElseThrow();
+    AtomicInteger stores = new AtomicInteger();
+    ResultBackend failingOnce = new ResultBackend() {
+      @Override
+      public void store(ResultMeta meta, String replyTo) {
+        if (stores.incrementAndGet() == 1) {
+          throw new dev.celeriac.broker.BrokerException("backend down", null);
+        }
+        real.store(meta, replyTo);
+      }
+
+      @Override
+      public ResultMeta get(String taskId) {
+        return real.get(taskId);
+      }
+
+      @Override
+      public java.util.Optional<ResultMeta> await(String taskId, Duration timeout) throws InterruptedException {
+        return real.await(taskId, timeout);
+      }
+
+      @Override
+      public void forget(String taskId) {
+        real.forget(taskId);
+      }
+
+      @Override
+      public String displayUrl() {
+        return real.displayUrl();
+      }
+
+      @Override
+      public void close() {}
+    };
+    worker.stop(Duration.ofSeconds(5));
+    Worker storing = new Worker(app.broker(), app.registry(), WorkerOptions.builder().queues(List.of("results"))
+        .concurrency(1).hostname("w2@test").build(), java.time.Clock.systemUTC(),
+        dev.celeriac.internal.TaskInstances.constructed(), failingOnce).start();
+    try {
+      TaskRef<Object> ref = send(ADD);
+      assertEquals(5L, ref.get(WAIT));
+      assertEquals(2, stores.get(), "stored on the second run, after the first store failed");
+    } finally {
+      storing.stop(Duration.ofSeconds(5));
+    }
+  }
 }

@@ -25,6 +25,13 @@ public final class ResultTasks {
     throw new IllegalStateException(message);
   }
 
+  /** For ResultsCrashTest: a short run whose result the test checks for every task. */
+  @Task(name = "results.crash_double", queue = "results-crash", maxRetries = 0)
+  public static long crashDouble(long n, @Extras Map<String, Object> extras) throws InterruptedException {
+    Thread.sleep(1);
+    return 2 * n;
+  }
+
   /** Implemented by results_app.py: the Java producer reads its result typed. */
   public interface Python {
     @Task(name = "results.py_add", queue = "results-py")

@@ -117,4 +117,35 @@ class ResultsInteropTest {
       PythonCelery.stop(worker);
     }
   }
+
+  /** rpc:// both ways on RabbitMQ: each worker replies to the producer's own reply queue. */
+  @org.junit.jupiter.api.Test
+  void rpcResultsBothWaysOnRabbitMq() throws Exception {
+    String broker = ItRabbit.URL;
+    PythonCelery celery = new PythonCelery(broker, Map.of("RESULTS_BACKEND", "rpc://"));
+    try (Celeriac app = Celeriac.create(CeleriacConfig.builder().brokerUrl(broker).resultBackend("rpc://").build())) {
+      Worker worker = app.worker(WorkerOptions.builder().queues(List.of("results-java")).concurrency(2).build())
+          .start();
+      try {
+        Map<String, Object> sum = pythonCall(celery, "results.java_add", "{\"x\": 20, \"y\": 22}");
+        assertEquals(42, sum.get("value"), sum.toString());
+        Map<String, Object> failed = pythonCall(celery, "results.java_fail", "{\"message\": \"rpc boom\"}");
+        assertEquals("IllegalStateException", failed.get("error_type"), failed.toString());
+        assertEquals("rpc boom", failed.get("error"), failed.toString());
+      } finally {
+        worker.stop(Duration.ofSeconds(5));
+      }
+      Process python = celery.startWorker("results_app", "results-py",
+          PythonCelery.logDir().resolve("results-rpc-worker-" + System.nanoTime() + ".log"));
+      try {
+        Celeriac.setDefault(app);
+        assertEquals(7L, PyAddTask.enqueue(3L, 4L).get(WAIT));
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> PyFailTask.enqueue("x").get(WAIT));
+        assertEquals("ValueError", e.remoteType());
+      } finally {
+        Celeriac.setDefault(null);
+        PythonCelery.stop(python);
+      }
+    }
+  }
 }

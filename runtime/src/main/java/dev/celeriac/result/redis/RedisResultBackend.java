@@ -10,10 +10,16 @@ import dev.celeriac.result.ResultMetaCodec;
 import dev.celeriac.result.ResultSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -55,9 +61,23 @@ public final class RedisResultBackend implements ResultBackend {
       return 1
       """;
 
+  /** Stores waiting for the writer: at most this many, then a worker slot waits (backpressure). */
+  private static final int WRITER_QUEUE = 1024;
+  /** At most this many stores in one pipeline. */
+  private static final int BATCH = 256;
+
   private final UnifiedJedis redis;
   private final String url;
   private final String expiresSeconds;
+  private final BlockingQueue<PendingStore> pending = new ArrayBlockingQueue<>(WRITER_QUEUE);
+  private final Object writerLock = new Object();
+  private Thread writer;
+  private volatile boolean closing;
+  /** Stores queued or being written; {@link #flush} waits for 0. */
+  private int outstanding;
+
+  /** One store waiting for the writer. */
+  private record PendingStore(String key, String json, CompletableFuture<Void> done) {}
 
   /**
    * A backend on {@code redis}, which it closes.
@@ -86,9 +106,87 @@ public final class RedisResultBackend implements ResultBackend {
     }
   }
 
+  /**
+   * Queues the store for the writer thread, which sends whatever is queued in one pipeline (one round trip for up
+   * to {@value #BATCH} stores) and completes each future once Redis answered; the worker acks then. Blocks while
+   * {@value #WRITER_QUEUE} stores wait.
+   */
   @Override
   public CompletableFuture<Void> storeAsync(ResultMeta meta, String replyTo) {
-    return ResultBackend.super.storeAsync(meta, replyTo);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (closing) {
+      done.completeExceptionally(new BrokerException("the result backend on " + url + " is closed"));
+      return done;
+    }
+    startWriter();
+    synchronized (writerLock) {
+      outstanding++;
+    }
+    done.whenComplete((ok, error) -> {
+      synchronized (writerLock) {
+        if (--outstanding == 0) {
+          writerLock.notifyAll();
+        }
+      }
+    });
+    try {
+      pending.put(new PendingStore(key(meta.taskId()), ResultMetaCodec.encode(meta), done));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      done.completeExceptionally(e);
+    }
+    return done;
+  }
+
+  private void startWriter() {
+    synchronized (writerLock) {
+      if (writer == null) {
+        writer = new Thread(this::write, "celeriac-result-writer");
+        writer.setDaemon(true);
+        writer.start();
+      }
+    }
+  }
+
+  /** The writer thread: pipelines what is queued until the backend closes and the queue is empty. */
+  private void write() {
+    List<PendingStore> batch = new ArrayList<>(BATCH);
+    while (true) {
+      try {
+        PendingStore first = pending.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (closing) {
+            return;
+          }
+          continue;
+        }
+        batch.add(first);
+      } catch (InterruptedException e) {
+        if (pending.isEmpty()) {
+          return;
+        }
+      }
+      pending.drainTo(batch, BATCH - batch.size());
+      try (Pipeline pipeline = RedisClients.pipeline(redis)) {
+        List<Response<Object>> replies = new ArrayList<>(batch.size());
+        for (PendingStore store : batch) {
+          replies.add(pipeline.eval(STORE, List.of(store.key()), List.of(store.json(), expiresSeconds)));
+        }
+        pipeline.sync();
+        for (int i = 0; i < batch.size(); i++) {
+          try {
+            replies.get(i).get();
+            batch.get(i).done().complete(null);
+          } catch (RuntimeException e) {
+            batch.get(i).done().completeExceptionally(e);
+          }
+        }
+      } catch (RuntimeException e) {
+        BrokerException failure = new BrokerException("could not store results on " + url + ": " + e.getMessage(), e);
+        batch.forEach(store -> store.done().completeExceptionally(failure));
+      }
+      batch.clear();
+    }
   }
 
   @Override
@@ -124,7 +222,34 @@ public final class RedisResultBackend implements ResultBackend {
   }
 
   @Override
+  public void flush(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (writerLock) {
+      while (outstanding > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        writerLock.wait(Math.max(1, left / 1_000_000));
+      }
+    }
+  }
+
+  /** Stores what is queued, then closes the connections. */
+  @Override
   public void close() {
+    closing = true;
+    Thread running;
+    synchronized (writerLock) {
+      running = writer;
+    }
+    if (running != null) {
+      try {
+        running.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     redis.close();
   }
 }
