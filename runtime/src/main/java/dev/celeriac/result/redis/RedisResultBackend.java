@@ -8,6 +8,7 @@ import dev.celeriac.result.ResultBackendProvider;
 import dev.celeriac.result.ResultMeta;
 import dev.celeriac.result.ResultMetaCodec;
 import dev.celeriac.result.ResultSettings;
+import dev.celeriac.result.TaskState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,6 +70,7 @@ public final class RedisResultBackend implements ResultBackend {
   private final UnifiedJedis redis;
   private final String url;
   private final String expiresSeconds;
+  private final long expires;
   private final BlockingQueue<PendingStore> pending = new ArrayBlockingQueue<>(WRITER_QUEUE);
   private final Object writerLock = new Object();
   private Thread writer;
@@ -87,7 +89,8 @@ public final class RedisResultBackend implements ResultBackend {
   public RedisResultBackend(UnifiedJedis redis, String url, Duration expires) {
     this.redis = redis;
     this.url = url;
-    this.expiresSeconds = Long.toString(Math.max(1, expires.toSeconds()));
+    this.expires = Math.max(1, expires.toSeconds());
+    this.expiresSeconds = Long.toString(this.expires);
   }
 
   /** The key of {@code taskId}'s meta. */
@@ -107,12 +110,15 @@ public final class RedisResultBackend implements ResultBackend {
   }
 
   /**
-   * Queues the store for the writer thread, which sends whatever is queued in one pipeline (one round trip for up
+   * Queues a SUCCESS for the writer thread (other states are stored at once), which sends whatever is queued in one pipeline (one round trip for up
    * to {@value #BATCH} stores) and completes each future once Redis answered; the worker acks then. Blocks while
    * {@value #WRITER_QUEUE} stores wait.
    */
   @Override
   public CompletableFuture<Void> storeAsync(ResultMeta meta, String replyTo) {
+    if (meta.state() != TaskState.SUCCESS) {
+      return ResultBackend.super.storeAsync(meta, replyTo);
+    }
     CompletableFuture<Void> done = new CompletableFuture<>();
     if (closing) {
       done.completeExceptionally(new BrokerException("the result backend on " + url + " is closed"));
@@ -168,9 +174,12 @@ public final class RedisResultBackend implements ResultBackend {
       }
       pending.drainTo(batch, BATCH - batch.size());
       try (Pipeline pipeline = RedisClients.pipeline(redis)) {
-        List<Response<Object>> replies = new ArrayList<>(batch.size());
+        // SUCCESS only, here: overwriting a SUCCESS with a SUCCESS changes nothing, so Celery's check of the stored
+        // state is left out, and each store is Celery's SETEX and PUBLISH, without a script.
+        List<Response<?>> replies = new ArrayList<>(batch.size());
         for (PendingStore store : batch) {
-          replies.add(pipeline.eval(STORE, List.of(store.key()), List.of(store.json(), expiresSeconds)));
+          replies.add(pipeline.setex(store.key(), expires, store.json()));
+          pipeline.publish(store.key(), store.json());
         }
         pipeline.sync();
         for (int i = 0; i < batch.size(); i++) {
