@@ -11,7 +11,8 @@ As a script it times the producer side and prints one JSON line on stdout:
                                            # honest bulk path: one connection, no pool acquire per call)
 
 WARMUP messages are sent (and counted in the queue) before the clock starts, as the Java side does.
-The broker is BENCH_BROKER_URL (default redis://127.0.0.1:6379/10).
+The broker is BENCH_BROKER_URL (default redis://127.0.0.1:6379/10); BENCH_RESULT_BACKEND, when set, is the
+result backend the worker stores every result in (bin/bench-redis --results URL).
 
 With BENCH_DONE_FILE and BENCH_EXPECT set, the worker run that completes the BENCH_EXPECT-th no-op (counted
 across the prefork pool's processes) writes its time, in epoch microseconds, to BENCH_DONE_FILE: the end
@@ -27,13 +28,16 @@ from celery import Celery
 from kombu import Queue
 
 BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/10")
+#: With a result backend (the drain "with results"), the worker stores each no-op's SUCCESS there, as the
+#: Celeriac worker does with RESULT_BACKEND set to the same URL.
+RESULT_BACKEND = os.environ.get("BENCH_RESULT_BACKEND") or None
 
 app = Celery("benchapp", broker=BROKER_URL)
 app.conf.update(
     task_default_queue="bench",
     task_queues=[Queue("bench")],
-    task_ignore_result=True,
-    result_backend=None,
+    task_ignore_result=RESULT_BACKEND is None,
+    result_backend=RESULT_BACKEND,
     worker_send_task_events=False,
     task_send_sent_event=False,
     broker_connection_retry_on_startup=True,

@@ -3,6 +3,11 @@ package dev.celeriac;
 import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.Brokers;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.broker.redis.RedisClients;
+import dev.celeriac.canvas.CanvasApplier;
+import dev.celeriac.canvas.ChordStore;
+import dev.celeriac.canvas.MemoryChordStore;
+import dev.celeriac.canvas.SignatureSpec;
 import dev.celeriac.cron.Cron;
 import dev.celeriac.events.EventDispatcher;
 import dev.celeriac.events.LamportClock;
@@ -12,6 +17,12 @@ import dev.celeriac.protocol.JsonValues;
 import dev.celeriac.protocol.KombuEnvelope;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
+import dev.celeriac.result.redis.RedisChordStore;
+import dev.celeriac.worker.FollowUps;
+import dev.celeriac.result.ResultBackend;
+import dev.celeriac.result.ResultBackends;
+import dev.celeriac.result.ResultSettings;
+import dev.celeriac.result.memory.MemoryResultBackend;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.TaskExecutor;
 import dev.celeriac.worker.Worker;
@@ -24,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -55,6 +67,12 @@ public final class Celeriac implements AutoCloseable {
   private volatile ScheduledExecutorService eagerTimer;
   /** Sends {@code task-sent} events when configured and the broker carries events; else null. */
   private final EventDispatcher sentEvents;
+  /** The chord join: the result backend's, this JVM's for eager mode and memory://, else null. */
+  private final ChordStore chords;
+  /** Sends canvases through the broker, or runs them in the caller's thread in eager mode. */
+  private final CanvasApplier canvases;
+  /** Where results are stored and read: the configured backend, memory in eager mode; null for none. */
+  private final ResultBackend results;
 
   private Celeriac(CeleriacConfig config) {
     this.config = config;
@@ -68,10 +86,85 @@ public final class Celeriac implements AutoCloseable {
           + " memory://, whose messages live only in this JVM and are lost when it exits");
     }
     this.broker = Brokers.open(config.brokerUrl(), config.clock(), config.redis(), config.amqp());
+    this.results = openResults(config, broker);
     this.sentEvents = config.taskSentEvents() && !config.eager()
         ? broker.fleet().map(fleet -> new EventDispatcher(fleet.events(), MessageCodec.origin(), new LamportClock(), false))
             .orElse(null)
         : null;
+    this.chords = chordStore(config, broker);
+    this.canvases = CanvasApplier.forRegistry(this::dispatch, registry, chords, config.clock());
+  }
+
+  private static ChordStore chordStore(CeleriacConfig config, Broker broker) {
+    String backend = config.resultBackend().orElse(null);
+    if (backend != null && backend.trim().matches("(?i)(redis|rediss|sentinel)://.*")) {
+      // Chords count in the Redis result backend's keys, as Celery's do; rpc:// has no chords, as in Celery.
+      return new RedisChordStore(RedisClients.connect(backend.trim(), config.redis()),
+          (int) Math.min(Integer.MAX_VALUE, config.resultExpires().toSeconds()), config.clock());
+    }
+    if (config.eager() || broker instanceof dev.celeriac.broker.memory.MemoryBroker) {
+      return new MemoryChordStore();
+    }
+    return null;
+  }
+
+  /** Where a canvas's messages go: the broker, or in eager mode a run in this thread. */
+  private void dispatch(String queue, TaskMessage message) {
+    if (message.bodyLength() + HEADERS_ALLOWANCE > config.maxMessageBytes()) {
+      long size = MessageCodec.sizeOf(message);
+      if (size > config.maxMessageBytes()) {
+        throw new MessageTooLargeException(message.task(), size, config.maxMessageBytes());
+      }
+    }
+    if (config.eager()) {
+      runEagerly(queue, message);
+    } else {
+      broker.publish(queue, message);
+      announceSent(new Broker.Outgoing(queue, message));
+    }
+  }
+
+  /** Applies a signature, chain or chord; see {@link Signature#apply()}. */
+  <R> TaskRef<R> applyCanvas(SignatureSpec signature) {
+    CanvasApplier.Sent sent = canvases.apply(signature, List.of(), Map.of());
+    if (SignatureSpec.GROUP.equals(signature.subtaskType())) {
+      return new TaskRef<>(sent.id(), signature.task(), "", results, null);
+    }
+    return ref(sent, resultTask(signature));
+  }
+
+  /** A reference to what {@code sent} started, reading its result as the task {@code name} of this registry types it. */
+  private <R> TaskRef<R> ref(CanvasApplier.Sent sent, String name) {
+    ValueType type = registry.find(name).flatMap(TaskDefinition::resultType).orElse(null);
+    return new TaskRef<>(sent.id(), name, sent.queue() != null ? sent.queue() : "", results, type);
+  }
+
+  /** The task whose result a canvas's result is: the last step of a chain, the body of a chord. */
+  private static String resultTask(SignatureSpec signature) {
+    if (SignatureSpec.CHAIN.equals(signature.subtaskType())) {
+      List<SignatureSpec> steps = signature.tasks();
+      return resultTask(steps.get(steps.size() - 1));
+    }
+    if (SignatureSpec.CHORD.equals(signature.subtaskType())) {
+      return resultTask(signature.body());
+    }
+    return signature.task();
+  }
+
+  /** Applies a group; see {@link Group#apply()}. */
+  GroupRef applyGroup(SignatureSpec group) {
+    CanvasApplier.Sent sent = canvases.apply(group, List.of(), Map.of());
+    List<SignatureSpec> members = group.tasks();
+    List<TaskRef<?>> refs = new ArrayList<>();
+    for (int i = 0; i < sent.members().size(); i++) {
+      refs.add(ref(sent.members().get(i), i < members.size() ? resultTask(members.get(i)) : ""));
+    }
+    return new GroupRef(sent.id(), refs, this);
+  }
+
+  /** The chord join this app's workers count in, or null. */
+  public ChordStore chordStore() {
+    return chords;
   }
 
   /**
@@ -135,6 +228,40 @@ public final class Celeriac implements AutoCloseable {
     return app;
   }
 
+  private static ResultBackend openResults(CeleriacConfig config, Broker broker) {
+    if (config.eager()) {
+      return new MemoryResultBackend();
+    }
+    if (config.resultBackend().isEmpty()) {
+      return null;
+    }
+    try {
+      return ResultBackends.open(config.resultBackend().get(), new ResultSettings(config.resultExpires(),
+          config.clock(), config.redis(), config.amqp(), broker, config.brokerUrl()));
+    } catch (RuntimeException e) {
+      broker.close();
+      throw e;
+    }
+  }
+
+  /** The result backend; empty when none is configured (results are then not stored, as Celery's). */
+  public Optional<ResultBackend> resultBackend() {
+    return Optional.ofNullable(results);
+  }
+
+  /**
+   * A reference to the task {@code taskId}, to read its state and result as Celery's {@code AsyncResult(id)}: the
+   * result comes as the JSON value stored (Long, Double, String, Boolean, List, Map).
+   */
+  public TaskRef<Object> result(String taskId) {
+    return new TaskRef<>(taskId, "?", "?", results, null);
+  }
+
+  /** As {@link #result(String)}, converting the result to {@code type}. */
+  public <R> TaskRef<R> result(String taskId, ValueType type) {
+    return new TaskRef<>(taskId, "?", "?", results, type);
+  }
+
   public CeleriacConfig config() {
     return config;
   }
@@ -154,7 +281,7 @@ public final class Celeriac implements AutoCloseable {
 
   /** A worker with {@code options}; call {@link Worker#start()} to run it. */
   public Worker worker(WorkerOptions options) {
-    return new Worker(broker, registry, options, config.clock(), instances);
+    return new Worker(broker, registry, options, config.clock(), instances, results, chords);
   }
 
   /**
@@ -166,7 +293,7 @@ public final class Celeriac implements AutoCloseable {
    * @param options the queue (null for the task's own queue when this registry knows it, else {@code celery}),
    *     countdown and the rest; null for {@link EnqueueOptions#DEFAULTS}
    */
-  public TaskRef send(String taskName, List<Object> args, Map<String, Object> kwargs, EnqueueOptions options) {
+  public TaskRef<Object> send(String taskName, List<Object> args, Map<String, Object> kwargs, EnqueueOptions options) {
     TaskDefinition known = registry.find(taskName).orElse(null);
     TaskDefinition target = known != null ? known : TaskDefinition.builder(taskName).build();
     return publish(target, wireList(args == null ? List.of() : args, "args"),
@@ -175,7 +302,7 @@ public final class Celeriac implements AutoCloseable {
   }
 
   /** The enqueue behind generated stubs: typed keyword arguments plus the caller's extras. */
-  TaskRef enqueue(TaskDefinition task, Map<String, Object> kwargs, Map<String, Object> extras,
+  <R> TaskRef<R> enqueue(TaskDefinition task, Map<String, Object> kwargs, Map<String, Object> extras,
       EnqueueOptions options, Batch batch) {
     Map<String, Object> all = wireMap(kwargs, "argument");
     for (Map.Entry<String, Object> extra : extras.entrySet()) {
@@ -186,6 +313,28 @@ public final class Celeriac implements AutoCloseable {
       all.put(extra.getKey(), JsonValues.toWire(extra.getValue(), "extras '" + extra.getKey() + "'"));
     }
     return publish(task, List.of(), all, options, batch);
+  }
+
+  /** An enqueue with callbacks or errbacks: the message carries them in its embed, as Celery's. */
+  <R> TaskRef<R> applyLinked(TaskDefinition task, Map<String, Object> kwargs, Map<String, Object> extras,
+      Map<String, Object> options) {
+    Map<String, Object> all = wireMap(kwargs, "argument");
+    extras.forEach((key, value) -> {
+      if (all.containsKey(key)) {
+        throw new IllegalArgumentException("extras key '" + key + "' is a parameter of task '" + task.name()
+            + "'; pass it as that parameter");
+      }
+      all.put(key, JsonValues.toWire(value, "extras '" + key + "'"));
+    });
+    if (!task.expires().isZero() && !options.containsKey("expires")) {
+      options.put("expires", task.expires().toNanos() / 1e9);
+    }
+    if (!task.timeLimit().isZero() && !options.containsKey("time_limit")) {
+      options.put("time_limit", task.timeLimit().toSeconds());
+    }
+    SignatureSpec signature = new SignatureSpec(task.name(), List.of(), all, options, null, false);
+    CanvasApplier.Sent sent = canvases.apply(signature, List.of(), Map.of());
+    return ref(sent, task.name());
   }
 
   /** A batch of enqueues sent in one go; see {@link Batch}. */
@@ -204,7 +353,7 @@ public final class Celeriac implements AutoCloseable {
     }
   }
 
-  private TaskRef publish(TaskDefinition task, List<Object> args, Map<String, Object> kwargs,
+  private <R> TaskRef<R> publish(TaskDefinition task, List<Object> args, Map<String, Object> kwargs,
       EnqueueOptions options, Batch batch) {
     Broker.Outgoing outgoing = outgoing(task, args, kwargs, options);
     if (batch != null) {
@@ -215,7 +364,8 @@ public final class Celeriac implements AutoCloseable {
       broker.publish(outgoing.queue(), outgoing.message());
       announceSent(outgoing);
     }
-    return new TaskRef(outgoing.message().id(), task.name(), outgoing.queue());
+    return new TaskRef<>(outgoing.message().id(), task.name(), outgoing.queue(),
+        task.ignoreResult() ? null : results, task.resultType().orElse(null));
   }
 
   /** Celery's {@code task-sent} event for a message the broker took, when {@code events.task-sent} asks for it. */
@@ -254,13 +404,22 @@ public final class Celeriac implements AutoCloseable {
     TaskMessage message = MessageCodec.newMessage(new MessageCodec.NewMessage(
         task.name(), id, args, kwargs, eta, ttl == null ? null : now.plus(ttl), ttl,
         parent == null ? null : parent.id(), parent == null ? null : parent.rootId(),
-        options.priority(), task.timeLimit(), now));
+        options.priority(), task.timeLimit(), now, task.ignoreResult()));
     // Headers are a few KiB at most (argsrepr and kwargsrepr are capped), so only a large body needs
     // the exact measure.
     if (message.bodyLength() + HEADERS_ALLOWANCE > config.maxMessageBytes()) {
       long size = MessageCodec.sizeOf(message);
       if (size > config.maxMessageBytes()) {
         throw new MessageTooLargeException(task.name(), size, config.maxMessageBytes());
+      }
+    }
+    if (results != null && !task.ignoreResult()) {
+      String replyTo = results.replyTo();
+      if (replyTo != null) {
+        // rpc://: the worker replies to this producer's own queue, as Celery's client asks with reply_to.
+        Map<String, Object> properties = new LinkedHashMap<>(message.properties());
+        properties.put("reply_to", replyTo);
+        message = message.withProperties(properties);
       }
     }
     return new Broker.Outgoing(queue, message);
@@ -288,7 +447,8 @@ public final class Celeriac implements AutoCloseable {
         lastFailure[0] = cause;
       }
     };
-    TaskExecutor executor = TaskExecutor.eager(registry, config.clock(), failures, eagerTimer(), instances);
+    TaskExecutor executor = TaskExecutor.eager(registry, config.clock(), failures, eagerTimer(), instances, results)
+        .sendingFollowUps(new FollowUps(canvases, chords));
     TaskMessage next = withoutEta(message);
     while (next != null) {
       EagerDelivery delivery = new EagerDelivery(queue, KombuEnvelope.encode(next, queue, Ids.uuid()));
@@ -326,6 +486,9 @@ public final class Celeriac implements AutoCloseable {
   /** Closes the broker connection. Does not stop workers; stop them first. */
   @Override
   public void close() {
+    if (results != null) {
+      results.close();
+    }
     broker.close();
     ScheduledExecutorService timer = eagerTimer;
     if (timer != null) {

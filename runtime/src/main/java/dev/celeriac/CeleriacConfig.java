@@ -4,6 +4,7 @@ import dev.celeriac.broker.amqp.AmqpSettings;
 import dev.celeriac.broker.redis.RedisSettings;
 import dev.celeriac.worker.WorkerOptions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -17,6 +18,8 @@ public final class CeleriacConfig {
   public static final String DEFAULT_BROKER_URL = "memory://";
   /** The largest message an enqueue accepts: 256 KiB. */
   public static final long DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
+  /** How long a stored result lives unless configured: Celery's default {@code result_expires}. */
+  public static final Duration DEFAULT_RESULT_EXPIRES = Duration.ofDays(1);
 
   private final String brokerUrl;
   private final boolean brokerUrlFallback;
@@ -30,6 +33,8 @@ public final class CeleriacConfig {
   private final int metricsPort;
   private final InstanceProvider instanceProvider;
   private final boolean taskSentEvents;
+  private final String resultBackend;
+  private final Duration resultExpires;
 
   private CeleriacConfig(Builder b) {
     this.brokerUrl = b.brokerUrl;
@@ -44,6 +49,8 @@ public final class CeleriacConfig {
     this.metricsPort = b.metricsPort;
     this.instanceProvider = b.instanceProvider;
     this.taskSentEvents = b.taskSentEvents;
+    this.resultBackend = b.resultBackend;
+    this.resultExpires = b.resultExpires;
   }
 
   public static Builder builder() {
@@ -65,6 +72,8 @@ public final class CeleriacConfig {
     b.metricsPort = metricsPort;
     b.instanceProvider = instanceProvider;
     b.taskSentEvents = taskSentEvents;
+    b.resultBackend = resultBackend;
+    b.resultExpires = resultExpires;
     return b;
   }
 
@@ -139,6 +148,20 @@ public final class CeleriacConfig {
     return taskSentEvents;
   }
 
+  /**
+   * The result backend's URL ({@code redis://}, {@code rediss://}, {@code sentinel://}, {@code rpc://},
+   * {@code memory://}), or empty: no results are stored, as Celery without {@code result_backend}. An eager app
+   * keeps results in memory whatever this says.
+   */
+  public Optional<String> resultBackend() {
+    return Optional.ofNullable(resultBackend);
+  }
+
+  /** How long a stored result lives: Celery's {@code result_expires}, 1 day by default. */
+  public Duration resultExpires() {
+    return resultExpires;
+  }
+
   /** Builds {@link CeleriacConfig}. */
   public static final class Builder {
     private String brokerUrl = DEFAULT_BROKER_URL;
@@ -153,8 +176,25 @@ public final class CeleriacConfig {
     private int metricsPort;
     private InstanceProvider instanceProvider;
     private boolean taskSentEvents;
+    private String resultBackend;
+    private Duration resultExpires = DEFAULT_RESULT_EXPIRES;
 
     private Builder() {}
+
+    /** The result backend's URL; null or blank for none. */
+    public Builder resultBackend(String url) {
+      this.resultBackend = url == null || url.isBlank() ? null : url.trim();
+      return this;
+    }
+
+    /** How long stored results live; must be positive. */
+    public Builder resultExpires(Duration expires) {
+      if (expires.isNegative() || expires.isZero()) {
+        throw new IllegalArgumentException("result expiry must be positive: " + expires);
+      }
+      this.resultExpires = expires;
+      return this;
+    }
 
     public Builder brokerUrl(String brokerUrl) {
       this.brokerUrl = Objects.requireNonNull(brokerUrl);

@@ -27,6 +27,8 @@ public final class ConfigLoader {
   public static final String CONF_ENV = "CELERIAC_CONF";
   /** Environment variable holding the broker URL. */
   public static final String BROKER_ENV = "BROKER_URL";
+  /** Environment variable holding the result backend's URL. */
+  public static final String RESULT_BACKEND_ENV = "RESULT_BACKEND";
 
   static final String BROKER_URL = "broker.url";
   static final String BROKER_CONNECT_TIMEOUT = "broker.connect-timeout-seconds";
@@ -48,12 +50,14 @@ public final class ConfigLoader {
   static final String WORKER_REMOTE_CONTROL = "worker.remote-control";
   static final String WORKER_REVOKE_EXPIRES = "worker.revoke-expires-seconds";
   static final String EVENTS_TASK_SENT = "events.task-sent";
+  static final String RESULT_BACKEND = "result.backend";
+  static final String RESULT_EXPIRES = "result.expires-seconds";
 
   private static final Set<String> KNOWN_KEYS = Set.of(BROKER_URL, BROKER_CONNECT_TIMEOUT, MAX_MESSAGE_BYTES, WORKER_QUEUES,
       WORKER_CONCURRENCY, WORKER_PREFETCH, WORKER_SHUTDOWN_TIMEOUT, WORKER_HEARTBEAT_TIMEOUT,
       REDIS_VISIBILITY_TIMEOUT, METRICS_PORT, AMQP_MANAGEMENT_PORT, WORKER_HOSTNAME, WORKER_TASK_EVENTS,
       WORKER_REMOTE_CONTROL, WORKER_REVOKE_EXPIRES, EVENTS_TASK_SENT, REDIS_SENTINEL_MASTER_NAME,
-      REDIS_MIN_REPLICA_ACKS, AMQP_QUEUE_TYPE, AMQP_DELIVERY_LIMIT);
+      REDIS_MIN_REPLICA_ACKS, AMQP_QUEUE_TYPE, AMQP_DELIVERY_LIMIT, RESULT_BACKEND, RESULT_EXPIRES);
 
   private ConfigLoader() {}
 
@@ -63,6 +67,16 @@ public final class ConfigLoader {
    * @throws ConfigurationException for an unreadable file, an unknown key or a bad value
    */
   public static CeleriacConfig load(Map<String, String> env, String brokerFlag) {
+    return load(env, brokerFlag, null);
+  }
+
+  /**
+   * The configuration from {@code env}, an optional broker flag and an optional {@code --result-backend} flag,
+   * which wins over {@code RESULT_BACKEND}, then {@code result.backend}.
+   *
+   * @throws ConfigurationException for an unreadable file, an unknown key or a bad value
+   */
+  public static CeleriacConfig load(Map<String, String> env, String brokerFlag, String resultBackendFlag) {
     Properties file = readFile(env.get(CONF_ENV));
     CeleriacConfig.Builder config = CeleriacConfig.builder();
     String broker = firstNonBlank(brokerFlag, env.get(BROKER_ENV), file.getProperty(BROKER_URL));
@@ -70,6 +84,11 @@ public final class ConfigLoader {
       config.brokerUrl(broker.trim());
     } else {
       config.brokerUrlFallback();
+    }
+    config.resultBackend(firstNonBlank(resultBackendFlag, env.get(RESULT_BACKEND_ENV),
+        file.getProperty(RESULT_BACKEND)));
+    if (file.containsKey(RESULT_EXPIRES)) {
+      config.resultExpires(Duration.ofSeconds(positive(file, RESULT_EXPIRES)));
     }
     if (file.containsKey(MAX_MESSAGE_BYTES)) {
       config.maxMessageBytes(parseLong(file, MAX_MESSAGE_BYTES));

@@ -80,4 +80,16 @@ public @interface Task {
    * 0 means never. Not negative. A caller can override it with {@code with().expires(...)}.
    */
   int expiresSeconds() default 0;
+
+  /**
+   * When true, no result is stored for this task, as Celery's {@code ignore_result}: no STARTED, SUCCESS, RETRY,
+   * FAILURE or REVOKED; producers send {@code ignore_result: true}. Only matters with a result backend.
+   */
+  boolean ignoreResult() default false;
+
+  /**
+   * When true, the worker stores STARTED when a run starts, as Celery's {@code track_started}, so that
+   * {@link TaskRef#state()} tells a queued task from a running one.
+   */
+  boolean trackStarted() default false;
 }

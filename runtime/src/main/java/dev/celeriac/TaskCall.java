@@ -2,6 +2,7 @@ package dev.celeriac;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ public abstract class TaskCall<C extends TaskCall<C>> {
   private Duration expires;
   private String queue;
   private Integer priority;
+  private final List<Object> links = new ArrayList<>();
+  private final List<Object> errorLinks = new ArrayList<>();
 
   protected TaskCall(TaskDefinition definition) {
     this.definition = Objects.requireNonNull(definition);
@@ -76,6 +79,24 @@ public abstract class TaskCall<C extends TaskCall<C>> {
     return self();
   }
 
+  /**
+   * Sends {@code callback} once this task succeeded, with its result prepended to the callback's arguments
+   * (unless the callback is {@link Signature#immutable()}): Celery's {@code link}.
+   */
+  public C link(Signature<?> callback) {
+    links.add(callback.spec().toWire());
+    return self();
+  }
+
+  /**
+   * Sends {@code errback} with this task's id as its first argument if this task fails for good: Celery's
+   * {@code link_error}.
+   */
+  public C linkError(Signature<?> errback) {
+    errorLinks.add(errback.spec().toWire());
+    return self();
+  }
+
   /** Enqueues through {@code app} instead of {@link Celeriac#getDefault()}. */
   public C on(Celeriac app) {
     this.app = Objects.requireNonNull(app);
@@ -92,6 +113,32 @@ public abstract class TaskCall<C extends TaskCall<C>> {
     return self();
   }
 
+  private Map<String, Object> linkOptions() {
+    Map<String, Object> options = new LinkedHashMap<>();
+    if (queue != null) {
+      options.put("queue", queue);
+    }
+    if (countdown != null) {
+      options.put("countdown", countdown.toNanos() / 1e9);
+    }
+    if (eta != null) {
+      options.put("eta", dev.celeriac.protocol.Timestamps.format(eta));
+    }
+    if (expires != null) {
+      options.put("expires", expires.toNanos() / 1e9);
+    }
+    if (priority != null) {
+      options.put("priority", priority);
+    }
+    if (!links.isEmpty()) {
+      options.put("link", new ArrayList<>(links));
+    }
+    if (!errorLinks.isEmpty()) {
+      options.put("link_error", new ArrayList<>(errorLinks));
+    }
+    return options;
+  }
+
   /** This object, typed as the generated subclass. */
   protected abstract C self();
 
@@ -99,8 +146,14 @@ public abstract class TaskCall<C extends TaskCall<C>> {
    * Enqueues with the named keyword arguments plus the caller's extras; called by generated code. An
    * extras key that names a parameter of the task is refused, since the typed argument already says it.
    */
-  protected final TaskRef send(Map<String, Object> kwargs, Map<String, Object> extras) {
+  protected final <R> TaskRef<R> send(Map<String, Object> kwargs, Map<String, Object> extras) {
     Celeriac target = app != null ? app : Celeriac.getDefault();
+    if (!links.isEmpty() || !errorLinks.isEmpty()) {
+      if (batch != null) {
+        throw new IllegalStateException("link and linkError are not supported in a batch; enqueue the task on its own");
+      }
+      return target.applyLinked(definition, kwargs, extras, linkOptions());
+    }
     EnqueueOptions options = new EnqueueOptions(queue, countdown, eta, expires, priority);
     return target.enqueue(definition, kwargs, extras, options, batch);
   }
@@ -111,7 +164,7 @@ public abstract class TaskCall<C extends TaskCall<C>> {
    * {@code @Default}, or to null, as Celery binds what a Python caller leaves out. Called by the generated
    * overloads that leave out trailing optional parameters.
    */
-  protected final TaskRef sendLeading(Object... values) {
+  protected final <R> TaskRef<R> sendLeading(Object... values) {
     List<Parameter> parameters = definition.parameters();
     if (values.length > parameters.size()) {
       throw new IllegalArgumentException(values.length + " values for task '" + definition.name() + "', which takes "

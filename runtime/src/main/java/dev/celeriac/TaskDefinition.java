@@ -30,8 +30,14 @@ public final class TaskDefinition {
   private final List<Parameter> parameters;
   private final Class<?> instanceType;
   private final Invocation invocation;
+  private final ValueType resultType;
+  private final boolean ignoreResult;
+  private final boolean trackStarted;
 
   private TaskDefinition(Builder b) {
+    this.resultType = b.resultType;
+    this.ignoreResult = b.ignoreResult;
+    this.trackStarted = b.trackStarted;
     this.name = b.name;
     this.queue = b.queue;
     this.origin = b.origin;
@@ -83,6 +89,21 @@ public final class TaskDefinition {
   }
 
   /** The parameters in declaration order, without the extras map (which every task has). */
+  /** The type of the task's result, as the method declares it; empty for {@code void}. */
+  public Optional<ValueType> resultType() {
+    return Optional.ofNullable(resultType);
+  }
+
+  /** Whether no result is stored ({@code @Task(ignoreResult = true)}), Celery's {@code ignore_result}. */
+  public boolean ignoreResult() {
+    return ignoreResult;
+  }
+
+  /** Whether STARTED is stored when the task starts ({@code @Task(trackStarted = true)}), Celery's {@code track_started}. */
+  public boolean trackStarted() {
+    return trackStarted;
+  }
+
   public List<Parameter> parameters() {
     return parameters;
   }
@@ -136,6 +157,9 @@ public final class TaskDefinition {
     private final List<Parameter> parameters = new ArrayList<>();
     private Class<?> instanceType;
     private Invocation invocation;
+    private ValueType resultType;
+    private boolean ignoreResult;
+    private boolean trackStarted;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name);
@@ -190,6 +214,22 @@ public final class TaskDefinition {
 
     public Builder schedule(String cron, String zone) {
       this.schedule = new Schedule(cron, ZoneId.of(zone));
+      return this;
+    }
+
+    /** The result's type; null (the default) for {@code void}. */
+    public Builder resultType(ValueType resultType) {
+      this.resultType = resultType;
+      return this;
+    }
+
+    public Builder ignoreResult(boolean ignoreResult) {
+      this.ignoreResult = ignoreResult;
+      return this;
+    }
+
+    public Builder trackStarted(boolean trackStarted) {
+      this.trackStarted = trackStarted;
       return this;
     }
 

@@ -21,7 +21,9 @@ public final class ValueType {
     CHAR("char", "Character"),
     STRING(null, "String"),
     ENUM(null, null),
-    LIST(null, null);
+    LIST(null, null),
+    /** {@code Map<String, Object>} of JSON values: a task's result only, never a parameter. */
+    MAP(null, null);
 
     private final String primitiveName;
     private final String boxName;
@@ -46,6 +48,8 @@ public final class ValueType {
   public static final ValueType DOUBLE = new ValueType(Kind.DOUBLE, true, null, null);
   public static final ValueType CHAR = new ValueType(Kind.CHAR, true, null, null);
   public static final ValueType STRING = new ValueType(Kind.STRING, false, null, null);
+  /** {@code Map<String, Object>} with JSON values: allowed as a task's result type. */
+  public static final ValueType MAP = new ValueType(Kind.MAP, false, null, null);
 
   private final Kind kind;
   private final boolean primitive;
@@ -115,6 +119,8 @@ public final class ValueType {
         return enumType.getName();
       case LIST:
         return "List<" + element + ">";
+      case MAP:
+        return "Map<String, Object>";
       default:
         return primitive ? kind.primitiveName : kind.boxName;
     }

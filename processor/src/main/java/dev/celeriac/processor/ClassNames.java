@@ -20,6 +20,7 @@ public final class ClassNames {
   public static final ClassName VALUE_TYPE_KIND = VALUE_TYPE.nestedClass("Kind");
   public static final ClassName TASK_CALL = ClassName.get("dev.celeriac", "TaskCall");
   public static final ClassName TASK_REF = ClassName.get("dev.celeriac", "TaskRef");
+  public static final ClassName SIGNATURE = ClassName.get("dev.celeriac", "Signature");
   public static final ClassName TASK_INDEX = ClassName.get("dev.celeriac.internal", "TaskIndex");
   public static final ClassName ARGUMENTS = ClassName.get("dev.celeriac.internal", "Arguments");
 

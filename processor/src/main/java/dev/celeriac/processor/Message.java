@@ -38,9 +38,9 @@ public enum Message {
   GENERIC_METHOD("GenericMethod",
       "@Task method %s declares type parameters %s; task methods may not be generic because arguments travel as"
           + " plain values. Replace the type parameters with concrete types."),
-  NON_VOID_METHOD("NonVoidMethod",
-      "@Task method %s returns %s; task methods must return void because results are not stored. Return void and"
-          + " write the result where its consumer reads it, or enqueue a follow-up task."),
+  UNSUPPORTED_RESULT("UnsupportedResult",
+      "@Task method %s returns %s; a task's result travels as JSON through the result backend, so it must be void,"
+          + " a primitive, a box, String, an enum, a List of those, or Map<String, Object> with JSON values. %s"),
   NO_INSTANCE("NoInstance",
       "@Task method %s is an instance method, but %s; a worker needs an instance to call it. Make the method"
           + " static, give the class a non-private no-argument constructor, or, when a dependency-injection container"

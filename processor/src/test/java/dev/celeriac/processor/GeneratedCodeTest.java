@@ -43,24 +43,24 @@ class GeneratedCodeTest {
       "",
       "public final class Caller {",
       "  public static void call() {",
-      "    TaskRef a = SaveEventTask.enqueue(1L, \"key\", 10, Color.RED, List.of(1L));",
-      "    TaskRef b = SaveEventTask.enqueue(1L, \"key\", 10, null, List.of(), Map.of(\"extra\", 1));",
-      "    TaskRef c = SaveEventTask.with().countdown(Duration.ofSeconds(5)).priority(3)",
+      "    TaskRef<?> a = SaveEventTask.enqueue(1L, \"key\", 10, Color.RED, List.of(1L));",
+      "    TaskRef<?> b = SaveEventTask.enqueue(1L, \"key\", 10, null, List.of(), Map.of(\"extra\", 1));",
+      "    TaskRef<?> c = SaveEventTask.with().countdown(Duration.ofSeconds(5)).priority(3)",
       "        .enqueue(1L, \"key\", 10, Color.GREEN, List.of(2L));",
-      "    TaskRef d = ChargeCardTask.with().eta(Instant.EPOCH).queue(\"other\").expires(Duration.ofMinutes(1))",
+      "    TaskRef<?> d = ChargeCardTask.with().eta(Instant.EPOCH).queue(\"other\").expires(Duration.ofMinutes(1))",
       "        .enqueue(7L, List.of(\"item\"), Map.of());",
-      "    TaskRef e = CleanupTask.enqueue(true, (short) 1, (byte) 2, 3L, 4f, 5d, 'c', \"p\", Color.RED,",
+      "    TaskRef<?> e = CleanupTask.enqueue(true, (short) 1, (byte) 2, 3L, 4f, 5d, 'c', \"p\", Color.RED,",
       "        List.of(\"t\"), List.of(Color.GREEN), List.of(6), null);",
       "    // Overloads that leave out trailing optional parameters; nulls still pick one overload.",
-      "    TaskRef f = SaveEventTask.enqueue(1L);",
-      "    TaskRef g = SaveEventTask.enqueue(1L, null);",
-      "    TaskRef h = SaveEventTask.enqueue(1L, \"key\", 10, null);",
-      "    TaskRef i = SaveEventTask.enqueue(1L, null, 10, null, null);",
-      "    TaskRef j = SaveEventTask.enqueue(1L, null, 10, null, null, null);",
-      "    TaskRef k = SaveEventTask.with().queue(\"q\").enqueue(1L, \"key\", 10);",
-      "    TaskRef l = CleanupTask.enqueue();",
-      "    TaskRef m = CleanupTask.with().enqueue(false, (short) 1);",
-      "    TaskRef n = ChargeCardTask.enqueue(7L);",
+      "    TaskRef<?> f = SaveEventTask.enqueue(1L);",
+      "    TaskRef<?> g = SaveEventTask.enqueue(1L, null);",
+      "    TaskRef<?> h = SaveEventTask.enqueue(1L, \"key\", 10, null);",
+      "    TaskRef<?> i = SaveEventTask.enqueue(1L, null, 10, null, null);",
+      "    TaskRef<?> j = SaveEventTask.enqueue(1L, null, 10, null, null, null);",
+      "    TaskRef<?> k = SaveEventTask.with().queue(\"q\").enqueue(1L, \"key\", 10);",
+      "    TaskRef<?> l = CleanupTask.enqueue();",
+      "    TaskRef<?> m = CleanupTask.with().enqueue(false, (short) 1);",
+      "    TaskRef<?> n = ChargeCardTask.enqueue(7L);",
       "    List<Parameter> parameters = SaveEventTask.DEFINITION.parameters();",
       "    String name = SaveEventTask.NAME;",
       "  }",
@@ -146,8 +146,19 @@ class GeneratedCodeTest {
 
     String service = GoldenFilesTest.generated(compilation).get("META-INF/services/dev.celeriac.internal.TaskIndex");
     TaskIndex index = (TaskIndex) loader.loadClass(service.trim()).getConstructor().newInstance();
-    assertEquals(List.of("billing.charge_card", "billing.send_invoice", "odd.instance", "odd.names",
-        "sentry.tasks.cleanup", "sentry.tasks.store.save_event"),
+    TaskDefinition summary = definition(loader, "com.acme.billing.SummaryTask");
+    assertEquals(ValueType.MAP, summary.resultType().orElseThrow());
+    assertTrue(summary.trackStarted());
+    assertEquals(Map.of("invoice", "i-1"), summary.invoke(instances, new Object[] {"i-1", Map.of()}));
+    TaskDefinition audit = definition(loader, "com.acme.billing.AuditTask");
+    assertTrue(audit.ignoreResult());
+    assertEquals(ValueType.listOf(ValueType.STRING), audit.resultType().orElseThrow());
+    TaskDefinition total = definition(loader, "com.acme.billing.TotalTask");
+    assertEquals(ValueType.boxed(ValueType.Kind.LONG), total.resultType().orElseThrow());
+    assertFalse(total.isImplemented());
+
+    assertEquals(List.of("billing.audit", "billing.charge_card", "billing.send_invoice", "billing.summary",
+        "billing.total", "odd.instance", "odd.names", "sentry.tasks.cleanup", "sentry.tasks.store.save_event"),
         index.tasks().stream().map(TaskDefinition::name).toList());
   }
 

@@ -41,13 +41,23 @@ class MethodNegativeTest {
   }
 
   @Test
-  void nonVoidMethodSaysResultsAreNotStored() {
+  void resultOfAnotherTypeSaysWhatAResultMayBe() {
     Compilation compilation = compileOne(acme("Tasks",
         "public class Tasks {",
         "  @Task(name = \"acme.run\")",
-        "  public static int run(@Extras Map<String, Object> extras) { return 1; }",
-        "}"), Message.NON_VOID_METHOD, "int run");
-    assertThat(compilation).hadErrorContaining("results are not stored");
+        "  public static java.util.Date run(@Extras Map<String, Object> extras) { return null; }",
+        "}"), Message.UNSUPPORTED_RESULT, "java.util.Date run");
+    assertThat(compilation).hadErrorContaining("must be void, a primitive, a box, String, an enum");
+  }
+
+  @Test
+  void mapResultMustHoldObjects() {
+    Compilation compilation = compileOne(acme("Tasks",
+        "public class Tasks {",
+        "  @Task(name = \"acme.run\")",
+        "  public static Map<String, Integer> run(@Extras Map<String, Object> extras) { return null; }",
+        "}"), Message.UNSUPPORTED_RESULT, "Map<String, Integer> run");
+    assertThat(compilation).hadErrorContaining("Map<String, Object>");
   }
 
   @Test
@@ -134,7 +144,7 @@ class MethodNegativeTest {
     JavaFileObject f = acme("Tasks",
         "public class Tasks {",
         "  @Task(name = \"bad name\", maxRetries = -1)",
-        "  private static <T> int broken(",
+        "  private static <T> Object broken(",
         "      Event event,",
         "      @Default(\"ten\") int limit) { return 0; }",
         "",
@@ -148,7 +158,7 @@ class MethodNegativeTest {
     assertThat(compilation).hadErrorContaining(Message.NEGATIVE_SETTING.tag()).inFile(f).onLineContaining("bad name");
     assertThat(compilation).hadErrorContaining(Message.PRIVATE_METHOD.tag()).inFile(f).onLineContaining("broken(");
     assertThat(compilation).hadErrorContaining(Message.GENERIC_METHOD.tag()).inFile(f).onLineContaining("broken(");
-    assertThat(compilation).hadErrorContaining(Message.NON_VOID_METHOD.tag()).inFile(f).onLineContaining("broken(");
+    assertThat(compilation).hadErrorContaining(Message.UNSUPPORTED_RESULT.tag()).inFile(f).onLineContaining("broken(");
     assertThat(compilation).hadErrorContaining(Message.MISSING_EXTRAS.tag()).inFile(f).onLineContaining("broken(");
     assertThat(compilation).hadErrorContaining(Message.UNSUPPORTED_PARAMETER.tag()).inFile(f)
         .onLineContaining("Event event");

@@ -44,7 +44,7 @@ class SchemaFileTest {
         Compilations.fixtures());
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(compilation).hadNoteContaining(Message.SCHEMA_UPDATED.tag());
-    assertThat(compilation).hadNoteContaining("4 tasks, 0 of them retired");
+    assertThat(compilation).hadNoteContaining("7 tasks, 0 of them retired");
     assertEquals(Files.readString(GOLDEN_TASKS_JSON), Files.readString(schema));
     assertEquals(GoldenFilesTest.generated(compilation).get(TasksJsonWriter.PATH), Files.readString(schema));
   }

@@ -43,7 +43,8 @@ final class BrokerOption {
    */
   CeleriacConfig loadTryingOnce() {
     CeleriacConfig config = load();
-    return config.toBuilder().redis(config.redis().withConnectTimeout(Duration.ZERO))
+    // These commands read no results: no connection to a result backend.
+    return config.toBuilder().resultBackend(null).redis(config.redis().withConnectTimeout(Duration.ZERO))
         .amqp(config.amqp().withConnectTimeout(Duration.ZERO)).build();
   }
 }

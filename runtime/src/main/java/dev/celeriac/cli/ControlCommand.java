@@ -63,7 +63,7 @@ final class ControlCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--terminate goes with revoke only");
     }
     PrintWriter out = spec.commandLine().getOut();
-    CeleriacConfig config = broker.load();
+    CeleriacConfig config = broker.load().toBuilder().resultBackend(null).build();
     try (Celeriac app = Celeriac.create(config)) {
       FleetSupport fleet = RemoteOptions.fleet(app);
       ControlClient client = new ControlClient(fleet.mailbox());

@@ -21,6 +21,9 @@ final class CronCommand implements Callable<Integer> {
   private BrokerOption broker;
 
   @Mixin
+  private ResultBackendOption resultBackend;
+
+  @Mixin
   private MetricsOption metrics;
 
   @picocli.CommandLine.Spec
@@ -28,7 +31,7 @@ final class CronCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    CeleriacConfig config = broker.loadForProcess("cron");
+    CeleriacConfig config = resultBackend.apply(broker.loadForProcess("cron"));
     try (Celeriac app = Celeriac.create(config)) {
       Cron cron = app.cron();
       if (cron.schedules().isEmpty()) {

@@ -54,7 +54,7 @@ final class InspectCommand implements Callable<Integer> {
           + "'; known are " + new java.util.TreeSet<>(ACTIONS.keySet()));
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (Celeriac app = Celeriac.create(broker.load())) {
+    try (Celeriac app = Celeriac.create(broker.load().toBuilder().resultBackend(null).build())) {
       ControlClient client = new ControlClient(RemoteOptions.fleet(app).mailbox());
       List<ControlClient.Reply> replies = client.call(action, arguments, remote.selection(), remote.timeout(),
           reply -> {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 /** {@code tasks}: lists every task in the indexes on the class path. */
 @Command(name = "tasks", mixinStandardHelpOptions = true,
     description = "List every task in the task indexes on the class path: name, queue, keywords with types, "
-        + "retry policy and schedule.")
+        + "result type, retry policy and schedule.")
 final class TasksCommand implements Callable<Integer> {
 
   @CommandLine.Spec
@@ -33,12 +33,20 @@ final class TasksCommand implements Callable<Integer> {
       out.println(task.name());
       out.println("  queue     " + task.queue());
       out.println("  keywords  " + keywords(task));
+      out.println("  result    " + result(task));
       out.println("  retry     " + task.retryPolicy() + retryExtras(task));
       out.println("  schedule  " + task.schedule().map(Object::toString).orElse("-"));
       out.println("  runs      " + (task.isImplemented() ? task.origin() : "elsewhere (declared by " + task.origin() + ")"));
     }
     out.println(tasks.size() + " task" + (tasks.size() == 1 ? "" : "s"));
     return 0;
+  }
+
+  /** The result type, and whether results are stored or STARTED tracked. */
+  private static String result(TaskDefinition task) {
+    String type = task.resultType().map(Object::toString).orElse("void");
+    return type + (task.ignoreResult() ? " (ignored: nothing stored)" : "")
+        + (task.trackStarted() ? " (stores STARTED)" : "");
   }
 
   private static String keywords(TaskDefinition task) {

@@ -63,11 +63,14 @@ final class WorkerCommand implements Callable<Integer> {
   private BrokerOption broker;
 
   @Mixin
+  private ResultBackendOption resultBackend;
+
+  @Mixin
   private MetricsOption metrics;
 
   @Override
   public Integer call() throws InterruptedException {
-    CeleriacConfig config = broker.loadForProcess("worker");
+    CeleriacConfig config = resultBackend.apply(broker.loadForProcess("worker"));
     WorkerOptions.Builder options = config.worker().toBuilder();
     try {
       if (queues != null) {

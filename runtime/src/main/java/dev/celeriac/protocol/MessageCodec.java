@@ -52,7 +52,15 @@ public final class MessageCodec {
       String rootId,
       Integer priority,
       Duration timeLimit,
-      Instant sentAt) {
+      Instant sentAt,
+      boolean ignoreResult) {
+
+    /** A message that asks for no result ({@code ignore_result: true}). */
+    public NewMessage(String taskName, String id, List<Object> args, Map<String, Object> kwargs, Instant eta,
+        Instant expiresAt, Duration expiresIn, String parentId, String rootId, Integer priority,
+        Duration timeLimit, Instant sentAt) {
+      this(taskName, id, args, kwargs, eta, expiresAt, expiresIn, parentId, rootId, priority, timeLimit, sentAt, true);
+    }
 
     /** A message without {@link MessageCodec#SENT_AT}, exactly as Celery writes one. */
     public NewMessage(String taskName, String id, List<Object> args, Map<String, Object> kwargs, Instant eta,
@@ -86,8 +94,8 @@ public final class MessageCodec {
     headers.put("argsrepr", PythonRepr.tuple(spec.args()));
     headers.put("kwargsrepr", PythonRepr.dict(spec.kwargs()));
     headers.put("origin", ORIGIN);
-    // Celeriac never stores results; a Python worker running this task need not either.
-    headers.put("ignore_result", true);
+    // As Celery's: the task's ignore_result, which tells a worker not to store its SUCCESS.
+    headers.put("ignore_result", spec.ignoreResult());
     headers.put("replaced_task_nesting", 0);
     headers.put("stamped_headers", null);
     headers.put("stamps", Map.of());
@@ -131,6 +139,12 @@ public final class MessageCodec {
         expires -> properties.put("expiration", Long.toString(Math.max(0, expires.toEpochMilli() - now.toEpochMilli()))),
         () -> properties.remove("expiration"));
     return retry.withProperties(properties);
+  }
+
+  /** The body {@code [args, kwargs, embed]}, as UTF-8 JSON; {@code embed} holds callbacks, errbacks, chain, chord. */
+  public static byte[] encodeBody(List<Object> args, Map<String, Object> kwargs, Map<String, Object> embed) {
+    return new JsonWriter(256).raw('[').value(args).raw(',').value(kwargs).raw(',').value(embed).raw(']')
+        .toByteArray();
   }
 
   /** The body {@code [args, kwargs, embed]} with an empty embed, as UTF-8 JSON. */
@@ -246,6 +260,13 @@ public final class MessageCodec {
       int at = jvm.indexOf('@');
       return at >= 0 ? jvm.substring(at + 1) : "localhost";
     }
+  }
+
+  /** Python's {@code repr()} of a JSON-like value, as Celery's texts show values: {@code 'a'}, {@code None}, {@code [1, 2]}. */
+  public static String repr(Object value) {
+    StringBuilder out = new StringBuilder();
+    PythonRepr.value(out, value);
+    return out.toString();
   }
 
   /** Python {@code repr()} of argument lists and dicts, for the {@code argsrepr}/{@code kwargsrepr} headers. */

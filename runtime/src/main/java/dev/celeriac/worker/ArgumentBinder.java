@@ -86,6 +86,15 @@ public final class ArgumentBinder {
     return convert(raw, parameter.type(), parameter.keyword());
   }
 
+  /**
+   * Converts a JSON-decoded value (a task's result, say) to {@code type}'s Java type, boxed; null stays null.
+   *
+   * @throws ArgumentException when it does not convert, naming {@code what}
+   */
+  public static Object convertValue(Object raw, ValueType type, String what) {
+    return raw == null ? null : convert(raw, type, what);
+  }
+
   /** Converts a JSON-decoded value to {@code type}'s Java type, boxed; {@code path} names it in errors. */
   static Object convert(Object raw, ValueType type, String path) {
     String what = "argument '" + path + "'";
@@ -140,6 +149,11 @@ public final class ArgumentBinder {
         }
         return Collections.unmodifiableList(converted);
       }
+      case MAP:
+        if (raw instanceof Map<?, ?>) {
+          return raw;
+        }
+        throw mismatch(what, type, raw);
       default:
         throw new IllegalStateException("unknown kind " + type.kind());
     }

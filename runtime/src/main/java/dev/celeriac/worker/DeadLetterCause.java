@@ -19,7 +19,12 @@ public enum DeadLetterCause {
   /** The task failed on its last allowed run. */
   RETRIES_EXHAUSTED,
   /** The task asked for a retry that could not be published. */
-  RETRY_NOT_PUBLISHED;
+  RETRY_NOT_PUBLISHED,
+  /**
+   * What the message's canvas asks for after the run (a callback, chain step, errback or chord part) could not be
+   * sent, even after retrying: kept so that it can be replayed.
+   */
+  FOLLOW_UP_NOT_SENT;
 
   /** The lower-case name used as a metric tag, for example {@code bad_arguments}. */
   public String tag() {

@@ -8,15 +8,18 @@ import dev.celeriac.TaskRegistry;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.internal.CurrentTask;
 import dev.celeriac.internal.TaskInstances;
+import dev.celeriac.protocol.JsonValues;
 import dev.celeriac.protocol.MalformedMessageException;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
 import dev.celeriac.protocol.TaskPayload;
+import dev.celeriac.result.ResultBackend;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +48,10 @@ public final class TaskExecutor {
   /** Runs eager mode's: retries run at once, and a dead letter is thrown to the caller instead of stored. */
   private final boolean eager;
   private final WorkerState state;
+  /** Sends what a message's canvas asks for after its run; null sends nothing. Set before the first message. */
+  private volatile FollowUps followUps;
+  /** Stores results as a Celery worker does; null when no result backend is configured. */
+  private final ResultRecorder results;
 
   /**
    * An executor of its own, revoking nothing, whose instance tasks run on instances of its own, one per class,
@@ -68,7 +75,7 @@ public final class TaskExecutor {
   public TaskExecutor(TaskRegistry registry, Clock clock, WorkerListener listener, ScheduledExecutorService timer,
       BooleanSupplier aborting, TaskInstances instances) {
     this(registry, clock, listener, WorkerListener.NONE, timer, aborting,
-        new WorkerState(RevokedTasks.DEFAULT_EXPIRES), instances, false);
+        new WorkerState(RevokedTasks.DEFAULT_EXPIRES), instances, false, null);
   }
 
   /**
@@ -81,12 +88,20 @@ public final class TaskExecutor {
    */
   TaskExecutor(TaskRegistry registry, Clock clock, WorkerListener listener, WorkerListener own,
       ScheduledExecutorService timer, BooleanSupplier aborting, WorkerState state, TaskInstances instances) {
-    this(registry, clock, listener, own, timer, aborting, state, instances, false);
+    this(registry, clock, listener, own, timer, aborting, state, instances, null);
+  }
+
+  /** A worker's executor that stores results through {@code results} (null: none). */
+  TaskExecutor(TaskRegistry registry, Clock clock, WorkerListener listener, WorkerListener own,
+      ScheduledExecutorService timer, BooleanSupplier aborting, WorkerState state, TaskInstances instances,
+      ResultRecorder results) {
+    this(registry, clock, listener, own, timer, aborting, state, instances, false, results);
   }
 
   private TaskExecutor(TaskRegistry registry, Clock clock, WorkerListener listener, WorkerListener own,
       ScheduledExecutorService timer, BooleanSupplier aborting, WorkerState state, TaskInstances instances,
-      boolean eager) {
+      boolean eager, ResultRecorder results) {
+    this.results = results;
     this.instances = instances;
     this.registry = registry;
     this.clock = clock;
@@ -104,8 +119,24 @@ public final class TaskExecutor {
    */
   public static TaskExecutor eager(TaskRegistry registry, Clock clock, WorkerListener listener,
       ScheduledExecutorService timer, TaskInstances instances) {
+    return eager(registry, clock, listener, timer, instances, null);
+  }
+
+  /** As {@link #eager(TaskRegistry, Clock, WorkerListener, ScheduledExecutorService, TaskInstances)}, storing results in {@code results}. */
+  public static TaskExecutor eager(TaskRegistry registry, Clock clock, WorkerListener listener,
+      ScheduledExecutorService timer, TaskInstances instances, ResultBackend results) {
     return new TaskExecutor(registry, clock, listener, WorkerListener.NONE, timer, () -> false,
-        new WorkerState(RevokedTasks.DEFAULT_EXPIRES), instances, true);
+        new WorkerState(RevokedTasks.DEFAULT_EXPIRES), instances, true,
+        results == null ? null : new ResultRecorder(results, clock, "eager@" + NodeNames.hostName()));
+  }
+
+  /**
+   * Makes this executor send the callbacks, chain steps, errbacks and chord bodies that messages carry, through
+   * {@code followUps}, before it acks them. Call before the first {@link #execute}.
+   */
+  public TaskExecutor sendingFollowUps(FollowUps followUps) {
+    this.followUps = followUps;
+    return this;
   }
 
   /** Handles {@code delivery} and settles it. */
@@ -138,6 +169,10 @@ public final class TaskExecutor {
   private Outcome handle(Delivery delivery, TaskMessage message, String name, String id) {
     Optional<TaskDefinition> found = registry.find(name);
     if (found.isEmpty()) {
+      if (results != null) {
+        // As a Celery worker: FAILURE with NotRegistered, so that a waiting client is told; kept as a dead letter too.
+        results.notRegistered(name, id, message.parentId(), message);
+      }
       return deadLetter(delivery, name, id, DeadLetterCause.UNKNOWN_TASK, "unknown task '" + name
           + "': no task index on this worker's class path declares it");
     }
@@ -163,6 +198,9 @@ public final class TaskExecutor {
       log.info("Discarding task {}[{}]: expired at {}", name, id, expires.get());
       // Celery revokes an expired id, so that a copy of the message (a redelivery) is discarded too.
       state.revoked().addAll(List.of(id));
+      if (results != null) {
+        results.revoked(task, id, context.parentId(), message, "expired");
+      }
       delivery.ack();
       listener.messageExpired(context);
       listener.taskRevoked(context, RevokeReason.EXPIRED);
@@ -170,6 +208,10 @@ public final class TaskExecutor {
     }
     if (state.revoked().contains(id)) {
       log.info("Discarding revoked task {}[{}]", name, id);
+      if (results != null) {
+        results.revoked(task, id, context.parentId(), message, "revoked");
+      }
+      revokedFollowUps(message, "revoked");
       delivery.ack();
       listener.taskRevoked(context, RevokeReason.REVOKED);
       return Outcome.REVOKED;
@@ -209,8 +251,11 @@ public final class TaskExecutor {
     Duration runtime;
     try {
       listener.taskStarted(context);
+      if (results != null) {
+        results.started(task, context, message);
+      }
       long started = System.nanoTime();
-      result = runGuarded(task, context, arguments, guard);
+      result = runGuarded(task, context, arguments, guard, timeLimit(task, message));
       runtime = Duration.ofNanos(System.nanoTime() - started);
     } finally {
       state.ended(active);
@@ -218,6 +263,10 @@ public final class TaskExecutor {
     if (guard.cause() == RunGuard.Cause.TERMINATED) {
       // Revoked with terminate while it ran: whatever the run came to, the task counts as revoked, as in Celery,
       // whose pool kills the process.
+      if (results != null) {
+        results.revoked(task, context.id(), context.parentId(), message, "terminated");
+      }
+      revokedFollowUps(message, "terminated");
       delivery.ack();
       log.warn("Task {}[{}] terminated by a revoke", task.name(), context.id());
       listener.taskRevoked(context, RevokeReason.TERMINATED);
@@ -225,7 +274,50 @@ public final class TaskExecutor {
     }
     Throwable failure = result.failure();
     if (failure == null) {
-      delivery.ack();
+      CompletableFuture<Void> stored = null;
+      if (results != null) {
+        try {
+          stored = results.succeeded(task, context, message, result.value());
+        } catch (RuntimeException e) {
+          stored = CompletableFuture.failedFuture(e);
+        }
+      }
+      FollowUps sending = followUps;
+      if (sending != null && FollowUps.any(payload)) {
+        // A canvas's follow-ups go out once the result is stored, as Celery's chord part does: wait for it here.
+        if (stored != null) {
+          try {
+            stored.join();
+          } catch (RuntimeException e) {
+            return notStored(delivery, task, context, e);
+          }
+          stored = null;
+        }
+        try {
+          sending.succeeded(message, payload, JsonValues.toWire(result.value(), "result"));
+        } catch (FollowUps.NotSentException | IllegalArgumentException e) {
+          log.error("Task {}[{}] succeeded, but what follows it was not sent", task.name(), context.id(), e);
+          return deadLetter(delivery, task.name(), context.id(), DeadLetterCause.FOLLOW_UP_NOT_SENT,
+              "task succeeded, but " + e.getMessage());
+        }
+      }
+      if (stored == null) {
+        delivery.ack();
+      } else if (stored.isDone() && !stored.isCompletedExceptionally()) {
+        delivery.ack();
+      } else if (stored.isDone()) {
+        Throwable error = stored.handle((ok, e) -> e).join();
+        return notStored(delivery, task, context, error);
+      } else {
+        // Acked once stored, from the backend's writer; the slot goes on to the next message meanwhile.
+        stored.whenComplete((ok, error) -> {
+          if (error == null) {
+            delivery.ack();
+          } else {
+            notStored(delivery, task, context, error);
+          }
+        });
+      }
       if (log.isDebugEnabled()) {
         log.debug("Task {}[{}] succeeded in {} ms", task.name(), context.id(), runtime.toMillis());
       }
@@ -242,7 +334,17 @@ public final class TaskExecutor {
       delivery.requeue();
       throw fatal;
     }
-    return failed(delivery, message, task, context, failure);
+    return failed(delivery, message, task, context, payload, failure);
+  }
+
+  /** A SUCCESS that could not be stored: the message goes back to run again rather than acked with its result lost. */
+  private Outcome notStored(Delivery delivery, TaskDefinition task, TaskContext context, Throwable error) {
+    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    delivery.requeue();
+    log.error("Task {}[{}] succeeded but its result could not be stored; returned to {}: {}", task.name(),
+        context.id(), delivery.queue(), cause.getMessage());
+    return Outcome.REQUEUED;
   }
 
   /** Reports how long the message waited since it was sent, or since its eta if that is later. */
@@ -263,7 +365,7 @@ public final class TaskExecutor {
   }
 
   private Outcome failed(Delivery delivery, TaskMessage message, TaskDefinition task, TaskContext context,
-      Throwable failure) {
+      TaskPayload payload, Throwable failure) {
     RetryPolicy policy = task.retryPolicy();
     boolean retryable;
     Duration delay;
@@ -277,6 +379,9 @@ public final class TaskExecutor {
     if (retryable && context.retries() < policy.maxRetries()) {
       Instant now = clock.instant();
       try {
+        if (results != null) {
+          results.retried(task, context, message, failure);
+        }
         delivery.retry(MessageCodec.retryOf(message, now.plus(delay), now));
       } catch (RuntimeException e) {
         // As Celery's Reject(requeue=False) when the retry can't be published: kept, with the reason.
@@ -302,9 +407,43 @@ public final class TaskExecutor {
       // Eager mode's caller gets the failure as the EagerTaskException's cause, trace included.
       log.error("Task {}[{}] {}", task.name(), context.id(), reason, failure);
     }
+    if (results != null) {
+      try {
+        results.failed(task, context, message, failure);
+      } catch (RuntimeException e) {
+        log.error("Task {}[{}] failed and its FAILURE could not be stored: {}", task.name(), context.id(),
+            e.getMessage());
+      }
+    }
     listener.taskFailed(context, failure);
+    FollowUps sending = followUps;
+    if (sending != null && FollowUps.any(payload)) {
+      try {
+        sending.failed(message, payload, failure);
+      } catch (FollowUps.NotSentException e) {
+        log.error("Task {}[{}] failed, and its errbacks or chord part were not sent", task.name(), context.id(), e);
+        return deadLetter(delivery, task.name(), context.id(), DeadLetterCause.FOLLOW_UP_NOT_SENT,
+            reason + "; and " + e.getMessage());
+      }
+    }
     return deadLetter(delivery, task.name(), context.id(),
         retryable ? DeadLetterCause.RETRIES_EXHAUSTED : DeadLetterCause.FAILED, reason);
+  }
+
+  /** A revoked chord header task still counts in its chord, as REVOKED; a failure to say so is only logged. */
+  private void revokedFollowUps(TaskMessage message, String reason) {
+    FollowUps sending = followUps;
+    if (sending == null) {
+      return;
+    }
+    try {
+      TaskPayload payload = MessageCodec.decodeBody(message);
+      if (FollowUps.any(payload)) {
+        sending.revoked(message, payload, reason);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Revoked task {}[{}]: its chord part was not recorded: {}", message.task(), message.id(), e.toString());
+    }
   }
 
   /**
@@ -312,8 +451,8 @@ public final class TaskExecutor {
    * interrupts the run for its time limit or a terminating revoke, and never once it ended: such an interrupt
    * must not leak into the slot's next run.
    */
-  private RunResult runGuarded(TaskDefinition task, TaskContext context, Object[] arguments, RunGuard guard) {
-    Duration limit = task.timeLimit();
+  private RunResult runGuarded(TaskDefinition task, TaskContext context, Object[] arguments, RunGuard guard,
+      Duration limit) {
     ScheduledFuture<?> alarm = limit.isZero() ? null
         : timer.schedule(() -> guard.interrupt(RunGuard.Cause.TIME_LIMIT), limit.toMillis(), TimeUnit.MILLISECONDS);
     TaskContext previous = CurrentTask.enter(context);
@@ -331,6 +470,27 @@ public final class TaskExecutor {
       }
       guard.finish();
     }
+  }
+
+  /**
+   * The run's time limit: the task's {@code timeLimitSeconds} and the message's {@code timelimit} header
+   * {@code [soft, hard]} (seconds, either null), the smallest that is set winning. Java has no soft limit to raise
+   * inside the task as Celery's {@code SoftTimeLimitExceeded}: a soft limit ends the run as a hard one does.
+   * Zero when none is set.
+   */
+  static Duration timeLimit(TaskDefinition task, TaskMessage message) {
+    Duration limit = task.timeLimit();
+    if (message.headers().get("timelimit") instanceof List<?> limits) {
+      for (Object value : limits) {
+        if (value instanceof Number seconds && seconds.doubleValue() > 0) {
+          Duration header = Duration.ofNanos((long) Math.min(Long.MAX_VALUE, seconds.doubleValue() * 1e9));
+          if (limit.isZero() || header.compareTo(limit) < 0) {
+            limit = header;
+          }
+        }
+      }
+    }
+    return limit;
   }
 
   /** How one run ended: the value the task returned (null for {@code void}), or the failure. */

@@ -5,7 +5,10 @@ import dev.celeriac.TaskRegistry;
 import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.BrokerException;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.canvas.CanvasApplier;
+import dev.celeriac.canvas.ChordStore;
 import dev.celeriac.internal.TaskInstances;
+import dev.celeriac.result.ResultBackend;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +45,8 @@ public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
   private static final Duration MAX_FETCH_BACKOFF = Duration.ofSeconds(30);
 
+  /** The app's result backend, or null. */
+  private final ResultBackend results;
   private final Broker broker;
   private final TaskRegistry registry;
   /** The queues of the tasks this worker can run. */
@@ -84,6 +89,23 @@ public final class Worker implements AutoCloseable {
 
   /** A worker whose instance tasks run on {@code instances}, its app's. */
   public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock, TaskInstances instances) {
+    this(broker, registry, options, clock, instances, null);
+  }
+
+  /** A worker whose instance tasks run on {@code instances}, storing results in {@code results} (null: none). */
+  public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock, TaskInstances instances,
+      ResultBackend results) {
+    this(broker, registry, options, clock, instances, results, null);
+  }
+
+  /**
+   * A worker whose instance tasks run on {@code instances}, storing results in {@code results} (null: none), whose
+   * chord header tasks count in {@code chords}, the result backend's chord join (null: none; chords then never
+   * complete, as on a Celery worker without a backend).
+   */
+  public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock, TaskInstances instances,
+      ResultBackend results, ChordStore chords) {
+    this.results = results;
     this.broker = broker;
     this.registry = registry;
     this.options = options;
@@ -95,7 +117,9 @@ public final class Worker implements AutoCloseable {
     this.state = new WorkerState(options.revokeExpires());
     this.fleet = broker.fleet().map(support -> new FleetMember(support, this, options, state, clock)).orElse(null);
     this.executor = new TaskExecutor(registry, clock, options.listener(),
-        fleet != null ? fleet.taskEvents() : WorkerListener.NONE, timer, () -> aborting, state, instances);
+        fleet != null ? fleet.taskEvents() : WorkerListener.NONE, timer, () -> aborting, state, instances,
+        results == null ? null : new ResultRecorder(results, clock, options.hostname()))
+        .sendingFollowUps(new FollowUps(CanvasApplier.forRegistry(broker::publish, registry, chords, clock), chords));
     for (Outcome outcome : Outcome.values()) {
       outcomes.put(outcome, new AtomicLong());
     }
@@ -268,6 +292,14 @@ public final class Worker implements AutoCloseable {
       log.warn("Tasks still running after {} s; interrupting them", timeout.toSeconds());
       slots.forEach(Thread::interrupt);
       clean = joinAll(Duration.ofSeconds(5));
+    }
+    if (results != null) {
+      // Results still being stored are acked once stored: let that happen before the broker goes.
+      try {
+        results.flush(Duration.ofSeconds(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     returnBuffered();
     if (fleet != null) {

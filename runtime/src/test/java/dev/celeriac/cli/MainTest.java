@@ -26,7 +26,7 @@ class MainTest {
 
     String listing = out.toString();
     assertTrue(listing.contains("tests.add\n  queue     math\n  keywords  x: int (required), y: int = 1, **kwargs\n"
-        + "  retry     max 3 retries, 180s apart\n  schedule  -\n  runs      dev.celeriac.fixtures.MathTasks#add\n"),
+        + "  result    void\n  retry     max 3 retries, 180s apart\n  schedule  -\n  runs      dev.celeriac.fixtures.MathTasks#add\n"),
         listing);
     assertTrue(listing.contains("py.remote\n  queue     python\n"), listing);
     assertTrue(listing.contains("runs      elsewhere (declared by dev.celeriac.fixtures.RemoteApi#remote)"), listing);
@@ -34,6 +34,12 @@ class MainTest {
     assertTrue(listing.contains("tests.tick\n  queue     cron\n"), listing);
     assertTrue(listing.contains("  schedule  * * * * * (UTC)\n"), listing);
     assertTrue(listing.endsWith("7 tasks\n"), listing);
+  }
+
+  @Test
+  void badResultBackendIsUsageError() {
+    assertEquals(2, run("run", "worker", "--broker", "memory://", "--result-backend", "kafka://h"));
+    assertTrue(err.toString().contains("result backend 'kafka://' is not supported"), err.toString());
   }
 
   @Test

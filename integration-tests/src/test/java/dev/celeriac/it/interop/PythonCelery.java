@@ -144,6 +144,13 @@ public final class PythonCelery {
         "-n", "interop-" + ProcessHandle.current().pid() + "@%h"), log, log);
   }
 
+  /** Starts a Celery worker of the Celery app {@code module} (a file in the python directory) on {@code queue}. */
+  public Process startWorker(String module, String queue, Path log) {
+    return start(List.of(PYTHON, "-m", "celery", "-A", module, "worker", "-Q", queue, "-P", "solo",
+        "--without-mingle", "--without-gossip", "--without-heartbeat", "-l", "info",
+        "-n", module + "-" + ProcessHandle.current().pid() + "@%h"), log, log);
+  }
+
   /**
    * Starts a Celery worker of {@code interop_app} on {@code queue} as a member of the fleet: named {@code node},
    * syncing revokes with its peers at start (mingle) and sending heartbeats. Output to {@code log}.
@@ -151,6 +158,27 @@ public final class PythonCelery {
   public Process startFleetWorker(String queue, String node, Path log) {
     return start(List.of(PYTHON, "-m", "celery", "-A", "interop_app", "worker", "-Q", queue, "-P", "solo",
         "--without-gossip", "-l", "info", "-n", node), log, log);
+  }
+
+  /**
+   * Starts a Celery worker of the app {@code module} (a script in the python directory, such as {@code canvas_app})
+   * on {@code queue}, with {@code concurrency} prefork processes, output to {@code log}.
+   */
+  public Process startWorker(String module, String queue, int concurrency, Path log) {
+    return start(List.of(PYTHON, "-m", "celery", "-A", module, "worker", "-Q", queue, "-P", "prefork",
+        "-c", Integer.toString(concurrency), "--without-mingle", "--without-gossip", "--without-heartbeat", "-l", "info",
+        "-n", module + "-" + ProcessHandle.current().pid() + "@%h"), log, log);
+  }
+
+  /** Runs {@code script command args...} (a script in the python directory), fails on a non-zero exit. */
+  public List<Map<String, Object>> script(String script, String command, String... args) {
+    List<String> all = new ArrayList<>(List.of(script, command));
+    all.addAll(List.of(args));
+    PythonResult result = python(Duration.ofSeconds(60), all.toArray(String[]::new));
+    if (result.exitCode() != 0) {
+      fail(script + " " + command + " exited " + result.exitCode() + ":\n" + result.stderr() + result.stdout());
+    }
+    return result.objects();
   }
 
   /** Runs {@code celery -b <broker> args...}, Celery's own command line, and returns what it did. */

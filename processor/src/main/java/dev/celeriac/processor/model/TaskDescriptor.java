@@ -23,11 +23,14 @@ import javax.lang.model.element.TypeElement;
  * @param schedule its {@code @Periodic} schedule, if any
  * @param parameters its parameters in declaration order, without the extras map
  * @param extrasName the Java name of its {@code @Extras} parameter
+ * @param result the type it returns, boxed; empty for {@code void}
+ * @param ignoreResult {@code @Task(ignoreResult)}
+ * @param trackStarted {@code @Task(trackStarted)}
  */
 public record TaskDescriptor(String name, ExecutableElement method, TypeElement declaringType,
     ClassName declaringClass, String methodName, Invocation invocation, ClassName stub, String queue,
     RetryDescriptor retry, Optional<ScheduleDescriptor> schedule, List<ParameterDescriptor> parameters,
-    String extrasName) {
+    String extrasName, Optional<ValueTypeDescriptor> result, boolean ignoreResult, boolean trackStarted) {
 
   /** How a worker reaches the method. */
   public enum Invocation {
@@ -53,18 +56,24 @@ public record TaskDescriptor(String name, ExecutableElement method, TypeElement 
     Objects.requireNonNull(declaringType);
     Objects.requireNonNull(invocation);
     Objects.requireNonNull(schedule);
+    Objects.requireNonNull(result);
     parameters = List.copyOf(parameters);
   }
 
   /** The same task with the elements of a later round: {@code method} is the same method in that round. */
   public TaskDescriptor inRound(ExecutableElement method) {
     return new TaskDescriptor(name, method, (TypeElement) method.getEnclosingElement(), declaringClass, methodName,
-        invocation, stub, queue, retry, schedule, parameters, extrasName);
+        invocation, stub, queue, retry, schedule, parameters, extrasName, result, ignoreResult, trackStarted);
   }
 
   /** Where the task was declared, as {@code com.acme.EventTasks#saveEvent}. */
   public String origin() {
     return declaringClass.canonicalName() + "#" + methodName;
+  }
+
+  /** The {@code R} of the stub's {@code TaskRef<R>}: the boxed result type, {@code Void} for none. */
+  public com.squareup.javapoet.TypeName resultJavaType() {
+    return result.map(ValueTypeDescriptor::javaType).orElse(ClassName.get(Void.class));
   }
 
   /** Whether a worker in this JVM can run it. */

@@ -26,11 +26,14 @@ import java.util.Optional;
  * @param schedule its {@code @Periodic} schedule, if any
  * @param parameters its parameters in declaration order, without the extras map
  * @param extras the Java name of its {@code @Extras} parameter
+ * @param result the result type as tools read it ({@code java.lang.Long}), {@code void} for none
+ * @param ignoreResult whether no result is stored
+ * @param trackStarted whether STARTED is stored
  */
 public record TaskRecord(String name, boolean retired, String method, boolean implemented, String queue,
     int maxRetries, int defaultRetryDelaySeconds, boolean retryBackoff, List<String> retryOn, List<String> dontRetryOn,
     int timeLimitSeconds, int expiresSeconds, Optional<ScheduleDescriptor> schedule, List<ParameterRecord> parameters,
-    String extras) {
+    String extras, String result, boolean ignoreResult, boolean trackStarted) {
 
   /** The version of the tasks.json format, raised when a key changes meaning. */
   public static final int FORMAT_VERSION = 1;
@@ -41,6 +44,7 @@ public record TaskRecord(String name, boolean retired, String method, boolean im
     Objects.requireNonNull(queue);
     Objects.requireNonNull(schedule);
     Objects.requireNonNull(extras);
+    Objects.requireNonNull(result);
     retryOn = List.copyOf(retryOn);
     dontRetryOn = List.copyOf(dontRetryOn);
     parameters = List.copyOf(parameters);
@@ -52,13 +56,15 @@ public record TaskRecord(String name, boolean retired, String method, boolean im
     return new TaskRecord(task.name(), false, task.origin(), task.isImplemented(), task.queue(), retry.maxRetries(),
         retry.defaultRetryDelaySeconds(), retry.retryBackoff(), binaryNames(retry.retryOn()),
         binaryNames(retry.dontRetryOn()), retry.timeLimitSeconds(), retry.expiresSeconds(), task.schedule(),
-        task.parameters().stream().map(ParameterRecord::of).toList(), task.extrasName());
+        task.parameters().stream().map(ParameterRecord::of).toList(), task.extrasName(),
+        task.result().map(ValueTypeDescriptor::spelling).orElse("void"), task.ignoreResult(), task.trackStarted());
   }
 
   /** The same record, marked retired. */
   public TaskRecord retire() {
     return new TaskRecord(name, true, method, implemented, queue, maxRetries, defaultRetryDelaySeconds, retryBackoff,
-        retryOn, dontRetryOn, timeLimitSeconds, expiresSeconds, schedule, parameters, extras);
+        retryOn, dontRetryOn, timeLimitSeconds, expiresSeconds, schedule, parameters, extras, result, ignoreResult,
+        trackStarted);
   }
 
   /** The class part of {@link #method()}: {@code com.acme.EventTasks}. */

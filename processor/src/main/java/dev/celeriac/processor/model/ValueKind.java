@@ -14,7 +14,9 @@ public enum ValueKind {
   CHAR(TypeName.CHAR, "java.lang.Character"),
   STRING(null, "java.lang.String"),
   ENUM(null, null),
-  LIST(null, null);
+  LIST(null, null),
+  /** {@code Map<String, Object>}: a task's result only. */
+  MAP(null, null);
 
   private final TypeName primitive;
   private final String boxName;

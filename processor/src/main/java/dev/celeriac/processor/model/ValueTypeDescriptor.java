@@ -22,6 +22,9 @@ import javax.lang.model.SourceVersion;
 public record ValueTypeDescriptor(ValueKind kind, boolean primitive, ClassName enumType, String enumBinaryName,
     List<String> enumConstants, ValueTypeDescriptor element) {
 
+  /** How tasks.json spells a {@code Map<String, Object>} result. */
+  public static final String MAP_SPELLING = "java.util.Map<java.lang.String, java.lang.Object>";
+
   public ValueTypeDescriptor {
     Objects.requireNonNull(kind);
     enumConstants = List.copyOf(enumConstants);
@@ -47,6 +50,11 @@ public record ValueTypeDescriptor(ValueKind kind, boolean primitive, ClassName e
     return new ValueTypeDescriptor(ValueKind.LIST, false, null, null, List.of(), element);
   }
 
+  /** {@code Map<String, Object>} of JSON values: a task's result only. */
+  public static ValueTypeDescriptor map() {
+    return new ValueTypeDescriptor(ValueKind.MAP, false, null, null, List.of(), null);
+  }
+
   /** The Java type of a parameter of this type. */
   public TypeName javaType() {
     switch (kind) {
@@ -54,6 +62,9 @@ public record ValueTypeDescriptor(ValueKind kind, boolean primitive, ClassName e
         return enumType;
       case LIST:
         return ParameterizedTypeName.get(ClassName.get(List.class), element.javaType());
+      case MAP:
+        return ParameterizedTypeName.get(ClassName.get(java.util.Map.class), ClassName.get(String.class),
+            ClassName.get(Object.class));
       default:
         return primitive ? kind.primitive() : ClassName.bestGuess(kind.boxName());
     }
@@ -66,6 +77,8 @@ public record ValueTypeDescriptor(ValueKind kind, boolean primitive, ClassName e
         return enumBinaryName;
       case LIST:
         return "java.util.List<" + element.spelling() + ">";
+      case MAP:
+        return MAP_SPELLING;
       default:
         return primitive ? kind.primitive().toString() : kind.boxName();
     }
@@ -76,6 +89,9 @@ public record ValueTypeDescriptor(ValueKind kind, boolean primitive, ClassName e
    * tasks.json records it; empty when the spelling is none of the allowed types.
    */
   public static Optional<ValueTypeDescriptor> fromSpelling(String spelling, Optional<List<String>> enumConstants) {
+    if (spelling.equals(MAP_SPELLING)) {
+      return enumConstants.isPresent() ? Optional.empty() : Optional.of(map());
+    }
     String listPrefix = "java.util.List<";
     if (spelling.startsWith(listPrefix) && spelling.endsWith(">")) {
       return fromSpelling(spelling.substring(listPrefix.length(), spelling.length() - 1), enumConstants)

@@ -36,10 +36,6 @@ final class MethodValidator {
       diagnostics.error(Message.GENERIC_METHOD, method, reference, parameters);
       valid = false;
     }
-    if (method.getReturnType().getKind() != TypeKind.VOID) {
-      diagnostics.error(Message.NON_VOID_METHOD, method, reference, method.getReturnType());
-      valid = false;
-    }
     TypeElement type = (TypeElement) method.getEnclosingElement();
     Optional<String> unreachable = Accessibility.problem(type, Accessibility.packageOf(type));
     if (unreachable.isPresent()) {

@@ -9,6 +9,7 @@ import dev.celeriac.processor.model.ValueTypeDescriptor;
 import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
@@ -68,6 +69,42 @@ final class ParameterTypeValidator {
       }
     }
     diagnostics.error(Message.UNSUPPORTED_PARAMETER, parameter, parameter.getSimpleName(), type, hint);
+    return Optional.empty();
+  }
+
+  /**
+   * The method's result type, boxed ({@code int} gives {@code Integer}): empty inside for {@code void}; empty outside,
+   * with the error reported on the method, for a type a result can't be.
+   */
+  Optional<Optional<ValueTypeDescriptor>> checkResult(ExecutableElement method, String reference) {
+    TypeMirror type = method.getReturnType();
+    if (type.getKind() == TypeKind.VOID) {
+      return Optional.of(Optional.empty());
+    }
+    PackageElement stubPackage = Accessibility.packageOf(method);
+    Optional<ValueTypeDescriptor> scalar = scalar(type, stubPackage);
+    if (scalar.isPresent()) {
+      ValueTypeDescriptor result = scalar.get();
+      return Optional.of(Optional.of(result.primitive() ? ValueTypeDescriptor.boxed(result.kind()) : result));
+    }
+    String hint = "Return an id and load the object where the result is read.";
+    if (isDeclared(type, ClassNames.LIST)) {
+      List<? extends TypeMirror> arguments = ((DeclaredType) type).getTypeArguments();
+      Optional<ValueTypeDescriptor> element = arguments.isEmpty() ? Optional.empty()
+          : scalar(arguments.get(0), stubPackage).filter(descriptor -> !descriptor.primitive());
+      if (element.isPresent()) {
+        return Optional.of(Optional.of(ValueTypeDescriptor.listOf(element.get())));
+      }
+      hint = "A List's element type must be a box, String or enum, for example List<Long>.";
+    } else if (isDeclared(type, ClassNames.MAP)) {
+      List<? extends TypeMirror> arguments = ((DeclaredType) type).getTypeArguments();
+      if (arguments.size() == 2 && isDeclared(arguments.get(0), String.class.getName())
+          && isDeclared(arguments.get(1), Object.class.getName())) {
+        return Optional.of(Optional.of(ValueTypeDescriptor.map()));
+      }
+      hint = "A Map result must be declared Map<String, Object>.";
+    }
+    diagnostics.error(Message.UNSUPPORTED_RESULT, method, reference, type, hint);
     return Optional.empty();
   }
 

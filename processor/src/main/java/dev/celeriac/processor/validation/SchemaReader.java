@@ -72,6 +72,10 @@ public final class SchemaReader {
     List<String> dontRetryOn = strings(task, "dontRetryOn", where);
     int timeLimitSeconds = integer(task, "timeLimitSeconds", where);
     int expiresSeconds = integer(task, "expiresSeconds", where);
+    // Added with results: absent in schemas of earlier releases.
+    String result = task.containsKey("result") ? string(task, "result", where) : "void";
+    boolean ignoreResult = task.containsKey("ignoreResult") && bool(task, "ignoreResult", where);
+    boolean trackStarted = task.containsKey("trackStarted") && bool(task, "trackStarted", where);
     Optional<ScheduleDescriptor> schedule = Optional.empty();
     if (present(task, "schedule", where) != null) {
       Map<String, Object> cron = object(task.get("schedule"), where + ".schedule");
@@ -91,7 +95,7 @@ public final class SchemaReader {
     }
     return new TaskRecord(name, retired, method, implemented, queue, maxRetries, defaultRetryDelaySeconds,
         retryBackoff, retryOn, dontRetryOn, timeLimitSeconds, expiresSeconds, schedule, parameters,
-        string(task, "extras", where));
+        string(task, "extras", where), result, ignoreResult, trackStarted);
   }
 
   private static ParameterRecord parameter(Map<String, Object> parameter, String where) throws SchemaException {

@@ -21,7 +21,7 @@ final class TaskOptionsValidator {
   private static final int MAX_NAME_LENGTH = 200;
 
   /** What a {@code @Task} says besides its name. */
-  record Options(String queue, RetryDescriptor retry) {}
+  record Options(String queue, RetryDescriptor retry, boolean ignoreResult, boolean trackStarted) {}
 
   private final Diagnostics diagnostics;
   private final Annotations annotations;
@@ -71,7 +71,13 @@ final class TaskOptionsValidator {
       return Optional.empty();
     }
     return Optional.of(new Options(queue, new RetryDescriptor(
-        maxRetries, delay, backoff, retryOn.get(), dontRetryOn.get(), timeLimit, expires)));
+        maxRetries, delay, backoff, retryOn.get(), dontRetryOn.get(), timeLimit, expires),
+        flag(task, "ignoreResult"), flag(task, "trackStarted")));
+  }
+
+  /** A boolean element; false when the runtime's {@code @Task} predates it. */
+  private boolean flag(AnnotationMirror task, String element) {
+    return annotations.value(task, element).map(value -> (Boolean) value.getValue()).orElse(false);
   }
 
   private int nonNegative(ExecutableElement method, AnnotationMirror task, String element, String zeroMeans) {

@@ -69,6 +69,7 @@ public final class TaskValidator {
         uniqueness.checkName(method, task, Annotations.explicit(task, "name").orElseThrow(), valid));
     Optional<TaskOptionsValidator.Options> settings = options.options(method, task);
     Optional<Invocation> invocation = methods.check(method);
+    Optional<Optional<ValueTypeDescriptor>> result = types.checkResult(method, Describe.method(method));
     Optional<VariableElement> extrasParameter = extras.check(method);
 
     List<VariableElement> parameters = new ArrayList<>();
@@ -101,6 +102,7 @@ public final class TaskValidator {
     TypeElement declaringType = (TypeElement) method.getEnclosingElement();
     return Optional.of(new TaskDescriptor(name.orElseThrow(), method, declaringType, ClassName.get(declaringType),
         method.getSimpleName().toString(), invocation.orElseThrow(), stub, settings.orElseThrow().queue(),
-        settings.orElseThrow().retry(), schedule, described, extrasParameter.orElseThrow().getSimpleName().toString()));
+        settings.orElseThrow().retry(), schedule, described, extrasParameter.orElseThrow().getSimpleName().toString(),
+        result.orElseThrow(), settings.orElseThrow().ignoreResult(), settings.orElseThrow().trackStarted()));
   }
 }

@@ -22,6 +22,8 @@ final class Literals {
         return CodeBlock.of("$T.enumOf($T.class)", ClassNames.VALUE_TYPE, type.enumType());
       case LIST:
         return CodeBlock.of("$T.listOf($L)", ClassNames.VALUE_TYPE, valueType(type.element()));
+      case MAP:
+        return CodeBlock.of("$T.MAP", ClassNames.VALUE_TYPE);
       default:
         return type.primitive()
             ? CodeBlock.of("$T.$N", ClassNames.VALUE_TYPE, type.kind().name())

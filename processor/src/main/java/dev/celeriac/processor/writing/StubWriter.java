@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
 
 /**
  * Writes the stub of one task: its name, its {@code TaskDefinition}, typed {@code enqueue} methods, the fluent
@@ -63,6 +65,7 @@ public final class StubWriter {
         .build());
     type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
 
+    TypeName ref = ParameterizedTypeName.get(ClassNames.TASK_REF, task.resultJavaType());
     List<ParameterSpec> parameters = parameters(task);
     List<ParameterSpec> withExtras = withExtras(task, parameters);
     CodeBlock arguments = names(parameters);
@@ -71,7 +74,7 @@ public final class StubWriter {
         .addJavadoc("Enqueues the task with these arguments and no extra keywords; returns once the broker\n"
             + "holds the message.\n")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .returns(ClassNames.TASK_REF)
+        .returns(ref)
         .addParameters(parameters)
         .addStatement("return with().enqueue($L)", arguments)
         .build());
@@ -79,7 +82,7 @@ public final class StubWriter {
         .addJavadoc("Enqueues the task with these arguments plus extra keywords, which the task's\n"
             + "{@code @Extras} map receives.\n")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .returns(ClassNames.TASK_REF)
+        .returns(ref)
         .addParameters(withExtras)
         .addStatement("return with().enqueue($L)", argumentsWithExtras)
         .build());
@@ -89,10 +92,15 @@ public final class StubWriter {
               + "parameters left out, so the worker applies their {@code @Default}, or null. Returns once\n"
               + "the broker holds the message.\n")
           .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-          .returns(ClassNames.TASK_REF)
+          .returns(ref)
           .addParameters(leading)
           .addStatement("return with().enqueue($L)", names(leading))
           .build());
+    }
+    TypeName signature = ParameterizedTypeName.get(ClassNames.SIGNATURE, resultType(task));
+    type.addMethod(signature(task, signature, parameters, 0));
+    if (!parameters.isEmpty()) {
+      type.addMethod(signature(task, signature, parameters, 1));
     }
     type.addMethod(MethodSpec.methodBuilder("with")
         .addJavadoc("Starts an enqueue with options: countdown, eta, expires, queue, priority, app.\n")
@@ -105,6 +113,43 @@ public final class StubWriter {
     }
     type.addType(call(task, call, parameters, withExtras));
     return JavaFile.builder(stub.packageName(), type.build()).skipJavaLangImports(true).build();
+  }
+
+  /**
+   * {@code signature(...)} of the parameters from {@code from} on: with {@code from} 1 the first parameter is left
+   * for the previous step's result, which a canvas prepends as the first positional argument.
+   */
+  private static MethodSpec signature(TaskDescriptor task, TypeName signature, List<ParameterSpec> parameters,
+      int from) {
+    List<ParameterSpec> taken = parameters.subList(from, parameters.size());
+    String kwargs = freshName(taken, "kwargs", "keywordArguments");
+    MethodSpec.Builder method = MethodSpec.methodBuilder("signature")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(signature)
+        .addParameters(taken)
+        .addStatement("$T<$T, $T> $N = new $T<>()", Map.class, String.class, Object.class, kwargs,
+            LinkedHashMap.class);
+    for (int i = from; i < task.parameters().size(); i++) {
+      ParameterDescriptor parameter = task.parameters().get(i);
+      method.addStatement("$N.put($S, $N)", kwargs, parameter.keyword(), parameter.javaName());
+    }
+    if (from == 0) {
+      method.addJavadoc("A signature of the task with these arguments, for canvases: link it, chain it, group it.\n");
+    } else {
+      method.addJavadoc("A signature of the task whose first parameter, {@code $L}, is the previous step's result\n"
+          + "in a chain, or the linking task's: it travels as the first positional argument.\n",
+          task.parameters().get(0).javaName());
+    }
+    return method.addStatement("return $T.forTask(DEFINITION, $N)", ClassNames.SIGNATURE, kwargs).build();
+  }
+
+  /** {@code R} of the task's stubs: the boxed result type, {@code Void} for {@code void}. */
+  private static TypeName resultType(TaskDescriptor task) {
+    TypeMirror returned = task.method().getReturnType();
+    if (returned.getKind() == TypeKind.VOID) {
+      return ClassName.get(Void.class);
+    }
+    return TypeName.get(returned).box();
   }
 
   private static CodeBlock definition(TaskDescriptor task) {
@@ -121,6 +166,13 @@ public final class StubWriter {
         .add(".retryBackoff($L)\n", retry.retryBackoff())
         .add(".timeLimitSeconds($L)\n", retry.timeLimitSeconds())
         .add(".expiresSeconds($L)\n", retry.expiresSeconds());
+    task.result().ifPresent(result -> code.add(".resultType($L)\n", Literals.valueType(result)));
+    if (task.ignoreResult()) {
+      code.add(".ignoreResult(true)\n");
+    }
+    if (task.trackStarted()) {
+      code.add(".trackStarted(true)\n");
+    }
     task.schedule().ifPresent(schedule -> code.add(".schedule($S, $S)\n", schedule.cron(), schedule.zone()));
     for (ParameterDescriptor parameter : task.parameters()) {
       if (parameter.defaultValue().isPresent()) {
@@ -177,13 +229,17 @@ public final class StubWriter {
           .addParameter(task.declaringClass(), "target");
       call = CodeBlock.of("target.$N($L)", task.methodName(), CodeBlock.join(arguments, ",$W"));
     }
-    // Only void task methods pass validation so far.
-    invoke.addStatement(call).addStatement("return null");
+    if (task.result().isPresent()) {
+      invoke.addStatement("return $L", call);
+    } else {
+      invoke.addStatement(call).addStatement("return null");
+    }
     return invoke.addParameter(Object[].class, "arguments").build();
   }
 
   private static TypeSpec call(TaskDescriptor task, ClassName call, List<ParameterSpec> parameters,
       List<ParameterSpec> withExtras) {
+    TypeName ref = ParameterizedTypeName.get(ClassNames.TASK_REF, task.resultJavaType());
     ParameterSpec extras = withExtras.get(withExtras.size() - 1);
     String kwargs = freshName(withExtras, "kwargs", "keywordArguments");
     CodeBlock.Builder body = CodeBlock.builder()
@@ -205,14 +261,14 @@ public final class StubWriter {
         .addMethod(MethodSpec.methodBuilder("enqueue")
             .addJavadoc("Enqueues the task with these options and arguments and no extra keywords.\n")
             .addModifiers(Modifier.PUBLIC)
-            .returns(ClassNames.TASK_REF)
+            .returns(ref)
             .addParameters(parameters)
             .addStatement("return enqueue($L)", names(parameters, CodeBlock.of("noExtras()")))
             .build())
         .addMethod(MethodSpec.methodBuilder("enqueue")
             .addJavadoc("Enqueues the task with these options and arguments plus extra keywords.\n")
             .addModifiers(Modifier.PUBLIC)
-            .returns(ClassNames.TASK_REF)
+            .returns(ref)
             .addParameters(withExtras)
             .addCode(body.build())
             .build())
@@ -221,7 +277,7 @@ public final class StubWriter {
                 .addJavadoc("Enqueues the task with these options and leading arguments only; the worker\n"
                     + "applies the {@code @Default}, or null, of the parameters left out.\n")
                 .addModifiers(Modifier.PUBLIC)
-                .returns(ClassNames.TASK_REF)
+                .returns(ref)
                 .addParameters(leading)
                 .addStatement("return sendLeading($L)", names(leading))
                 .build())

@@ -61,6 +61,9 @@ public final class TasksJsonWriter {
     line(out, "dontRetryOn", strings(task.dontRetryOn()));
     line(out, "timeLimitSeconds", String.valueOf(task.timeLimitSeconds()));
     line(out, "expiresSeconds", String.valueOf(task.expiresSeconds()));
+    line(out, "result", string(task.result()));
+    line(out, "ignoreResult", String.valueOf(task.ignoreResult()));
+    line(out, "trackStarted", String.valueOf(task.trackStarted()));
     line(out, "schedule", task.schedule()
         .map(schedule -> "{\"cron\": " + string(schedule.cron()) + ", \"zone\": " + string(schedule.zone()) + "}")
         .orElse("null"));

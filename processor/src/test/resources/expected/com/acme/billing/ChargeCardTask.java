@@ -1,6 +1,7 @@
 package com.acme.billing;
 
 import dev.celeriac.Parameter;
+import dev.celeriac.Signature;
 import dev.celeriac.TaskCall;
 import dev.celeriac.TaskDefinition;
 import dev.celeriac.TaskRef;
@@ -48,7 +49,7 @@ public final class ChargeCardTask {
    * Enqueues the task with these arguments and no extra keywords; returns once the broker
    * holds the message.
    */
-  public static TaskRef enqueue(long customerId, List<String> items) {
+  public static TaskRef<Void> enqueue(long customerId, List<String> items) {
     return with().enqueue(customerId, items);
   }
 
@@ -56,7 +57,8 @@ public final class ChargeCardTask {
    * Enqueues the task with these arguments plus extra keywords, which the task's
    * {@code @Extras} map receives.
    */
-  public static TaskRef enqueue(long customerId, List<String> items, Map<String, Object> extras) {
+  public static TaskRef<Void> enqueue(long customerId, List<String> items,
+      Map<String, Object> extras) {
     return with().enqueue(customerId, items, extras);
   }
 
@@ -65,8 +67,28 @@ public final class ChargeCardTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(long customerId) {
+  public static TaskRef<Void> enqueue(long customerId) {
     return with().enqueue(customerId);
+  }
+
+  /**
+   * A signature of the task with these arguments, for canvases: link it, chain it, group it.
+   */
+  public static Signature<Void> signature(long customerId, List<String> items) {
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    kwargs.put("customer_id", customerId);
+    kwargs.put("items", items);
+    return Signature.forTask(DEFINITION, kwargs);
+  }
+
+  /**
+   * A signature of the task whose first parameter, {@code customerId}, is the previous step's result
+   * in a chain, or the linking task's: it travels as the first positional argument.
+   */
+  public static Signature<Void> signature(List<String> items) {
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    kwargs.put("items", items);
+    return Signature.forTask(DEFINITION, kwargs);
   }
 
   /**
@@ -88,14 +110,14 @@ public final class ChargeCardTask {
     /**
      * Enqueues the task with these options and arguments and no extra keywords.
      */
-    public TaskRef enqueue(long customerId, List<String> items) {
+    public TaskRef<Void> enqueue(long customerId, List<String> items) {
       return enqueue(customerId, items, noExtras());
     }
 
     /**
      * Enqueues the task with these options and arguments plus extra keywords.
      */
-    public TaskRef enqueue(long customerId, List<String> items, Map<String, Object> extras) {
+    public TaskRef<Void> enqueue(long customerId, List<String> items, Map<String, Object> extras) {
       Map<String, Object> kwargs = new LinkedHashMap<>();
       kwargs.put("customer_id", customerId);
       kwargs.put("items", items);
@@ -106,7 +128,7 @@ public final class ChargeCardTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(long customerId) {
+    public TaskRef<Void> enqueue(long customerId) {
       return sendLeading(customerId);
     }
 

@@ -1,6 +1,7 @@
 package com.acme.billing;
 
 import dev.celeriac.Parameter;
+import dev.celeriac.Signature;
 import dev.celeriac.TaskCall;
 import dev.celeriac.TaskDefinition;
 import dev.celeriac.TaskRef;
@@ -48,7 +49,7 @@ public final class SendInvoiceTask {
    * Enqueues the task with these arguments and no extra keywords; returns once the broker
    * holds the message.
    */
-  public static TaskRef enqueue(String invoiceId) {
+  public static TaskRef<Void> enqueue(String invoiceId) {
     return with().enqueue(invoiceId);
   }
 
@@ -56,7 +57,7 @@ public final class SendInvoiceTask {
    * Enqueues the task with these arguments plus extra keywords, which the task's
    * {@code @Extras} map receives.
    */
-  public static TaskRef enqueue(String invoiceId, Map<String, Object> extras) {
+  public static TaskRef<Void> enqueue(String invoiceId, Map<String, Object> extras) {
     return with().enqueue(invoiceId, extras);
   }
 
@@ -65,8 +66,26 @@ public final class SendInvoiceTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue() {
+  public static TaskRef<Void> enqueue() {
     return with().enqueue();
+  }
+
+  /**
+   * A signature of the task with these arguments, for canvases: link it, chain it, group it.
+   */
+  public static Signature<Void> signature(String invoiceId) {
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    kwargs.put("invoiceId", invoiceId);
+    return Signature.forTask(DEFINITION, kwargs);
+  }
+
+  /**
+   * A signature of the task whose first parameter, {@code invoiceId}, is the previous step's result
+   * in a chain, or the linking task's: it travels as the first positional argument.
+   */
+  public static Signature<Void> signature() {
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    return Signature.forTask(DEFINITION, kwargs);
   }
 
   /**
@@ -97,14 +116,14 @@ public final class SendInvoiceTask {
     /**
      * Enqueues the task with these options and arguments and no extra keywords.
      */
-    public TaskRef enqueue(String invoiceId) {
+    public TaskRef<Void> enqueue(String invoiceId) {
       return enqueue(invoiceId, noExtras());
     }
 
     /**
      * Enqueues the task with these options and arguments plus extra keywords.
      */
-    public TaskRef enqueue(String invoiceId, Map<String, Object> extras) {
+    public TaskRef<Void> enqueue(String invoiceId, Map<String, Object> extras) {
       Map<String, Object> kwargs = new LinkedHashMap<>();
       kwargs.put("invoiceId", invoiceId);
       return send(kwargs, extras);
@@ -114,7 +133,7 @@ public final class SendInvoiceTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue() {
+    public TaskRef<Void> enqueue() {
       return sendLeading();
     }
 

@@ -1,6 +1,7 @@
 package com.acme.events;
 
 import dev.celeriac.Parameter;
+import dev.celeriac.Signature;
 import dev.celeriac.TaskCall;
 import dev.celeriac.TaskDefinition;
 import dev.celeriac.TaskRef;
@@ -69,8 +70,8 @@ public final class CleanupTask {
    * Enqueues the task with these arguments and no extra keywords; returns once the broker
    * holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-      double threshold, char quote, String prefix, Color color, List<String> tags,
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold, char quote, String prefix, Color color, List<String> tags,
       List<Color> colors, List<Integer> sizes, Long maybeId) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
         colors, sizes, maybeId);
@@ -80,8 +81,8 @@ public final class CleanupTask {
    * Enqueues the task with these arguments plus extra keywords, which the task's
    * {@code @Extras} map receives.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-      double threshold, char quote, String prefix, Color color, List<String> tags,
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold, char quote, String prefix, Color color, List<String> tags,
       List<Color> colors, List<Integer> sizes, Long maybeId, Map<String, Object> extras) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
         colors, sizes, maybeId, extras);
@@ -92,8 +93,8 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-      double threshold, char quote, String prefix, Color color, List<String> tags,
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold, char quote, String prefix, Color color, List<String> tags,
       List<Color> colors, List<Integer> sizes) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
         colors, sizes);
@@ -104,8 +105,8 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-      double threshold, char quote, String prefix, Color color, List<String> tags,
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold, char quote, String prefix, Color color, List<String> tags,
       List<Color> colors) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
         colors);
@@ -116,8 +117,8 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-      double threshold, char quote, String prefix, Color color, List<String> tags) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold, char quote, String prefix, Color color, List<String> tags) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color,
         tags);
   }
@@ -127,8 +128,8 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-      double threshold, char quote, String prefix, Color color) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold, char quote, String prefix, Color color) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color);
   }
 
@@ -137,8 +138,8 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-      double threshold, char quote, String prefix) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold, char quote, String prefix) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix);
   }
 
@@ -147,8 +148,8 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-      double threshold, char quote) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold, char quote) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote);
   }
 
@@ -157,8 +158,8 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-      double threshold) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold);
   }
 
@@ -167,7 +168,8 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
+      float ratio) {
     return with().enqueue(dryRun, batch, level, since, ratio);
   }
 
@@ -176,7 +178,7 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level, long since) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since) {
     return with().enqueue(dryRun, batch, level, since);
   }
 
@@ -185,7 +187,7 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch, byte level) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level) {
     return with().enqueue(dryRun, batch, level);
   }
 
@@ -194,7 +196,7 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun, short batch) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch) {
     return with().enqueue(dryRun, batch);
   }
 
@@ -203,7 +205,7 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(boolean dryRun) {
+  public static TaskRef<Void> enqueue(boolean dryRun) {
     return with().enqueue(dryRun);
   }
 
@@ -212,8 +214,54 @@ public final class CleanupTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue() {
+  public static TaskRef<Void> enqueue() {
     return with().enqueue();
+  }
+
+  /**
+   * A signature of the task with these arguments, for canvases: link it, chain it, group it.
+   */
+  public static Signature<Void> signature(boolean dryRun, short batch, byte level, long since,
+      float ratio, double threshold, char quote, String prefix, Color color, List<String> tags,
+      List<Color> colors, List<Integer> sizes, Long maybeId) {
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    kwargs.put("dryRun", dryRun);
+    kwargs.put("batch", batch);
+    kwargs.put("level", level);
+    kwargs.put("since", since);
+    kwargs.put("ratio", ratio);
+    kwargs.put("threshold", threshold);
+    kwargs.put("quote", quote);
+    kwargs.put("prefix", prefix);
+    kwargs.put("color", color);
+    kwargs.put("tags", tags);
+    kwargs.put("colors", colors);
+    kwargs.put("sizes", sizes);
+    kwargs.put("maybeId", maybeId);
+    return Signature.forTask(DEFINITION, kwargs);
+  }
+
+  /**
+   * A signature of the task whose first parameter, {@code dryRun}, is the previous step's result
+   * in a chain, or the linking task's: it travels as the first positional argument.
+   */
+  public static Signature<Void> signature(short batch, byte level, long since, float ratio,
+      double threshold, char quote, String prefix, Color color, List<String> tags,
+      List<Color> colors, List<Integer> sizes, Long maybeId) {
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    kwargs.put("batch", batch);
+    kwargs.put("level", level);
+    kwargs.put("since", since);
+    kwargs.put("ratio", ratio);
+    kwargs.put("threshold", threshold);
+    kwargs.put("quote", quote);
+    kwargs.put("prefix", prefix);
+    kwargs.put("color", color);
+    kwargs.put("tags", tags);
+    kwargs.put("colors", colors);
+    kwargs.put("sizes", sizes);
+    kwargs.put("maybeId", maybeId);
+    return Signature.forTask(DEFINITION, kwargs);
   }
 
   /**
@@ -249,7 +297,7 @@ public final class CleanupTask {
     /**
      * Enqueues the task with these options and arguments and no extra keywords.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
         double threshold, char quote, String prefix, Color color, List<String> tags,
         List<Color> colors, List<Integer> sizes, Long maybeId) {
       return enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
@@ -259,7 +307,7 @@ public final class CleanupTask {
     /**
      * Enqueues the task with these options and arguments plus extra keywords.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
         double threshold, char quote, String prefix, Color color, List<String> tags,
         List<Color> colors, List<Integer> sizes, Long maybeId, Map<String, Object> extras) {
       Map<String, Object> kwargs = new LinkedHashMap<>();
@@ -283,7 +331,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
         double threshold, char quote, String prefix, Color color, List<String> tags,
         List<Color> colors, List<Integer> sizes) {
       return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
@@ -294,7 +342,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
         double threshold, char quote, String prefix, Color color, List<String> tags,
         List<Color> colors) {
       return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
@@ -305,7 +353,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
         double threshold, char quote, String prefix, Color color, List<String> tags) {
       return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags);
     }
@@ -314,7 +362,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
         double threshold, char quote, String prefix, Color color) {
       return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix, color);
     }
@@ -323,7 +371,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
         double threshold, char quote, String prefix) {
       return sendLeading(dryRun, batch, level, since, ratio, threshold, quote, prefix);
     }
@@ -332,7 +380,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
         double threshold, char quote) {
       return sendLeading(dryRun, batch, level, since, ratio, threshold, quote);
     }
@@ -341,7 +389,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
         double threshold) {
       return sendLeading(dryRun, batch, level, since, ratio, threshold);
     }
@@ -350,7 +398,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since, float ratio) {
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio) {
       return sendLeading(dryRun, batch, level, since, ratio);
     }
 
@@ -358,7 +406,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level, long since) {
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since) {
       return sendLeading(dryRun, batch, level, since);
     }
 
@@ -366,7 +414,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch, byte level) {
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level) {
       return sendLeading(dryRun, batch, level);
     }
 
@@ -374,7 +422,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun, short batch) {
+    public TaskRef<Void> enqueue(boolean dryRun, short batch) {
       return sendLeading(dryRun, batch);
     }
 
@@ -382,7 +430,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(boolean dryRun) {
+    public TaskRef<Void> enqueue(boolean dryRun) {
       return sendLeading(dryRun);
     }
 
@@ -390,7 +438,7 @@ public final class CleanupTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue() {
+    public TaskRef<Void> enqueue() {
       return sendLeading();
     }
 

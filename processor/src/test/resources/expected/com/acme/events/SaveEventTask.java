@@ -1,6 +1,7 @@
 package com.acme.events;
 
 import dev.celeriac.Parameter;
+import dev.celeriac.Signature;
 import dev.celeriac.TaskCall;
 import dev.celeriac.TaskDefinition;
 import dev.celeriac.TaskRef;
@@ -54,7 +55,7 @@ public final class SaveEventTask {
    * Enqueues the task with these arguments and no extra keywords; returns once the broker
    * holds the message.
    */
-  public static TaskRef enqueue(long projectId, String cacheKey, int limit, Color color,
+  public static TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color,
       List<Long> ids) {
     return with().enqueue(projectId, cacheKey, limit, color, ids);
   }
@@ -63,7 +64,7 @@ public final class SaveEventTask {
    * Enqueues the task with these arguments plus extra keywords, which the task's
    * {@code @Extras} map receives.
    */
-  public static TaskRef enqueue(long projectId, String cacheKey, int limit, Color color,
+  public static TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color,
       List<Long> ids, Map<String, Object> kwargs) {
     return with().enqueue(projectId, cacheKey, limit, color, ids, kwargs);
   }
@@ -73,7 +74,7 @@ public final class SaveEventTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(long projectId, String cacheKey, int limit, Color color) {
+  public static TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color) {
     return with().enqueue(projectId, cacheKey, limit, color);
   }
 
@@ -82,7 +83,7 @@ public final class SaveEventTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(long projectId, String cacheKey, int limit) {
+  public static TaskRef<Void> enqueue(long projectId, String cacheKey, int limit) {
     return with().enqueue(projectId, cacheKey, limit);
   }
 
@@ -91,7 +92,7 @@ public final class SaveEventTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(long projectId, String cacheKey) {
+  public static TaskRef<Void> enqueue(long projectId, String cacheKey) {
     return with().enqueue(projectId, cacheKey);
   }
 
@@ -100,8 +101,35 @@ public final class SaveEventTask {
    * parameters left out, so the worker applies their {@code @Default}, or null. Returns once
    * the broker holds the message.
    */
-  public static TaskRef enqueue(long projectId) {
+  public static TaskRef<Void> enqueue(long projectId) {
     return with().enqueue(projectId);
+  }
+
+  /**
+   * A signature of the task with these arguments, for canvases: link it, chain it, group it.
+   */
+  public static Signature<Void> signature(long projectId, String cacheKey, int limit, Color color,
+      List<Long> ids) {
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    kwargs.put("project_id", projectId);
+    kwargs.put("cache_key", cacheKey);
+    kwargs.put("limit", limit);
+    kwargs.put("color", color);
+    kwargs.put("ids", ids);
+    return Signature.forTask(DEFINITION, kwargs);
+  }
+
+  /**
+   * A signature of the task whose first parameter, {@code projectId}, is the previous step's result
+   * in a chain, or the linking task's: it travels as the first positional argument.
+   */
+  public static Signature<Void> signature(String cacheKey, int limit, Color color, List<Long> ids) {
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    kwargs.put("cache_key", cacheKey);
+    kwargs.put("limit", limit);
+    kwargs.put("color", color);
+    kwargs.put("ids", ids);
+    return Signature.forTask(DEFINITION, kwargs);
   }
 
   /**
@@ -133,7 +161,7 @@ public final class SaveEventTask {
     /**
      * Enqueues the task with these options and arguments and no extra keywords.
      */
-    public TaskRef enqueue(long projectId, String cacheKey, int limit, Color color,
+    public TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color,
         List<Long> ids) {
       return enqueue(projectId, cacheKey, limit, color, ids, noExtras());
     }
@@ -141,8 +169,8 @@ public final class SaveEventTask {
     /**
      * Enqueues the task with these options and arguments plus extra keywords.
      */
-    public TaskRef enqueue(long projectId, String cacheKey, int limit, Color color, List<Long> ids,
-        Map<String, Object> kwargs) {
+    public TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color,
+        List<Long> ids, Map<String, Object> kwargs) {
       Map<String, Object> keywordArguments = new LinkedHashMap<>();
       keywordArguments.put("project_id", projectId);
       keywordArguments.put("cache_key", cacheKey);
@@ -156,7 +184,7 @@ public final class SaveEventTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(long projectId, String cacheKey, int limit, Color color) {
+    public TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color) {
       return sendLeading(projectId, cacheKey, limit, color);
     }
 
@@ -164,7 +192,7 @@ public final class SaveEventTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(long projectId, String cacheKey, int limit) {
+    public TaskRef<Void> enqueue(long projectId, String cacheKey, int limit) {
       return sendLeading(projectId, cacheKey, limit);
     }
 
@@ -172,7 +200,7 @@ public final class SaveEventTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(long projectId, String cacheKey) {
+    public TaskRef<Void> enqueue(long projectId, String cacheKey) {
       return sendLeading(projectId, cacheKey);
     }
 
@@ -180,7 +208,7 @@ public final class SaveEventTask {
      * Enqueues the task with these options and leading arguments only; the worker
      * applies the {@code @Default}, or null, of the parameters left out.
      */
-    public TaskRef enqueue(long projectId) {
+    public TaskRef<Void> enqueue(long projectId) {
       return sendLeading(projectId);
     }
 

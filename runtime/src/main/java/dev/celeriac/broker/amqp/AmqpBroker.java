@@ -167,6 +167,14 @@ public final class AmqpBroker implements Broker {
   }
 
   /**
+   * A new connection to this broker's node, vhost and credentials, recovering by itself as the broker's own do: for
+   * the rpc:// result backend, which publishes and consumes replies beside the broker.
+   */
+  public Connection openConnection(String name) throws java.io.IOException, java.util.concurrent.TimeoutException {
+    return factory.newConnection(name);
+  }
+
+  /**
    * What RabbitMQ answers when it will never accept this connection: the credentials (ACCESS_REFUSED, or a
    * connection closed during the login, as RabbitMQ does to a client without the authentication-failure
    * capability), or the vhost (NOT_ALLOWED: it does not exist, or the user may not use it). Null otherwise.

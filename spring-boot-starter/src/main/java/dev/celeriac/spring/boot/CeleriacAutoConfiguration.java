@@ -7,8 +7,6 @@ import dev.celeriac.ConfigurationException;
 import dev.celeriac.InstanceProvider;
 import dev.celeriac.worker.WorkerOptions;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -30,8 +28,6 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(CeleriacProperties.class)
 public class CeleriacAutoConfiguration {
 
-  private static final Logger log = LoggerFactory.getLogger(CeleriacAutoConfiguration.class);
-
   /** The context's beans, for the tasks declared on them; see {@link SpringInstanceProvider}. */
   @Bean
   @ConditionalOnMissingBean
@@ -40,7 +36,8 @@ public class CeleriacAutoConfiguration {
   }
 
   /**
-   * The app: {@code celeriac.broker-url}, else {@code BROKER_URL}, else {@code broker.url} in the file {@code
+   * The app, storing results in {@code celeriac.result-backend}, else {@code RESULT_BACKEND}, else
+   * {@code result.backend}: {@code celeriac.broker-url}, else {@code BROKER_URL}, else {@code broker.url} in the file {@code
    * CELERIAC_CONF} names, else {@code memory://} with a warning; in eager mode, no broker at all.
    */
   @Bean(destroyMethod = "close")
@@ -49,12 +46,11 @@ public class CeleriacAutoConfiguration {
       ObjectProvider<CeleriacConfigCustomizer> customizers) {
     CeleriacConfig base = properties.isEager()
         ? CeleriacConfig.builder().eager(true).build()
-        : ConfigLoader.load(System.getenv(), properties.getBrokerUrl());
+        : ConfigLoader.load(System.getenv(), properties.getBrokerUrl(), properties.getResultBackend());
     CeleriacConfig.Builder config = base.toBuilder()
         .worker(workerOptions(base.worker(), properties.getWorker()))
         .instanceProvider(instanceProvider);
     customizers.orderedStream().forEach(customizer -> customizer.customize(config));
-    warnAboutPropertiesOfLaterReleases(properties);
     return Celeriac.create(config.build());
   }
 
@@ -104,11 +100,5 @@ public class CeleriacAutoConfiguration {
       throw new ConfigurationException("bad celeriac.worker property: " + e.getMessage(), e);
     }
     return options.build();
-  }
-
-  private static void warnAboutPropertiesOfLaterReleases(CeleriacProperties properties) {
-    if (properties.getResultBackend() != null) {
-      log.warn("celeriac.result-backend is set, but this Celeriac release stores no task results: ignored");
-    }
   }
 }

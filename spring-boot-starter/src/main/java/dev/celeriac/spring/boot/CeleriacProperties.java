@@ -20,8 +20,8 @@ public class CeleriacProperties {
   private String brokerUrl;
 
   /**
-   * Where task results are stored (redis://, rediss://, sentinel:// or rpc://); unset: none. Takes effect from the
-   * Celeriac release that stores results; until then setting it logs a warning.
+   * Where task results are stored (redis://, rediss://, sentinel:// or memory://). Unset: RESULT_BACKEND, then
+   * result.backend in the file CELERIAC_CONF names; none: results are not stored. An eager app keeps them in memory.
    */
   private String resultBackend;
 

@@ -310,7 +310,7 @@ class AmqpInteropTest {
       assertEquals(id, headers.get("root_id"));
       assertNull(headers.get("parent_id"));
       assertEquals("list", types.get("timelimit"), types.toString());
-      assertEquals(Boolean.TRUE, headers.get("ignore_result"));
+      assertEquals(Boolean.FALSE, headers.get("ignore_result"), "as the stub's @Task says (ignoreResult false)");
       assertEquals("bool", types.get("ignore_result"), types.toString());
       assertEquals("str", types.get("argsrepr"), types.toString());
       assertEquals("str", types.get("kwargsrepr"), types.toString());
