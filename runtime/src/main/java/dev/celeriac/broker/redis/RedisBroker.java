@@ -64,8 +64,12 @@ public final class RedisBroker implements Broker {
   private static final LuaScript REQUEUE_DEAD = LuaScript.load("requeue_dead");
   private static final LuaScript RECLAIM = LuaScript.load("reclaim");
   private static final LuaScript CRON_SLOT = LuaScript.load("cron_slot");
+  private static final LuaScript HANDBACK = LuaScript.load("handback");
 
-  /** The longest a fetch sleeps between empty polls: the latency of an idle worker. */
+  /**
+   * The longest a fetch sleeps between empty polls when it cannot block in Redis (no connection for the
+   * {@link ArrivalWatch} could be opened); an idle worker otherwise wakes as a message arrives.
+   */
   static final Duration MAX_POLL_INTERVAL = Duration.ofMillis(50);
   /** How often a consuming broker promotes due delayed messages. */
   static final Duration PROMOTE_INTERVAL = Duration.ofMillis(250);
@@ -97,6 +101,8 @@ public final class RedisBroker implements Broker {
   private volatile boolean closed;
   private volatile long nextPromotion;
   private final dev.celeriac.broker.FleetSupport fleet;
+  private final byte[] handoffsKey;
+  private final ArrivalWatch arrivals;
 
   private RedisBroker(RedisEndpoint url, UnifiedJedis redis, RedisSettings settings) {
     this.fleet = new dev.celeriac.broker.FleetSupport(new RedisEventPublisher(redis, url.database(), url),
@@ -109,6 +115,9 @@ public final class RedisBroker implements Broker {
     this.inFlightKey = bytes(RedisKeys.inFlight(workerId));
     this.fieldPrefix = workerId + "#";
     this.acks = new AckBatcher(this::ackBatch, url.toString());
+    this.handoffsKey = bytes(RedisKeys.handoffs(workerId));
+    this.arrivals = new ArrivalWatch(url, "celeriac-wait:" + workerId.replaceAll("[^!-~]", "_"),
+        listKey -> RedisKeys.handoff(workerId, listKey), this::registerHandoffs);
   }
 
   /**
@@ -238,15 +247,26 @@ public final class RedisBroker implements Broker {
     args.add(null); // the number of the first field, set for each run of the script
     // kombu's order: every queue's step 0 before any queue's step 3, and so on; rotate queues for fairness.
     List<String> rotated = rotate(queues);
+    List<byte[]> listKeys = new ArrayList<>();
     for (int step : RedisKeys.PRIORITY_STEPS) {
       for (String queue : rotated) {
-        keys.add(bytes(RedisKeys.priorityKey(queue, step)));
+        listKeys.add(bytes(RedisKeys.priorityKey(queue, step)));
         args.add(bytes(queue));
       }
     }
+    keys.addAll(listKeys);
+    List<byte[]> withHandoffs = null;
+    boolean blocking = true;
     while (true) {
       promoteIfDue();
       List<Delivery> fetched;
+      boolean handoffs = arrivals.takePending();
+      if (handoffs && withHandoffs == null) {
+        withHandoffs = new ArrayList<>(keys);
+        for (byte[] listKey : listKeys) {
+          withHandoffs.add(RedisKeys.handoff(workerId, listKey));
+        }
+      }
       fetching.lock();
       try {
         if (fetchReplyLost) {
@@ -258,15 +278,44 @@ public final class RedisBroker implements Broker {
         long first = nextField;
         nextField += max;
         args.set(2, bytes(Long.toString(first)));
-        fetched = toDeliveries(runFetch(keys, args), first);
+        fetched = toDeliveries(runFetch(handoffs ? withHandoffs : keys, args), first);
+      } catch (RuntimeException e) {
+        if (handoffs) {
+          arrivals.markPending();
+        }
+        throw e;
       } finally {
         fetching.unlock();
       }
-      if (!fetched.isEmpty() || System.nanoTime() >= deadline) {
+      if (handoffs && fetched.size() == max) {
+        // The hand-off lists may hold more than this fetch took: drain them next time.
+        arrivals.markPending();
+      }
+      long now = System.nanoTime();
+      if (!fetched.isEmpty() || now >= deadline) {
         return fetched;
       }
-      Thread.sleep(Math.min(sleepMillis, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+      // Wake at the next promotion of delayed messages at the latest.
+      long slice = Math.max(0, Math.min(deadline, nextPromotion) - now);
+      if (blocking) {
+        try {
+          arrivals.await(listKeys, slice);
+          continue;
+        } catch (JedisException | IllegalStateException e) {
+          blocking = false;
+          log.warn("Cannot wait for messages in Redis at {} ({}): polling every {} ms instead", url,
+              FirstConnection.reason(e), MAX_POLL_INTERVAL.toMillis());
+        }
+      }
+      Thread.sleep(Math.min(sleepMillis, Math.max(1, slice / 1_000_000)));
       sleepMillis = Math.min(sleepMillis * 2, MAX_POLL_INTERVAL.toMillis());
+    }
+  }
+
+  /** Records the list keys this worker may hold hand-off lists of, where recovery reads them. */
+  private void registerHandoffs(List<byte[]> listKeys) {
+    if (!listKeys.isEmpty()) {
+      redis.sadd(handoffsKey, listKeys.toArray(new byte[0][]));
     }
   }
 
@@ -353,6 +402,21 @@ public final class RedisBroker implements Broker {
     }
     closed = true;
     Thread beat = heartbeat;
+    boolean handedBackAll = true;
+    arrivals.close(redis);
+    if (!arrivals.watchedKeys().isEmpty()) {
+      try {
+        Object handedBack = HANDBACK.run(redis, List.of(handoffsKey),
+            List.of(bytes(RedisKeys.HANDOFF_PREFIX + workerId + "\n")));
+        if (((Long) handedBack) > 0) {
+          log.info("Returned {} messages this worker had taken but not started to their queues", handedBack);
+        }
+      } catch (JedisException e) {
+        log.warn("Could not return the hand-off lists of {} on {}: {}; a live worker returns them after the "
+            + "heartbeat timeout", workerId, url, e.getMessage());
+        handedBackAll = false; // the worker stays registered, so that recovery finds them
+      }
+    }
     if (beat != null) {
       beat.interrupt();
       try {
@@ -364,7 +428,7 @@ public final class RedisBroker implements Broker {
     acks.close();
     if (beat != null) {
       try {
-        if (redis.hlen(inFlightKey) == 0) {
+        if (handedBackAll && redis.hlen(inFlightKey) == 0) {
           redis.zrem(RedisKeys.WORKERS, bytes(workerId));
         } else {
           log.warn("Closing with {} messages in flight; a live worker returns them after the heartbeat timeout",
@@ -388,7 +452,8 @@ public final class RedisBroker implements Broker {
     returnAbandoned();
     reclaimUnknown();
     Object recovered = RECOVER.run(redis, List.of(RedisKeys.WORKERS, RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX),
-        List.of(bytes(Long.toString(settings.heartbeatTimeout().toMillis())), bytes(RedisKeys.IN_FLIGHT_PREFIX)));
+        List.of(bytes(Long.toString(settings.heartbeatTimeout().toMillis())), bytes(RedisKeys.IN_FLIGHT_PREFIX),
+            bytes(RedisKeys.HANDOFFS_PREFIX), bytes(RedisKeys.HANDOFF_PREFIX)));
     if (((Long) recovered) > 0) {
       log.warn("Returned {} in-flight messages of workers whose heartbeat lapsed", recovered);
     }
@@ -459,6 +524,8 @@ public final class RedisBroker implements Broker {
 
   private void heartbeatOnce() {
     HEARTBEAT.run(redis, List.of(RedisKeys.WORKERS, RedisKeys.UNACKED_INDEX, inFlightKey), List.of(bytes(workerId)));
+    // Again with each beat: a recovery that took this worker for dead (a long pause) deleted the set.
+    registerHandoffs(arrivals.watchedKeys());
   }
 
   private void promoteIfDue() {
