@@ -18,6 +18,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.args.ListDirection;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.providers.ConnectionProvider;
 
@@ -57,6 +58,8 @@ final class ArrivalWatch {
   private final AtomicBoolean pending = new AtomicBoolean();
   private volatile boolean closed;
   private volatile ConnectionProvider connections;
+  /** Why Redis refuses the blocking move (BLMOVE needs Redis 6.2; an ACL may deny it), or null. */
+  private volatile String refused;
 
   /**
    * @param handoffKey the hand-off list of a watched list key
@@ -93,8 +96,15 @@ final class ArrivalWatch {
   /**
    * Blocks until a message arrived on one of {@code keys} (and was moved to its hand-off list), or {@code nanos}
    * passed. Returns whether a message arrived.
+   *
+   * @throws UnsupportedOperationException when Redis refuses BLMOVE (older than 6.2, or denied by an ACL): the
+   *     caller polls instead
+   * @throws JedisException when Redis is unreachable
    */
   boolean await(Collection<byte[]> keys, long nanos) throws InterruptedException {
+    if (refused != null) {
+      throw new UnsupportedOperationException(refused);
+    }
     if (closed) {
       return false;
     }
@@ -198,6 +208,16 @@ final class ArrivalWatch {
           moved = jedis.blmove(key, handoff, ListDirection.RIGHT, ListDirection.LEFT, Math.max(0.001, seconds));
           failures = 0;
         } catch (JedisException e) {
+          if (e instanceof JedisDataException && !RedisClients.isTransient(e)) {
+            // Not a lost connection nor a restart: Redis refuses the command itself, and will the next time too.
+            refused = "Redis refuses BLMOVE: " + e.getMessage();
+            unblocked(wrapped);
+            synchronized (lock) {
+              arrived = true; // wakes the consumer, whose next wait throws
+              lock.notifyAll();
+            }
+            return;
+          }
           closeQuietly(jedis);
           jedis = null;
           if (closed) {

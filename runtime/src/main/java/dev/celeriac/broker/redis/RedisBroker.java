@@ -103,6 +103,8 @@ public final class RedisBroker implements Broker {
   private final dev.celeriac.broker.FleetSupport fleet;
   private final byte[] handoffsKey;
   private final ArrivalWatch arrivals;
+  /** Redis refused the blocking move: an idle fetch polls. */
+  private volatile boolean pollOnly;
 
   private RedisBroker(RedisEndpoint url, UnifiedJedis redis, RedisSettings settings) {
     this.fleet = new dev.celeriac.broker.FleetSupport(new RedisEventPublisher(redis, url.database(), url),
@@ -256,7 +258,6 @@ public final class RedisBroker implements Broker {
     }
     keys.addAll(listKeys);
     List<byte[]> withHandoffs = null;
-    boolean blocking = true;
     while (true) {
       promoteIfDue();
       List<Delivery> fetched;
@@ -297,14 +298,14 @@ public final class RedisBroker implements Broker {
       }
       // Wake at the next promotion of delayed messages at the latest.
       long slice = Math.max(0, Math.min(deadline, nextPromotion) - now);
-      if (blocking) {
+      if (!pollOnly) {
         try {
           arrivals.await(listKeys, slice);
           continue;
-        } catch (JedisException | IllegalStateException e) {
-          blocking = false;
-          log.warn("Cannot wait for messages in Redis at {} ({}): polling every {} ms instead", url,
-              FirstConnection.reason(e), MAX_POLL_INTERVAL.toMillis());
+        } catch (UnsupportedOperationException e) {
+          pollOnly = true;
+          log.warn("Cannot wait for messages in Redis at {} ({}): polling every {} ms at most instead", url,
+              e.getMessage(), MAX_POLL_INTERVAL.toMillis());
         }
       }
       Thread.sleep(Math.min(sleepMillis, Math.max(1, slice / 1_000_000)));

@@ -144,6 +144,33 @@ class ArrivalWatchTest {
         && l.contains(broker.workerId().replaceAll("[^!-~]", "_"))).count());
   }
 
+  @Test
+  void aRedisThatRefusesBlmoveIsPolledInstead() throws Exception {
+    // An ACL without BLMOVE stands for a Redis older than 6.2, which answers it with an error too.
+    String user = "celeriac-no-blmove-" + UUID.randomUUID();
+    jedis.aclSetUser(user, "on", ">secret", "~*", "&*", "+@all", "-blmove");
+    RedisBroker limited = RedisBroker.connect(BrokerUrl.parse("redis://" + user + ":secret@" + TestRedis.HOST + ":"
+        + TestRedis.PORT + "/" + TestRedis.DATABASE), RedisSettings.defaults());
+    try {
+      assertTrue(limited.fetch(List.of(queue), 1, Duration.ofMillis(300)).isEmpty());
+      CompletableFuture<List<Delivery>> waiting = CompletableFuture.supplyAsync(() -> {
+        try {
+          return limited.fetch(List.of(queue), 1, Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Thread.sleep(300);
+      jedis.lpush(queue.getBytes(StandardCharsets.UTF_8), KombuEnvelope.encode(message("polled", 0), queue, "t1"));
+      List<Delivery> fetched = waiting.get(20, TimeUnit.SECONDS);
+      assertEquals(List.of("polled"), fetched.stream().map(d -> d.message().task()).toList());
+      fetched.forEach(Delivery::ack);
+    } finally {
+      limited.close();
+      jedis.aclDelUser(user);
+    }
+  }
+
   private List<String> tasksIn(byte[] key) {
     // Consumption order: from the right (head) to the left.
     List<byte[]> raw = jedis.lrange(key, 0, -1);
