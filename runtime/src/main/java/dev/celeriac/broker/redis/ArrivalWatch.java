@@ -88,6 +88,16 @@ final class ArrivalWatch {
     return pending.get() && pending.getAndSet(false);
   }
 
+  /** Ends the consumer's current wait, as if a message had arrived: its next fetch finds what there is. */
+  void wake() {
+    synchronized (lock) {
+      if (!armed.isEmpty()) {
+        arrived = true;
+        lock.notifyAll();
+      }
+    }
+  }
+
   /** The hand-off lists may still hold messages (a fetch failed or took only part of them). */
   void markPending() {
     pending.set(true);

@@ -71,8 +71,13 @@ public final class RedisBroker implements Broker {
    * {@link ArrivalWatch} could be opened); an idle worker otherwise wakes as a message arrives.
    */
   static final Duration MAX_POLL_INTERVAL = Duration.ofMillis(50);
-  /** How often a consuming broker promotes due delayed messages. */
+  /** How often a busy consuming broker promotes due delayed messages. */
   static final Duration PROMOTE_INTERVAL = Duration.ofMillis(250);
+  /**
+   * How often an idle one does, unless a delayed message is due sooner (those it knows of: its own, and those
+   * the last promotion saw): each promotion is a script run in Redis for every idle worker.
+   */
+  static final Duration IDLE_PROMOTE_INTERVAL = Duration.ofSeconds(1);
   private static final int PROMOTE_BATCH = 1000;
   /** Values in one LPUSH of a batch: about 100 KB of envelopes, a few of the pipeline's buffers. */
   static final int PUSH_RUN = 64;
@@ -257,41 +262,19 @@ public final class RedisBroker implements Broker {
       }
     }
     keys.addAll(listKeys);
-    List<byte[]> withHandoffs = null;
+    List<byte[]> withHandoffs = new ArrayList<>(keys);
+    for (byte[] listKey : listKeys) {
+      withHandoffs.add(RedisKeys.handoff(workerId, listKey));
+    }
+    // After a wait that timed out, the lists were empty all the while it watched them (it would have moved any
+    // message), and one that arrives now is moved at once by the next wait: no fetch needed, unless delayed
+    // messages were promoted meanwhile or a hand-off list holds some.
+    boolean look = true;
     while (true) {
-      promoteIfDue();
-      List<Delivery> fetched;
+      boolean promoted = promoteIfDue(look);
       boolean handoffs = arrivals.takePending();
-      if (handoffs && withHandoffs == null) {
-        withHandoffs = new ArrayList<>(keys);
-        for (byte[] listKey : listKeys) {
-          withHandoffs.add(RedisKeys.handoff(workerId, listKey));
-        }
-      }
-      fetching.lock();
-      try {
-        if (fetchReplyLost) {
-          // Now, not at the next maintain(): its tryLock loses to a busy fetch loop, and until then the
-          // messages wait in flight under this live worker.
-          reclaimUnknownLocked();
-        }
-        // Numbers are never reused, even those of a run whose reply was lost: that run may have taken them.
-        long first = nextField;
-        nextField += max;
-        args.set(2, bytes(Long.toString(first)));
-        fetched = toDeliveries(runFetch(handoffs ? withHandoffs : keys, args), first);
-      } catch (RuntimeException e) {
-        if (handoffs) {
-          arrivals.markPending();
-        }
-        throw e;
-      } finally {
-        fetching.unlock();
-      }
-      if (handoffs && fetched.size() == max) {
-        // The hand-off lists may hold more than this fetch took: drain them next time.
-        arrivals.markPending();
-      }
+      List<Delivery> fetched = look || promoted || handoffs
+          ? fetchOnce(max, handoffs ? withHandoffs : keys, args, handoffs) : List.of();
       long now = System.nanoTime();
       if (!fetched.isEmpty() || now >= deadline) {
         return fetched;
@@ -300,7 +283,7 @@ public final class RedisBroker implements Broker {
       long slice = Math.max(0, Math.min(deadline, nextPromotion) - now);
       if (!pollOnly) {
         try {
-          arrivals.await(listKeys, slice);
+          look = arrivals.await(listKeys, slice);
           continue;
         } catch (UnsupportedOperationException e) {
           pollOnly = true;
@@ -308,9 +291,40 @@ public final class RedisBroker implements Broker {
               e.getMessage(), MAX_POLL_INTERVAL.toMillis());
         }
       }
+      look = true;
       Thread.sleep(Math.min(sleepMillis, Math.max(1, slice / 1_000_000)));
       sleepMillis = Math.min(sleepMillis * 2, MAX_POLL_INTERVAL.toMillis());
     }
+  }
+
+  /** One run of fetch.lua on {@code keys}; {@code handoffs} when they include the hand-off lists. */
+  private List<Delivery> fetchOnce(int max, List<byte[]> keys, List<byte[]> args, boolean handoffs) {
+    List<Delivery> fetched;
+    fetching.lock();
+    try {
+      if (fetchReplyLost) {
+        // Now, not at the next maintain(): its tryLock loses to a busy fetch loop, and until then the
+        // messages wait in flight under this live worker.
+        reclaimUnknownLocked();
+      }
+      // Numbers are never reused, even those of a run whose reply was lost: that run may have taken them.
+      long first = nextField;
+      nextField += max;
+      args.set(2, bytes(Long.toString(first)));
+      fetched = toDeliveries(runFetch(keys, args), first);
+    } catch (RuntimeException e) {
+      if (handoffs) {
+        arrivals.markPending();
+      }
+      throw e;
+    } finally {
+      fetching.unlock();
+    }
+    if (handoffs && fetched.size() == max) {
+      // The hand-off lists may hold more than this fetch took: drain them next time.
+      arrivals.markPending();
+    }
+    return fetched;
   }
 
   /** Records the list keys this worker may hold hand-off lists of, where recovery reads them. */
@@ -463,7 +477,10 @@ public final class RedisBroker implements Broker {
     if (((Long) restored) > 0) {
       log.warn("Restored {} messages unacknowledged past the visibility timeout", restored);
     }
-    promote();
+    long[] promoted = promote();
+    if (promoted[1] >= 0) {
+      promoteBy(promoted[1]);
+    }
   }
 
   private void startConsuming(List<String> queues) {
@@ -529,17 +546,37 @@ public final class RedisBroker implements Broker {
     registerHandoffs(arrivals.watchedKeys());
   }
 
-  private void promoteIfDue() {
+  /**
+   * Promotes due delayed messages if it is time; returns whether it moved any. The next time is {@link
+   * #PROMOTE_INTERVAL} on while {@code busy}, else {@link #IDLE_PROMOTE_INTERVAL}, or sooner when a delayed
+   * message is due sooner.
+   */
+  private boolean promoteIfDue(boolean busy) {
     long now = System.nanoTime();
-    if (now >= nextPromotion) {
-      nextPromotion = now + PROMOTE_INTERVAL.toNanos();
-      promote();
+    if (now < nextPromotion) {
+      return false;
+    }
+    nextPromotion = now + (busy ? PROMOTE_INTERVAL : IDLE_PROMOTE_INTERVAL).toNanos();
+    long[] outcome = promote();
+    if (outcome[1] >= 0) {
+      promoteBy(outcome[1]);
+    }
+    return outcome[0] > 0;
+  }
+
+  /** Promotes no later than {@code dueEpochMillis}, waking an idle fetch to recompute its wait. */
+  private void promoteBy(long dueEpochMillis) {
+    long at = System.nanoTime() + Math.max(0, dueEpochMillis - System.currentTimeMillis()) * 1_000_000;
+    if (at < nextPromotion) {
+      nextPromotion = at;
+      arrivals.wake();
     }
   }
 
-  private void promote() {
+  /** Runs promote.lua: the number moved and the earliest due time left (epoch ms, or -1). */
+  private long[] promote() {
     if (consumedQueues.isEmpty()) {
-      return;
+      return new long[] {0, -1};
     }
     List<byte[]> keys = new ArrayList<>();
     List<byte[]> args = new ArrayList<>();
@@ -548,7 +585,8 @@ public final class RedisBroker implements Broker {
       keys.add(bytes(RedisKeys.delayed(queue)));
       args.add(bytes(queue));
     }
-    PROMOTE.run(redis, keys, args);
+    List<?> outcome = (List<?>) PROMOTE.run(redis, keys, args);
+    return new long[] {(Long) outcome.get(0), (Long) outcome.get(1)};
   }
 
   private void ackBatch(List<String> fields) {
@@ -567,6 +605,9 @@ public final class RedisBroker implements Broker {
         List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey, target),
         List.of(bytes(tag), bytes(action), payload, bytes(Long.toString(score))), replicaAcks, action + " of " + tag));
     held.remove(tag);
+    if ("park".equals(action)) {
+      promoteBy(score);
+    }
     return ((Long) owned) == 1;
   }
 
