@@ -41,6 +41,8 @@ final class ArrivalWatch {
   private static final Logger log = LoggerFactory.getLogger(ArrivalWatch.class);
 
   private final RedisEndpoint endpoint;
+  /** A client of the shared pool, for {@code CLIENT UNBLOCK}. */
+  private final UnifiedJedis control;
   private final String clientName;
   private final Function<byte[], byte[]> handoffKey;
   private final Consumer<List<byte[]>> registerHandoffs;
@@ -62,13 +64,15 @@ final class ArrivalWatch {
   private volatile String refused;
 
   /**
+   * @param control a client of the shared pool, for {@code CLIENT UNBLOCK}
    * @param handoffKey the hand-off list of a watched list key
    * @param registerHandoffs records the given keys (all watched ones) where recovery finds them; runs before the
    *     first BLMOVE of each new key
    */
-  ArrivalWatch(RedisEndpoint endpoint, String clientName, Function<byte[], byte[]> handoffKey,
+  ArrivalWatch(RedisEndpoint endpoint, UnifiedJedis control, String clientName, Function<byte[], byte[]> handoffKey,
       Consumer<List<byte[]>> registerHandoffs) {
     this.endpoint = endpoint;
+    this.control = control;
     this.clientName = clientName;
     this.handoffKey = handoffKey;
     this.registerHandoffs = registerHandoffs;
@@ -153,7 +157,14 @@ final class ArrivalWatch {
           if (left <= 0) {
             break;
           }
-          TimeUnit.NANOSECONDS.timedWait(lock, left);
+          try {
+            TimeUnit.NANOSECONDS.timedWait(lock, left);
+          } catch (InterruptedException e) {
+            // The consumer stops (a worker's stop interrupts its fetch): no watcher may move anything after this.
+            armed = Set.of();
+            unblockAll();
+            throw e;
+          }
         }
         if (arrived) {
           return true;
@@ -172,6 +183,32 @@ final class ArrivalWatch {
         return arrived;
       } finally {
         armed = Set.of();
+      }
+    }
+  }
+
+  /**
+   * Ends every watcher's BLMOVE through {@link #control} and returns once none blocks (or after 500 ms): one that
+   * was about to block when a first round went out is unblocked by the next.
+   */
+  private void unblockAll() {
+    long patience = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+    while (!blocked.isEmpty() && System.nanoTime() < patience) {
+      try {
+        for (Long id : blocked.values()) {
+          control.sendCommand(Protocol.Command.CLIENT, "UNBLOCK", Long.toString(id));
+        }
+      } catch (JedisException e) {
+        log.debug("Could not unblock the waiting connections on {}: {}", endpoint, e.getMessage());
+        return;
+      }
+      if (!blocked.isEmpty()) {
+        try {
+          lock.wait(5);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
     }
   }
@@ -301,19 +338,15 @@ final class ArrivalWatch {
 
   /**
    * Stops every watcher and returns once none is blocked any more: wakes those blocked with {@code CLIENT
-   * UNBLOCK} through {@code control} (a connection of the shared pool), else waits out their block time.
+   * UNBLOCK}, else waits out their block time.
    */
-  void close(UnifiedJedis control) {
+  void close() {
     closed = true;
     synchronized (lock) {
       lock.notifyAll();
     }
-    try {
-      for (Long id : blocked.values()) {
-        control.sendCommand(Protocol.Command.CLIENT, "UNBLOCK", Long.toString(id));
-      }
-    } catch (JedisException e) {
-      log.debug("Could not unblock the waiting connections on {}: {}", endpoint, e.getMessage());
+    synchronized (lock) {
+      unblockAll();
     }
     for (Thread watcher : watchers.values()) {
       try {

@@ -123,7 +123,7 @@ public final class RedisBroker implements Broker {
     this.fieldPrefix = workerId + "#";
     this.acks = new AckBatcher(this::ackBatch, url.toString());
     this.handoffsKey = bytes(RedisKeys.handoffs(workerId));
-    this.arrivals = new ArrivalWatch(url, "celeriac-wait:" + workerId.replaceAll("[^!-~]", "_"),
+    this.arrivals = new ArrivalWatch(url, redis, "celeriac-wait:" + workerId.replaceAll("[^!-~]", "_"),
         listKey -> RedisKeys.handoff(workerId, listKey), this::registerHandoffs);
   }
 
@@ -418,7 +418,7 @@ public final class RedisBroker implements Broker {
     closed = true;
     Thread beat = heartbeat;
     boolean handedBackAll = true;
-    arrivals.close(redis);
+    arrivals.close();
     if (!arrivals.watchedKeys().isEmpty()) {
       try {
         Object handedBack = HANDBACK.run(redis, List.of(handoffsKey),
