@@ -6,6 +6,8 @@ declares `bench.noop` on queue `bench`, the same task as dev.celeriac.bench.Benc
 As a script it times the producer side and prints one JSON line on stdout:
 
     python3 benchapp.py delay N [WARMUP]   # N x noop.delay(i): one publish per call, as apps do
+    python3 benchapp.py latency N [GAP_MS] [WARMUP]   # bench.stamp(time.time()) calls GAP_MS apart; the
+                                           # worker appends call-to-start microseconds to BENCH_LATENCY_FILE
     python3 benchapp.py batch N [WARMUP]   # N x noop.apply_async((i,), producer=p) on one shared
                                            # producer (Celery has no batch API; this is its fastest
                                            # honest bulk path: one connection, no pool acquire per call)
@@ -65,6 +67,35 @@ def noop(i=0, **kwargs):
     return None
 
 
+LATENCY_FILE = os.environ.get("BENCH_LATENCY_FILE")
+
+
+@app.task(name="bench.stamp")
+def stamp(sent=0.0, warm=False, **kwargs):
+    """Appends the microseconds from the producer's call (sent, epoch seconds) to this start to LATENCY_FILE."""
+    started = time.time()
+    if LATENCY_FILE and not warm:
+        fd = os.open(LATENCY_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, b"%d\n" % int((started - sent) * 1_000_000))
+        finally:
+            os.close(fd)
+    return None
+
+
+def _latency(n, gap_ms, warmup):
+    """warmup, then n single stamp.delay calls gap_ms apart, each stamped with the time of the call."""
+    calls = []
+    for i in range(warmup + n):
+        sent = time.time()
+        stamp.delay(sent, i < warmup)
+        if i >= warmup:
+            calls.append(time.time() - sent)
+        time.sleep(gap_ms / 1000.0)
+    calls.sort()
+    print(json.dumps({"mode": "latency", "count": n, "call_p50_us": int(calls[len(calls) // 2] * 1e6)}))
+
+
 def _delay(n, start=0):
     for i in range(start, start + n):
         noop.delay(i)
@@ -77,6 +108,12 @@ def _batch(n, start=0):
 
 
 def main(argv):
+    if len(argv) >= 3 and argv[1] == "latency":
+        n = int(argv[2])
+        gap_ms = float(argv[3]) if len(argv) > 3 else 20.0
+        warmup = int(argv[4]) if len(argv) > 4 else 50
+        _latency(n, gap_ms, warmup)
+        return 0
     if len(argv) < 3 or argv[1] not in ("delay", "batch"):
         print(__doc__, file=sys.stderr)
         return 2

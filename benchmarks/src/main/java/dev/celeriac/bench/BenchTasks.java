@@ -24,7 +24,28 @@ public final class BenchTasks {
   private static final long EXPECT = Long.parseLong(System.getenv().getOrDefault("BENCH_EXPECT", "0"));
   private static final AtomicLong RUNS = new AtomicLong();
 
+  private static final String LATENCY_FILE = System.getenv("BENCH_LATENCY_FILE");
+
   private BenchTasks() {}
+
+  /**
+   * Appends the microseconds from the producer's call ({@code sent}, epoch seconds, as benchapp.py's {@code
+   * stamp.delay(time.time())} gives it) to this start to {@code BENCH_LATENCY_FILE}: bin/bench-latency.
+   */
+  @Task(name = "bench.stamp", queue = "bench")
+  public static void stamp(@Default("0") double sent, @Default("false") boolean warm,
+      @Extras Map<String, Object> kwargs) {
+    Instant now = Instant.now();
+    long micros = ChronoUnit.MICROS.between(Instant.EPOCH, now) - (long) (sent * 1_000_000);
+    if (LATENCY_FILE != null && !warm) {
+      try {
+        Files.writeString(Path.of(LATENCY_FILE), micros + "\n", java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
 
   /** Does nothing: the benchmark measures the queueing machinery, not the task. */
   @Task(name = "bench.noop", queue = "bench")

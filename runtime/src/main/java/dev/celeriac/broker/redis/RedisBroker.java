@@ -64,11 +64,20 @@ public final class RedisBroker implements Broker {
   private static final LuaScript REQUEUE_DEAD = LuaScript.load("requeue_dead");
   private static final LuaScript RECLAIM = LuaScript.load("reclaim");
   private static final LuaScript CRON_SLOT = LuaScript.load("cron_slot");
+  private static final LuaScript HANDBACK = LuaScript.load("handback");
 
-  /** The longest a fetch sleeps between empty polls: the latency of an idle worker. */
+  /**
+   * The longest a fetch sleeps between empty polls when it cannot block in Redis (no connection for the
+   * {@link ArrivalWatch} could be opened); an idle worker otherwise wakes as a message arrives.
+   */
   static final Duration MAX_POLL_INTERVAL = Duration.ofMillis(50);
-  /** How often a consuming broker promotes due delayed messages. */
+  /** How often a busy consuming broker promotes due delayed messages. */
   static final Duration PROMOTE_INTERVAL = Duration.ofMillis(250);
+  /**
+   * How often an idle one does, unless a delayed message is due sooner (those it knows of: its own, and those
+   * the last promotion saw): each promotion is a script run in Redis for every idle worker.
+   */
+  static final Duration IDLE_PROMOTE_INTERVAL = Duration.ofSeconds(1);
   private static final int PROMOTE_BATCH = 1000;
   /** Values in one LPUSH of a batch: about 100 KB of envelopes, a few of the pipeline's buffers. */
   static final int PUSH_RUN = 64;
@@ -97,6 +106,10 @@ public final class RedisBroker implements Broker {
   private volatile boolean closed;
   private volatile long nextPromotion;
   private final dev.celeriac.broker.FleetSupport fleet;
+  private final byte[] handoffsKey;
+  private final ArrivalWatch arrivals;
+  /** Redis refused the blocking move: an idle fetch polls. */
+  private volatile boolean pollOnly;
 
   private RedisBroker(RedisEndpoint url, UnifiedJedis redis, RedisSettings settings) {
     this.fleet = new dev.celeriac.broker.FleetSupport(new RedisEventPublisher(redis, url.database(), url),
@@ -109,6 +122,9 @@ public final class RedisBroker implements Broker {
     this.inFlightKey = bytes(RedisKeys.inFlight(workerId));
     this.fieldPrefix = workerId + "#";
     this.acks = new AckBatcher(this::ackBatch, url.toString());
+    this.handoffsKey = bytes(RedisKeys.handoffs(workerId));
+    this.arrivals = new ArrivalWatch(url, redis, "celeriac-wait:" + workerId.replaceAll("[^!-~]", "_"),
+        listKey -> RedisKeys.handoff(workerId, listKey), this::registerHandoffs);
   }
 
   /**
@@ -238,35 +254,83 @@ public final class RedisBroker implements Broker {
     args.add(null); // the number of the first field, set for each run of the script
     // kombu's order: every queue's step 0 before any queue's step 3, and so on; rotate queues for fairness.
     List<String> rotated = rotate(queues);
+    List<byte[]> listKeys = new ArrayList<>();
     for (int step : RedisKeys.PRIORITY_STEPS) {
       for (String queue : rotated) {
-        keys.add(bytes(RedisKeys.priorityKey(queue, step)));
+        listKeys.add(bytes(RedisKeys.priorityKey(queue, step)));
         args.add(bytes(queue));
       }
     }
+    keys.addAll(listKeys);
+    List<byte[]> withHandoffs = new ArrayList<>(keys);
+    for (byte[] listKey : listKeys) {
+      withHandoffs.add(RedisKeys.handoff(workerId, listKey));
+    }
+    // After a wait that timed out, the lists were empty all the while it watched them (it would have moved any
+    // message), and one that arrives now is moved at once by the next wait: no fetch needed, unless delayed
+    // messages were promoted meanwhile or a hand-off list holds some.
+    boolean look = true;
     while (true) {
-      promoteIfDue();
-      List<Delivery> fetched;
-      fetching.lock();
-      try {
-        if (fetchReplyLost) {
-          // Now, not at the next maintain(): its tryLock loses to a busy fetch loop, and until then the
-          // messages wait in flight under this live worker.
-          reclaimUnknownLocked();
-        }
-        // Numbers are never reused, even those of a run whose reply was lost: that run may have taken them.
-        long first = nextField;
-        nextField += max;
-        args.set(2, bytes(Long.toString(first)));
-        fetched = toDeliveries(runFetch(keys, args), first);
-      } finally {
-        fetching.unlock();
-      }
-      if (!fetched.isEmpty() || System.nanoTime() >= deadline) {
+      boolean promoted = promoteIfDue(look);
+      boolean handoffs = arrivals.takePending();
+      List<Delivery> fetched = look || promoted || handoffs
+          ? fetchOnce(max, handoffs ? withHandoffs : keys, args, handoffs) : List.of();
+      long now = System.nanoTime();
+      if (!fetched.isEmpty() || now >= deadline) {
         return fetched;
       }
-      Thread.sleep(Math.min(sleepMillis, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+      // Wake at the next promotion of delayed messages at the latest.
+      long slice = Math.max(0, Math.min(deadline, nextPromotion) - now);
+      if (!pollOnly) {
+        try {
+          look = arrivals.await(listKeys, slice);
+          continue;
+        } catch (UnsupportedOperationException e) {
+          pollOnly = true;
+          log.warn("Cannot wait for messages in Redis at {} ({}): polling every {} ms at most instead", url,
+              e.getMessage(), MAX_POLL_INTERVAL.toMillis());
+        }
+      }
+      look = true;
+      Thread.sleep(Math.min(sleepMillis, Math.max(1, slice / 1_000_000)));
       sleepMillis = Math.min(sleepMillis * 2, MAX_POLL_INTERVAL.toMillis());
+    }
+  }
+
+  /** One run of fetch.lua on {@code keys}; {@code handoffs} when they include the hand-off lists. */
+  private List<Delivery> fetchOnce(int max, List<byte[]> keys, List<byte[]> args, boolean handoffs) {
+    List<Delivery> fetched;
+    fetching.lock();
+    try {
+      if (fetchReplyLost) {
+        // Now, not at the next maintain(): its tryLock loses to a busy fetch loop, and until then the
+        // messages wait in flight under this live worker.
+        reclaimUnknownLocked();
+      }
+      // Numbers are never reused, even those of a run whose reply was lost: that run may have taken them.
+      long first = nextField;
+      nextField += max;
+      args.set(2, bytes(Long.toString(first)));
+      fetched = toDeliveries(runFetch(keys, args), first);
+    } catch (RuntimeException e) {
+      if (handoffs) {
+        arrivals.markPending();
+      }
+      throw e;
+    } finally {
+      fetching.unlock();
+    }
+    if (handoffs && fetched.size() == max) {
+      // The hand-off lists may hold more than this fetch took: drain them next time.
+      arrivals.markPending();
+    }
+    return fetched;
+  }
+
+  /** Records the list keys this worker may hold hand-off lists of, where recovery reads them. */
+  private void registerHandoffs(List<byte[]> listKeys) {
+    if (!listKeys.isEmpty()) {
+      redis.sadd(handoffsKey, listKeys.toArray(new byte[0][]));
     }
   }
 
@@ -353,6 +417,21 @@ public final class RedisBroker implements Broker {
     }
     closed = true;
     Thread beat = heartbeat;
+    boolean handedBackAll = true;
+    arrivals.close();
+    if (!arrivals.watchedKeys().isEmpty()) {
+      try {
+        Object handedBack = HANDBACK.run(redis, List.of(handoffsKey),
+            List.of(bytes(RedisKeys.HANDOFF_PREFIX + workerId + "\n")));
+        if (((Long) handedBack) > 0) {
+          log.info("Returned {} messages this worker had taken but not started to their queues", handedBack);
+        }
+      } catch (JedisException e) {
+        log.warn("Could not return the hand-off lists of {} on {}: {}; a live worker returns them after the "
+            + "heartbeat timeout", workerId, url, e.getMessage());
+        handedBackAll = false; // the worker stays registered, so that recovery finds them
+      }
+    }
     if (beat != null) {
       beat.interrupt();
       try {
@@ -364,7 +443,7 @@ public final class RedisBroker implements Broker {
     acks.close();
     if (beat != null) {
       try {
-        if (redis.hlen(inFlightKey) == 0) {
+        if (handedBackAll && redis.hlen(inFlightKey) == 0) {
           redis.zrem(RedisKeys.WORKERS, bytes(workerId));
         } else {
           log.warn("Closing with {} messages in flight; a live worker returns them after the heartbeat timeout",
@@ -388,7 +467,8 @@ public final class RedisBroker implements Broker {
     returnAbandoned();
     reclaimUnknown();
     Object recovered = RECOVER.run(redis, List.of(RedisKeys.WORKERS, RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX),
-        List.of(bytes(Long.toString(settings.heartbeatTimeout().toMillis())), bytes(RedisKeys.IN_FLIGHT_PREFIX)));
+        List.of(bytes(Long.toString(settings.heartbeatTimeout().toMillis())), bytes(RedisKeys.IN_FLIGHT_PREFIX),
+            bytes(RedisKeys.HANDOFFS_PREFIX), bytes(RedisKeys.HANDOFF_PREFIX)));
     if (((Long) recovered) > 0) {
       log.warn("Returned {} in-flight messages of workers whose heartbeat lapsed", recovered);
     }
@@ -397,7 +477,10 @@ public final class RedisBroker implements Broker {
     if (((Long) restored) > 0) {
       log.warn("Restored {} messages unacknowledged past the visibility timeout", restored);
     }
-    promote();
+    long[] promoted = promote();
+    if (promoted[1] >= 0) {
+      promoteBy(promoted[1]);
+    }
   }
 
   private void startConsuming(List<String> queues) {
@@ -459,19 +542,41 @@ public final class RedisBroker implements Broker {
 
   private void heartbeatOnce() {
     HEARTBEAT.run(redis, List.of(RedisKeys.WORKERS, RedisKeys.UNACKED_INDEX, inFlightKey), List.of(bytes(workerId)));
+    // Again with each beat: a recovery that took this worker for dead (a long pause) deleted the set.
+    registerHandoffs(arrivals.watchedKeys());
   }
 
-  private void promoteIfDue() {
+  /**
+   * Promotes due delayed messages if it is time; returns whether it moved any. The next time is {@link
+   * #PROMOTE_INTERVAL} on while {@code busy}, else {@link #IDLE_PROMOTE_INTERVAL}, or sooner when a delayed
+   * message is due sooner.
+   */
+  private boolean promoteIfDue(boolean busy) {
     long now = System.nanoTime();
-    if (now >= nextPromotion) {
-      nextPromotion = now + PROMOTE_INTERVAL.toNanos();
-      promote();
+    if (now < nextPromotion) {
+      return false;
+    }
+    nextPromotion = now + (busy ? PROMOTE_INTERVAL : IDLE_PROMOTE_INTERVAL).toNanos();
+    long[] outcome = promote();
+    if (outcome[1] >= 0) {
+      promoteBy(outcome[1]);
+    }
+    return outcome[0] > 0;
+  }
+
+  /** Promotes no later than {@code dueEpochMillis}, waking an idle fetch to recompute its wait. */
+  private void promoteBy(long dueEpochMillis) {
+    long at = System.nanoTime() + Math.max(0, dueEpochMillis - System.currentTimeMillis()) * 1_000_000;
+    if (at < nextPromotion) {
+      nextPromotion = at;
+      arrivals.wake();
     }
   }
 
-  private void promote() {
+  /** Runs promote.lua: the number moved and the earliest due time left (epoch ms, or -1). */
+  private long[] promote() {
     if (consumedQueues.isEmpty()) {
-      return;
+      return new long[] {0, -1};
     }
     List<byte[]> keys = new ArrayList<>();
     List<byte[]> args = new ArrayList<>();
@@ -480,7 +585,8 @@ public final class RedisBroker implements Broker {
       keys.add(bytes(RedisKeys.delayed(queue)));
       args.add(bytes(queue));
     }
-    PROMOTE.run(redis, keys, args);
+    List<?> outcome = (List<?>) PROMOTE.run(redis, keys, args);
+    return new long[] {(Long) outcome.get(0), (Long) outcome.get(1)};
   }
 
   private void ackBatch(List<String> fields) {
@@ -499,6 +605,9 @@ public final class RedisBroker implements Broker {
         List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey, target),
         List.of(bytes(tag), bytes(action), payload, bytes(Long.toString(score))), replicaAcks, action + " of " + tag));
     held.remove(tag);
+    if ("park".equals(action)) {
+      promoteBy(score);
+    }
     return ((Long) owned) == 1;
   }
 

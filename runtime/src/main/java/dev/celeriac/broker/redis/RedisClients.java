@@ -20,6 +20,9 @@ import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisSentineled;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.providers.ConnectionProvider;
+import redis.clients.jedis.providers.PooledConnectionProvider;
+import redis.clients.jedis.providers.SentineledConnectionProvider;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -104,9 +107,26 @@ public final class RedisClients {
         && (message.startsWith("LOADING") || message.startsWith("READONLY"));
   }
 
+  /**
+   * Connections of their own for blocking commands, named {@code clientName}, as many as threads block at once:
+   * a blocked command never holds a connection of the shared pool. Follows a Sentinel failover as {@link
+   * #connect(RedisEndpoint, RedisSettings)} does; connects lazily.
+   */
+  static ConnectionProvider openBlocking(RedisEndpoint endpoint, String clientName) {
+    JedisClientConfig client = clientConfig(endpoint, clientName);
+    GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+    pool.setMaxTotal(-1);
+    pool.setJmxEnabled(false);
+    if (!endpoint.viaSentinel()) {
+      return new PooledConnectionProvider(endpoint.server(), client, pool);
+    }
+    return new SentineledConnectionProvider(endpoint.masterName(), client, pool, endpoint.sentinels(),
+        sentinelConfig());
+  }
+
   /** One attempt: a client that answered PING, or the failure. */
   private static UnifiedJedis open(RedisEndpoint endpoint, RedisSettings settings) {
-    JedisClientConfig client = clientConfig(endpoint);
+    JedisClientConfig client = clientConfig(endpoint, CLIENT_NAME);
     GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
     pool.setMaxTotal(settings.poolSize());
     pool.setMaxIdle(settings.poolSize());
@@ -138,12 +158,12 @@ public final class RedisClients {
     }
   }
 
-  private static JedisClientConfig clientConfig(RedisEndpoint endpoint) {
+  private static JedisClientConfig clientConfig(RedisEndpoint endpoint, String clientName) {
     DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
         .database(endpoint.database())
         .connectionTimeoutMillis(CONNECT_TIMEOUT_MILLIS)
         .socketTimeoutMillis(SOCKET_TIMEOUT_MILLIS)
-        .clientName(CLIENT_NAME);
+        .clientName(clientName);
     if (endpoint.tls()) {
       RedisTls.configure(endpoint.first(), client);
     }

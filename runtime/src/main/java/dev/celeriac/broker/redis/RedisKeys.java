@@ -18,6 +18,10 @@ final class RedisKeys {
   static final byte[] WORKERS = bytes("celeriac:workers");
   static final byte[] QUEUES = bytes("celeriac:queues");
   static final String IN_FLIGHT_PREFIX = "celeriac:in-flight:";
+  /** {@code celeriac:handoffs:<worker>}: the set of list keys whose hand-off lists the worker may hold. */
+  static final String HANDOFFS_PREFIX = "celeriac:handoffs:";
+  /** {@code celeriac:handoff:<worker>\n<list key>}: messages an idle worker's BLMOVE took from the list. */
+  static final String HANDOFF_PREFIX = "celeriac:handoff:";
 
   private RedisKeys() {}
 
@@ -47,6 +51,22 @@ final class RedisKeys {
 
   static String inFlight(String workerId) {
     return IN_FLIGHT_PREFIX + workerId;
+  }
+
+  /** The set naming the list keys of {@code workerId}'s hand-off lists, which recovery returns. */
+  static String handoffs(String workerId) {
+    return HANDOFFS_PREFIX + workerId;
+  }
+
+  /**
+   * The list an idle worker's BLMOVE moves a message of {@code listKey} into; the worker's next fetch drains it
+   * before the list itself, and recovery moves it back to the list if the worker's heartbeat lapses.
+   */
+  static byte[] handoff(String workerId, byte[] listKey) {
+    byte[] prefix = bytes(HANDOFF_PREFIX + workerId + "\n");
+    byte[] key = java.util.Arrays.copyOf(prefix, prefix.length + listKey.length);
+    System.arraycopy(listKey, 0, key, prefix.length, listKey.length);
+    return key;
   }
 
   /** kombu's binding set, written by Celery when it declares a queue. */

@@ -52,3 +52,17 @@ local function call_in_chunks(command, key, values)
     redis.call(command, key, unpack(values, start, math.min(#values, start + 999)))
   end
 end
+
+-- Moves what a worker's hand-off lists hold back to the head of their list keys, oldest nearest the head,
+-- and deletes the set naming them. Returns the number of messages moved.
+local function return_handoffs(handoffs_key, handoff_prefix)
+  local moved = 0
+  for _, list_key in ipairs(redis.call('SMEMBERS', handoffs_key)) do
+    local handoff = handoff_prefix .. list_key
+    while redis.call('LMOVE', handoff, list_key, 'LEFT', 'RIGHT') do
+      moved = moved + 1
+    end
+  end
+  redis.call('DEL', handoffs_key)
+  return moved
+end

@@ -6,20 +6,31 @@
 -- the field of another worker, so a message restored from a dead worker and fetched again is not taken
 -- for the dead worker's. Redis runs this for every message: the loop only pops and frames, and the
 -- records go out in one call per structure.
--- KEYS[1] unacked, KEYS[2] unacked_index, KEYS[3] this worker's in-flight hash, KEYS[4..] list keys in
--- consumption order. ARGV[1] max, ARGV[2] worker id, ARGV[3] the number of the first field,
--- ARGV[4..] the queue of each list key.
+-- When this worker's BLMOVE moved messages into its hand-off lists (see ArrivalWatch), each list key's
+-- hand-off list is drained before the list itself: it holds the oldest messages of that list.
+-- KEYS[1] unacked, KEYS[2] unacked_index, KEYS[3] this worker's in-flight hash, KEYS[4..3+n] the n list
+-- keys in consumption order, then optionally KEYS[4+n..3+2n] the hand-off list of each list key.
+-- ARGV[1] max, ARGV[2] worker id, ARGV[3] the number of the first field, ARGV[4..3+n] the queue of each
+-- list key.
 local max = tonumber(ARGV[1])
 local prefix = ARGV[2] .. '#'
 local first = tonumber(ARGV[3])
+local lists = #ARGV - 3
+local handoffs = #KEYS > 3 + lists
 local now = now_seconds()
 local out, unacked, index, own = {}, {}, {}, {}
 local taken = 0
-for i = 4, #KEYS do
+for i = 4, 3 + lists do
   local queue = ARGV[i]
   local suffix = entry_suffix(queue)
+  local handoff = handoffs and KEYS[i + lists]
   while taken < max do
-    local envelope = redis.call('RPOP', KEYS[i])
+    local envelope = false
+    if handoff then
+      envelope = redis.call('RPOP', handoff)
+      if not envelope then handoff = false end
+    end
+    if not envelope then envelope = redis.call('RPOP', KEYS[i]) end
     if not envelope then break end
     local field = prefix .. (first + taken)
     local entry

@@ -1,0 +1,197 @@
+package dev.celeriac.broker.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.celeriac.broker.BrokerUrl;
+import dev.celeriac.broker.Delivery;
+import dev.celeriac.protocol.KombuEnvelope;
+import dev.celeriac.protocol.MessageCodec;
+import dev.celeriac.protocol.TaskMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/** An idle Redis consumer wakes on arrival through its hand-off lists, which recovery and close return. */
+class ArrivalWatchTest {
+
+  private final String queue = "w-" + UUID.randomUUID();
+  private RedisBroker broker;
+  private Jedis jedis;
+
+  @BeforeEach
+  void connect() {
+    broker = RedisBroker.connect(BrokerUrl.parse(TestRedis.URL), RedisSettings.defaults());
+    jedis = TestRedis.connect();
+  }
+
+  @AfterEach
+  void close() {
+    broker.close();
+    jedis.close();
+  }
+
+  @Test
+  void anIdleFetchWakesOnAMessageAPythonProducerPushesAndNothingIsLeftInTheHandOff() throws Exception {
+    assertTrue(broker.fetch(List.of(queue), 1, Duration.ofMillis(50)).isEmpty());
+    CompletableFuture<List<Delivery>> waiting = CompletableFuture.supplyAsync(() -> fetch(30));
+    Thread.sleep(300); // the fetch now blocks in Redis
+    assertFalse(waiting.isDone());
+    // As kombu does: a bare LPUSH of the envelope, no notification of any kind.
+    jedis.lpush(queue.getBytes(StandardCharsets.UTF_8), KombuEnvelope.encode(message("wake", 0), queue, "t1"));
+
+    List<Delivery> fetched = waiting.get(20, TimeUnit.SECONDS); // far below the 30 s the fetch may wait
+    assertEquals(List.of("wake"), fetched.stream().map(d -> d.message().task()).toList());
+    assertEquals(1, jedis.hlen(RedisKeys.inFlight(broker.workerId())));
+    assertEquals(0, jedis.llen(RedisKeys.handoff(broker.workerId(), queue.getBytes(StandardCharsets.UTF_8))));
+    assertTrue(jedis.sismember(RedisKeys.handoffs(broker.workerId()), queue));
+    fetched.forEach(Delivery::ack);
+  }
+
+  @Test
+  void aPriorityMessageWakesTheWorkerAsWell() throws Exception {
+    broker.fetch(List.of(queue), 1, Duration.ofMillis(50));
+    CompletableFuture<List<Delivery>> waiting = CompletableFuture.supplyAsync(() -> fetch(30));
+    Thread.sleep(300);
+    broker.publish(queue, message("p9", 9));
+    List<Delivery> fetched = waiting.get(20, TimeUnit.SECONDS);
+    assertEquals(List.of("p9"), fetched.stream().map(d -> d.message().task()).toList());
+    fetched.forEach(Delivery::ack);
+  }
+
+  @Test
+  void theHandOffIsDrainedBeforeItsListAndAheadOfLowerPriorities() throws Exception {
+    byte[] key = queue.getBytes(StandardCharsets.UTF_8);
+    byte[] handoff = RedisKeys.handoff(broker.workerId(), key);
+    broker.fetch(List.of(queue), 1, Duration.ofMillis(50)); // starts consuming
+    // What a watcher leaves behind when it moved a message after the consumer stopped waiting.
+    jedis.lpush(handoff, KombuEnvelope.encode(message("oldest", 0), queue, "t1"));
+    jedis.lpush(key, KombuEnvelope.encode(message("newer", 0), queue, "t2"));
+    broker.publish(queue, message("p9", 9));
+    // Let a watcher mark the hand-off: wait once with something in the list, which returns at once.
+    List<Delivery> fetched = broker.fetch(List.of(queue), 10, Duration.ofSeconds(2));
+    fetched.forEach(Delivery::ack);
+    List<String> tasks = new java.util.ArrayList<>(fetched.stream().map(d -> d.message().task()).toList());
+    if (!tasks.contains("oldest")) {
+      // The hand-off is drained once a watcher saw a message arrive: make one arrive.
+      CompletableFuture<List<Delivery>> waiting = CompletableFuture.supplyAsync(() -> fetch(30, 10));
+      Thread.sleep(300);
+      jedis.lpush(key, KombuEnvelope.encode(message("trigger", 0), queue, "t3"));
+      List<Delivery> more = waiting.get(20, TimeUnit.SECONDS);
+      more.forEach(Delivery::ack);
+      tasks.addAll(more.stream().map(d -> d.message().task()).toList());
+    }
+    assertEquals("oldest", tasks.get(tasks.indexOf("oldest")), tasks.toString());
+    if (tasks.contains("trigger")) {
+      assertTrue(tasks.indexOf("oldest") < tasks.indexOf("trigger"), tasks.toString());
+    }
+    assertEquals(0, jedis.llen(handoff));
+  }
+
+  @Test
+  void closeReturnsWhatTheHandOffHoldsToTheHeadOfItsQueue() throws Exception {
+    byte[] key = queue.getBytes(StandardCharsets.UTF_8);
+    broker.fetch(List.of(queue), 1, Duration.ofMillis(50));
+    CompletableFuture<List<Delivery>> waiting = CompletableFuture.supplyAsync(() -> fetch(1));
+    waiting.get(20, TimeUnit.SECONDS); // the watcher was started and registered
+    byte[] handoff = RedisKeys.handoff(broker.workerId(), key);
+    jedis.lpush(key, KombuEnvelope.encode(message("queued", 0), queue, "t1"));
+    jedis.lpush(handoff, KombuEnvelope.encode(message("taken-2", 0), queue, "t3"));
+    jedis.rpush(handoff, KombuEnvelope.encode(message("taken-1", 0), queue, "t2"));
+
+    broker.close();
+
+    assertEquals(0, jedis.llen(handoff));
+    assertFalse(jedis.exists(RedisKeys.handoffs(broker.workerId())));
+    assertEquals(List.of("taken-1", "taken-2", "queued"), tasksIn(key));
+  }
+
+  @Test
+  void recoveryReturnsTheHandOffOfAWorkerWhoseHeartbeatLapsed() throws Exception {
+    byte[] key = queue.getBytes(StandardCharsets.UTF_8);
+    String dead = "dead-host:1:" + UUID.randomUUID();
+    byte[] handoff = RedisKeys.handoff(dead, key);
+    jedis.zadd(RedisKeys.WORKERS, 1, dead.getBytes(StandardCharsets.UTF_8));
+    jedis.sadd(RedisKeys.handoffs(dead), queue);
+    jedis.lpush(handoff, KombuEnvelope.encode(message("taken", 0), queue, "t1"));
+
+    broker.maintain();
+
+    assertEquals(0, jedis.llen(handoff));
+    assertFalse(jedis.exists(RedisKeys.handoffs(dead)));
+    assertEquals(List.of("taken"), tasksIn(key));
+  }
+
+  @Test
+  void closeWakesABlockedWatcherPromptly() throws Exception {
+    broker.fetch(List.of(queue), 1, Duration.ofMillis(50));
+    CompletableFuture<List<Delivery>> waiting = CompletableFuture.supplyAsync(() -> fetch(1));
+    waiting.get(20, TimeUnit.SECONDS);
+    long start = System.nanoTime();
+    broker.close();
+    // CLIENT UNBLOCK, not the BLMOVE timeout; a loose bound: this only shows close does not hang.
+    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+    assertEquals(0L, (long) jedis.clientList().lines().filter(l -> l.contains("name=celeriac-wait:")
+        && l.contains(broker.workerId().replaceAll("[^!-~]", "_"))).count());
+  }
+
+  @Test
+  void aRedisThatRefusesBlmoveIsPolledInstead() throws Exception {
+    // An ACL without BLMOVE stands for a Redis older than 6.2, which answers it with an error too.
+    String user = "celeriac-no-blmove-" + UUID.randomUUID();
+    jedis.aclSetUser(user, "on", ">secret", "~*", "&*", "+@all", "-blmove");
+    RedisBroker limited = RedisBroker.connect(BrokerUrl.parse("redis://" + user + ":secret@" + TestRedis.HOST + ":"
+        + TestRedis.PORT + "/" + TestRedis.DATABASE), RedisSettings.defaults());
+    try {
+      assertTrue(limited.fetch(List.of(queue), 1, Duration.ofMillis(300)).isEmpty());
+      CompletableFuture<List<Delivery>> waiting = CompletableFuture.supplyAsync(() -> {
+        try {
+          return limited.fetch(List.of(queue), 1, Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Thread.sleep(300);
+      jedis.lpush(queue.getBytes(StandardCharsets.UTF_8), KombuEnvelope.encode(message("polled", 0), queue, "t1"));
+      List<Delivery> fetched = waiting.get(20, TimeUnit.SECONDS);
+      assertEquals(List.of("polled"), fetched.stream().map(d -> d.message().task()).toList());
+      fetched.forEach(Delivery::ack);
+    } finally {
+      limited.close();
+      jedis.aclDelUser(user);
+    }
+  }
+
+  private List<String> tasksIn(byte[] key) {
+    // Consumption order: from the right (head) to the left.
+    List<byte[]> raw = jedis.lrange(key, 0, -1);
+    java.util.Collections.reverse(raw);
+    return raw.stream().map(bytes -> KombuEnvelope.decode(bytes).message().task()).toList();
+  }
+
+  private List<Delivery> fetch(int seconds) {
+    return fetch(seconds, 1);
+  }
+
+  private List<Delivery> fetch(int seconds, int max) {
+    try {
+      return broker.fetch(List.of(queue), max, Duration.ofSeconds(seconds));
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static TaskMessage message(String task, int priority) {
+    return MessageCodec.newMessage(new MessageCodec.NewMessage(task, UUID.randomUUID().toString(), List.of(),
+        Map.of("k", 1), null, null, null, null, null, priority, Duration.ZERO));
+  }
+}
