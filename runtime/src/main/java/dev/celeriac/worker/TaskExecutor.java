@@ -171,7 +171,7 @@ public final class TaskExecutor {
     if (found.isEmpty()) {
       if (results != null) {
         // As a Celery worker: FAILURE with NotRegistered, so that a waiting client is told; kept as a dead letter too.
-        results.notRegistered(name, id, message.parentId(), message);
+        storeQuietly(name, id, "NotRegistered", () -> results.notRegistered(name, id, message.parentId(), message));
       }
       return deadLetter(delivery, name, id, DeadLetterCause.UNKNOWN_TASK, "unknown task '" + name
           + "': no task index on this worker's class path declares it");
@@ -199,8 +199,9 @@ public final class TaskExecutor {
       // Celery revokes an expired id, so that a copy of the message (a redelivery) is discarded too.
       state.revoked().addAll(List.of(id));
       if (results != null) {
-        results.revoked(task, id, context.parentId(), message, "expired");
+        storeQuietly(name, id, "REVOKED", () -> results.revoked(task, id, context.parentId(), message, "expired"));
       }
+      revokedFollowUps(message, "expired");
       delivery.ack();
       listener.messageExpired(context);
       listener.taskRevoked(context, RevokeReason.EXPIRED);
@@ -209,7 +210,7 @@ public final class TaskExecutor {
     if (state.revoked().contains(id)) {
       log.info("Discarding revoked task {}[{}]", name, id);
       if (results != null) {
-        results.revoked(task, id, context.parentId(), message, "revoked");
+        storeQuietly(name, id, "REVOKED", () -> results.revoked(task, id, context.parentId(), message, "revoked"));
       }
       revokedFollowUps(message, "revoked");
       delivery.ack();
@@ -252,7 +253,7 @@ public final class TaskExecutor {
     try {
       listener.taskStarted(context);
       if (results != null) {
-        results.started(task, context, message);
+        storeQuietly(task.name(), context.id(), "STARTED", () -> results.started(task, context, message));
       }
       long started = System.nanoTime();
       result = runGuarded(task, context, arguments, guard, timeLimit(task, message));
@@ -264,7 +265,8 @@ public final class TaskExecutor {
       // Revoked with terminate while it ran: whatever the run came to, the task counts as revoked, as in Celery,
       // whose pool kills the process.
       if (results != null) {
-        results.revoked(task, context.id(), context.parentId(), message, "terminated");
+        storeQuietly(task.name(), context.id(), "REVOKED",
+            () -> results.revoked(task, context.id(), context.parentId(), message, "terminated"));
       }
       revokedFollowUps(message, "terminated");
       delivery.ack();
@@ -278,6 +280,13 @@ public final class TaskExecutor {
       if (results != null) {
         try {
           stored = results.succeeded(task, context, message, result.value());
+        } catch (IllegalArgumentException e) {
+          // The value has no JSON form: storing it again will not help, so this is the run's final failure (as
+          // Celery's EncodeError), not a reason to run the task again.
+          log.error("Task {}[{}] returned a result that cannot be stored", task.name(), context.id(), e);
+          storeQuietly(task.name(), context.id(), "FAILURE", () -> results.failed(task, context, message, e));
+          return deadLetter(delivery, task.name(), context.id(), DeadLetterCause.FAILED,
+              "task ran, but its result cannot be stored: " + e.getMessage());
         } catch (RuntimeException e) {
           stored = CompletableFuture.failedFuture(e);
         }
@@ -428,6 +437,18 @@ public final class TaskExecutor {
     }
     return deadLetter(delivery, task.name(), context.id(),
         retryable ? DeadLetterCause.RETRIES_EXHAUSTED : DeadLetterCause.FAILED, reason);
+  }
+
+  /**
+   * Stores a state whose loss costs no work (STARTED, REVOKED, NotRegistered): a result backend that does not
+   * answer is logged and the message goes on to its settlement, never left unsettled in flight.
+   */
+  private static void storeQuietly(String name, String id, String state, Runnable store) {
+    try {
+      store.run();
+    } catch (RuntimeException e) {
+      log.warn("Could not store {} for task {}[{}]: {}", state, name, id, e.toString());
+    }
   }
 
   /** A revoked chord header task still counts in its chord, as REVOKED; a failure to say so is only logged. */

@@ -61,6 +61,13 @@ class RedisResultsTest {
         }
         return Map.of("ok", true);
       }).build();
+  static final AtomicInteger unstorableRuns = new AtomicInteger();
+  /** Returns a value with no JSON form: a Map<String, Object> task that put a date in its map. */
+  static final TaskDefinition UNSTORABLE = TaskDefinition.builder("results.unstorable").queue("results")
+      .function(arguments -> {
+        unstorableRuns.incrementAndGet();
+        return Map.of("when", java.time.LocalDate.of(2026, 12, 5));
+      }).build();
   static final TaskDefinition SLOW = TaskDefinition.builder("results.slow").queue("results").maxRetries(0)
       .function(arguments -> {
         Thread.sleep(5000);
@@ -78,7 +85,7 @@ class RedisResultsTest {
     redis.select(RESULT_DB);
     redis.flushDB();
     app = Celeriac.create(CeleriacConfig.builder().brokerUrl("memory://").resultBackend(RESULTS)
-        .registry(TaskRegistry.of(List.of(ADD, FAIL, IGNORED, STARTED, FLAKY, SLOW))).build());
+        .registry(TaskRegistry.of(List.of(ADD, FAIL, IGNORED, STARTED, FLAKY, SLOW, UNSTORABLE))).build());
     worker = app.worker(WorkerOptions.builder().queues(List.of("results")).concurrency(1).hostname("w1@test")
         .build()).start();
   }
@@ -235,5 +242,25 @@ class RedisResultsTest {
     } finally {
       storing.stop(Duration.ofSeconds(5));
     }
+  }
+
+  /** A result with no JSON form is the run's final failure: stored as FAILURE and dead-lettered, never run again. */
+  @Test
+  void aResultWithNoJsonFormFailsTheTaskOnce() throws Exception {
+    unstorableRuns.set(0);
+    TaskRef<Object> ref = send(UNSTORABLE);
+    TaskFailedException e = assertThrows(TaskFailedException.class, () -> ref.get(WAIT));
+    assertEquals(TaskState.FAILURE, e.state());
+    java.util.function.LongSupplier mine = () -> app.broker().deadLetters().list("results", 100).stream()
+        .filter(letter -> letter.message().map(m -> ref.id().equals(m.id())).orElse(false)
+            && letter.reason().contains("cannot be stored"))
+        .count();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (mine.getAsLong() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(1, mine.getAsLong(), "dead-lettered once with the reason");
+    Thread.sleep(300);
+    assertEquals(1, unstorableRuns.get(), "run once, not sent back to run again");
   }
 }

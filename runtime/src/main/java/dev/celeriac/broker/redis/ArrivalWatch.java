@@ -255,8 +255,9 @@ final class ArrivalWatch {
           moved = jedis.blmove(key, handoff, ListDirection.RIGHT, ListDirection.LEFT, Math.max(0.001, seconds));
           failures = 0;
         } catch (JedisException e) {
-          if (e instanceof JedisDataException && !RedisClients.isTransient(e)) {
-            // Not a lost connection nor a restart: Redis refuses the command itself, and will the next time too.
+          if (e instanceof JedisDataException && refusesCommand(e.getMessage())) {
+            // Not a lost connection, a failover (UNBLOCKED), a restart (LOADING) or a full memory (OOM): Redis
+            // refuses the command itself, and will the next time too.
             refused = "Redis refuses BLMOVE: " + e.getMessage();
             unblocked(wrapped);
             synchronized (lock) {
@@ -316,6 +317,11 @@ final class ArrivalWatch {
       // They time out at the end of the wait by themselves.
       log.debug("Could not unblock the other waiting connections on {}: {}", endpoint, e.getMessage());
     }
+  }
+
+  /** An older Redis that lacks BLMOVE, or an ACL that forbids it: answers that last. */
+  static boolean refusesCommand(String message) {
+    return message != null && (message.startsWith("NOPERM") || message.contains("unknown command"));
   }
 
   private static void closeQuietly(Jedis jedis) {

@@ -405,6 +405,43 @@ public final class RedisBroker implements Broker {
   }
 
   /**
+   * Returns what this worker's hand-off lists hold to the head of their queues: a stopping worker (or one
+   * switching queues) calls this once its fetcher has stopped waiting, so that a message a watcher moved just
+   * before the stop goes back now, not when the broker closes after the running tasks end.
+   */
+  @Override
+  public void stopConsuming(List<String> queues) {
+    if (handBack() && !closed) {
+      // handback.lua forgets the watched keys; a worker that goes on (with other queues) waits on them again.
+      try {
+        registerHandoffs(arrivals.watchedKeys());
+      } catch (JedisException e) {
+        log.warn("Could not record the hand-off lists of {} on {}: {}; the next heartbeat does", workerId, url,
+            e.getMessage());
+      }
+    }
+  }
+
+  /** Runs handback.lua; false when Redis did not answer (recovery then returns the lists). */
+  private boolean handBack() {
+    if (arrivals.watchedKeys().isEmpty()) {
+      return true;
+    }
+    try {
+      Object handedBack = HANDBACK.run(redis, List.of(handoffsKey),
+          List.of(bytes(RedisKeys.HANDOFF_PREFIX + workerId + "\n")));
+      if (((Long) handedBack) > 0) {
+        log.info("Returned {} messages this worker had taken but not started to their queues", handedBack);
+      }
+      return true;
+    } catch (JedisException e) {
+      log.warn("Could not return the hand-off lists of {} on {}: {}; a live worker returns them after the "
+          + "heartbeat timeout", workerId, url, e.getMessage());
+      return false;
+    }
+  }
+
+  /**
    * Stops heartbeating after flushing acks. Whatever this process still holds in flight stays recorded
    * and comes back to its queue through another worker's recovery; with nothing in flight the worker
    * entry is removed at once.
@@ -419,18 +456,8 @@ public final class RedisBroker implements Broker {
     Thread beat = heartbeat;
     boolean handedBackAll = true;
     arrivals.close();
-    if (!arrivals.watchedKeys().isEmpty()) {
-      try {
-        Object handedBack = HANDBACK.run(redis, List.of(handoffsKey),
-            List.of(bytes(RedisKeys.HANDOFF_PREFIX + workerId + "\n")));
-        if (((Long) handedBack) > 0) {
-          log.info("Returned {} messages this worker had taken but not started to their queues", handedBack);
-        }
-      } catch (JedisException e) {
-        log.warn("Could not return the hand-off lists of {} on {}: {}; a live worker returns them after the "
-            + "heartbeat timeout", workerId, url, e.getMessage());
-        handedBackAll = false; // the worker stays registered, so that recovery finds them
-      }
+    if (!handBack()) {
+      handedBackAll = false; // the worker stays registered, so that recovery finds them
     }
     if (beat != null) {
       beat.interrupt();
