@@ -119,15 +119,18 @@ public final class RedisResultBackend implements ResultBackend {
     if (meta.state() != TaskState.SUCCESS) {
       return ResultBackend.super.storeAsync(meta, replyTo);
     }
+    String json = ResultMetaCodec.encode(meta); // before it counts: a value that fails here is never queued
     CompletableFuture<Void> done = new CompletableFuture<>();
-    if (closing) {
-      done.completeExceptionally(new BrokerException("the result backend on " + url + " is closed"));
-      return done;
-    }
-    startWriter();
     synchronized (writerLock) {
+      // Checked with the count under one lock, as the writer decides to end: a store counted here is one the
+      // writer waits for; one that finds the backend closing fails now. None is queued to a writer that ended.
+      if (closing) {
+        done.completeExceptionally(new BrokerException("the result backend on " + url + " is closed"));
+        return done;
+      }
       outstanding++;
     }
+    startWriter();
     done.whenComplete((ok, error) -> {
       synchronized (writerLock) {
         if (--outstanding == 0) {
@@ -136,7 +139,7 @@ public final class RedisResultBackend implements ResultBackend {
       }
     });
     try {
-      pending.put(new PendingStore(key(meta.taskId()), ResultMetaCodec.encode(meta), done));
+      pending.put(new PendingStore(key(meta.taskId()), json, done));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       done.completeExceptionally(e);
@@ -161,16 +164,18 @@ public final class RedisResultBackend implements ResultBackend {
       try {
         PendingStore first = pending.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
-          if (closing) {
+          if (mayEnd()) {
             return;
           }
           continue;
         }
         batch.add(first);
       } catch (InterruptedException e) {
-        if (pending.isEmpty()) {
+        // Only close() ends the writer, once every counted store completed: a message is acked after its store.
+        if (mayEnd()) {
           return;
         }
+        continue;
       }
       pending.drainTo(batch, BATCH - batch.size());
       try (Pipeline pipeline = RedisClients.pipeline(redis)) {
@@ -195,6 +200,13 @@ public final class RedisResultBackend implements ResultBackend {
         batch.forEach(store -> store.done().completeExceptionally(failure));
       }
       batch.clear();
+    }
+  }
+
+  /** Closing, and no counted store waits to be written. */
+  private boolean mayEnd() {
+    synchronized (writerLock) {
+      return closing && outstanding == 0;
     }
   }
 
@@ -247,7 +259,9 @@ public final class RedisResultBackend implements ResultBackend {
   /** Stores what is queued, then closes the connections. */
   @Override
   public void close() {
-    closing = true;
+    synchronized (writerLock) {
+      closing = true;
+    }
     Thread running;
     synchronized (writerLock) {
       running = writer;

@@ -53,6 +53,9 @@ final class ResultWait extends JedisPubSub {
     } finally {
       alarm.cancel(false);
     }
+    if (failure != null) {
+      throw failure;
+    }
     return Optional.ofNullable(ready);
   }
 
@@ -65,6 +68,9 @@ final class ResultWait extends JedisPubSub {
     }
   }
 
+  /** What reading the stored result failed with, once subscribed. */
+  private volatile RuntimeException failure;
+
   @Override
   public void onSubscribe(String channel, int subscribedChannels) {
     synchronized (this) {
@@ -75,7 +81,15 @@ final class ResultWait extends JedisPubSub {
         return;
       }
     }
-    ResultMeta current = backend.get(taskId);
+    ResultMeta current;
+    try {
+      current = backend.get(taskId);
+    } catch (RuntimeException e) {
+      // Thrown out of here, it would leave the pooled connection subscribed: unsubscribe first, rethrow in run().
+      failure = e;
+      finish();
+      return;
+    }
     if (current.state().isReady()) {
       ready = current;
       finish();

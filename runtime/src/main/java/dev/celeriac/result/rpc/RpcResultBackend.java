@@ -14,7 +14,7 @@ import dev.celeriac.result.ResultSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -50,8 +50,19 @@ public final class RpcResultBackend implements ResultBackend {
   private final AmqpBroker broker;
   private final Duration expires;
   private final Object publishLock = new Object();
-  /** The latest state seen of each task this producer sent, by task id. */
-  private final Map<String, ResultMeta> seen = new HashMap<>();
+  /** How many tasks' states a producer keeps: the most recently read ones; older ones read as PENDING. */
+  static final int KEPT_RESULTS = 100_000;
+
+  /**
+   * The latest state seen of each task this producer sent, by task id, least recently used first; bounded, so
+   * that a long-running producer that never reads or forgets its results does not grow without end.
+   */
+  private final Map<String, ResultMeta> seen = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, ResultMeta> eldest) {
+      return size() > KEPT_RESULTS;
+    }
+  };
   private Connection connection;
   private Channel publishing;
   private String replyQueue;
