@@ -4,10 +4,8 @@ import dev.celeriac.result.ResultBackend;
 import dev.celeriac.result.ResultBackendProvider;
 import dev.celeriac.result.ResultMeta;
 import dev.celeriac.result.ResultSettings;
-import dev.celeriac.result.TaskState;
+import dev.celeriac.result.ResultTable;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -29,42 +27,25 @@ public final class MemoryResultBackend implements ResultBackend {
     }
   };
 
-  private final Map<String, ResultMeta> results = new HashMap<>();
+  private final ResultTable results = new ResultTable();
 
   @Override
-  public synchronized void store(ResultMeta meta, String replyTo) {
-    ResultMeta current = results.get(meta.taskId());
-    if (current != null && current.state() == TaskState.SUCCESS) {
-      return;
-    }
-    results.put(meta.taskId(), meta);
-    notifyAll();
+  public void store(ResultMeta meta, String replyTo) {
+    results.putUnlessSucceeded(meta);
   }
 
   @Override
-  public synchronized ResultMeta get(String taskId) {
-    ResultMeta meta = results.get(taskId);
-    return meta != null ? meta : ResultMeta.pending(taskId);
+  public ResultMeta get(String taskId) {
+    return results.get(taskId);
   }
 
   @Override
-  public synchronized Optional<ResultMeta> await(String taskId, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      ResultMeta meta = results.get(taskId);
-      if (meta != null && meta.state().isReady()) {
-        return Optional.of(meta);
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return Optional.empty();
-      }
-      wait(Math.max(1, left / 1_000_000));
-    }
+  public Optional<ResultMeta> await(String taskId, Duration timeout) throws InterruptedException {
+    return results.await(taskId, timeout);
   }
 
   @Override
-  public synchronized void forget(String taskId) {
+  public void forget(String taskId) {
     results.remove(taskId);
   }
 
@@ -74,7 +55,7 @@ public final class MemoryResultBackend implements ResultBackend {
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
     results.clear();
   }
 }

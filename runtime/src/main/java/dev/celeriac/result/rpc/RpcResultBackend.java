@@ -11,10 +11,10 @@ import dev.celeriac.result.ResultBackendProvider;
 import dev.celeriac.result.ResultMeta;
 import dev.celeriac.result.ResultMetaCodec;
 import dev.celeriac.result.ResultSettings;
+import dev.celeriac.result.ResultTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,15 +54,10 @@ public final class RpcResultBackend implements ResultBackend {
   static final int KEPT_RESULTS = 100_000;
 
   /**
-   * The latest state seen of each task this producer sent, by task id, least recently used first; bounded, so
-   * that a long-running producer that never reads or forgets its results does not grow without end.
+   * The latest state seen of each task this producer sent, by task id; bounded, so that a long-running producer that
+   * never reads or forgets its results does not grow without end.
    */
-  private final Map<String, ResultMeta> seen = new LinkedHashMap<>(256, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, ResultMeta> eldest) {
-      return size() > KEPT_RESULTS;
-    }
-  };
+  private final ResultTable seen = new ResultTable(KEPT_RESULTS);
   private Connection connection;
   private Channel publishing;
   private String replyQueue;
@@ -128,37 +123,22 @@ public final class RpcResultBackend implements ResultBackend {
     } catch (RuntimeException e) {
       return;
     }
-    synchronized (this) {
-      seen.put(meta.taskId(), meta);
-      notifyAll();
-    }
+    seen.put(meta);
   }
 
   @Override
-  public synchronized ResultMeta get(String taskId) {
-    ResultMeta meta = seen.get(taskId);
-    return meta != null ? meta : ResultMeta.pending(taskId);
+  public ResultMeta get(String taskId) {
+    return seen.get(taskId);
   }
 
   @Override
-  public synchronized Optional<ResultMeta> await(String taskId, Duration timeout) throws InterruptedException {
+  public Optional<ResultMeta> await(String taskId, Duration timeout) throws InterruptedException {
     replyTo();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      ResultMeta meta = seen.get(taskId);
-      if (meta != null && meta.state().isReady()) {
-        return Optional.of(meta);
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return Optional.empty();
-      }
-      wait(Math.max(1, left / 1_000_000));
-    }
+    return seen.await(taskId, timeout);
   }
 
   @Override
-  public synchronized void forget(String taskId) {
+  public void forget(String taskId) {
     seen.remove(taskId);
   }
 
