@@ -171,7 +171,7 @@ final class ArrivalWatch {
         }
         armed = Set.of();
         // Timed out: the watchers' BLMOVE ends at the same deadline. Return once none blocks, so that nothing is
-        // moved into a hand-off list while the consumer does not wait (bounded: Redis may be unreachable).
+        // moved into a hand-off list while the consumer does not wait.
         long patience = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
         while (!blocked.isEmpty() && !closed && !arrived) {
           long left = patience - System.nanoTime();
@@ -179,6 +179,10 @@ final class ArrivalWatch {
             break;
           }
           TimeUnit.NANOSECONDS.timedWait(lock, Math.min(left, TimeUnit.MILLISECONDS.toNanos(5)));
+        }
+        if (!blocked.isEmpty() && !closed && !arrived) {
+          // Redis ends timed-out blocks on its own clock (server hz), late under load: end the stragglers now.
+          unblockAll();
         }
         return arrived;
       } finally {
