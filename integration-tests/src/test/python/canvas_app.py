@@ -132,7 +132,11 @@ def chord_mixed(body):
 
 def get(task_id, timeout='30'):
     try:
-        emit(id=task_id, result=AsyncResult(task_id, app=app).get(timeout=float(timeout)), error=None)
+        result = AsyncResult(task_id, app=app)
+        value = result.get(timeout=float(timeout))
+        # children: what the task sent before its result was stored (callbacks, chain step), as result_from_tuple
+        # reads the stored tuples.
+        emit(id=task_id, result=value, error=None, children=[child.id for child in (result.children or [])])
     except Exception as exc:  # noqa: BLE001 - the test reads what failed
         emit(id=task_id, result=None, error=repr(exc), state=AsyncResult(task_id, app=app).state)
 

@@ -11,6 +11,7 @@ import dev.celeriac.canvas.SignatureSpec;
 import dev.celeriac.cron.Cron;
 import dev.celeriac.events.EventDispatcher;
 import dev.celeriac.events.LamportClock;
+import dev.celeriac.internal.CurrentTask;
 import dev.celeriac.internal.TaskInstances;
 import dev.celeriac.protocol.Ids;
 import dev.celeriac.protocol.JsonValues;
@@ -20,6 +21,7 @@ import dev.celeriac.protocol.TaskMessage;
 import dev.celeriac.result.redis.RedisChordStore;
 import dev.celeriac.worker.FollowUps;
 import dev.celeriac.result.ResultBackend;
+import dev.celeriac.result.ResultMeta;
 import dev.celeriac.result.ResultBackends;
 import dev.celeriac.result.ResultSettings;
 import dev.celeriac.result.memory.MemoryResultBackend;
@@ -126,11 +128,25 @@ public final class Celeriac implements AutoCloseable {
 
   /** Applies a signature, chain or chord; see {@link Signature#apply()}. */
   <R> TaskRef<R> applyCanvas(SignatureSpec signature) {
-    CanvasApplier.Sent sent = canvases.apply(signature, List.of(), Map.of());
+    CanvasApplier.Sent sent = applyFrozen(signature);
     if (SignatureSpec.GROUP.equals(signature.subtaskType())) {
       return new TaskRef<>(sent.id(), signature.task(), "", results, null);
     }
     return ref(sent, resultTask(signature));
+  }
+
+  /**
+   * Applies a canvas with its ids fixed first, so that a task applying it records it in its {@code children}, as
+   * Celery's {@code add_trail}.
+   */
+  private CanvasApplier.Sent applyFrozen(SignatureSpec signature) {
+    SignatureSpec frozen = CanvasApplier.frozen(signature);
+    CanvasApplier.Sent sent = canvases.apply(frozen, List.of(), Map.of());
+    List<Object> tuple = CanvasApplier.resultTuple(frozen);
+    if (tuple != null) {
+      CurrentTask.sent(tuple);
+    }
+    return sent;
   }
 
   /** A reference to what {@code sent} started, reading its result as the task {@code name} of this registry types it. */
@@ -153,7 +169,7 @@ public final class Celeriac implements AutoCloseable {
 
   /** Applies a group; see {@link Group#apply()}. */
   GroupRef applyGroup(SignatureSpec group) {
-    CanvasApplier.Sent sent = canvases.apply(group, List.of(), Map.of());
+    CanvasApplier.Sent sent = applyFrozen(group);
     List<SignatureSpec> members = group.tasks();
     List<TaskRef<?>> refs = new ArrayList<>();
     for (int i = 0; i < sent.members().size(); i++) {
@@ -333,7 +349,7 @@ public final class Celeriac implements AutoCloseable {
       options.put("time_limit", task.timeLimit().toSeconds());
     }
     SignatureSpec signature = new SignatureSpec(task.name(), List.of(), all, options, null, false);
-    CanvasApplier.Sent sent = canvases.apply(signature, List.of(), Map.of());
+    CanvasApplier.Sent sent = applyFrozen(signature);
     return ref(sent, task.name());
   }
 
@@ -368,8 +384,13 @@ public final class Celeriac implements AutoCloseable {
         task.ignoreResult() ? null : results, task.resultType().orElse(null));
   }
 
-  /** Celery's {@code task-sent} event for a message the broker took, when {@code events.task-sent} asks for it. */
+  /**
+   * Celery's {@code task-sent} event for a message the broker took, when {@code events.task-sent} asks for it; and
+   * the message in the sending task's children.
+   */
   private void announceSent(Broker.Outgoing outgoing) {
+    // A task sending it records it in its children, as Celery's add_trail.
+    CurrentTask.sent(ResultMeta.taskTuple(outgoing.message().id()));
     if (sentEvents == null) {
       return;
     }

@@ -151,7 +151,8 @@ class CeleriacTest {
   void taskSentFromATaskNamesItsParent() {
     Celeriac eager = Celeriac.create(CeleriacConfig.builder().eager(true).build());
     TaskContext outer = new TaskContext("parent-id", "outer", "celery", 0, "root-id", null);
-    TaskContext previous = dev.celeriac.internal.CurrentTask.enter(outer);
+    dev.celeriac.internal.CurrentTask.Frame frame = dev.celeriac.internal.CurrentTask.enter(outer);
+    List<Object> children = List.of();
     try {
       TaskRef ref = AddTask.with().on(app).enqueue(1, 2);
       var delivery = ((MemoryBroker) app.broker()).fetch(List.of("math"), 1, Duration.ofSeconds(1)).get(0);
@@ -162,9 +163,11 @@ class CeleriacTest {
     } catch (InterruptedException e) {
       throw new AssertionError(e);
     } finally {
-      dev.celeriac.internal.CurrentTask.restore(previous);
+      children = dev.celeriac.internal.CurrentTask.exit(frame);
       eager.close();
     }
+    // As Celery's request.children: what the task sent is stored with its result.
+    assertEquals(1, children.size());
   }
 
   @Test

@@ -52,11 +52,15 @@ public final class RedisBench {
   private static final String C1_OPTION = "-XX:TieredStopAtLevel=1";
   /** The suffix of the result key of a drain with task events on ({@code -E} on both sides). */
   private static final String EVENTS_SUFFIX = ".E";
+  /** The suffix of the result key of a drain with both workers storing results ({@code --results on}). */
+  private static final String RESULTS_SUFFIX = ".R";
 
   private final Options o;
   private final Jedis redis;
   private final Celeriac app;
   private final BenchRun run = new BenchRun();
+  /** Whether the workers started now store results in {@code --result-backend}. */
+  private volatile boolean storing;
 
   private RedisBench(Options o) {
     this.o = o;
@@ -113,21 +117,29 @@ public final class RedisBench {
         }
       }
       if (o.phases.contains("drain")) {
-        for (boolean events : o.events) {
-          if (o.celery) {
-            String key = "drain.celery" + (events ? EVENTS_SUFFIX : "");
-            run.measure(key, () -> drain(key.substring(6), BenchRun.celeryWorkerCommand(o.python, o.concurrency,
-                events), rep));
-          }
-          if (o.celeriac) {
-            for (String jit : o.jits) {
-              for (Integer prefetch : o.prefetches) {
-                String key = drainKey(jit, prefetch, events);
-                run.measure(key, () -> drain(key.substring(6), celeriacWorkerCommand(jit, prefetch, events), rep));
+        // Within a repetition, without and with results alternate, so that load drifting between repetitions
+        // moves both alike and their ratio holds.
+        for (boolean results : o.results) {
+          storing = results;
+          String stored = results ? RESULTS_SUFFIX : "";
+          for (boolean events : o.events) {
+            if (o.celery) {
+              String key = "drain.celery" + (events ? EVENTS_SUFFIX : "") + stored;
+              run.measure(key, () -> drain(key.substring(6), BenchRun.celeryWorkerCommand(o.python,
+                  o.concurrency, events), rep));
+            }
+            if (o.celeriac) {
+              for (String jit : o.jits) {
+                for (Integer prefetch : o.prefetches) {
+                  String key = drainKey(jit, prefetch, events) + stored;
+                  run.measure(key, () -> drain(key.substring(6), celeriacWorkerCommand(jit, prefetch, events),
+                      rep));
+                }
               }
             }
           }
         }
+        storing = false;
       }
     }
     flush();
@@ -331,14 +343,17 @@ public final class RedisBench {
         "enqueue.celery", "enqueue.celeriac", null);
     row(format, "2. batch enqueue (" + String.format(Locale.ROOT, "%,d", o.messages) + ", batches of "
         + String.format(Locale.ROOT, "%,d", o.batchSize) + ")", "batch.celery", "batch.celeriac", "batch");
-    for (boolean events : o.events) {
-      for (String jit : o.jits) {
-        for (Integer prefetch : o.prefetches) {
-          String label = "3. drain " + String.format(Locale.ROOT, "%,d", o.messages) + ", -c " + o.concurrency
-              + (events ? " -E" : "") + ", prefetch " + (prefetch == null ? "automatic (default)" : prefetch)
-              + (jit.equals(C1) ? ", " + C1_OPTION : "");
-          row(format, label, "drain.celery" + (events ? EVENTS_SUFFIX : ""), drainKey(jit, prefetch, events),
-              "drain");
+    for (boolean results : o.results) {
+      String stored = results ? RESULTS_SUFFIX : "";
+      for (boolean events : o.events) {
+        for (String jit : o.jits) {
+          for (Integer prefetch : o.prefetches) {
+            String label = "3. drain " + String.format(Locale.ROOT, "%,d", o.messages) + ", -c " + o.concurrency
+                + (events ? " -E" : "") + ", prefetch " + (prefetch == null ? "automatic (default)" : prefetch)
+                + (jit.equals(C1) ? ", " + C1_OPTION : "") + (results ? ", results stored" : "");
+            row(format, label, "drain.celery" + (events ? EVENTS_SUFFIX : "") + stored,
+                drainKey(jit, prefetch, events) + stored, "drain");
+          }
         }
       }
     }
@@ -351,6 +366,20 @@ public final class RedisBench {
           eventCost("Celeriac, prefetch " + (prefetch == null ? "automatic" : prefetch)
               + (jit.equals(C1) ? ", " + C1_OPTION : ""), drainKey(jit, prefetch, false),
               drainKey(jit, prefetch, true));
+        }
+      }
+    }
+    if (o.results.contains(true) && o.results.contains(false)) {
+      System.out.println();
+      System.out.println("Cost of storing results per message, from the medians (1/rate with - 1/rate without),"
+          + " and Celeriac's lead over Celery without and with results:");
+      eventCost("Celery 5", "drain.celery", "drain.celery" + RESULTS_SUFFIX);
+      for (String jit : o.jits) {
+        for (Integer prefetch : o.prefetches) {
+          String without = drainKey(jit, prefetch, false);
+          eventCost("Celeriac, prefetch " + (prefetch == null ? "automatic" : prefetch)
+              + (jit.equals(C1) ? ", " + C1_OPTION : ""), without, without + RESULTS_SUFFIX);
+          lead(without);
         }
       }
     }
@@ -383,6 +412,18 @@ public final class RedisBench {
     }
   }
 
+  /** Celeriac's drain over Celery's, without results and with them, from the medians. */
+  private void lead(String celeriacKey) {
+    Double celeryWithout = median(run.results("drain.celery"));
+    Double celeryWith = median(run.results("drain.celery" + RESULTS_SUFFIX));
+    Double without = median(run.results(celeriacKey));
+    Double with = median(run.results(celeriacKey + RESULTS_SUFFIX));
+    if (celeryWithout != null && celeryWith != null && without != null && with != null) {
+      System.out.printf(Locale.ROOT, "  %-46s %.1fx Celery without results, %.1fx with%n", "", without / celeryWithout,
+          with / celeryWith);
+    }
+  }
+
   private void row(String format, String label, String celeryKey, String celeriacKey, String target) {
     List<Double> celery = run.results(celeryKey);
     List<Double> celeriac = run.results(celeriacKey);
@@ -404,6 +445,11 @@ public final class RedisBench {
 
   private void flush() {
     redis.flushDB();
+    if (o.resultBackend != null) {
+      try (Jedis results = new Jedis(URI.create(o.resultBackend))) {
+        results.flushDB();
+      }
+    }
   }
 
   private double redisCpu() {
@@ -477,6 +523,16 @@ public final class RedisBench {
 
   private void pythonEnvironment(Map<String, String> env) {
     BenchRun.pythonEnvironment(env, o.redisUrl, o.pythonDir);
+    if (o.resultBackend != null) {
+      // Celery's app reads BENCH_RESULT_BACKEND, Celeriac's worker RESULT_BACKEND.
+      if (storing) {
+        env.put("BENCH_RESULT_BACKEND", o.resultBackend);
+        env.put("RESULT_BACKEND", o.resultBackend);
+      } else {
+        env.remove("BENCH_RESULT_BACKEND");
+        env.remove("RESULT_BACKEND");
+      }
+    }
   }
 
   private String runToEnd(List<String> command, Path log, Duration timeout) throws Exception {
@@ -538,6 +594,9 @@ public final class RedisBench {
         "                         each drained at every prefetch; default 'default,c1'",
         "  --events LIST          drain with task events off and/or on (-E on both sides), default 'off';",
         "                         'off,on' also prints the cost of events per message",
+        "  --result-backend URL   the Redis result backend --results on stores in (both workers; FLUSHDB'd)",
+        "  --results LIST         drain without and/or with both workers storing results, default 'off';",
+        "                         'off,on' alternates them in each repetition and prints the cost per message",
         "  --poll-micros N        drain poll interval, default 2000",
         "  --timeout-seconds N    bound on one measurement, default 600");
 
@@ -561,6 +620,8 @@ public final class RedisBench {
     List<String> workerJvmOptions = List.of();
     List<String> jits = List.of("default", C1);
     List<Boolean> events = List.of(false);
+    String resultBackend;
+    List<Boolean> results = List.of(false);
     int pollMicros = 2000;
     int timeoutSeconds = 600;
     int startTimeoutSeconds = 60;
@@ -634,6 +695,19 @@ public final class RedisBench {
             }
             o.events = List.copyOf(settings);
           }
+          case "--result-backend" -> o.resultBackend = value;
+          case "--results" -> {
+            List<Boolean> settings = new ArrayList<>();
+            for (String setting : value.split(",")) {
+              if (!setting.equals("off") && !setting.equals("on")) {
+                throw new IllegalArgumentException("--results takes off and/or on");
+              }
+              if (!settings.contains(setting.equals("on"))) {
+                settings.add(setting.equals("on"));
+              }
+            }
+            o.results = List.copyOf(settings);
+          }
           case "--poll-micros" -> o.pollMicros = BenchRun.positive(flag, value);
           case "--timeout-seconds" -> o.timeoutSeconds = BenchRun.positive(flag, value);
           default -> throw new IllegalArgumentException("unknown option " + flag);
@@ -644,6 +718,17 @@ public final class RedisBench {
       if (db.isEmpty() || db.equals("0")) {
         throw new IllegalArgumentException("refusing to FLUSHDB database 0 of " + o.redisUrl
             + "; name a spare database, e.g. redis://127.0.0.1:6379/10");
+      }
+      if (o.results.contains(true)) {
+        if (o.resultBackend == null) {
+          throw new IllegalArgumentException("--results on needs --result-backend redis://HOST:PORT/DB");
+        }
+        URI backend = URI.create(o.resultBackend);
+        String backendDb = backend.getPath() == null ? "" : backend.getPath().replace("/", "");
+        if (backendDb.isEmpty() || backendDb.equals("0") || o.resultBackend.equals(o.redisUrl)) {
+          throw new IllegalArgumentException("--result-backend needs a spare database of its own (it is FLUSHDB'd),"
+              + " neither 0 nor the broker's: " + o.resultBackend);
+        }
       }
       o.pythonDir = o.pythonDir.toAbsolutePath();
       o.logDir = o.logDir.toAbsolutePath();

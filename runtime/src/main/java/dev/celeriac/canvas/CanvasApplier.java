@@ -3,6 +3,7 @@ package dev.celeriac.canvas;
 import dev.celeriac.TaskContext;
 import dev.celeriac.TaskDefinition;
 import dev.celeriac.TaskRegistry;
+import dev.celeriac.result.ResultMeta;
 import dev.celeriac.protocol.Ids;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
@@ -325,6 +326,75 @@ public final class CanvasApplier {
       }
     }
     return steps;
+  }
+
+  /**
+   * {@code signature} with the ids its messages will carry assigned now, as Celery's {@code Signature.freeze}: a
+   * task's id, a group's id and its members', a chord's group and body ids, a chain's last step's id. Applying the
+   * result sends exactly those ids.
+   */
+  public static SignatureSpec frozen(SignatureSpec signature) {
+    String type = signature.subtaskType();
+    if (SignatureSpec.GROUP.equals(type)) {
+      SignatureSpec group = signature;
+      if (group.options().get("group_id") == null && group.options().get("task_id") == null) {
+        group = group.withOption("group_id", Ids.uuid());
+      }
+      List<Object> members = new ArrayList<>();
+      for (SignatureSpec member : flatten(group.tasks())) {
+        members.add(frozen(member).toWire());
+      }
+      Map<String, Object> kwargs = new LinkedHashMap<>(group.kwargs());
+      kwargs.put("tasks", members);
+      return new SignatureSpec(group.task(), group.args(), kwargs, group.options(), type, group.immutable());
+    }
+    if (SignatureSpec.CHORD.equals(type)) {
+      SignatureSpec chord = freeze(signature);
+      return chord.options().get("group_id") == null ? chord.withOption("group_id", Ids.uuid()) : chord;
+    }
+    if (SignatureSpec.CHAIN.equals(type)) {
+      List<SignatureSpec> steps = prepareSteps(signature.tasks());
+      SignatureSpec end = steps.isEmpty() ? null : steps.get(steps.size() - 1);
+      boolean plainEnd = end != null && end.subtaskType() == null;
+      if (plainEnd && signature.options().get("task_id") == null && end.options().get("task_id") == null) {
+        return signature.withOption("task_id", Ids.uuid());
+      }
+      return signature;
+    }
+    return signature.options().get("task_id") == null ? signature.withOption("task_id", Ids.uuid()) : signature;
+  }
+
+  /**
+   * Celery's result tuple of a {@link #frozen} signature, as a task that sends it stores it in its {@code children}:
+   * {@code [[id, null], null]} for a task, a chord (its body) or a chain (its last step), {@code [[group id, null],
+   * [member tuples]]} for a group; null for a chain whose last step is itself a group or chord.
+   */
+  public static List<Object> resultTuple(SignatureSpec frozen) {
+    String type = frozen.subtaskType();
+    if (SignatureSpec.GROUP.equals(type)) {
+      String groupId = string(frozen.options().get("group_id"));
+      List<Object> members = new ArrayList<>();
+      for (SignatureSpec member : frozen.tasks()) {
+        List<Object> tuple = resultTuple(member);
+        if (tuple != null) {
+          members.add(tuple);
+        }
+      }
+      return ResultMeta.groupTuple(groupId != null ? groupId : string(frozen.options().get("task_id")), members);
+    }
+    if (SignatureSpec.CHORD.equals(type)) {
+      return ResultMeta.taskTuple(string(frozen.body().options().get("task_id")));
+    }
+    if (SignatureSpec.CHAIN.equals(type)) {
+      String id = string(frozen.options().get("task_id"));
+      if (id == null) {
+        List<SignatureSpec> steps = prepareSteps(frozen.tasks());
+        SignatureSpec end = steps.isEmpty() ? null : steps.get(steps.size() - 1);
+        id = end == null || end.subtaskType() != null ? null : string(end.options().get("task_id"));
+      }
+      return id == null ? null : ResultMeta.taskTuple(id);
+    }
+    return ResultMeta.taskTuple(string(frozen.options().get("task_id")));
   }
 
   /** A step with the id its message will have, so the chain's caller knows it before it runs. */

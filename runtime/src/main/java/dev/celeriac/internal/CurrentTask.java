@@ -1,30 +1,65 @@
 package dev.celeriac.internal;
 
 import dev.celeriac.TaskContext;
+import java.util.ArrayList;
+import java.util.List;
 
-/** The thread-local behind {@link TaskContext#current()}, set by the runtime around each run. */
+/**
+ * The thread-local behind {@link TaskContext#current()}, set by the runtime around each run, and the result tuples
+ * of what the run sent: Celery stores them as the task's {@code children}.
+ */
 public final class CurrentTask {
 
-  private static final ThreadLocal<TaskContext> CURRENT = new ThreadLocal<>();
+  private static final ThreadLocal<Frame> CURRENT = new ThreadLocal<>();
 
   private CurrentTask() {}
 
+  /** One run: its context and what it has sent so far. */
+  public static final class Frame {
+    private final TaskContext context;
+    private final List<Object> children = new ArrayList<>(0);
+    private final Frame previous;
+
+    private Frame(TaskContext context, Frame previous) {
+      this.context = context;
+      this.previous = previous;
+    }
+  }
+
   public static TaskContext get() {
-    return CURRENT.get();
+    Frame frame = CURRENT.get();
+    return frame == null ? null : frame.context;
   }
 
-  /** Makes {@code context} current; returns what was current before, for {@link #restore}. */
-  public static TaskContext enter(TaskContext context) {
-    TaskContext previous = CURRENT.get();
-    CURRENT.set(context);
-    return previous;
+  /** Makes {@code context} current; pass what it returns to {@link #exit}. */
+  public static Frame enter(TaskContext context) {
+    Frame frame = new Frame(context, CURRENT.get());
+    CURRENT.set(frame);
+    return frame;
   }
 
-  public static void restore(TaskContext previous) {
-    if (previous == null) {
+  /**
+   * Makes what was current before {@code frame} current again.
+   *
+   * @return the result tuples of what the run sent, in order (Celery's {@code request.children})
+   */
+  public static List<Object> exit(Frame frame) {
+    if (frame.previous == null) {
       CURRENT.remove();
     } else {
-      CURRENT.set(previous);
+      CURRENT.set(frame.previous);
+    }
+    return frame.children;
+  }
+
+  /**
+   * Records a task or group the running task sent, as a Celery result tuple; nothing when no task runs in this
+   * thread.
+   */
+  public static void sent(Object resultTuple) {
+    Frame frame = CURRENT.get();
+    if (frame != null) {
+      frame.children.add(resultTuple);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.celeriac.result;
 
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,6 +38,11 @@ public record ResultMeta(String taskId, TaskState state, Object result, String t
     return new ResultMeta(taskId, TaskState.SUCCESS, value, null, List.of(), now, null, parentId);
   }
 
+  /** This meta with {@code children}: the result tuples of what the task sent before it was stored. */
+  public ResultMeta withChildren(List<Object> children) {
+    return new ResultMeta(taskId, state, result, traceback, children, dateDone, groupId, parentId);
+  }
+
   /** A FAILURE, RETRY or REVOKED carrying {@code exception}; {@code date_done} only for the ready states. */
   public static ResultMeta exception(String taskId, TaskState state, SerializedException exception, String traceback,
       LocalDateTime now, String parentId) {
@@ -55,5 +61,27 @@ public record ResultMeta(String taskId, TaskState state, Object result, String t
   /** The exception stored, for the exception states; else null. */
   public SerializedException exception() {
     return state.isException() && result != null ? SerializedException.fromStored(result) : null;
+  }
+
+  /** Celery's tuple of a task's result: {@code [[id, parent], null]}, no parent. */
+  public static List<Object> taskTuple(String id) {
+    List<Object> head = new ArrayList<>(2);
+    head.add(id);
+    head.add(null);
+    List<Object> tuple = new ArrayList<>(2);
+    tuple.add(head);
+    tuple.add(null);
+    return tuple;
+  }
+
+  /** Celery's tuple of a group's result: {@code [[group id, parent], [member tuples]]}, no parent. */
+  public static List<Object> groupTuple(String groupId, List<Object> members) {
+    List<Object> head = new ArrayList<>(2);
+    head.add(groupId);
+    head.add(null);
+    List<Object> tuple = new ArrayList<>(2);
+    tuple.add(head);
+    tuple.add(members);
+    return tuple;
   }
 }

@@ -70,42 +70,94 @@ public final class FollowUps {
    * @throws NotSentException when one could not be sent
    */
   public void succeeded(TaskMessage message, TaskPayload payload, Object value) {
+    planSuccess(message, payload, value).send();
+  }
+
+  /**
+   * What a success sends, with the ids its messages will carry fixed now (as Celery's {@code Signature.freeze}):
+   * the result is stored with them as its {@code children} before any is sent, as Celery stores the callbacks and
+   * chain step a task sent before its result.
+   *
+   * @throws MalformedMessageException when the message's callbacks or chain are not signatures
+   */
+  public Success planSuccess(TaskMessage message, TaskPayload payload, Object value) {
     Map<String, Object> embed = payload.embed();
     if (embed == null) {
-      return;
+      return Success.NOTHING;
     }
     String id = message.id();
     String rootId = message.rootId() != null ? message.rootId() : id;
+    List<Object> children = new ArrayList<>();
+    List<Runnable> sends = new ArrayList<>();
     List<SignatureSpec> callbacks = signatures(embed.get("callbacks"));
     if (callbacks.size() == 1) {
-      send("callback " + callbacks.get(0).task(), () ->
-          applier.apply(callbacks.get(0), single(value), from(message, id, rootId)));
+      SignatureSpec callback = CanvasApplier.frozen(callbacks.get(0));
+      children.add(CanvasApplier.resultTuple(callback));
+      sends.add(() -> send("callback " + callback.task(), () ->
+          applier.apply(callback, single(value), from(message, id, rootId))));
     } else if (callbacks.size() > 1) {
       // As Celery: group callbacks go on their own, the others together as one group with a fresh id.
       List<SignatureSpec> grouped = new ArrayList<>();
-      for (SignatureSpec callback : callbacks) {
-        if (SignatureSpec.GROUP.equals(callback.subtaskType())) {
-          send("callback group", () -> applier.apply(callback, single(value), from(message, id, rootId)));
+      for (SignatureSpec each : callbacks) {
+        if (SignatureSpec.GROUP.equals(each.subtaskType())) {
+          SignatureSpec callback = CanvasApplier.frozen(each);
+          children.add(CanvasApplier.resultTuple(callback));
+          sends.add(() -> send("callback group", () -> applier.apply(callback, single(value),
+              from(message, id, rootId))));
         } else {
-          grouped.add(callback);
+          grouped.add(each);
         }
       }
       if (!grouped.isEmpty()) {
-        send("callbacks", () -> applier.apply(SignatureSpec.group(grouped), single(value), from(message, id, rootId)));
+        SignatureSpec group = CanvasApplier.frozen(SignatureSpec.group(grouped));
+        children.add(CanvasApplier.resultTuple(group));
+        sends.add(() -> send("callbacks", () -> applier.apply(group, single(value), from(message, id, rootId))));
       }
     }
     List<SignatureSpec> chain = signatures(embed.get("chain"));
     if (!chain.isEmpty()) {
-      SignatureSpec next = chain.get(chain.size() - 1);
+      SignatureSpec next = CanvasApplier.frozen(chain.get(chain.size() - 1));
       List<Object> rest = new ArrayList<>();
       for (int i = 0; i < chain.size() - 1; i++) {
         rest.add(chain.get(i).toWire());
       }
       Map<String, Object> call = from(message, id, rootId);
       call.put("chain", rest);
-      send("chain step " + next.task(), () -> applier.apply(next, single(value), call));
+      Object tuple = CanvasApplier.resultTuple(next);
+      if (tuple != null) {
+        children.add(tuple);
+      }
+      sends.add(() -> send("chain step " + next.task(), () -> applier.apply(next, single(value), call)));
     }
-    chordPart(message, embed, "SUCCESS", value);
+    sends.add(() -> chordPart(message, embed, "SUCCESS", value));
+    return new Success(List.copyOf(children), sends);
+  }
+
+  /** What a success sends, planned by {@link #planSuccess}. */
+  public static final class Success {
+    static final Success NOTHING = new Success(List.of(), List.of());
+
+    private final List<Object> children;
+    private final List<Runnable> sends;
+
+    Success(List<Object> children, List<Runnable> sends) {
+      this.children = children;
+      this.sends = sends;
+    }
+
+    /** Celery's result tuples of the callbacks and chain step, for the task's stored {@code children}. */
+    public List<Object> children() {
+      return children;
+    }
+
+    /**
+     * Sends the callbacks, the chain's next step and the chord part, in that order.
+     *
+     * @throws NotSentException when one could not be sent
+     */
+    public void send() {
+      sends.forEach(Runnable::run);
+    }
   }
 
   /**

@@ -12,6 +12,8 @@ import dev.celeriac.result.TaskState;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -54,25 +56,31 @@ public final class ResultRecorder {
    * Stores SUCCESS, possibly batched with others (Redis pipelines them on a writer thread); the future completes
    * once it is stored. Null when nothing is to be stored.
    */
-  CompletableFuture<Void> succeeded(TaskDefinition task, TaskContext context, TaskMessage message, Object value) {
+  CompletableFuture<Void> succeeded(TaskDefinition task, TaskContext context, TaskMessage message, Object value,
+      List<Object> children) {
     if (task.ignoreResult() || Boolean.TRUE.equals(message.headers().get("ignore_result"))) {
       return null;
     }
     return backend.storeAsync(ResultMeta.success(context.id(), JsonValues.toWire(value, "result of " + task.name()),
-        now(), context.parentId()), replyTo(message));
+        now(), context.parentId()).withChildren(children), replyTo(message));
   }
 
-  void retried(TaskDefinition task, TaskContext context, TaskMessage message, Throwable failure) {
+  /** RETRY; its children end with the retry itself, as Celery's (the retry is a task the run sent). */
+  void retried(TaskDefinition task, TaskContext context, TaskMessage message, Throwable failure,
+      List<Object> children) {
     if (!task.ignoreResult()) {
+      List<Object> withRetry = new ArrayList<>(children);
+      withRetry.add(ResultMeta.taskTuple(context.id()));
       backend.store(ResultMeta.exception(context.id(), TaskState.RETRY, SerializedException.of(failure),
-          PythonText.traceback(failure), now(), context.parentId()), replyTo(message));
+          PythonText.traceback(failure), now(), context.parentId()).withChildren(withRetry), replyTo(message));
     }
   }
 
-  void failed(TaskDefinition task, TaskContext context, TaskMessage message, Throwable failure) {
+  void failed(TaskDefinition task, TaskContext context, TaskMessage message, Throwable failure,
+      List<Object> children) {
     if (!task.ignoreResult()) {
       backend.store(ResultMeta.exception(context.id(), TaskState.FAILURE, SerializedException.of(failure),
-          PythonText.traceback(failure), now(), context.parentId()), replyTo(message));
+          PythonText.traceback(failure), now(), context.parentId()).withChildren(children), replyTo(message));
     }
   }
 

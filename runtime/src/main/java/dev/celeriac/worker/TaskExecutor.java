@@ -17,6 +17,7 @@ import dev.celeriac.result.ResultBackend;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -276,23 +277,39 @@ public final class TaskExecutor {
     }
     Throwable failure = result.failure();
     if (failure == null) {
+      FollowUps sending = followUps;
+      FollowUps.Success next = null;
+      List<Object> children = result.children();
+      if (sending != null && FollowUps.any(payload)) {
+        try {
+          next = sending.planSuccess(message, payload, JsonValues.toWire(result.value(), "result"));
+        } catch (MalformedMessageException | IllegalArgumentException e) {
+          log.error("Task {}[{}] succeeded, but what follows it cannot be sent", task.name(), context.id(), e);
+          return deadLetter(delivery, task.name(), context.id(), DeadLetterCause.FOLLOW_UP_NOT_SENT,
+              "task succeeded, but " + e.getMessage());
+        }
+        if (!next.children().isEmpty()) {
+          children = new ArrayList<>(children);
+          children.addAll(next.children());
+        }
+      }
       CompletableFuture<Void> stored = null;
       if (results != null) {
         try {
-          stored = results.succeeded(task, context, message, result.value());
+          stored = results.succeeded(task, context, message, result.value(), children);
         } catch (IllegalArgumentException e) {
           // The value has no JSON form: storing it again will not help, so this is the run's final failure (as
           // Celery's EncodeError), not a reason to run the task again.
           log.error("Task {}[{}] returned a result that cannot be stored", task.name(), context.id(), e);
-          storeQuietly(task.name(), context.id(), "FAILURE", () -> results.failed(task, context, message, e));
+          List<Object> sent = result.children();
+          storeQuietly(task.name(), context.id(), "FAILURE", () -> results.failed(task, context, message, e, sent));
           return deadLetter(delivery, task.name(), context.id(), DeadLetterCause.FAILED,
               "task ran, but its result cannot be stored: " + e.getMessage());
         } catch (RuntimeException e) {
           stored = CompletableFuture.failedFuture(e);
         }
       }
-      FollowUps sending = followUps;
-      if (sending != null && FollowUps.any(payload)) {
+      if (next != null) {
         // A canvas's follow-ups go out once the result is stored, as Celery's chord part does: wait for it here.
         if (stored != null) {
           try {
@@ -303,8 +320,8 @@ public final class TaskExecutor {
           stored = null;
         }
         try {
-          sending.succeeded(message, payload, JsonValues.toWire(result.value(), "result"));
-        } catch (FollowUps.NotSentException | IllegalArgumentException e) {
+          next.send();
+        } catch (FollowUps.NotSentException e) {
           log.error("Task {}[{}] succeeded, but what follows it was not sent", task.name(), context.id(), e);
           return deadLetter(delivery, task.name(), context.id(), DeadLetterCause.FOLLOW_UP_NOT_SENT,
               "task succeeded, but " + e.getMessage());
@@ -343,7 +360,7 @@ public final class TaskExecutor {
       delivery.requeue();
       throw fatal;
     }
-    return failed(delivery, message, task, context, payload, failure);
+    return failed(delivery, message, task, context, payload, failure, result.children());
   }
 
   /** A SUCCESS that could not be stored: the message goes back to run again rather than acked with its result lost. */
@@ -374,7 +391,7 @@ public final class TaskExecutor {
   }
 
   private Outcome failed(Delivery delivery, TaskMessage message, TaskDefinition task, TaskContext context,
-      TaskPayload payload, Throwable failure) {
+      TaskPayload payload, Throwable failure, List<Object> children) {
     RetryPolicy policy = task.retryPolicy();
     boolean retryable;
     Duration delay;
@@ -389,7 +406,7 @@ public final class TaskExecutor {
       Instant now = clock.instant();
       try {
         if (results != null) {
-          results.retried(task, context, message, failure);
+          results.retried(task, context, message, failure, children);
         }
         delivery.retry(MessageCodec.retryOf(message, now.plus(delay), now));
       } catch (RuntimeException e) {
@@ -418,7 +435,7 @@ public final class TaskExecutor {
     }
     if (results != null) {
       try {
-        results.failed(task, context, message, failure);
+        results.failed(task, context, message, failure, children);
       } catch (RuntimeException e) {
         log.error("Task {}[{}] failed and its FAILURE could not be stored: {}", task.name(), context.id(),
             e.getMessage());
@@ -476,21 +493,26 @@ public final class TaskExecutor {
       Duration limit) {
     ScheduledFuture<?> alarm = limit.isZero() ? null
         : timer.schedule(() -> guard.interrupt(RunGuard.Cause.TIME_LIMIT), limit.toMillis(), TimeUnit.MILLISECONDS);
-    TaskContext previous = CurrentTask.enter(context);
+    CurrentTask.Frame frame = CurrentTask.enter(context);
+    Object value = null;
+    Throwable failure = null;
+    List<Object> children;
     try {
-      Object value = task.invoke(instances, arguments);
-      return guard.cause() == RunGuard.Cause.TIME_LIMIT
-          ? RunResult.failed(new TimeLimitExceededException(task.name(), limit, null)) : RunResult.returned(value);
-    } catch (Throwable failure) {
-      return RunResult.failed(guard.cause() == RunGuard.Cause.TIME_LIMIT
-          ? new TimeLimitExceededException(task.name(), limit, failure) : failure);
+      value = task.invoke(instances, arguments);
+      if (guard.cause() == RunGuard.Cause.TIME_LIMIT) {
+        failure = new TimeLimitExceededException(task.name(), limit, null);
+      }
+    } catch (Throwable thrown) {
+      failure = guard.cause() == RunGuard.Cause.TIME_LIMIT
+          ? new TimeLimitExceededException(task.name(), limit, thrown) : thrown;
     } finally {
-      CurrentTask.restore(previous);
+      children = CurrentTask.exit(frame);
       if (alarm != null) {
         alarm.cancel(false);
       }
       guard.finish();
     }
+    return new RunResult(failure == null ? value : null, failure, children);
   }
 
   /**
@@ -515,15 +537,8 @@ public final class TaskExecutor {
   }
 
   /** How one run ended: the value the task returned (null for {@code void}), or the failure. */
-  private record RunResult(Object value, Throwable failure) {
-    static RunResult returned(Object value) {
-      return new RunResult(value, null);
-    }
-
-    static RunResult failed(Throwable failure) {
-      return new RunResult(null, failure);
-    }
-  }
+  /** How a run ended, and the result tuples of what it sent (its {@code children}). */
+  private record RunResult(Object value, Throwable failure, List<Object> children) {}
 
   private Outcome deadLetter(Delivery delivery, String name, String id, DeadLetterCause cause, String reason) {
     delivery.deadLetter(reason);

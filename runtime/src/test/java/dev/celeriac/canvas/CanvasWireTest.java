@@ -14,6 +14,7 @@ import dev.celeriac.protocol.KombuEnvelope;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
 import dev.celeriac.protocol.TaskPayload;
+import dev.celeriac.result.ResultMeta;
 import dev.celeriac.worker.FollowUps;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -80,12 +81,16 @@ class CanvasWireTest {
     TaskMessage parent = captured(capture.get("parent_message"));
     TaskMessage expected = captured(capture.get("callback_message_sent_by_worker"));
 
-    followUps.succeeded(parent, MessageCodec.decodeBody(parent), 4);
+    FollowUps.Success next = followUps.planSuccess(parent, MessageCodec.decodeBody(parent), 4);
+    assertEquals(List.of(), sent, "nothing is sent before the result (with its children) is stored");
+    next.send();
 
     assertEquals(1, sent.size());
     assertEquals("celery", sent.get(0).getKey());
     assertSameMessage(expected, sent.get(0).getValue(), "id");
     assertEquals(36, sent.get(0).getValue().id().length());
+    // The parent's stored children name the callback as Celery's do: [[[id, null], null]].
+    assertEquals(List.of(ResultMeta.taskTuple(sent.get(0).getValue().id())), next.children());
   }
 
   @Test
@@ -105,7 +110,8 @@ class CanvasWireTest {
     JsonNode capture = FleetCaptures.capture("canvas/link-multiple-callbacks.json");
     TaskMessage parent = captured(capture.get("parent_message"));
 
-    followUps.succeeded(parent, MessageCodec.decodeBody(parent), 3);
+    FollowUps.Success next = followUps.planSuccess(parent, MessageCodec.decodeBody(parent), 3);
+    next.send();
 
     assertEquals(2, sent.size());
     Iterator<JsonNode> expected = capture.get("callback_messages_sent_as_group").elements();
@@ -116,6 +122,10 @@ class CanvasWireTest {
     assertNotNull(group);
     assertEquals(group, sent.get(1).getValue().headers().get("group"));
     assertNotEquals(parent.id(), group);
+    // One GroupResult tuple: [[group id, null], [member tuples]], as Celery's add_trail of the group's result.
+    assertEquals(List.of(ResultMeta.groupTuple(group.toString(), List.of(
+        ResultMeta.taskTuple(sent.get(0).getValue().id()), ResultMeta.taskTuple(sent.get(1).getValue().id())))),
+        next.children());
   }
 
   @Test
@@ -125,8 +135,10 @@ class CanvasWireTest {
     TaskMessage second = captured(messages.get(1));
     TaskMessage third = captured(messages.get(2));
 
-    followUps.succeeded(first, MessageCodec.decodeBody(first), 3);
+    FollowUps.Success next = followUps.planSuccess(first, MessageCodec.decodeBody(first), 3);
+    next.send();
     followUps.succeeded(second, MessageCodec.decodeBody(second), 6);
+    assertEquals(List.of(ResultMeta.taskTuple(second.id())), next.children());
 
     assertEquals(2, sent.size());
     assertSameMessage(second, sent.get(0).getValue());

@@ -74,6 +74,16 @@ class RedisResultsTest {
         return 1;
       }).build();
 
+  static volatile Celeriac running;
+  static final java.util.concurrent.atomic.AtomicReference<String> sentByParent =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  /** Sends ADD from inside its run, as a task that fans out work does. */
+  static final TaskDefinition PARENT = TaskDefinition.builder("results.parent").queue("results")
+      .function(arguments -> {
+        sentByParent.set(running.send(ADD.name(), null, null, EnqueueOptions.DEFAULTS).id());
+        return "sent";
+      }).build();
+
   Celeriac app;
   Worker worker;
   Jedis redis;
@@ -85,7 +95,8 @@ class RedisResultsTest {
     redis.select(RESULT_DB);
     redis.flushDB();
     app = Celeriac.create(CeleriacConfig.builder().brokerUrl("memory://").resultBackend(RESULTS)
-        .registry(TaskRegistry.of(List.of(ADD, FAIL, IGNORED, STARTED, FLAKY, SLOW, UNSTORABLE))).build());
+        .registry(TaskRegistry.of(List.of(ADD, FAIL, IGNORED, STARTED, FLAKY, SLOW, UNSTORABLE, PARENT))).build());
+    running = app;
     worker = app.worker(WorkerOptions.builder().queues(List.of("results")).concurrency(1).hostname("w1@test")
         .build()).start();
   }
@@ -161,7 +172,21 @@ class RedisResultsTest {
       Thread.sleep(10);
     }
     assertEquals(TaskState.RETRY, ref.state());
+    // As Celery's: the retry is a task the run sent, so RETRY lists it in its children.
+    assertTrue(redis.get("celery-task-meta-" + ref.id()).contains(
+        "\"children\": [[[\"" + ref.id() + "\", null], null]]"), redis.get("celery-task-meta-" + ref.id()));
     assertEquals(Map.of("ok", true), ref.get(WAIT));
+  }
+
+  @Test
+  void tasksSentDuringTheRunAreItsChildren() {
+    TaskRef<Object> ref = send(PARENT);
+    assertEquals("sent", ref.get(WAIT));
+    String child = sentByParent.get();
+    String stored = redis.get("celery-task-meta-" + ref.id());
+    assertTrue(stored.startsWith("{\"status\": \"SUCCESS\", \"result\": \"sent\", \"traceback\": null,"
+        + " \"children\": [[[\"" + child + "\", null], null]], \"date_done\": "), stored);
+    assertEquals(5L, app.result(child, ValueType.boxed(ValueType.Kind.LONG)).get(WAIT));
   }
 
   @Test

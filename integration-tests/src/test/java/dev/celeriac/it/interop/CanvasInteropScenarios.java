@@ -182,6 +182,8 @@ public abstract class CanvasInteropScenarios {
     Map<String, Object> callback = pyRuns("py_add").get(0);
     assertEquals(List.of(4, 10), callback.get("args"), "the Java result prepended");
     assertEquals(sent.get("ok"), callback.get("parent_id"));
+    assertEquals(List.of(callback.get("id")), pyGet((String) sent.get("ok")).get("children"),
+        "Python reads the callback among the Java task's children");
     Map<String, Object> errback = pyRuns("py_on_error").get(0);
     assertEquals(List.of(sent.get("bad"), "java-failed"), errback.get("args"), "the failed id prepended");
     assertEquals(sent.get("bad"), errback.get("parent_id"));
