@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
 
 /** A worker storing results in a real Redis as Celery's Redis backend does, and producers reading them. */
 class RedisResultsTest {
@@ -176,6 +177,61 @@ class RedisResultsTest {
     assertTrue(redis.get("celery-task-meta-" + ref.id()).contains(
         "\"children\": [[[\"" + ref.id() + "\", null], null]]"), redis.get("celery-task-meta-" + ref.id()));
     assertEquals(Map.of("ok", true), ref.get(WAIT));
+  }
+
+  @Test
+  void manyThreadsWaitingShareOneConnectionAndLeaveThePoolFree() throws Exception {
+    release = new CountDownLatch(1);
+    int waiters = 64;
+    List<TaskRef<Object>> refs = new java.util.ArrayList<>();
+    for (int i = 0; i < waiters; i++) {
+      refs.add(send(STARTED));
+    }
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(waiters);
+    try {
+      List<java.util.concurrent.Future<Object>> values = new java.util.ArrayList<>();
+      for (TaskRef<Object> ref : refs) {
+        values.add(threads.submit(() -> ref.get(Duration.ofSeconds(60))));
+      }
+      // 64 threads blocked in get(): the pool still serves reads, and the worker still stores results.
+      awaitClients("celeriac-result-waits", 1);
+      assertEquals(TaskState.STARTED, refs.get(0).state());
+      release.countDown();
+      for (java.util.concurrent.Future<Object> value : values) {
+        assertEquals(List.of("a", "b"), value.get(60, TimeUnit.SECONDS));
+      }
+      assertEquals(1, clients("celeriac-result-waits"), "one subscribed connection for every wait");
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void aWaitOutlivesItsSubscriptionBeingKilled() throws Exception {
+    TaskRef<Object> ref = send(STARTED);
+    java.util.concurrent.CompletableFuture<Object> value = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> ref.get(Duration.ofSeconds(30)));
+    awaitClients("celeriac-result-waits", 1);
+    Thread.sleep(200);
+    try (Jedis admin = new Jedis(TestRedis.HOST, TestRedis.PORT)) {
+      admin.sendCommand(Protocol.Command.CLIENT, "KILL", "SKIPME", "yes", "TYPE", "pubsub");
+    }
+    release.countDown();
+    assertEquals(List.of("a", "b"), value.get(30, TimeUnit.SECONDS));
+  }
+
+  private static long clients(String name) {
+    try (Jedis admin = new Jedis(TestRedis.HOST, TestRedis.PORT)) {
+      return admin.clientList().lines().filter(line -> line.contains(" name=" + name + " ")).count();
+    }
+  }
+
+  private static void awaitClients(String name, long count) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (clients(name) != count && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(count, clients(name), "clients named " + name);
   }
 
   @Test

@@ -23,6 +23,8 @@ final class AckBatcher implements AutoCloseable {
   private final String target;
   private final Thread thread;
   private volatile boolean closing;
+  /** Set once the thread has ended: an ack added after that is sent by whoever added it. */
+  private volatile boolean ended;
 
   AckBatcher(Consumer<List<String>> send, String target) {
     this.send = send;
@@ -34,6 +36,11 @@ final class AckBatcher implements AutoCloseable {
 
   void add(String tag) {
     pending.add(tag);
+    if (ended) {
+      // A result stored after the broker began to close (its writer outlived the worker's stop): ack it here
+      // rather than leave it to be delivered again.
+      sendLeftovers();
+    }
   }
 
   /** Sends what is pending, waiting up to ten seconds for Redis. */
@@ -46,8 +53,29 @@ final class AckBatcher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (!thread.isAlive()) {
+      ended = true;
+      sendLeftovers();
+    }
     if (!pending.isEmpty()) {
       log.warn("{} acks could not be sent to {}; those messages will be delivered again", pending.size(), target);
+    }
+  }
+
+  /** Once the thread has ended: sends what is pending from the calling thread, once. */
+  private void sendLeftovers() {
+    List<String> batch = new ArrayList<>();
+    pending.drainTo(batch, MAX_BATCH);
+    while (!batch.isEmpty()) {
+      try {
+        send.accept(batch);
+      } catch (RuntimeException e) {
+        log.warn("{} acks could not be sent to {} after it closed; those messages will be delivered again: {}",
+            batch.size(), target, e.toString());
+        return;
+      }
+      batch = new ArrayList<>();
+      pending.drainTo(batch, MAX_BATCH);
     }
   }
 

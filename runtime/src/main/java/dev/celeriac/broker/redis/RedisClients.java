@@ -112,7 +112,7 @@ public final class RedisClients {
    * a blocked command never holds a connection of the shared pool. Follows a Sentinel failover as {@link
    * #connect(RedisEndpoint, RedisSettings)} does; connects lazily.
    */
-  static ConnectionProvider openBlocking(RedisEndpoint endpoint, String clientName) {
+  public static ConnectionProvider openBlocking(RedisEndpoint endpoint, String clientName) {
     JedisClientConfig client = clientConfig(endpoint, clientName);
     GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
     pool.setMaxTotal(-1);

@@ -30,7 +30,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * the channel of the same name, which wakes the clients waiting for it; a stored SUCCESS is never overwritten.
  * Celery's {@code GET}, then {@code MULTI SETEX PUBLISH EXEC}, is one script here: one round trip, the same
  * effect. Readers wait as Celery's {@code ResultConsumer}: {@code SUBSCRIBE} to the key, then {@code GET} to
- * catch a result stored before the subscription, then the published message.
+ * catch a result stored before the subscription, then the published message; all waits share one subscribed
+ * connection ({@link ResultSubscriptions}).
  */
 public final class RedisResultBackend implements ResultBackend {
 
@@ -43,8 +44,10 @@ public final class RedisResultBackend implements ResultBackend {
     @Override
     public ResultBackend open(String url, ResultSettings settings) {
       RedisEndpoint endpoint = RedisEndpoint.parse(url, settings.redis().sentinelMasterName());
-      return new RedisResultBackend(RedisClients.connect(endpoint, settings.redis()), endpoint.toString(),
-          settings.expires());
+      UnifiedJedis redis = RedisClients.connect(endpoint, settings.redis());
+      // Result waits hold a connection of their own, named so in CLIENT LIST, never one of the pool.
+      UnifiedJedis waits = new UnifiedJedis(RedisClients.openBlocking(endpoint, "celeriac-result-waits"));
+      return new RedisResultBackend(redis, waits, endpoint.toString(), settings.expires());
     }
   };
 
@@ -68,6 +71,9 @@ public final class RedisResultBackend implements ResultBackend {
   private static final int BATCH = 256;
 
   private final UnifiedJedis redis;
+  /** Where result waits subscribe; the same as {@code redis} unless it is a connection of their own. */
+  private final UnifiedJedis waitsOn;
+  private final ResultSubscriptions waits;
   private final String url;
   private final String expiresSeconds;
   private final long expires;
@@ -87,7 +93,18 @@ public final class RedisResultBackend implements ResultBackend {
    * @param url for logs, without the password
    */
   public RedisResultBackend(UnifiedJedis redis, String url, Duration expires) {
+    this(redis, redis, url, expires);
+  }
+
+  /**
+   * A backend on {@code redis} whose result waits subscribe through {@code waitsOn}; it closes both.
+   *
+   * @param url for logs, without the password
+   */
+  public RedisResultBackend(UnifiedJedis redis, UnifiedJedis waitsOn, String url, Duration expires) {
     this.redis = redis;
+    this.waitsOn = waitsOn;
+    this.waits = new ResultSubscriptions(waitsOn, this::get, url);
     this.url = url;
     this.expires = Math.max(1, expires.toSeconds());
     this.expiresSeconds = Long.toString(this.expires);
@@ -223,8 +240,7 @@ public final class RedisResultBackend implements ResultBackend {
 
   @Override
   public Optional<ResultMeta> await(String taskId, Duration timeout) throws InterruptedException {
-    ResultWait wait = new ResultWait(this, key(taskId), taskId);
-    return wait.run(redis, timeout);
+    return waits.await(taskId, timeout);
   }
 
   @Override
@@ -272,6 +288,10 @@ public final class RedisResultBackend implements ResultBackend {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    waits.close();
+    if (waitsOn != redis) {
+      waitsOn.close();
     }
     redis.close();
   }
