@@ -141,12 +141,8 @@ public final class Celeriac implements AutoCloseable {
    */
   private CanvasApplier.Sent applyFrozen(SignatureSpec signature) {
     SignatureSpec frozen = CanvasApplier.frozen(signature);
-    CanvasApplier.Sent sent = canvases.apply(frozen, List.of(), Map.of());
-    List<Object> tuple = CanvasApplier.resultTuple(frozen);
-    if (tuple != null) {
-      CurrentTask.sent(tuple);
-    }
-    return sent;
+    return CurrentTask.sentAsOne(() -> canvases.apply(frozen, List.of(), Map.of()),
+        sent -> CanvasApplier.resultTuple(frozen));
   }
 
   /** A reference to what {@code sent} started, reading its result as the task {@code name} of this registry types it. */

@@ -18,6 +18,8 @@ public final class CurrentTask {
   public static final class Frame {
     private final TaskContext context;
     private final List<Object> children = new ArrayList<>(0);
+    /** Off while a canvas is applied: the canvas is recorded once, not each message it sends. */
+    private boolean recording = true;
     private final Frame previous;
 
     private Frame(TaskContext context, Frame previous) {
@@ -58,8 +60,29 @@ public final class CurrentTask {
    */
   public static void sent(Object resultTuple) {
     Frame frame = CURRENT.get();
-    if (frame != null) {
+    if (frame != null && frame.recording) {
       frame.children.add(resultTuple);
     }
+  }
+
+  /** Runs {@code apply} with {@link #sent} ignored in this run, then records {@code tuple} (if not null) once. */
+  public static <T> T sentAsOne(java.util.function.Supplier<T> apply, java.util.function.Function<T, Object> tuple) {
+    Frame frame = CURRENT.get();
+    if (frame == null) {
+      return apply.get();
+    }
+    boolean was = frame.recording;
+    frame.recording = false;
+    T result;
+    try {
+      result = apply.get();
+    } finally {
+      frame.recording = was;
+    }
+    Object recorded = tuple.apply(result);
+    if (recorded != null) {
+      sent(recorded);
+    }
+    return result;
   }
 }

@@ -281,9 +281,22 @@ public final class TaskExecutor {
       FollowUps.Success next = null;
       List<Object> children = result.children();
       if (sending != null && FollowUps.any(payload)) {
+        Object wire;
         try {
-          next = sending.planSuccess(message, payload, JsonValues.toWire(result.value(), "result"));
-        } catch (MalformedMessageException | IllegalArgumentException e) {
+          wire = JsonValues.toWire(result.value(), "result");
+        } catch (IllegalArgumentException e) {
+          // No JSON form: what follows cannot get it, and it cannot be stored; the run's final failure, stored.
+          log.error("Task {}[{}] returned a result that cannot be stored", task.name(), context.id(), e);
+          if (results != null) {
+            List<Object> sent = result.children();
+            storeQuietly(task.name(), context.id(), "FAILURE", () -> results.failed(task, context, message, e, sent));
+          }
+          return deadLetter(delivery, task.name(), context.id(), DeadLetterCause.FAILED,
+              "task ran, but its result cannot be stored: " + e.getMessage());
+        }
+        try {
+          next = sending.planSuccess(message, payload, wire);
+        } catch (MalformedMessageException e) {
           log.error("Task {}[{}] succeeded, but what follows it cannot be sent", task.name(), context.id(), e);
           return deadLetter(delivery, task.name(), context.id(), DeadLetterCause.FOLLOW_UP_NOT_SENT,
               "task succeeded, but " + e.getMessage());

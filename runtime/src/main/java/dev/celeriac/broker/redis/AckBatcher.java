@@ -54,7 +54,6 @@ final class AckBatcher implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (!thread.isAlive()) {
-      ended = true;
       sendLeftovers();
     }
     if (!pending.isEmpty()) {
@@ -80,6 +79,14 @@ final class AckBatcher implements AutoCloseable {
   }
 
   private void run() {
+    try {
+      runBatches();
+    } finally {
+      ended = true;
+    }
+  }
+
+  private void runBatches() {
     List<String> batch = new ArrayList<>();
     long backoff = 50;
     while (true) {

@@ -21,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Every result wait of one backend on one subscribed connection, as Celery's {@code ResultConsumer}: a wait
@@ -163,7 +162,7 @@ final class ResultSubscriptions implements AutoCloseable {
         // Returns once every channel is unsubscribed, which only close() does.
         subscriber.subscribe(current, keepAlive);
         return;
-      } catch (JedisException | IllegalStateException e) {
+      } catch (RuntimeException e) {
         synchronized (this) {
           if (closed) {
             return;
@@ -183,6 +182,9 @@ final class ResultSubscriptions implements AutoCloseable {
         synchronized (this) {
           if (listener == current) {
             listener = null;
+          }
+          if (closed) {
+            thread = null;
           }
         }
       }
