@@ -683,31 +683,9 @@ public final class RedisBench {
             }
           }
           case "--worker-jvm-opts" -> o.workerJvmOptions = value.isBlank() ? List.of() : List.of(value.strip().split("\\s+"));
-          case "--events" -> {
-            List<Boolean> settings = new ArrayList<>();
-            for (String setting : value.split(",")) {
-              if (!setting.equals("off") && !setting.equals("on")) {
-                throw new IllegalArgumentException("--events takes off and/or on");
-              }
-              if (!settings.contains(setting.equals("on"))) {
-                settings.add(setting.equals("on"));
-              }
-            }
-            o.events = List.copyOf(settings);
-          }
+          case "--events" -> o.events = offOn(flag, value);
           case "--result-backend" -> o.resultBackend = value;
-          case "--results" -> {
-            List<Boolean> settings = new ArrayList<>();
-            for (String setting : value.split(",")) {
-              if (!setting.equals("off") && !setting.equals("on")) {
-                throw new IllegalArgumentException("--results takes off and/or on");
-              }
-              if (!settings.contains(setting.equals("on"))) {
-                settings.add(setting.equals("on"));
-              }
-            }
-            o.results = List.copyOf(settings);
-          }
+          case "--results" -> o.results = offOn(flag, value);
           case "--poll-micros" -> o.pollMicros = BenchRun.positive(flag, value);
           case "--timeout-seconds" -> o.timeoutSeconds = BenchRun.positive(flag, value);
           default -> throw new IllegalArgumentException("unknown option " + flag);
@@ -736,6 +714,20 @@ public final class RedisBench {
         throw new IllegalArgumentException("no benchapp.py in " + o.pythonDir + " (--python-dir)");
       }
       return o;
+    }
+
+    /** An {@code off,on} list: the settings in the order given, each once. */
+    private static List<Boolean> offOn(String flag, String value) {
+      List<Boolean> settings = new ArrayList<>();
+      for (String setting : value.split(",")) {
+        if (!setting.equals("off") && !setting.equals("on")) {
+          throw new IllegalArgumentException(flag + " takes off and/or on");
+        }
+        if (!settings.contains(setting.equals("on"))) {
+          settings.add(setting.equals("on"));
+        }
+      }
+      return List.copyOf(settings);
     }
 
   }

@@ -1,7 +1,7 @@
 package dev.celeriac.result;
 
 import java.time.LocalDateTime;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -65,23 +65,11 @@ public record ResultMeta(String taskId, TaskState state, Object result, String t
 
   /** Celery's tuple of a task's result: {@code [[id, parent], null]}, no parent. */
   public static List<Object> taskTuple(String id) {
-    List<Object> head = new ArrayList<>(2);
-    head.add(id);
-    head.add(null);
-    List<Object> tuple = new ArrayList<>(2);
-    tuple.add(head);
-    tuple.add(null);
-    return tuple;
+    return Arrays.asList(Arrays.asList(id, null), null);
   }
 
   /** Celery's tuple of a group's result: {@code [[group id, parent], [member tuples]]}, no parent. */
   public static List<Object> groupTuple(String groupId, List<Object> members) {
-    List<Object> head = new ArrayList<>(2);
-    head.add(groupId);
-    head.add(null);
-    List<Object> tuple = new ArrayList<>(2);
-    tuple.add(head);
-    tuple.add(members);
-    return tuple;
+    return Arrays.asList(Arrays.asList(groupId, null), members);
   }
 }

@@ -285,14 +285,8 @@ public final class TaskExecutor {
         try {
           wire = JsonValues.toWire(result.value(), "result");
         } catch (IllegalArgumentException e) {
-          // No JSON form: what follows cannot get it, and it cannot be stored; the run's final failure, stored.
-          log.error("Task {}[{}] returned a result that cannot be stored", task.name(), context.id(), e);
-          if (results != null) {
-            List<Object> sent = result.children();
-            storeQuietly(task.name(), context.id(), "FAILURE", () -> results.failed(task, context, message, e, sent));
-          }
-          return deadLetter(delivery, task.name(), context.id(), DeadLetterCause.FAILED,
-              "task ran, but its result cannot be stored: " + e.getMessage());
+          // No JSON form: what follows cannot get it either.
+          return unstorable(delivery, message, task, context, result.children(), e);
         }
         try {
           next = sending.planSuccess(message, payload, wire);
@@ -311,13 +305,7 @@ public final class TaskExecutor {
         try {
           stored = results.succeeded(task, context, message, result.value(), children);
         } catch (IllegalArgumentException e) {
-          // The value has no JSON form: storing it again will not help, so this is the run's final failure (as
-          // Celery's EncodeError), not a reason to run the task again.
-          log.error("Task {}[{}] returned a result that cannot be stored", task.name(), context.id(), e);
-          List<Object> sent = result.children();
-          storeQuietly(task.name(), context.id(), "FAILURE", () -> results.failed(task, context, message, e, sent));
-          return deadLetter(delivery, task.name(), context.id(), DeadLetterCause.FAILED,
-              "task ran, but its result cannot be stored: " + e.getMessage());
+          return unstorable(delivery, message, task, context, result.children(), e);
         } catch (RuntimeException e) {
           stored = CompletableFuture.failedFuture(e);
         }
@@ -374,6 +362,20 @@ public final class TaskExecutor {
       throw fatal;
     }
     return failed(delivery, message, task, context, payload, failure, result.children());
+  }
+
+  /**
+   * A value with no JSON form: storing it again will not help, so this is the run's final failure (as Celery's
+   * EncodeError), stored as FAILURE when results are kept, not a reason to run the task again.
+   */
+  private Outcome unstorable(Delivery delivery, TaskMessage message, TaskDefinition task, TaskContext context,
+      List<Object> children, IllegalArgumentException e) {
+    log.error("Task {}[{}] returned a result that cannot be stored", task.name(), context.id(), e);
+    if (results != null) {
+      storeQuietly(task.name(), context.id(), "FAILURE", () -> results.failed(task, context, message, e, children));
+    }
+    return deadLetter(delivery, task.name(), context.id(), DeadLetterCause.FAILED,
+        "task ran, but its result cannot be stored: " + e.getMessage());
   }
 
   /** A SUCCESS that could not be stored: the message goes back to run again rather than acked with its result lost. */
