@@ -142,7 +142,7 @@ public final class Celeriac implements AutoCloseable {
   private CanvasApplier.Sent applyFrozen(SignatureSpec signature) {
     SignatureSpec frozen = CanvasApplier.frozen(signature);
     return CurrentTask.sentAsOne(() -> canvases.apply(frozen, List.of(), Map.of()),
-        sent -> CanvasApplier.resultTuple(frozen));
+        sent -> CanvasApplier.trailTuple(frozen));
   }
 
   /** A reference to what {@code sent} started, reading its result as the task {@code name} of this registry types it. */
@@ -457,6 +457,11 @@ public final class Celeriac implements AutoCloseable {
    * decoded again, so eager tests see what a worker sees. Retries run at once; delays are ignored.
    */
   private void runEagerly(String queue, TaskMessage message) {
+    // The running task's children, as announceSent records them; not a follow-up another eager task sends here.
+    TaskContext running = CurrentTask.get();
+    if (running != null && running.id().equals(message.parentId())) {
+      CurrentTask.sent(ResultMeta.taskTuple(message.id()));
+    }
     Throwable[] lastFailure = new Throwable[1];
     WorkerListener failures = new WorkerListener() {
       @Override

@@ -171,6 +171,22 @@ class CeleriacTest {
   }
 
   @Test
+  void aTaskRunningEagerlyRecordsWhatItSendsAsItsChildren() {
+    try (Celeriac eager = Celeriac.create(CeleriacConfig.builder().eager(true).build())) {
+      TaskContext outer = new TaskContext("eager-parent", "outer", "celery", 0, "eager-parent", null);
+      dev.celeriac.internal.CurrentTask.Frame frame = dev.celeriac.internal.CurrentTask.enter(outer);
+      TaskRef<?> ref;
+      List<Object> children;
+      try {
+        ref = AddTask.with().on(eager).enqueue(1, 2);
+      } finally {
+        children = dev.celeriac.internal.CurrentTask.exit(frame);
+      }
+      assertEquals(List.of(dev.celeriac.result.ResultMeta.taskTuple(ref.id())), children);
+    }
+  }
+
+  @Test
   void eagerModeRunsInTheCallingThreadThroughTheEncoding() {
     Celeriac eager = Celeriac.create(CeleriacConfig.builder().eager(true).build());
 

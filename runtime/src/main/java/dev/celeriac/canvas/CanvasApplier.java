@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Turns a signature, chain, group or chord into the task messages Celery's {@code apply_async} sends, for a
@@ -330,57 +331,113 @@ public final class CanvasApplier {
 
   /**
    * {@code signature} with the ids its messages will carry assigned now, as Celery's {@code Signature.freeze}: a
-   * task's id, a group's id and its members', a chord's group and body ids, a chain's last step's id. Applying the
-   * result sends exactly those ids.
+   * task's id, a group's id and its members', a chord's group, header and body ids, a chain's first step (as this
+   * method freezes it) and last step's id. Applying the result sends exactly those ids.
    */
   public static SignatureSpec frozen(SignatureSpec signature) {
+    return frozen(signature, Ids::uuid);
+  }
+
+  /**
+   * {@link #frozen(SignatureSpec)} with the ids it assigns taken from {@code ids}, in a fixed order: a worker gives
+   * a task's follow-ups ids derived from the task's own ({@link Ids#derived}), so that a redelivered task sends
+   * them again under the ids its stored result already names, and a chord it starts again joins the same group.
+   */
+  public static SignatureSpec frozen(SignatureSpec signature, Supplier<String> ids) {
     String type = signature.subtaskType();
     if (SignatureSpec.GROUP.equals(type)) {
       SignatureSpec group = signature;
       if (group.options().get("group_id") == null && group.options().get("task_id") == null) {
-        group = group.withOption("group_id", Ids.uuid());
+        group = group.withOption("group_id", ids.get());
       }
-      List<Object> members = new ArrayList<>();
-      for (SignatureSpec member : flatten(group.tasks())) {
-        members.add(frozen(member).toWire());
-      }
-      Map<String, Object> kwargs = new LinkedHashMap<>(group.kwargs());
-      kwargs.put("tasks", members);
-      return new SignatureSpec(group.task(), group.args(), kwargs, group.options(), type, group.immutable());
+      return withKwarg(group, "tasks", frozenMembers(group.tasks(), ids));
     }
     if (SignatureSpec.CHORD.equals(type)) {
-      SignatureSpec chord = freeze(signature);
-      return chord.options().get("group_id") == null ? chord.withOption("group_id", Ids.uuid()) : chord;
+      SignatureSpec chord = signature;
+      SignatureSpec body = chord.body();
+      if (body.options().get("task_id") == null) {
+        chord = withKwarg(chord, "body", body.withOption("task_id", ids.get()).toWire());
+      }
+      if (chord.options().get("group_id") == null) {
+        chord = chord.withOption("group_id", ids.get());
+      }
+      Object header = chord.kwargs().get("header");
+      List<Object> members = frozenMembers(chord.header(), ids);
+      if (header instanceof Map<?, ?> wire && SignatureSpec.GROUP.equals(SignatureSpec.fromWire(wire).subtaskType())) {
+        return withKwarg(chord, "header", withKwarg(SignatureSpec.fromWire(wire), "tasks", members).toWire());
+      }
+      return withKwarg(chord, "header", members);
     }
     if (SignatureSpec.CHAIN.equals(type)) {
       List<SignatureSpec> steps = prepareSteps(signature.tasks());
-      SignatureSpec end = steps.isEmpty() ? null : steps.get(steps.size() - 1);
-      boolean plainEnd = end != null && end.subtaskType() == null;
-      if (plainEnd && signature.options().get("task_id") == null && end.options().get("task_id") == null) {
-        return signature.withOption("task_id", Ids.uuid());
+      if (steps.isEmpty()) {
+        return signature;
       }
-      return signature;
+      int last = steps.size() - 1;
+      Object chainId = signature.options().get("task_id");
+      if (chainId != null && steps.get(last).subtaskType() == null) {
+        steps.set(last, steps.get(last).withOption("task_id", chainId));
+      }
+      // The first step is what applying the chain sends, and what a task applying it records (Celery's add_trail).
+      steps.set(0, frozen(steps.get(0), ids));
+      SignatureSpec end = steps.get(last);
+      if (end.subtaskType() == null && end.options().get("task_id") == null) {
+        steps.set(last, end.withOption("task_id", ids.get()));
+      }
+      List<Object> wire = new ArrayList<>(steps.size());
+      steps.forEach(step -> wire.add(step.toWire()));
+      return withKwarg(signature, "tasks", wire);
     }
-    return signature.options().get("task_id") == null ? signature.withOption("task_id", Ids.uuid()) : signature;
+    return signature.options().get("task_id") == null ? signature.withOption("task_id", ids.get()) : signature;
+  }
+
+  private static List<Object> frozenMembers(List<SignatureSpec> members, Supplier<String> ids) {
+    List<Object> out = new ArrayList<>();
+    for (SignatureSpec member : flatten(members)) {
+      out.add(frozen(member, ids).toWire());
+    }
+    return out;
+  }
+
+  private static SignatureSpec withKwarg(SignatureSpec signature, String name, Object value) {
+    Map<String, Object> kwargs = new LinkedHashMap<>(signature.kwargs());
+    kwargs.put(name, value);
+    return new SignatureSpec(signature.task(), signature.args(), kwargs, signature.options(),
+        signature.subtaskType(), signature.immutable());
   }
 
   /**
-   * Celery's result tuple of a {@link #frozen} signature, as a task that sends it stores it in its {@code children}:
-   * {@code [[id, null], null]} for a task, a chord (its body) or a chain (its last step), {@code [[group id, null],
-   * [member tuples]]} for a group; null for a chain whose last step is itself a group or chord.
+   * What Celery's {@code add_trail} records in the children of a task that applies this {@link #frozen} signature:
+   * a task's result, a group's {@code GroupResult}, a chord's header {@code GroupResult} (its body when the header
+   * is empty), a chain's first step as this rule records it.
+   */
+  public static List<Object> trailTuple(SignatureSpec frozen) {
+    String type = frozen.subtaskType();
+    if (SignatureSpec.CHORD.equals(type)) {
+      List<SignatureSpec> header = flatten(frozen.header());
+      if (header.isEmpty()) {
+        return ResultMeta.taskTuple(string(frozen.body().options().get("task_id")));
+      }
+      return ResultMeta.groupTuple(string(frozen.options().get("group_id")), memberTuples(header));
+    }
+    if (SignatureSpec.CHAIN.equals(type)) {
+      List<SignatureSpec> steps = prepareSteps(frozen.tasks());
+      return steps.isEmpty() ? null : trailTuple(steps.get(0));
+    }
+    return resultTuple(frozen);
+  }
+
+  /**
+   * Celery's result tuple of a {@link #frozen} signature, as a group holds it for a member: {@code [[id, null],
+   * null]} for a task, a chord (its body) or a chain (its last step), {@code [[group id, null], [member tuples]]}
+   * for a group; null for a chain whose last step is itself a group or chord.
    */
   public static List<Object> resultTuple(SignatureSpec frozen) {
     String type = frozen.subtaskType();
     if (SignatureSpec.GROUP.equals(type)) {
       String groupId = string(frozen.options().get("group_id"));
-      List<Object> members = new ArrayList<>();
-      for (SignatureSpec member : frozen.tasks()) {
-        List<Object> tuple = resultTuple(member);
-        if (tuple != null) {
-          members.add(tuple);
-        }
-      }
-      return ResultMeta.groupTuple(groupId != null ? groupId : string(frozen.options().get("task_id")), members);
+      return ResultMeta.groupTuple(groupId != null ? groupId : string(frozen.options().get("task_id")),
+          memberTuples(frozen.tasks()));
     }
     if (SignatureSpec.CHORD.equals(type)) {
       return ResultMeta.taskTuple(string(frozen.body().options().get("task_id")));
@@ -395,6 +452,17 @@ public final class CanvasApplier {
       return id == null ? null : ResultMeta.taskTuple(id);
     }
     return ResultMeta.taskTuple(string(frozen.options().get("task_id")));
+  }
+
+  private static List<Object> memberTuples(List<SignatureSpec> members) {
+    List<Object> tuples = new ArrayList<>();
+    for (SignatureSpec member : members) {
+      List<Object> tuple = resultTuple(member);
+      if (tuple != null) {
+        tuples.add(tuple);
+      }
+    }
+    return tuples;
   }
 
   /** A step with the id its message will have, so the chain's caller knows it before it runs. */

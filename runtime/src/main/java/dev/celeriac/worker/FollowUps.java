@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,10 +90,13 @@ public final class FollowUps {
     String rootId = message.rootId() != null ? message.rootId() : id;
     List<Object> children = new ArrayList<>();
     List<Runnable> sends = new ArrayList<>();
+    // Ids derived from the task's own: a redelivered task sends its follow-ups again under the ids its stored
+    // children name, and a chord it starts again joins the same group, which counts each member once.
+    Supplier<String> ids = Ids.derived(id + ":follow-ups");
     List<SignatureSpec> callbacks = signatures(embed.get("callbacks"));
     if (callbacks.size() == 1) {
-      SignatureSpec callback = CanvasApplier.frozen(callbacks.get(0));
-      children.add(CanvasApplier.resultTuple(callback));
+      SignatureSpec callback = CanvasApplier.frozen(callbacks.get(0), ids);
+      children.add(CanvasApplier.trailTuple(callback));
       sends.add(() -> send("callback " + callback.task(), () ->
           applier.apply(callback, single(value), from(message, id, rootId))));
     } else if (callbacks.size() > 1) {
@@ -100,8 +104,8 @@ public final class FollowUps {
       List<SignatureSpec> grouped = new ArrayList<>();
       for (SignatureSpec each : callbacks) {
         if (SignatureSpec.GROUP.equals(each.subtaskType())) {
-          SignatureSpec callback = CanvasApplier.frozen(each);
-          children.add(CanvasApplier.resultTuple(callback));
+          SignatureSpec callback = CanvasApplier.frozen(each, ids);
+          children.add(CanvasApplier.trailTuple(callback));
           sends.add(() -> send("callback group", () -> applier.apply(callback, single(value),
               from(message, id, rootId))));
         } else {
@@ -109,21 +113,21 @@ public final class FollowUps {
         }
       }
       if (!grouped.isEmpty()) {
-        SignatureSpec group = CanvasApplier.frozen(SignatureSpec.group(grouped));
-        children.add(CanvasApplier.resultTuple(group));
+        SignatureSpec group = CanvasApplier.frozen(SignatureSpec.group(grouped), ids);
+        children.add(CanvasApplier.trailTuple(group));
         sends.add(() -> send("callbacks", () -> applier.apply(group, single(value), from(message, id, rootId))));
       }
     }
     List<SignatureSpec> chain = signatures(embed.get("chain"));
     if (!chain.isEmpty()) {
-      SignatureSpec next = CanvasApplier.frozen(chain.get(chain.size() - 1));
+      SignatureSpec next = CanvasApplier.frozen(chain.get(chain.size() - 1), ids);
       List<Object> rest = new ArrayList<>();
       for (int i = 0; i < chain.size() - 1; i++) {
         rest.add(chain.get(i).toWire());
       }
       Map<String, Object> call = from(message, id, rootId);
       call.put("chain", rest);
-      Object tuple = CanvasApplier.resultTuple(next);
+      Object tuple = CanvasApplier.trailTuple(next);
       if (tuple != null) {
         children.add(tuple);
       }

@@ -323,4 +323,65 @@ class CanvasWireTest {
     assertEquals(SignatureSpec.CHORD, steps.get(1).subtaskType());
     assertEquals("d", steps.get(1).body().task());
   }
+
+  @Test
+  void followUpIdsComeFromTheTaskSoARedeliveredTaskSendsThemAgainUnderTheStoredIds() {
+    JsonNode capture = FleetCaptures.capture("canvas/link-multiple-callbacks.json");
+    TaskMessage parent = captured(capture.get("parent_message"));
+
+    FollowUps.Success first = followUps.planSuccess(parent, MessageCodec.decodeBody(parent), 3);
+    first.send();
+    List<String> firstIds = sent.stream().map(entry -> entry.getValue().id()).toList();
+    Object firstGroup = sent.get(0).getValue().headers().get("group");
+    sent.clear();
+    // The same message delivered again (the worker died after storing the result): same children, same messages.
+    FollowUps.Success again = followUps.planSuccess(parent, MessageCodec.decodeBody(parent), 3);
+    again.send();
+    assertEquals(first.children(), again.children());
+    assertEquals(firstIds, sent.stream().map(entry -> entry.getValue().id()).toList());
+    assertEquals(firstGroup, sent.get(0).getValue().headers().get("group"));
+
+    // Another task's follow-ups get other ids.
+    TaskMessage other = MessageCodec.newMessage(new MessageCodec.NewMessage(parent.task(), "another-task",
+        List.of(), Map.of(), null, null, null, null, null, 0, null));
+    TaskMessage otherWithLinks = new TaskMessage(other.headers(), other.properties(), TaskMessage.JSON, "utf-8",
+        MessageCodec.encodeBody(List.of(), Map.of(), MessageCodec.decodeBody(parent).embed()));
+    assertNotEquals(first.children(), followUps.planSuccess(otherWithLinks,
+        MessageCodec.decodeBody(otherWithLinks), 3).children());
+  }
+
+  @Test
+  void aChainOrChordAppliedInsideATaskIsRecordedAsCeleryAddTrailRecordsIt() {
+    SignatureSpec a = SignatureSpec.task("a", List.of(), Map.of());
+    SignatureSpec b = SignatureSpec.task("b", List.of(), Map.of());
+    SignatureSpec c = SignatureSpec.task("c", List.of(), Map.of());
+
+    // A chain: its first step (Celery's _chain.run applies the first task, and send_task adds it to the trail).
+    SignatureSpec chain = CanvasApplier.frozen(SignatureSpec.chain(List.of(a, b, c)));
+    List<Object> trail = CanvasApplier.trailTuple(chain);
+    CanvasApplier.Sent applied = applier.apply(chain, List.of(), Map.of());
+    assertEquals(1, sent.size());
+    assertEquals(List.of(ResultMeta.taskTuple(sent.get(0).getValue().id())), List.of(trail));
+    assertEquals(CanvasApplier.resultTuple(chain), ResultMeta.taskTuple(applied.id()), "the chain's result: c");
+    sent.clear();
+
+    // A chord: its header's GroupResult (chord.run calls the header group, which adds itself to the trail).
+    SignatureSpec chord = CanvasApplier.frozen(SignatureSpec.chord(SignatureSpec.group(List.of(a, b)), c));
+    trail = CanvasApplier.trailTuple(chord);
+    applier.apply(chord, List.of(), Map.of());
+    assertEquals(2, sent.size());
+    Object group = sent.get(0).getValue().headers().get("group");
+    assertEquals(ResultMeta.groupTuple(group.toString(), List.of(ResultMeta.taskTuple(sent.get(0).getValue().id()),
+        ResultMeta.taskTuple(sent.get(1).getValue().id()))), trail);
+    sent.clear();
+
+    // A chain starting with a group and a step: a chord, so the header's GroupResult again.
+    SignatureSpec chordFirst = CanvasApplier.frozen(SignatureSpec.chain(List.of(SignatureSpec.group(List.of(a, b)),
+        c, a)));
+    trail = CanvasApplier.trailTuple(chordFirst);
+    applier.apply(chordFirst, List.of(), Map.of());
+    group = sent.get(0).getValue().headers().get("group");
+    assertEquals(ResultMeta.groupTuple(group.toString(), List.of(ResultMeta.taskTuple(sent.get(0).getValue().id()),
+        ResultMeta.taskTuple(sent.get(1).getValue().id()))), trail);
+  }
 }

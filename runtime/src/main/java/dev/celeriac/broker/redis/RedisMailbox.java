@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,7 @@ final class RedisMailbox implements ControlMailbox {
   private static final int PERSISTENT = 2;
   private static final int TRANSIENT = 1;
   private static final long MAX_BACKOFF_MILLIS = 5_000;
+  private static final long SUBSCRIBE_WAIT_MILLIS = 5_000;
 
   private final UnifiedJedis redis;
   private final int database;
@@ -126,6 +129,7 @@ final class RedisMailbox implements ControlMailbox {
   private final class NodeSubscription extends JedisPubSub implements Subscription {
     private final Consumer<Message> requests;
     private final Runnable unbind;
+    private final CountDownLatch subscribed = new CountDownLatch(1);
     private volatile boolean closed;
     private Thread thread;
 
@@ -134,10 +138,28 @@ final class RedisMailbox implements ControlMailbox {
       this.unbind = unbind;
     }
 
+    /**
+     * Starts the subscription and waits until Redis confirms it (at most {@link #SUBSCRIBE_WAIT_MILLIS}): a
+     * PUBLISH reaches only confirmed subscribers, so a request sent right after the worker started would
+     * otherwise be lost. Past the wait the thread keeps trying on its own.
+     */
     void start(String node) {
       thread = new Thread(this::subscribe, "celeriac-pidbox-" + node);
       thread.setDaemon(true);
       thread.start();
+      try {
+        if (!subscribed.await(SUBSCRIBE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+          log.warn("Remote control on {} is not subscribed yet after {} ms; it keeps trying", url,
+              SUBSCRIBE_WAIT_MILLIS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void onPSubscribe(String pattern, int subscribedChannels) {
+      subscribed.countDown();
     }
 
     private void subscribe() {

@@ -19,10 +19,13 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.providers.ConnectionProvider;
 
 /**
  * Celery's Redis result backend ({@code celery/backends/redis.py}), byte for byte: the meta of task {@code id} is
@@ -35,6 +38,8 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 public final class RedisResultBackend implements ResultBackend {
 
+  private static final Logger log = LoggerFactory.getLogger(RedisResultBackend.class);
+
   public static final ResultBackendProvider PROVIDER = new ResultBackendProvider() {
     @Override
     public Set<String> schemes() {
@@ -46,7 +51,7 @@ public final class RedisResultBackend implements ResultBackend {
       RedisEndpoint endpoint = RedisEndpoint.parse(url, settings.redis().sentinelMasterName());
       UnifiedJedis redis = RedisClients.connect(endpoint, settings.redis());
       // Result waits hold a connection of their own, named so in CLIENT LIST, never one of the pool.
-      UnifiedJedis waits = new UnifiedJedis(RedisClients.openBlocking(endpoint, "celeriac-result-waits"));
+      ConnectionProvider waits = RedisClients.openBlocking(endpoint, "celeriac-result-waits");
       return new RedisResultBackend(redis, waits, endpoint.toString(), settings.expires());
     }
   };
@@ -72,7 +77,7 @@ public final class RedisResultBackend implements ResultBackend {
 
   private final UnifiedJedis redis;
   /** Where result waits subscribe; the same as {@code redis} unless it is a connection of their own. */
-  private final UnifiedJedis waitsOn;
+  private final ConnectionProvider waitsOn;
   private final ResultSubscriptions waits;
   private final String url;
   private final String expiresSeconds;
@@ -88,20 +93,12 @@ public final class RedisResultBackend implements ResultBackend {
   private record PendingStore(String key, String json, CompletableFuture<Void> done) {}
 
   /**
-   * A backend on {@code redis}, which it closes.
+   * A backend on {@code redis} whose result waits subscribe on a connection of their own from {@code waitsOn}; it
+   * closes both.
    *
    * @param url for logs, without the password
    */
-  public RedisResultBackend(UnifiedJedis redis, String url, Duration expires) {
-    this(redis, redis, url, expires);
-  }
-
-  /**
-   * A backend on {@code redis} whose result waits subscribe through {@code waitsOn}; it closes both.
-   *
-   * @param url for logs, without the password
-   */
-  public RedisResultBackend(UnifiedJedis redis, UnifiedJedis waitsOn, String url, Duration expires) {
+  public RedisResultBackend(UnifiedJedis redis, ConnectionProvider waitsOn, String url, Duration expires) {
     this.redis = redis;
     this.waitsOn = waitsOn;
     this.waits = new ResultSubscriptions(waitsOn, this::get, url);
@@ -290,8 +287,10 @@ public final class RedisResultBackend implements ResultBackend {
       }
     }
     waits.close();
-    if (waitsOn != redis) {
+    try {
       waitsOn.close();
+    } catch (Exception e) {
+      log.debug("Closing the result waits' connections on {} failed: {}", url, e.toString());
     }
     redis.close();
   }

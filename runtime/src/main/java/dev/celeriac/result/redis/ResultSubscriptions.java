@@ -19,8 +19,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.JedisPubSub;
-import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.providers.ConnectionProvider;
 
 /**
  * Every result wait of one backend on one subscribed connection, as Celery's {@code ResultConsumer}: a wait
@@ -31,18 +32,25 @@ import redis.clients.jedis.UnifiedJedis;
  *
  * <p>When the connection breaks, the thread connects again, subscribes to every key still waited for and reads each
  * once (a result published meanwhile); a wait that reaches its deadline reads its key once more before it gives up,
- * so a lost message costs latency, never a result.
+ * so a lost message costs latency, never a result. While waits run, the connection is PINGed every
+ * {@code pingInterval}; one that does not answer within another interval (a peer gone without a word) is dropped and
+ * opened again. The connection is this class's own, never returned to a pool while subscribed: a write after a
+ * failure cannot reopen it behind the thread's back.
  */
 final class ResultSubscriptions implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ResultSubscriptions.class);
   private static final long MAX_BACKOFF_MILLIS = 2000;
+  static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(10);
+  /** Longer timeouts wait this long (about 146 years): deadlines stay within {@code nanoTime}'s arithmetic. */
+  private static final long MAX_WAIT_NANOS = Long.MAX_VALUE / 2;
 
   /** Subscribed for as long as the thread runs, so that the subscription never ends between two waits. */
   private final String keepAlive = "celeriac-result-waits:" + java.util.UUID.randomUUID();
-  private final UnifiedJedis subscriber;
+  private final ConnectionProvider connections;
   private final Function<String, ResultMeta> read;
   private final String url;
+  private final long pingNanos;
 
   /** Waits per channel; guarded by {@code this}, as is every write to the subscribed connection. */
   private final Map<String, Set<Wait>> waits = new HashMap<>();
@@ -54,13 +62,19 @@ final class ResultSubscriptions implements AutoCloseable {
   private boolean closed;
 
   /**
-   * @param subscriber where the subscribed connection comes from (it holds one for as long as waits run)
+   * @param connections where the subscribed connection comes from (one at a time, held while the thread runs)
    * @param read reads a task's meta by its key's task id (a plain {@code GET})
    */
-  ResultSubscriptions(UnifiedJedis subscriber, Function<String, ResultMeta> read, String url) {
-    this.subscriber = subscriber;
+  ResultSubscriptions(ConnectionProvider connections, Function<String, ResultMeta> read, String url) {
+    this(connections, read, url, DEFAULT_PING_INTERVAL);
+  }
+
+  ResultSubscriptions(ConnectionProvider connections, Function<String, ResultMeta> read, String url,
+      Duration pingInterval) {
+    this.connections = connections;
     this.read = read;
     this.url = url;
+    this.pingNanos = pingInterval.toNanos();
   }
 
   /** One thread's wait for one result. */
@@ -83,27 +97,78 @@ final class ResultSubscriptions implements AutoCloseable {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = System.nanoTime() + nanos(timeout);
     String channel = RedisResultBackend.key(taskId);
     Wait wait = new Wait(taskId);
     add(channel, wait);
     try {
       try {
-        wait.subscribed.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        sliced(wait.subscribed, deadline);
         ResultMeta current = read.apply(taskId);
         if (current.state().isReady()) {
           return Optional.of(current);
         }
-        return Optional.of(wait.ready.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+        return Optional.of(sliced(wait.ready, deadline));
       } catch (TimeoutException e) {
         // The deadline: one last read, in case the subscription was down when the result was published.
         ResultMeta current = read.apply(taskId);
         return current.state().isReady() ? Optional.of(current) : Optional.empty();
       } catch (ExecutionException e) {
-        throw new IllegalStateException("result wait ended by " + e.getCause(), e.getCause());
+        throw new IllegalStateException("result wait for " + taskId + " ended: " + e.getCause().getMessage(),
+            e.getCause());
       }
     } finally {
       remove(channel, wait);
+    }
+  }
+
+  private static long nanos(Duration timeout) {
+    if (timeout.isNegative()) {
+      return 0;
+    }
+    return timeout.compareTo(Duration.ofNanos(MAX_WAIT_NANOS)) > 0 ? MAX_WAIT_NANOS : timeout.toNanos();
+  }
+
+  /** {@code future}'s value by {@code deadline}, checking the connection's liveness every ping interval meanwhile. */
+  private <T> T sliced(CompletableFuture<T> future, long deadline)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    while (true) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        if (future.isDone()) {
+          return future.get();
+        }
+        throw new TimeoutException();
+      }
+      try {
+        return future.get(Math.min(left, pingNanos), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        checkAlive();
+      }
+    }
+  }
+
+  /**
+   * Sends a PING when the last one was answered an interval ago; drops the connection when the last one has gone
+   * unanswered for an interval, so that the thread opens a new one and subscribes again.
+   */
+  private synchronized void checkAlive() {
+    Listener current = listener;
+    if (current == null || !current.ready || closed) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (current.pingSent != 0 && current.pongAt - current.pingSent < 0) {
+      if (now - current.pingSent >= pingNanos) {
+        log.warn("Result subscription on {} did not answer a PING within {} ms; reconnecting", url,
+            TimeUnit.NANOSECONDS.toMillis(pingNanos));
+        current.connection.disconnect();
+      }
+      return;
+    }
+    if (current.pingSent == 0 || now - current.pingSent >= pingNanos) {
+      current.pingSent = now;
+      send(current::ping);
     }
   }
 
@@ -149,26 +214,46 @@ final class ResultSubscriptions implements AutoCloseable {
   private void run() {
     long backoff = 50;
     while (true) {
-      Listener current = new Listener();
-      synchronized (this) {
-        if (closed) {
-          return;
-        }
-        listener = current;
-        requested.clear();
-        confirmed.clear();
-      }
+      Connection connection = null;
+      Listener current = null;
       try {
-        // Returns once every channel is unsubscribed, which only close() does.
-        subscriber.subscribe(current, keepAlive);
-        return;
-      } catch (RuntimeException e) {
+        connection = connections.getConnection();
+        current = new Listener(connection);
         synchronized (this) {
           if (closed) {
+            connection.close();
+            return;
+          }
+          listener = current;
+          requested.clear();
+          confirmed.clear();
+        }
+        // Returns once every channel is unsubscribed, which only close() does.
+        current.proceed(connection, keepAlive);
+        synchronized (this) {
+          listener = null;
+          connection.close();
+          if (closed) {
+            thread = null;
             return;
           }
         }
-        if (current.ready) {
+      } catch (RuntimeException e) {
+        synchronized (this) {
+          // Under the lock every write takes: no write reaches this connection after it is dropped here.
+          if (listener == current) {
+            listener = null;
+          }
+          if (connection != null) {
+            connection.setBroken();
+            connection.close();
+          }
+          if (closed) {
+            thread = null;
+            return;
+          }
+        }
+        if (current != null && current.ready) {
           backoff = 50;
         }
         log.warn("Result subscription on {} lost, reconnecting in {} ms: {}", url, backoff, e.toString());
@@ -178,29 +263,27 @@ final class ResultSubscriptions implements AutoCloseable {
           return;
         }
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
-      } finally {
-        synchronized (this) {
-          if (listener == current) {
-            listener = null;
-          }
-          if (closed) {
-            thread = null;
-          }
-        }
       }
     }
   }
 
-  /** Stops the thread; waits still running see their deadline and read their key once. */
+  /** Stops the thread; waits still running end at once with an {@link IllegalStateException}. */
   @Override
   public void close() {
     Thread running;
+    List<Wait> ended = new ArrayList<>();
     synchronized (this) {
       closed = true;
       running = thread;
       if (listener != null && listener.ready) {
         send(listener::unsubscribe);
       }
+      waits.values().forEach(ended::addAll);
+    }
+    IllegalStateException reason = new IllegalStateException("the result backend on " + url + " was closed");
+    for (Wait wait : ended) {
+      wait.subscribed.completeExceptionally(reason);
+      wait.ready.completeExceptionally(reason);
     }
     if (running != null) {
       running.interrupt();
@@ -213,8 +296,21 @@ final class ResultSubscriptions implements AutoCloseable {
   }
 
   private final class Listener extends JedisPubSub {
+    final Connection connection;
     /** Set once Redis confirmed the keep-alive channel: from then on, writes go straight to the connection. */
     volatile boolean ready;
+    /** {@code nanoTime} of the last PING sent (0: none yet) and of the last PONG; guarded by the outer lock. */
+    long pingSent;
+    volatile long pongAt;
+
+    Listener(Connection connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public void onPong(String pattern) {
+      pongAt = System.nanoTime();
+    }
 
     @Override
     public void onSubscribe(String channel, int subscribedChannels) {
