@@ -21,7 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** The README's Guice one-liner: a worker runs a task on the instance a real injector makes. */
+/** The Guice one-liner of docs/running-workers.md: a worker runs a task on the instance a real injector makes. */
 class GuiceInstancesTest {
 
   /** A collaborator the injector provides. */

@@ -512,7 +512,7 @@ public final class Worker implements AutoCloseable {
           + " dead-letter every message it takes. Turn the annotation processor on in the module that declares the"
           + " @Task methods, in maven-compiler-plugin's configuration: <annotationProcessorPaths><path><groupId>"
           + "dev.celeriac</groupId><artifactId>celeriac-processor</artifactId></path></annotationProcessorPaths>"
-          + " (README, \"Declaring a task\"); check with the tasks command");
+          + " (docs/tasks.md, \"Declaring a task\"); check with the tasks command");
     }
     if (implemented.isEmpty()) {
       throw new ConfigurationException("no task on the class path is implemented here: the task index declares only"

@@ -17,7 +17,7 @@ import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's rolling-deploy example, on the sample's own sources and its committed task schema
+ * The rolling-deploy example of docs/tasks.md, on the sample's own sources and its committed task schema
  * ({@code src/main/resources/celeriac/tasks-schema.json}): adding a required argument to a task in one step
  * fails the build; the first of the two safe steps, the argument with a default, compiles.
  */
