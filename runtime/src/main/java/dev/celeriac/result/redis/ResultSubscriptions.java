@@ -158,7 +158,7 @@ final class ResultSubscriptions implements AutoCloseable {
       return;
     }
     long now = System.nanoTime();
-    if (current.pingSent != 0 && current.pongAt - current.pingSent < 0) {
+    if (current.pingOutstanding) {
       if (now - current.pingSent >= pingNanos) {
         log.warn("Result subscription on {} did not answer a PING within {} ms; reconnecting", url,
             TimeUnit.NANOSECONDS.toMillis(pingNanos));
@@ -166,7 +166,9 @@ final class ResultSubscriptions implements AutoCloseable {
       }
       return;
     }
-    if (current.pingSent == 0 || now - current.pingSent >= pingNanos) {
+    if (!current.pinged || now - current.pingSent >= pingNanos) {
+      current.pinged = true;
+      current.pingOutstanding = true;
       current.pingSent = now;
       send(current::ping);
     }
@@ -299,9 +301,10 @@ final class ResultSubscriptions implements AutoCloseable {
     final Connection connection;
     /** Set once Redis confirmed the keep-alive channel: from then on, writes go straight to the connection. */
     volatile boolean ready;
-    /** {@code nanoTime} of the last PING sent (0: none yet) and of the last PONG; guarded by the outer lock. */
+    /** Whether a PING was sent, when the last one was ({@code nanoTime}), and whether it awaits its PONG. */
+    boolean pinged;
     long pingSent;
-    volatile long pongAt;
+    volatile boolean pingOutstanding;
 
     Listener(Connection connection) {
       this.connection = connection;
@@ -309,7 +312,7 @@ final class ResultSubscriptions implements AutoCloseable {
 
     @Override
     public void onPong(String pattern) {
-      pongAt = System.nanoTime();
+      pingOutstanding = false;
     }
 
     @Override
