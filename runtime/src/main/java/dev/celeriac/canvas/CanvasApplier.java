@@ -350,23 +350,24 @@ public final class CanvasApplier {
       if (group.options().get("group_id") == null && group.options().get("task_id") == null) {
         group = group.withOption("group_id", ids.get());
       }
-      return withKwarg(group, "tasks", frozenMembers(group.tasks(), ids));
+      return group.withKwarg("tasks", frozenMembers(group.tasks(), ids));
     }
     if (SignatureSpec.CHORD.equals(type)) {
       SignatureSpec chord = signature;
       SignatureSpec body = chord.body();
       if (body.options().get("task_id") == null) {
-        chord = withKwarg(chord, "body", body.withOption("task_id", ids.get()).toWire());
+        chord = chord.withKwarg("body", body.withOption("task_id", ids.get()).toWire());
       }
       if (chord.options().get("group_id") == null) {
         chord = chord.withOption("group_id", ids.get());
       }
-      Object header = chord.kwargs().get("header");
       List<Object> members = frozenMembers(chord.header(), ids);
-      if (header instanceof Map<?, ?> wire && SignatureSpec.GROUP.equals(SignatureSpec.fromWire(wire).subtaskType())) {
-        return withKwarg(chord, "header", withKwarg(SignatureSpec.fromWire(wire), "tasks", members).toWire());
+      SignatureSpec header =
+          chord.kwargs().get("header") instanceof Map<?, ?> wire ? SignatureSpec.fromWire(wire) : null;
+      if (header != null && SignatureSpec.GROUP.equals(header.subtaskType())) {
+        return chord.withKwarg("header", header.withKwarg("tasks", members).toWire());
       }
-      return withKwarg(chord, "header", members);
+      return chord.withKwarg("header", members);
     }
     if (SignatureSpec.CHAIN.equals(type)) {
       List<SignatureSpec> steps = prepareSteps(signature.tasks());
@@ -386,7 +387,7 @@ public final class CanvasApplier {
       }
       List<Object> wire = new ArrayList<>(steps.size());
       steps.forEach(step -> wire.add(step.toWire()));
-      return withKwarg(signature, "tasks", wire);
+      return signature.withKwarg("tasks", wire);
     }
     return signature.options().get("task_id") == null ? signature.withOption("task_id", ids.get()) : signature;
   }
@@ -397,13 +398,6 @@ public final class CanvasApplier {
       out.add(frozen(member, ids).toWire());
     }
     return out;
-  }
-
-  private static SignatureSpec withKwarg(SignatureSpec signature, String name, Object value) {
-    Map<String, Object> kwargs = new LinkedHashMap<>(signature.kwargs());
-    kwargs.put(name, value);
-    return new SignatureSpec(signature.task(), signature.args(), kwargs, signature.options(),
-        signature.subtaskType(), signature.immutable());
   }
 
   /**
@@ -470,10 +464,7 @@ public final class CanvasApplier {
     if (SignatureSpec.CHORD.equals(step.subtaskType())) {
       SignatureSpec body = step.body();
       if (body.options().get("task_id") == null) {
-        Map<String, Object> kwargs = new LinkedHashMap<>(step.kwargs());
-        kwargs.put("body", body.withOption("task_id", Ids.uuid()).toWire());
-        return new SignatureSpec(step.task(), step.args(), kwargs, step.options(), step.subtaskType(),
-            step.immutable());
+        return step.withKwarg("body", body.withOption("task_id", Ids.uuid()).toWire());
       }
       return step;
     }

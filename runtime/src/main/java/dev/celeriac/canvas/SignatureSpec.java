@@ -129,6 +129,13 @@ public record SignatureSpec(String task, List<Object> args, Map<String, Object> 
     return fromWire(kwargs.get("body"));
   }
 
+  /** This signature with {@code name} set in its kwargs (a group's tasks, a chord's header or body). */
+  public SignatureSpec withKwarg(String name, Object value) {
+    Map<String, Object> changed = new LinkedHashMap<>(kwargs);
+    changed.put(name, value);
+    return new SignatureSpec(task, args, changed, options, subtaskType, immutable);
+  }
+
   /** This signature with {@code name} set in its options. */
   public SignatureSpec withOption(String name, Object value) {
     Map<String, Object> changed = new LinkedHashMap<>(options);
