@@ -52,7 +52,7 @@ public final class RedisBench {
   private static final String C1_OPTION = "-XX:TieredStopAtLevel=1";
   /** The suffix of the result key of a drain with task events on ({@code -E} on both sides). */
   private static final String EVENTS_SUFFIX = ".E";
-  /** The suffix of the result key of a drain with both workers storing results ({@code --results on}). */
+  /** The suffix of the result key of a drain with both workers storing results ({@code --store-results on}). */
   private static final String RESULTS_SUFFIX = ".R";
 
   private final Options o;
@@ -594,8 +594,8 @@ public final class RedisBench {
         "                         each drained at every prefetch; default 'default,c1'",
         "  --events LIST          drain with task events off and/or on (-E on both sides), default 'off';",
         "                         'off,on' also prints the cost of events per message",
-        "  --result-backend URL   the Redis result backend --results on stores in (both workers; FLUSHDB'd)",
-        "  --results LIST         drain without and/or with both workers storing results, default 'off';",
+        "  --result-backend URL   the Redis result backend --store-results on stores in (both workers; FLUSHDB'd)",
+        "  --store-results LIST   drain without and/or with both workers storing results, default 'off';",
         "                         'off,on' alternates them in each repetition and prints the cost per message",
         "  --poll-micros N        drain poll interval, default 2000",
         "  --timeout-seconds N    bound on one measurement, default 600");
@@ -685,7 +685,7 @@ public final class RedisBench {
           case "--worker-jvm-opts" -> o.workerJvmOptions = value.isBlank() ? List.of() : List.of(value.strip().split("\\s+"));
           case "--events" -> o.events = offOn(flag, value);
           case "--result-backend" -> o.resultBackend = value;
-          case "--results" -> o.results = offOn(flag, value);
+          case "--store-results" -> o.results = offOn(flag, value);
           case "--poll-micros" -> o.pollMicros = BenchRun.positive(flag, value);
           case "--timeout-seconds" -> o.timeoutSeconds = BenchRun.positive(flag, value);
           default -> throw new IllegalArgumentException("unknown option " + flag);
@@ -699,7 +699,7 @@ public final class RedisBench {
       }
       if (o.results.contains(true)) {
         if (o.resultBackend == null) {
-          throw new IllegalArgumentException("--results on needs --result-backend redis://HOST:PORT/DB");
+          throw new IllegalArgumentException("--store-results on needs --result-backend redis://HOST:PORT/DB");
         }
         URI backend = URI.create(o.resultBackend);
         String backendDb = backend.getPath() == null ? "" : backend.getPath().replace("/", "");

@@ -22,6 +22,8 @@ public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final int port;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  /** Open sockets whose bytes are read and dropped: the peer went silent without closing. */
+  private final Set<Socket> silent = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket listener;
 
   private TcpProxy(int targetPort, ServerSocket listener) {
@@ -51,6 +53,14 @@ public final class TcpProxy implements AutoCloseable {
       socket.close();
     }
     open.clear();
+  }
+
+  /**
+   * Makes every connection open now silent in both directions while it stays open, as a peer behind a dead route
+   * or a frozen host looks: nothing arrives and nothing says so. New connections are forwarded as before.
+   */
+  public synchronized void silence() {
+    silent.addAll(open);
   }
 
   /** Accepts connections on the same port again: the broker is back. */
@@ -94,6 +104,9 @@ public final class TcpProxy implements AutoCloseable {
       byte[] buffer = new byte[16 * 1024];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         for (int read; (read = in.read(buffer)) >= 0; ) {
+          if (silent.contains(from)) {
+            continue;
+          }
           out.write(buffer, 0, read);
           out.flush();
         }
@@ -110,6 +123,7 @@ public final class TcpProxy implements AutoCloseable {
 
   private void close(Socket socket) {
     open.remove(socket);
+    silent.remove(socket);
     try {
       socket.close();
     } catch (IOException e) {

@@ -214,7 +214,11 @@ class RedisResultsTest {
     awaitClients("celeriac-result-waits", 1);
     Thread.sleep(200);
     try (Jedis admin = new Jedis(TestRedis.HOST, TestRedis.PORT)) {
-      admin.sendCommand(Protocol.Command.CLIENT, "KILL", "SKIPME", "yes", "TYPE", "pubsub");
+      // By id: only this backend's subscription, not other suites' subscribers on the same server.
+      String id = admin.clientList().lines().filter(line -> line.contains(" name=celeriac-result-waits "))
+          .map(line -> line.substring(line.indexOf("id=") + 3, line.indexOf(' ', line.indexOf("id="))))
+          .findFirst().orElseThrow();
+      admin.sendCommand(Protocol.Command.CLIENT, "KILL", "ID", id);
     }
     release.countDown();
     assertEquals(List.of("a", "b"), value.get(30, TimeUnit.SECONDS));
