@@ -4,8 +4,6 @@ import dev.celeriac.protocol.Json;
 import dev.celeriac.protocol.MalformedMessageException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +15,7 @@ import java.util.Map;
  */
 public final class ResultMetaCodec {
 
-  private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+  private static final int[] POWERS_OF_TEN = {1, 10, 100, 1000, 10_000, 100_000};
 
   private ResultMetaCodec() {}
 
@@ -36,7 +34,7 @@ public final class ResultMetaCodec {
     if (meta.dateDone() == null) {
       out.append("null");
     } else {
-      PythonJson.string(out, isoformat(meta.dateDone()));
+      appendIsoformat(out.append('"'), meta.dateDone()).append('"');
     }
     if (meta.groupId() != null) {
       out.append(", \"group_id\": ");
@@ -69,10 +67,37 @@ public final class ResultMetaCodec {
 
   /** Python's {@code datetime.isoformat()} of a naive time: microseconds, left out when zero. */
   public static String isoformat(LocalDateTime time) {
-    LocalDateTime micros = time.truncatedTo(ChronoUnit.MICROS);
-    String base = micros.format(SECONDS);
-    int us = micros.getNano() / 1000;
-    return us == 0 ? base : base + "." + String.format("%06d", us);
+    return appendIsoformat(new StringBuilder(26), time).toString();
+  }
+
+  /**
+   * {@link #isoformat} written into {@code out} digit by digit: every stored result carries one, and a
+   * {@code DateTimeFormatter} with {@code String.format} cost a fifth of a worker's time per task.
+   */
+  static StringBuilder appendIsoformat(StringBuilder out, LocalDateTime time) {
+    int year = time.getYear();
+    if (year < 0 || year > 9999) {
+      throw new IllegalArgumentException("Python's datetime has no year " + year);
+    }
+    digits(out, year, 4).append('-');
+    digits(out, time.getMonthValue(), 2).append('-');
+    digits(out, time.getDayOfMonth(), 2).append('T');
+    digits(out, time.getHour(), 2).append(':');
+    digits(out, time.getMinute(), 2).append(':');
+    digits(out, time.getSecond(), 2);
+    int micros = time.getNano() / 1000;
+    if (micros != 0) {
+      digits(out.append('.'), micros, 6);
+    }
+    return out;
+  }
+
+  /** {@code value}, zero-padded to {@code width} digits. */
+  private static StringBuilder digits(StringBuilder out, int value, int width) {
+    for (int divisor = POWERS_OF_TEN[width - 1]; divisor > 0; divisor /= 10) {
+      out.append((char) ('0' + value / divisor % 10));
+    }
+    return out;
   }
 
   /**

@@ -65,6 +65,10 @@ class ResultMetaCodecTest {
     assertEquals("2026-12-04T14:46:00", ResultMetaCodec.isoformat(LocalDateTime.of(2026, 12, 4, 14, 46)));
     assertEquals("2026-12-04T14:46:00.000001",
         ResultMetaCodec.isoformat(LocalDateTime.of(2026, 12, 4, 14, 46, 0, 1000)));
+    // Every field zero-padded as Python pads it; nanoseconds below a microsecond dropped, not rounded.
+    assertEquals("0005-01-02T03:04:05.123456",
+        ResultMetaCodec.isoformat(LocalDateTime.of(5, 1, 2, 3, 4, 5, 123_456_999)));
+    assertEquals("9999-12-31T23:59:59", ResultMetaCodec.isoformat(LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999)));
     assertEquals("2.0", PythonFloats.repr(2));
     assertEquals("0.1", PythonFloats.repr(0.1));
     assertEquals("1e+16", PythonFloats.repr(1e16));

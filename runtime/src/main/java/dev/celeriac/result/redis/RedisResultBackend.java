@@ -89,8 +89,8 @@ public final class RedisResultBackend implements ResultBackend {
   /** Stores queued or being written; {@link #flush} waits for 0. */
   private int outstanding;
 
-  /** One store waiting for the writer. */
-  private record PendingStore(String key, String json, CompletableFuture<Void> done) {}
+  /** One store waiting for the writer: key and meta encoded once, sent twice (SETEX, PUBLISH). */
+  private record PendingStore(byte[] key, byte[] json, CompletableFuture<Void> done) {}
 
   /**
    * A backend on {@code redis} whose result waits subscribe on a connection of their own from {@code waitsOn}; it
@@ -133,7 +133,8 @@ public final class RedisResultBackend implements ResultBackend {
     if (meta.state() != TaskState.SUCCESS) {
       return ResultBackend.super.storeAsync(meta, replyTo);
     }
-    String json = ResultMetaCodec.encode(meta); // before it counts: a value that fails here is never queued
+    // Before it counts: a value that fails here is never queued. The meta is ASCII (PythonJson escapes the rest).
+    byte[] json = ResultMetaCodec.encode(meta).getBytes(StandardCharsets.US_ASCII);
     CompletableFuture<Void> done = new CompletableFuture<>();
     synchronized (writerLock) {
       // Checked with the count under one lock, as the writer decides to end: a store counted here is one the
@@ -145,18 +146,12 @@ public final class RedisResultBackend implements ResultBackend {
       outstanding++;
     }
     startWriter();
-    done.whenComplete((ok, error) -> {
-      synchronized (writerLock) {
-        if (--outstanding == 0) {
-          writerLock.notifyAll();
-        }
-      }
-    });
     try {
-      pending.put(new PendingStore(key(meta.taskId()), json, done));
+      pending.put(new PendingStore(key(meta.taskId()).getBytes(StandardCharsets.UTF_8), json, done));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       done.completeExceptionally(e);
+      settled(1);
     }
     return done;
   }
@@ -167,6 +162,16 @@ public final class RedisResultBackend implements ResultBackend {
         writer = new Thread(this::write, "celeriac-result-writer");
         writer.setDaemon(true);
         writer.start();
+      }
+    }
+  }
+
+  /** {@code count} counted stores are done (written, failed, or never queued): {@link #flush} may return. */
+  private void settled(int count) {
+    synchronized (writerLock) {
+      outstanding -= count;
+      if (outstanding == 0) {
+        writerLock.notifyAll();
       }
     }
   }
@@ -213,6 +218,8 @@ public final class RedisResultBackend implements ResultBackend {
         BrokerException failure = new BrokerException("could not store results on " + url + ": " + e.getMessage(), e);
         batch.forEach(store -> store.done().completeExceptionally(failure));
       }
+      // Once per batch, after its futures (and the acks they run) completed: flush() returns only after both.
+      settled(batch.size());
       batch.clear();
     }
   }
