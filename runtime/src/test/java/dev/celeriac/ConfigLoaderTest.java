@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.broker.amqp.AmqpSettings;
+import dev.celeriac.broker.redis.RedisSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,24 +79,24 @@ class ConfigLoaderTest {
     assertEquals(7, config.worker().prefetch());
     assertEquals(Duration.ofSeconds(9), config.worker().shutdownTimeout());
     assertEquals(1000, config.maxMessageBytes());
-    assertEquals(Duration.ofSeconds(12), config.redis().heartbeatTimeout());
-    assertEquals(Duration.ofSeconds(600), config.redis().visibilityTimeout());
+    assertEquals(Duration.ofSeconds(12), RedisSettings.of(config).heartbeatTimeout());
+    assertEquals(Duration.ofSeconds(600), RedisSettings.of(config).visibilityTimeout());
     assertEquals(9464, config.metricsPort());
-    assertEquals(15673, config.amqp().managementPort());
+    assertEquals(15673, AmqpSettings.of(config).managementPort());
     assertEquals(0, ConfigLoader.load(Map.of(), null).metricsPort());
   }
 
   @Test
   void theConnectTimeoutIsBothBrokers() throws IOException {
     CeleriacConfig defaults = ConfigLoader.load(Map.of(), null);
-    assertEquals(Duration.ofSeconds(30), defaults.redis().connectTimeout());
-    assertEquals(Duration.ofSeconds(30), defaults.amqp().connectTimeout());
+    assertEquals(Duration.ofSeconds(30), RedisSettings.of(defaults).connectTimeout());
+    assertEquals(Duration.ofSeconds(30), AmqpSettings.of(defaults).connectTimeout());
 
     Path file = write("broker.connect-timeout-seconds=5\namqp.management-port=0\n");
     CeleriacConfig config = ConfigLoader.load(Map.of("CELERIAC_CONF", file.toString()), null);
-    assertEquals(Duration.ofSeconds(5), config.redis().connectTimeout());
-    assertEquals(Duration.ofSeconds(5), config.amqp().connectTimeout());
-    assertEquals(0, config.amqp().managementPort());
+    assertEquals(Duration.ofSeconds(5), RedisSettings.of(config).connectTimeout());
+    assertEquals(Duration.ofSeconds(5), AmqpSettings.of(config).connectTimeout());
+    assertEquals(0, AmqpSettings.of(config).managementPort());
 
     Path negative = write("broker.connect-timeout-seconds=-1\n");
     ConfigurationException e = assertThrows(ConfigurationException.class,
@@ -106,13 +107,13 @@ class ConfigLoaderTest {
   @Test
   void readsSentinelAndReplicaSettings() throws IOException {
     CeleriacConfig defaults = ConfigLoader.load(Map.of(), null);
-    assertEquals(null, defaults.redis().sentinelMasterName());
-    assertEquals(0, defaults.redis().minReplicaAcks());
+    assertEquals(null, RedisSettings.of(defaults).sentinelMasterName());
+    assertEquals(0, RedisSettings.of(defaults).minReplicaAcks());
 
     Path file = write("redis.sentinel.master-name= mymaster \nredis.min-replica-acks=2\n");
     CeleriacConfig config = ConfigLoader.load(Map.of("CELERIAC_CONF", file.toString()), null);
-    assertEquals("mymaster", config.redis().sentinelMasterName());
-    assertEquals(2, config.redis().minReplicaAcks());
+    assertEquals("mymaster", RedisSettings.of(config).sentinelMasterName());
+    assertEquals(2, RedisSettings.of(config).minReplicaAcks());
 
     Path negative = write("redis.min-replica-acks=-1\n");
     ConfigurationException e = assertThrows(ConfigurationException.class,
@@ -123,13 +124,13 @@ class ConfigLoaderTest {
   @Test
   void readsTheQueueTypeOfRabbitMqAndRefusesADeliveryLimitWithoutQuorum() throws IOException {
     CeleriacConfig defaults = ConfigLoader.load(Map.of(), null);
-    assertEquals(AmqpSettings.QueueType.CLASSIC, defaults.amqp().queueType());
-    assertEquals(0, defaults.amqp().deliveryLimit());
+    assertEquals(AmqpSettings.QueueType.CLASSIC, AmqpSettings.of(defaults).queueType());
+    assertEquals(0, AmqpSettings.of(defaults).deliveryLimit());
 
     Path quorum = write("amqp.queue-type=Quorum\namqp.delivery-limit=5\n");
     CeleriacConfig config = ConfigLoader.load(Map.of("CELERIAC_CONF", quorum.toString()), null);
-    assertEquals(AmqpSettings.QueueType.QUORUM, config.amqp().queueType());
-    assertEquals(5, config.amqp().deliveryLimit());
+    assertEquals(AmqpSettings.QueueType.QUORUM, AmqpSettings.of(config).queueType());
+    assertEquals(5, AmqpSettings.of(config).deliveryLimit());
 
     Path classicWithLimit = write("amqp.delivery-limit=5\n");
     ConfigurationException limit = assertThrows(ConfigurationException.class,

@@ -116,8 +116,8 @@ class FirstConnectionTest {
   void anEnqueueAfterTheBrokerWentAwayThrowsUnreachable(String kind) throws Exception {
     try (TcpProxy broker = TcpProxy.start(kind.equals("redis") ? TestRedis.PORT : 5672)) {
       CeleriacConfig config = CeleriacConfig.builder().brokerUrl(via(kind, broker))
-          .redis(RedisSettings.defaults().withUnreachableTimeout(Duration.ofMillis(500)))
-          .amqp(AmqpSettings.defaults().withUnreachableTimeout(Duration.ofSeconds(1))).build();
+          .brokerSettings(RedisSettings.defaults().withUnreachableTimeout(Duration.ofMillis(500)))
+          .brokerSettings(AmqpSettings.defaults().withUnreachableTimeout(Duration.ofSeconds(1))).build();
       try (Celeriac app = Celeriac.create(config)) {
         broker.cut();
         BrokerUnreachableException e = assertThrows(BrokerUnreachableException.class,
@@ -138,8 +138,8 @@ class FirstConnectionTest {
 
   private static Celeriac connect(String url, Duration connectTimeout) {
     return Celeriac.create(CeleriacConfig.builder().brokerUrl(url)
-        .redis(RedisSettings.defaults().withConnectTimeout(connectTimeout))
-        .amqp(AmqpSettings.defaults().withConnectTimeout(connectTimeout)).build());
+        .brokerSettings(RedisSettings.defaults().withConnectTimeout(connectTimeout))
+        .brokerSettings(AmqpSettings.defaults().withConnectTimeout(connectTimeout)).build());
   }
 
   /** The test broker of {@code kind}, emptied, through {@code proxy}. */

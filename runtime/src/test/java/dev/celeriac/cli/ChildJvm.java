@@ -82,12 +82,14 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /**
-   * This test run's class path without its test classes and resources: the runtime and its dependencies, as a
-   * user's worker has them when the processor was left out of the build (no task index).
+   * This test run's class path without its test classes and resources, its own and the modules' test jars that
+   * hold the fixtures: the runtime and its dependencies, as a user's worker has them when the processor was left
+   * out of the build (no task index).
    */
   static String classPathWithoutTests() {
     return java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("test-classes" + File.separator))
+        .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("test-classes" + File.separator)
+            && !entry.endsWith("-tests.jar"))
         .collect(java.util.stream.Collectors.joining(File.pathSeparator));
   }
 

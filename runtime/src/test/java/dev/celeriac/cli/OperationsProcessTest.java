@@ -399,7 +399,7 @@ class OperationsProcessTest {
   /** Runs what is left of the work queue in this JVM; Redis takes back a halted worker's messages after 2 s. */
   private void drain(Celeriac app, String url, int tasks) throws InterruptedException {
     CeleriacConfig config = CeleriacConfig.builder().brokerUrl(url)
-        .redis(RedisSettings.defaults().withHeartbeatTimeout(Duration.ofSeconds(2))).build();
+        .brokerSettings(RedisSettings.defaults().withHeartbeatTimeout(Duration.ofSeconds(2))).build();
     try (Celeriac drainer = Celeriac.create(config)) {
       Worker worker = drainer.worker(WorkerOptions.builder().queues(List.of(WORK)).concurrency(8).build()).start();
       await("every task to have run", Duration.ofSeconds(90), () -> ended().size() >= tasks,
