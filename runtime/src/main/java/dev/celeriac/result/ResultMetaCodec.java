@@ -5,6 +5,7 @@ import dev.celeriac.protocol.MalformedMessageException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +72,7 @@ public final class ResultMetaCodec {
   public static String isoformat(LocalDateTime time) {
     LocalDateTime micros = time.truncatedTo(ChronoUnit.MICROS);
     String base = micros.format(SECONDS);
-    int us = micros.getNano() / 1000;
+    int us = micros.get(ChronoField.MICRO_OF_SECOND);
     return us == 0 ? base : base + "." + String.format("%06d", us);
   }
 

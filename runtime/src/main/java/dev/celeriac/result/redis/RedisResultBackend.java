@@ -145,7 +145,8 @@ public final class RedisResultBackend implements ResultBackend {
       outstanding++;
     }
     startWriter();
-    done.whenComplete((ok, error) -> {
+    // Only counts the store down; the caller gets done itself, with its outcome.
+    CompletableFuture<?> unused = done.whenComplete((ok, error) -> {
       synchronized (writerLock) {
         if (--outstanding == 0) {
           writerLock.notifyAll();
