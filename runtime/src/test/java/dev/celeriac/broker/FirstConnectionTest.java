@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,6 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * not answer is waited for up to the connect timeout, then a {@link BrokerUnreachableException}; one that comes up
  * within it is used. An enqueue after the broker went away throws {@link BrokerUnreachableException}.
  */
+@Tag("redis")
+@Tag("rabbitmq")
 class FirstConnectionTest {
 
   private static final String PASSWORD = "s3cret-pw";

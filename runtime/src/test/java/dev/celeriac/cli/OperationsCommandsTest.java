@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,6 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (database 13, flushed) and RabbitMQ (vhost {@code celeriac-test}, reset): ready, delayed and dead messages
  * put there the way production puts them, by producers and a worker.
  */
+@Tag("redis")
+@Tag("rabbitmq")
 class OperationsCommandsTest {
 
   private static final String MATH = AddTask.DEFINITION.queue();

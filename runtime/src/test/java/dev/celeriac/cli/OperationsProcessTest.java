@@ -42,6 +42,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -53,6 +54,8 @@ import redis.clients.jedis.Jedis;
  * processes racing for the same slot. What happened is read from the broker's counts and from the notes
  * the {@code tests.work} task writes when it starts and when it ends.
  */
+@Tag("redis")
+@Tag("rabbitmq")
 class OperationsProcessTest {
 
   private static final String WORK = TestIndex.WORK.queue();

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,6 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * password or a stack trace. A broker that comes up within the timeout is used. Once running, a lost connection
  * is retried for as long as it takes, with one warning line per attempt and no stack trace.
  */
+@Tag("redis")
+@Tag("rabbitmq")
 class UnusableBrokerProcessTest {
 
   /** Well below the default connect timeout of 30 s: what exits "at once" must exit within it. */

@@ -26,11 +26,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 
 /** A worker storing results in a real Redis as Celery's Redis backend does, and producers reading them. */
+@Tag("redis")
 class RedisResultsTest {
 
   static final int RESULT_DB = 12;

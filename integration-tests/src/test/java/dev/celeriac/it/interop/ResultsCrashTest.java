@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -22,6 +23,7 @@ import redis.clients.jedis.Jedis;
  * A worker SIGKILLed while it runs and stores results loses no result: the messages it held come back (their acks
  * were never sent, since a worker acks only once the result is stored) and the replacement stores every one.
  */
+@Tag("redis")
 class ResultsCrashTest {
 
   static final int TASKS = 3000;

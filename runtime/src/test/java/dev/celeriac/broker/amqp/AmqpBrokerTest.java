@@ -25,9 +25,11 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The RabbitMQ broker against the machine's RabbitMQ, vhost celeriac-test, emptied before each test. */
+@Tag("rabbitmq")
 class AmqpBrokerTest {
 
   private AmqpBroker broker;

@@ -14,6 +14,7 @@ import dev.celeriac.cron.Cron;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * slot for the others until it commits or dies, and dying gives the token back; schedules are independent, so a
  * process that knows a task fires it whatever the others know.
  */
+@Tag("rabbitmq")
 class AmqpCronLockTest {
 
   private static final Instant START = Instant.parse("2026-11-24T12:00:30Z");

@@ -17,6 +17,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * control and events, cron and the command line. The list's first node does not answer (nothing listens on its
  * port); the second is the machine's RabbitMQ.
  */
+@Tag("rabbitmq")
 class AmqpFailoverUrlTest {
 
   @Test

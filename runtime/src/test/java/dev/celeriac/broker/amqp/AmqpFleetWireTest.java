@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * ({@code fleet-examples/amqp}): the entities as {@code rabbitmqctl} listed Celery's, the properties and header
  * types of events and replies, and a captured Python request replayed.
  */
+@Tag("rabbitmq")
 class AmqpFleetWireTest {
 
   private static final String NODE = "w1@fleet";

@@ -26,12 +26,14 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Queues of every type on the machine's RabbitMQ, vhost celeriac-test: those another client declared with its own
  * arguments are used as they are, and {@link QueueType#QUORUM} creates quorum queues with a delivery limit.
  */
+@Tag("rabbitmq")
 class AmqpQueueTypesTest {
 
   private static final AmqpSettings QUORUM = AmqpSettings.defaults().withQueueType(QueueType.QUORUM, 2);

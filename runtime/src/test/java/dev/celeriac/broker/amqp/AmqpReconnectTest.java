@@ -21,6 +21,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * the acks the closed connection could not carry are lost. Nothing this process settled, or still runs, may
  * be handed out again; nothing else may be held back.
  */
+@Tag("rabbitmq")
 class AmqpReconnectTest {
 
   private static final String CONSUMER = "celeriac consumer";

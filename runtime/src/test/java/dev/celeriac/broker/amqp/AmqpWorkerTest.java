@@ -16,9 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Stubs, batches, retries and dead letters through a worker on the real RabbitMQ. */
+@Tag("rabbitmq")
 class AmqpWorkerTest {
 
   @BeforeEach

@@ -18,10 +18,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /** An idle Redis consumer wakes on arrival through its hand-off lists, which recovery and close return. */
+@Tag("redis")
 class ArrivalWatchTest {
 
   private final String queue = "w-" + UUID.randomUUID();

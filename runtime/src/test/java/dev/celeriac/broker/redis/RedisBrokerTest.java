@@ -29,10 +29,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /** The Redis broker against the machine's real Redis: kombu layout, atomic moves, recovery, parking. */
+@Tag("redis")
 class RedisBrokerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();

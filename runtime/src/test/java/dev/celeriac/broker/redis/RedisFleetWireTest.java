@@ -33,6 +33,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
@@ -42,6 +43,7 @@ import redis.clients.jedis.JedisPubSub;
  * Celery 5.2.6 ({@code fleet-examples/redis}): the fanout channels, the envelopes, the event fields, and the replies
  * to requests replayed from a Python client's capture.
  */
+@Tag("redis")
 class RedisFleetWireTest {
 
   private static final String NODE = "w1@fleet";

@@ -19,10 +19,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code rediss://} against a private TLS Redis with a self-signed certificate, as kombu's URL options say. */
+@Tag("redis")
 class RedisTlsTest {
 
   @TempDir

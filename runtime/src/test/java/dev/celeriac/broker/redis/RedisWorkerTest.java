@@ -13,10 +13,12 @@ import dev.celeriac.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /** Stubs, batches and a worker on the real Redis. */
+@Tag("redis")
 class RedisWorkerTest {
 
   @BeforeAll

@@ -18,6 +18,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -26,6 +27,7 @@ import redis.clients.jedis.Jedis;
  * already on the replica when the call returns, and a write that fewer replicas acknowledged throws, naming how
  * many did, while the master keeps it.
  */
+@Tag("redis")
 class ReplicaAcksTest {
 
   private static PrivateRedis master;
