@@ -99,7 +99,7 @@ class FirstConnectionTest {
       broker.cut();
       Thread comesUp = new Thread(() -> {
         try {
-          Thread.sleep(1500);
+          Thread.sleep(1500); // the broker comes up late: the delay is the test
           broker.restore();
         } catch (Exception e) {
           throw new IllegalStateException(e);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.EnqueueOptions;
+import dev.celeriac.Waits;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.broker.QueueStats;
 import dev.celeriac.broker.amqp.TestRabbit;
@@ -499,14 +500,7 @@ class OperationsProcessTest {
     }
   }
 
-  private static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> state)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; " + state.get());
-      }
-      Thread.sleep(20);
-    }
+  private static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> state) {
+    Waits.await(what, timeout, condition::getAsBoolean, state);
   }
 }

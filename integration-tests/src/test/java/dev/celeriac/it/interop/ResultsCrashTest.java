@@ -8,6 +8,7 @@ import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.TaskRef;
 import dev.celeriac.it.TestRuns;
+import dev.celeriac.it.Waits;
 import dev.celeriac.it.WorkerProcess;
 import dev.celeriac.result.TaskState;
 import java.nio.file.Path;
@@ -53,10 +54,8 @@ class ResultsCrashTest {
           "--result-backend", BACKEND};
       try (WorkerProcess first = WorkerProcess.start(dir, "worker-1", classPath, conf, args)
           .awaitConsuming(Duration.ofSeconds(30))) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (storedCount() < TASKS / 4 && System.nanoTime() < deadline) {
-          Thread.sleep(5);
-        }
+        Waits.await("a quarter of the results stored", Duration.ofSeconds(60), () -> storedCount() >= TASKS / 4,
+            () -> storedCount() + " stored");
         assertEquals(137, first.killHard(), "SIGKILL");
       }
       long atKill = storedCount();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import dev.celeriac.Waits;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.protocol.MessageCodec;
@@ -175,13 +176,7 @@ class AmqpReconnectTest {
     return deliveries.stream().map(d -> d.message().id()).toList();
   }
 
-  private static void await(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + within.toMillis() + " ms waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
+  private static void await(String what, Duration within, BooleanSupplier condition) {
+    Waits.await(what, within, condition::getAsBoolean);
   }
 }

@@ -134,7 +134,8 @@ class RedisFleetWireTest {
     assertEquals(Map.of("ok", "task events already enabled"), client.call("enable_events", Map.of(),
         ControlClient.Selection.ALL, Duration.ofMillis(500), reply -> {}).get(0).value());
     client.cast("heartbeat", Map.of(), ControlClient.Selection.ALL);
-    Thread.sleep(300);
+    FleetCaptures.await("the heartbeat the cast asked for (freq 5)", () -> published.stream().anyMatch(
+        m -> m[0].endsWith("worker.heartbeat") && body(json(m[1])).path("freq").asInt() == 5));
     worker.stop(Duration.ofSeconds(10));
     FleetCaptures.await("worker-offline", () -> published.stream().anyMatch(m -> m[0].endsWith("worker.offline")));
 

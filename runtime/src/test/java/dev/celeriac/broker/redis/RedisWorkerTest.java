@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.celeriac.Batch;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
+import dev.celeriac.Waits;
 import dev.celeriac.fixtures.AddTask;
 import dev.celeriac.fixtures.MathTasks;
 import dev.celeriac.worker.Outcome;
@@ -37,10 +38,8 @@ class RedisWorkerTest {
         assertEquals(2000, batch.size());
       }
       Worker worker = app.worker(WorkerOptions.builder().queues(List.of("math")).concurrency(2).build()).start();
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (worker.count(Outcome.SUCCEEDED) < 2000 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      Waits.await("2000 tasks to succeed", Duration.ofSeconds(30), () -> worker.count(Outcome.SUCCEEDED) >= 2000,
+          () -> "succeeded " + worker.count(Outcome.SUCCEEDED));
       worker.stop();
 
       assertEquals(2000, worker.count(Outcome.SUCCEEDED));
