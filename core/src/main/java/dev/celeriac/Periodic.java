@@ -20,7 +20,7 @@ public @interface Periodic {
 
   /**
    * A standard five-field cron expression (minute, hour, day of month, month, day of week), for example
-   * {@code "*&#47;5 * * * *"}, or one of the macros {@code @yearly}, {@code @annually}, {@code @monthly},
+   * <code>"*&#47;5 * * * *"</code>, or one of the macros {@code @yearly}, {@code @annually}, {@code @monthly},
    * {@code @weekly}, {@code @daily}, {@code @midnight}, {@code @hourly}.
    */
   String cron();

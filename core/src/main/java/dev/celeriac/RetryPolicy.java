@@ -31,7 +31,7 @@ public final class RetryPolicy {
 
   /** The policy of a {@code @Task} with every retry element at its default. */
   public static RetryPolicy defaults() {
-    return new RetryPolicy(3, Duration.ofSeconds(180), false, List.of(Exception.class), List.of());
+    return new RetryPolicy(3, Duration.ofMinutes(3), false, List.of(Exception.class), List.of());
   }
 
   public int maxRetries() {

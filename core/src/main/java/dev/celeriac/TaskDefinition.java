@@ -147,7 +147,7 @@ public final class TaskDefinition {
     private String queue = "celery";
     private String origin = "";
     private int maxRetries = 3;
-    private Duration retryDelay = Duration.ofSeconds(180);
+    private Duration retryDelay = Duration.ofMinutes(3);
     private boolean retryBackoff;
     private List<Class<? extends Throwable>> retryOn = List.of(Exception.class);
     private List<Class<? extends Throwable>> dontRetryOn = List.of();

@@ -313,13 +313,7 @@ class CeleriacTest {
     return worker;
   }
 
-  static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 20 s");
-      }
-      Thread.sleep(5);
-    }
+  static void waitFor(java.util.function.BooleanSupplier condition) {
+    Waits.await("the condition", Duration.ofSeconds(20), condition::getAsBoolean);
   }
 }

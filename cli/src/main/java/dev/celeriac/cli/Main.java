@@ -4,6 +4,7 @@ import dev.celeriac.CeleriacException;
 import dev.celeriac.ConfigurationException;
 import dev.celeriac.DuplicateTaskException;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,9 @@ public final class Main implements Runnable {
 
   /** Runs a command and returns its exit code instead of exiting. */
   public static int run(String... args) {
-    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    // The console's own encoding, as System.out and System.err use it.
+    Charset console = Charset.defaultCharset();
+    return run(new PrintWriter(System.out, true, console), new PrintWriter(System.err, true, console), args);
   }
 
   /** Runs a command with the given output streams and returns its exit code. */

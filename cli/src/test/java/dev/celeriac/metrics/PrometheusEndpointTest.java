@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.Celeriac;
 import dev.celeriac.EnqueueOptions;
+import dev.celeriac.Waits;
 import dev.celeriac.fixtures.AddTask;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.Worker;
@@ -37,11 +38,9 @@ class PrometheusEndpointTest {
       app.send("tests.unheard_of", List.of(), Map.of(), new EnqueueOptions("math", null, null, null, null));
       Worker worker = app.worker(WorkerOptions.builder().queues(List.of("math")).concurrency(2)
           .listener(new MicrometerListener(endpoint.registry())).build()).start();
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (worker.count(Outcome.SUCCEEDED) < 3 || worker.count(Outcome.DEAD_LETTERED) < 1) {
-        assertTrue(System.nanoTime() < deadline, "the worker did not finish: " + worker.count(Outcome.SUCCEEDED));
-        Thread.sleep(10);
-      }
+      Waits.await("the worker to finish", Duration.ofSeconds(20),
+          () -> worker.count(Outcome.SUCCEEDED) >= 3 && worker.count(Outcome.DEAD_LETTERED) >= 1,
+          () -> "succeeded " + worker.count(Outcome.SUCCEEDED));
       worker.stop();
 
       HttpResponse<String> scrape = get(endpoint, "/metrics");

@@ -55,7 +55,7 @@ public final class BrokerUrl {
     Map<String, String> query = new LinkedHashMap<>();
     int question = rest.indexOf('?');
     if (question >= 0) {
-      for (String pair : rest.substring(question + 1).split("&")) {
+      for (String pair : rest.substring(question + 1).split("&", -1)) {
         if (!pair.isEmpty()) {
           int equals = pair.indexOf('=');
           query.put(decode(equals < 0 ? pair : pair.substring(0, equals), text),

@@ -19,6 +19,8 @@ public interface ControlMailbox {
   String REPLY_EXCHANGE = "reply.celery.pidbox";
 
   /** One message of the mailbox: its JSON body and its headers ({@code clock}, {@code expires}, {@code ticket}). */
+  // Its bytes are a payload carried as received, never compared: record equality by array identity is fine.
+  @SuppressWarnings("ArrayRecordComponent")
   record Message(byte[] body, Map<String, Object> headers) {}
 
   /** A node's subscription to the requests; closing it ends the subscription. */

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param deadAt when it was dead-lettered
  * @param raw the message as received
  */
+// Its bytes are a payload carried as received, never compared: record equality by array identity is fine.
+@SuppressWarnings("ArrayRecordComponent")
 public record DeadLetter(String queue, String reason, Instant deadAt, byte[] raw) {
 
   public DeadLetter {

@@ -165,7 +165,7 @@ public final class CanvasApplier {
         : ignoreResultOf.apply(signature.task());
     // Celery's default (task_ignore_result=False): a step another worker runs stores its result, so that what
     // follows it, and the caller's AsyncResult, can read it.
-    headers.put("ignore_result", ignoreResult instanceof Boolean flag ? flag : Boolean.FALSE);
+    headers.put("ignore_result", ignoreResult instanceof Boolean flag && flag);
     if (options.get("headers") instanceof Map<?, ?> more) {
       more.forEach((key, value) -> headers.put(String.valueOf(key), value));
     }

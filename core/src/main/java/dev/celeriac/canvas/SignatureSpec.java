@@ -65,7 +65,7 @@ public record SignatureSpec(String task, List<Object> args, Map<String, Object> 
     Object kwargs = map.get("kwargs");
     Object options = map.get("options");
     Object type = map.get("subtask_type");
-    if (!(task instanceof String)) {
+    if (!(task instanceof String name)) {
       throw new MalformedMessageException("a signature has no task name: " + value);
     }
     if (args != null && !(args instanceof List)) {
@@ -80,7 +80,7 @@ public record SignatureSpec(String task, List<Object> args, Map<String, Object> 
     if (type != null && !(type instanceof String)) {
       throw new MalformedMessageException("signature subtask_type is not a string: " + value);
     }
-    return new SignatureSpec((String) task, args == null ? List.of() : (List<Object>) args,
+    return new SignatureSpec(name, args == null ? List.of() : (List<Object>) args,
         kwargs == null ? Map.of() : (Map<String, Object>) kwargs,
         options == null ? Map.of() : (Map<String, Object>) options, (String) type,
         Boolean.TRUE.equals(map.get("immutable")));

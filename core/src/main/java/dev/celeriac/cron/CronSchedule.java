@@ -34,7 +34,7 @@ public final class CronSchedule {
   public CronSchedule(Schedule schedule) {
     this.schedule = schedule;
     String expression = macro(schedule.cron().trim());
-    String[] fields = expression.split("\\s+");
+    String[] fields = expression.split("\\s+", -1);
     this.everyHour = fields.length > 1 && (fields[1].equals("*") || fields[1].startsWith("*/"));
     try {
       this.times = ExecutionTime.forCron(PARSER.parse(expression));

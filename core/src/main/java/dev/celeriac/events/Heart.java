@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -61,7 +62,9 @@ public final class Heart implements AutoCloseable {
       return thread;
     });
     long millis = interval.toMillis();
-    timer.scheduleAtFixedRate(() -> events.send("worker-heartbeat", fields()), millis, millis, TimeUnit.MILLISECONDS);
+    // Nothing to wait for: send logs its own failures, so no run throws and the schedule ends only at close.
+    ScheduledFuture<?> unused =
+        timer.scheduleAtFixedRate(() -> events.send("worker-heartbeat", fields()), millis, millis, TimeUnit.MILLISECONDS);
   }
 
   /** Stops the heartbeats and sends {@code worker-offline}. */
@@ -118,7 +121,7 @@ public final class Heart implements AutoCloseable {
   static List<BigDecimal> loadAverage() {
     List<BigDecimal> loads = new ArrayList<>(3);
     try {
-      String[] parts = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).trim().split("\\s+");
+      String[] parts = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).trim().split("\\s+", -1);
       for (int i = 0; i < 3; i++) {
         loads.add(new BigDecimal(parts[i]).setScale(2, RoundingMode.CEILING));
       }

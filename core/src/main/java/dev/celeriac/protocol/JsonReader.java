@@ -117,10 +117,10 @@ final class JsonReader {
         return readString();
       case 't':
         literal("true");
-        return Boolean.TRUE;
+        return true;
       case 'f':
         literal("false");
-        return Boolean.FALSE;
+        return false;
       case 'n':
         literal("null");
         return null;

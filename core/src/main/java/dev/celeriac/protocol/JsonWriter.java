@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -83,7 +84,7 @@ final class JsonWriter {
       if (Character.isSurrogate(c)) {
         // As Jackson: a character beyond the BMP as its two escaped UTF-16 units, which Python reads back.
         if (!Character.isHighSurrogate(c) || i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
-          throw new IllegalArgumentException("a string holds a lone surrogate U+" + Integer.toHexString(c).toUpperCase());
+          throw new IllegalArgumentException("a string holds a lone surrogate U+" + Integer.toHexString(c).toUpperCase(Locale.ROOT));
         }
         unicodeEscape(c);
         unicodeEscape(text.charAt(++i));

@@ -214,7 +214,7 @@ public final class MessageCodec {
 
   /** The size a message takes on the wire, near enough for the size cap: its body plus its headers as JSON. */
   public static long sizeOf(TaskMessage message) {
-    return message.bodyLength() + new JsonWriter(1024).value(message.headers()).toByteArray().length;
+    return (long) message.bodyLength() + new JsonWriter(1024).value(message.headers()).toByteArray().length;
   }
 
   static byte[] decompress(TaskMessage message) {

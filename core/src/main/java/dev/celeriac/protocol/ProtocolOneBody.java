@@ -24,7 +24,7 @@ public record ProtocolOneBody(String task, String id, List<Object> args, Map<Str
   public static Optional<ProtocolOneBody> read(TaskMessage message) {
     String encoding = message.contentEncoding();
     if (!TaskMessage.JSON.equals(message.contentType())
-        || encoding != null && !encoding.equalsIgnoreCase("utf-8") && !encoding.equalsIgnoreCase("utf8")) {
+        || (encoding != null && !encoding.equalsIgnoreCase("utf-8") && !encoding.equalsIgnoreCase("utf8"))) {
       return Optional.empty();
     }
     Object body;

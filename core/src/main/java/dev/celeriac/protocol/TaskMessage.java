@@ -40,6 +40,9 @@ public final class TaskMessage {
         true);
   }
 
+  // 'owned' is never read: it only tells this constructor, which keeps the maps and bytes it is given, from the
+  // public one, which copies them.
+  @SuppressWarnings("UnusedVariable")
   private TaskMessage(Map<String, Object> headers, Map<String, Object> properties, String contentType,
       String contentEncoding, byte[] body, boolean owned) {
     this.headers = headers;

@@ -177,7 +177,7 @@ public final class FollowUps {
     }
     Map<String, Object> exc = exceptionDict(failure);
     chordPart(message, embed, "FAILURE", exc);
-    failRestOfChain(message, embed, exc, failure);
+    failRestOfChain(embed, exc, failure);
     List<SignatureSpec> errbacks = signatures(embed.get("errbacks"));
     if (!errbacks.isEmpty()) {
       String id = message.id();
@@ -193,7 +193,7 @@ public final class FollowUps {
    * As Celery's backend: every remaining chain step with a task id is stored as failed with the same exception, and
    * a step that is part of a chord counts there as failed, so that nothing waits forever on a chain that broke.
    */
-  private void failRestOfChain(TaskMessage message, Map<String, Object> embed, Map<String, Object> exc,
+  private void failRestOfChain(Map<String, Object> embed, Map<String, Object> exc,
       Throwable failure) {
     List<SignatureSpec> chain = signatures(embed.get("chain"));
     if (chain.isEmpty() || chords == null) {

@@ -336,8 +336,9 @@ public final class TaskExecutor {
         Throwable error = stored.handle((ok, e) -> e).join();
         return notStored(delivery, task, context, error);
       } else {
-        // Acked once stored, from the backend's writer; the slot goes on to the next message meanwhile.
-        stored.whenComplete((ok, error) -> {
+        // Acked once stored, from the backend's writer; the slot goes on to the next message meanwhile. The
+        // callback handles both outcomes, so what whenComplete returns has nothing left to tell.
+        CompletableFuture<?> unused = stored.whenComplete((ok, error) -> {
           if (error == null) {
             delivery.ack();
           } else {

@@ -149,7 +149,7 @@ final class WorkerCommands {
     try {
       // /proc/self/stat: fields 14 and 15 are utime and stime in clock ticks (100 a second), after "(comm)".
       String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
       user = Long.parseLong(fields[11]) / 100.0;
       system = Long.parseLong(fields[12]) / 100.0;
       for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {

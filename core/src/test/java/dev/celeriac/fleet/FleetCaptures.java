@@ -6,6 +6,7 @@ import dev.celeriac.TaskContext;
 import dev.celeriac.TaskDefinition;
 import dev.celeriac.TaskRegistry;
 import dev.celeriac.Retry;
+import dev.celeriac.Waits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -93,13 +94,7 @@ public final class FleetCaptures {
     return byType;
   }
 
-  public static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(5);
-    }
+  public static void await(String what, BooleanSupplier condition) {
+    Waits.await(what, Duration.ofSeconds(15), condition::getAsBoolean);
   }
 }

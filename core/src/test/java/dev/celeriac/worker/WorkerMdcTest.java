@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.celeriac.TaskContext;
 import dev.celeriac.TaskDefinition;
 import dev.celeriac.TaskRegistry;
+import dev.celeriac.Waits;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.memory.MemoryBroker;
 import dev.celeriac.logging.RecordingLogs;
@@ -135,13 +136,7 @@ class WorkerMdcTest {
         null, null, null, null, null, null, Duration.ZERO)), QUEUE, UUID.randomUUID().toString());
   }
 
-  private void awaitSeen(int count) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (seen.size() < count) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + count + " events; saw " + seen);
-      }
-      Thread.sleep(10);
-    }
+  private void awaitSeen(int count) {
+    Waits.await(count + " events", Duration.ofSeconds(30), () -> seen.size() >= count, () -> "saw " + seen);
   }
 }

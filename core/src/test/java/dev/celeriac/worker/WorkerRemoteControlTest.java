@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.celeriac.TaskContext;
 import dev.celeriac.TaskDefinition;
 import dev.celeriac.TaskRegistry;
+import dev.celeriac.Waits;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.memory.MemoryBroker;
 import dev.celeriac.control.ControlClient;
@@ -116,14 +117,8 @@ class WorkerRemoteControlTest {
     boolean holds() throws Exception;
   }
 
-  private static void await(String what, Condition condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.holds()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(5);
-    }
+  private static void await(String what, Condition condition) {
+    Waits.await(what, Duration.ofSeconds(10), condition::holds);
   }
 
   @Test
@@ -388,7 +383,7 @@ class WorkerRemoteControlTest {
         call("cancel_consumer", Map.of("queue", QUEUE)).get(0).value());
     await("the queue to be dropped", () -> worker.queues().equals(List.of("other")));
     String ignored = publish(record, null);
-    Thread.sleep(300);
+    Thread.sleep(300); // time in which a consumer would have run it: the sleep is the test
     assertFalse(runs.contains(ignored), "a cancelled queue is not consumed");
   }
 

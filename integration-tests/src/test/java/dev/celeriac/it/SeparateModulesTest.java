@@ -116,10 +116,8 @@ class SeparateModulesTest {
         app.send("mail.send_receipt", List.of("ada@example.com"), Map.of(), EnqueueOptions.DEFAULTS);
         Worker worker = app.worker(WorkerOptions.builder().queues(List.of("billing", "mail")).concurrency(2).build())
             .start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (worker.count(Outcome.SUCCEEDED) < 2 && System.nanoTime() < deadline) {
-          Thread.sleep(10);
-        }
+        Waits.await("both tasks to succeed", Duration.ofSeconds(20), () -> worker.count(Outcome.SUCCEEDED) >= 2,
+            () -> "succeeded " + worker.count(Outcome.SUCCEEDED));
         worker.stop();
         assertEquals(List.of("billing", "mail"), worker.queues());
         assertEquals(2, worker.count(Outcome.SUCCEEDED));

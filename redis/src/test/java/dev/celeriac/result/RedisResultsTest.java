@@ -14,6 +14,7 @@ import dev.celeriac.TaskFailedException;
 import dev.celeriac.TaskRef;
 import dev.celeriac.TaskRegistry;
 import dev.celeriac.ValueType;
+import dev.celeriac.Waits;
 import dev.celeriac.broker.redis.TestRedis;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.worker.Worker;
@@ -26,11 +27,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 
 /** A worker storing results in a real Redis as Celery's Redis backend does, and producers reading them. */
+@Tag("redis")
 class RedisResultsTest {
 
   static final int RESULT_DB = 12;
@@ -154,10 +157,7 @@ class RedisResultsTest {
   @Test
   void startedIsVisibleWhileTheTaskRuns() throws Exception {
     TaskRef<Object> ref = send(STARTED);
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (ref.state() != TaskState.STARTED && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Waits.await("the task to start", WAIT, () -> ref.state() == TaskState.STARTED, () -> "state " + ref.state());
     String stored = redis.get("celery-task-meta-" + ref.id());
     assertTrue(stored.startsWith("{\"status\": \"STARTED\", \"result\": {\"pid\": " + ProcessHandle.current().pid()
         + ", \"hostname\": \"w1@test\"}, \"traceback\": null, \"children\": [], \"date_done\": null"), stored);
@@ -168,10 +168,7 @@ class RedisResultsTest {
   @Test
   void retryIsStoredThenTheResult() throws Exception {
     TaskRef<Object> ref = send(FLAKY);
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (ref.state() != TaskState.RETRY && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    Waits.await("the retry to be stored", WAIT, () -> ref.state() == TaskState.RETRY, () -> "state " + ref.state());
     assertEquals(TaskState.RETRY, ref.state());
     // As Celery's: the retry is a task the run sent, so RETRY lists it in its children.
     assertTrue(redis.get("celery-task-meta-" + ref.id()).contains(
@@ -211,8 +208,8 @@ class RedisResultsTest {
     TaskRef<Object> ref = send(STARTED);
     java.util.concurrent.CompletableFuture<Object> value = java.util.concurrent.CompletableFuture.supplyAsync(
         () -> ref.get(Duration.ofSeconds(30)));
-    awaitClients("celeriac-result-waits", 1);
-    Thread.sleep(200);
+    Waits.await("the result wait's subscription", WAIT, () -> clientLines("celeriac-result-waits").stream()
+        .anyMatch(line -> line.matches(".* p?sub=[1-9].*")), () -> clientLines("celeriac-result-waits").toString());
     try (Jedis admin = new Jedis(TestRedis.HOST, TestRedis.PORT)) {
       // By id: only this backend's subscription, not other suites' subscribers on the same server.
       String id = admin.clientList().lines().filter(line -> line.contains(" name=celeriac-result-waits "))
@@ -225,17 +222,19 @@ class RedisResultsTest {
   }
 
   private static long clients(String name) {
+    return clientLines(name).size();
+  }
+
+  /** The CLIENT LIST lines of the connections named {@code name}. */
+  private static List<String> clientLines(String name) {
     try (Jedis admin = new Jedis(TestRedis.HOST, TestRedis.PORT)) {
-      return admin.clientList().lines().filter(line -> line.contains(" name=" + name + " ")).count();
+      return admin.clientList().lines().filter(line -> line.contains(" name=" + name + " ")).toList();
     }
   }
 
-  private static void awaitClients(String name, long count) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (clients(name) != count && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertEquals(count, clients(name), "clients named " + name);
+  private static void awaitClients(String name, long count) {
+    Waits.await(count + " clients named " + name, WAIT, () -> clients(name) == count,
+        () -> clients(name) + " clients named " + name);
   }
 
   @Test
@@ -340,12 +339,9 @@ class RedisResultsTest {
         .filter(letter -> letter.message().map(m -> ref.id().equals(m.id())).orElse(false)
             && letter.reason().contains("cannot be stored"))
         .count();
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (mine.getAsLong() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Waits.await("the dead letter", WAIT, () -> mine.getAsLong() != 0);
     assertEquals(1, mine.getAsLong(), "dead-lettered once with the reason");
-    Thread.sleep(300);
+    Thread.sleep(300); // time for a redelivery that must not come: the sleep is the test
     assertEquals(1, unstorableRuns.get(), "run once, not sent back to run again");
   }
 }

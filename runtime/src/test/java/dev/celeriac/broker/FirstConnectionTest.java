@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,6 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * not answer is waited for up to the connect timeout, then a {@link BrokerUnreachableException}; one that comes up
  * within it is used. An enqueue after the broker went away throws {@link BrokerUnreachableException}.
  */
+@Tag("redis")
+@Tag("rabbitmq")
 class FirstConnectionTest {
 
   private static final String PASSWORD = "s3cret-pw";
@@ -96,7 +99,7 @@ class FirstConnectionTest {
       broker.cut();
       Thread comesUp = new Thread(() -> {
         try {
-          Thread.sleep(1500);
+          Thread.sleep(1500); // the broker comes up late: the delay is the test
           broker.restore();
         } catch (Exception e) {
           throw new IllegalStateException(e);

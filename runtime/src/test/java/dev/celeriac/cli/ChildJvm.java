@@ -1,5 +1,6 @@
 package dev.celeriac.cli;
 
+import dev.celeriac.Waits;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -129,18 +130,17 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Waits until the output contains {@code text}; fails with the output if the process ends or time runs out. */
-  void awaitOutput(String text, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!output().contains(text)) {
+  void awaitOutput(String text, Duration timeout) {
+    Waits.await("'" + text + "' in the output", timeout, () -> {
+      if (output().contains(text)) {
+        return true;
+      }
       if (!process.isAlive()) {
         throw new AssertionError("the process ended (exit " + process.exitValue() + ") before printing '" + text
             + "':\n" + output());
       }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no '" + text + "' within " + timeout + ":\n" + output());
-      }
-      Thread.sleep(20);
-    }
+      return false;
+    }, () -> "\n" + output());
   }
 
   /** Sends SIGTERM, as an orchestrator stopping a container does. */

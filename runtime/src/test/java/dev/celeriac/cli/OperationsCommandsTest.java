@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.Celeriac;
 import dev.celeriac.EnqueueOptions;
+import dev.celeriac.Waits;
 import dev.celeriac.broker.QueueStats;
 import dev.celeriac.broker.amqp.TestRabbit;
 import dev.celeriac.broker.redis.TestRedis;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,6 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (database 13, flushed) and RabbitMQ (vhost {@code celeriac-test}, reset): ready, delayed and dead messages
  * put there the way production puts them, by producers and a worker.
  */
+@Tag("redis")
+@Tag("rabbitmq")
 class OperationsCommandsTest {
 
   private static final String MATH = AddTask.DEFINITION.queue();
@@ -154,14 +158,7 @@ class OperationsCommandsTest {
     return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
   }
 
-  private static void await(String what, BooleanSupplier condition, Supplier<String> state)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what + "; " + state.get());
-      }
-      Thread.sleep(20);
-    }
+  private static void await(String what, BooleanSupplier condition, Supplier<String> state) {
+    Waits.await(what, Duration.ofSeconds(60), condition::getAsBoolean, state);
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.EnqueueOptions;
+import dev.celeriac.Waits;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.broker.QueueStats;
 import dev.celeriac.broker.amqp.TestRabbit;
@@ -42,6 +43,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -53,6 +55,8 @@ import redis.clients.jedis.Jedis;
  * processes racing for the same slot. What happened is read from the broker's counts and from the notes
  * the {@code tests.work} task writes when it starts and when it ends.
  */
+@Tag("redis")
+@Tag("rabbitmq")
 class OperationsProcessTest {
 
   private static final String WORK = TestIndex.WORK.queue();
@@ -496,14 +500,7 @@ class OperationsProcessTest {
     }
   }
 
-  private static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> state)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; " + state.get());
-      }
-      Thread.sleep(20);
-    }
+  private static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> state) {
+    Waits.await(what, timeout, condition::getAsBoolean, state);
   }
 }

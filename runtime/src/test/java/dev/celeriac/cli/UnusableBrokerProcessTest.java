@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.Celeriac;
 import dev.celeriac.EnqueueOptions;
+import dev.celeriac.Waits;
 import dev.celeriac.broker.TcpProxy;
 import dev.celeriac.broker.amqp.TestRabbit;
 import dev.celeriac.broker.redis.PrivateRedis;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,6 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * password or a stack trace. A broker that comes up within the timeout is used. Once running, a lost connection
  * is retried for as long as it takes, with one warning line per attempt and no stack trace.
  */
+@Tag("redis")
+@Tag("rabbitmq")
 class UnusableBrokerProcessTest {
 
   /** Well below the default connect timeout of 30 s: what exits "at once" must exit within it. */
@@ -89,7 +93,7 @@ class UnusableBrokerProcessTest {
       broker.cut();
       try (ChildJvm worker = ChildJvm.start(dir, "late-" + kind, Map.of(MathTasks.WORK_LOG, workLog.toString()),
           Map.of(), "run", "worker", "-Q", TestIndex.WORK.queue(), "-c", "1", "--broker", via(direct, broker))) {
-        Thread.sleep(3000);
+        Thread.sleep(3000); // a worker that must go on waiting for its broker: the sleep is the test
         assertTrue(worker.isAlive(), worker.output());
         assertFalse(worker.output().contains("Worker consuming"), worker.output());
 
@@ -197,14 +201,7 @@ class UnusableBrokerProcessTest {
     }
   }
 
-  private static void await(String what, BooleanSupplier done, java.util.function.Supplier<String> state)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no " + what + " within 60 s:\n" + state.get());
-      }
-      Thread.sleep(50);
-    }
+  private static void await(String what, BooleanSupplier done, java.util.function.Supplier<String> state) {
+    Waits.await(what, Duration.ofSeconds(60), done::getAsBoolean, () -> "\n" + state.get());
   }
 }

@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,6 +42,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the process that fired the last one stops; after downtime only the latest missed slot fires; a first cron
  * does not fire slots from before it started.
  */
+@Tag("redis")
+@Tag("rabbitmq")
 class CronSlotsTest {
 
   private static final String QUEUE = TestIndex.TICK.queue();

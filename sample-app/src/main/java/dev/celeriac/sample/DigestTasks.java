@@ -5,6 +5,7 @@ import dev.celeriac.Extras;
 import dev.celeriac.Kwarg;
 import dev.celeriac.Task;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Digest e-mails. An instance task: one {@code DigestTasks} per worker, made with its no-argument constructor. */
@@ -27,7 +28,7 @@ public class DigestTasks {
   /** Renders the one-line digest; a stand-in for a template engine. */
   static final class MailRenderer {
     String render(long userId, long projectId, DigestInterval interval, int events) {
-      return interval.name().toLowerCase() + " digest to user " + userId + ": project " + projectId + " has "
+      return interval.name().toLowerCase(Locale.ROOT) + " digest to user " + userId + ": project " + projectId + " has "
           + events + " event" + (events == 1 ? "" : "s");
     }
   }

@@ -41,6 +41,8 @@ public final class EventStore {
   }
 
   /** Deletes events received before {@code cutoff}; returns how many. */
+  // A ConcurrentHashMap's views allow removal while iterating.
+  @SuppressWarnings("ModifyCollectionInEnhancedForLoop")
   public int deleteBefore(Instant cutoff) {
     int deleted = 0;
     for (Event event : events.values()) {

@@ -5,6 +5,8 @@ final class SampleLog {
 
   private SampleLog() {}
 
+  // @FormatMethod would add Error Prone's annotations to the sample's dependencies for one private helper.
+  @SuppressWarnings("AnnotateFormatMethod")
   static void line(String format, Object... args) {
     String text = String.format(format, args);
     synchronized (System.out) {

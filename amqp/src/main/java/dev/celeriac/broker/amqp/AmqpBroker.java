@@ -35,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -626,7 +627,8 @@ public final class AmqpBroker implements Broker {
   void hold(AmqpDelivery delivery, Instant eta) {
     long delay = Math.max(0, eta.toEpochMilli() - System.currentTimeMillis());
     try {
-      holds.schedule(delivery::release, delay, TimeUnit.MILLISECONDS);
+      // release reports its own failure (the message goes back to its queue), so nothing waits for this.
+      ScheduledFuture<?> unused = holds.schedule(delivery::release, delay, TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.RejectedExecutionException closing) {
       // The broker is closing: the connection's close returns the message to its queue.
     }

@@ -163,7 +163,7 @@ final class AmqpConsumer {
   }
 
   private void subscribe(String queue) throws IOException {
-    String consumerTag = tagPrefix + queue + "-" + (++subscriptions);
+    String consumerTag = tagPrefix + queue + "-" + ++subscriptions;
     consumerTags.put(queue, consumerTag);
     channel.basicConsume(queue, false, consumerTag, new DefaultConsumer(channel) {
       @Override

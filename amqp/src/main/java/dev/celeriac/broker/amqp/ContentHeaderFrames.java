@@ -171,12 +171,12 @@ final class ContentHeaderFrames {
   }
 
   private static int u16(byte[] bytes, int at) {
-    return (bytes[at] & 0xff) << 8 | bytes[at + 1] & 0xff;
+    return (bytes[at] & 0xff) << 8 | (bytes[at + 1] & 0xff);
   }
 
   private static long u32(byte[] bytes, int at) {
     return ((long) (bytes[at] & 0xff) << 24) | (bytes[at + 1] & 0xff) << 16 | (bytes[at + 2] & 0xff) << 8
-        | bytes[at + 3] & 0xff;
+        | (bytes[at + 3] & 0xff);
   }
 
   private static void putU32(byte[] bytes, int at, int value) {

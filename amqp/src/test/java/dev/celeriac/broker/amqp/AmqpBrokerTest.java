@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import dev.celeriac.Waits;
 import dev.celeriac.broker.BrokerException;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.DeadLetter;
@@ -23,11 +24,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The RabbitMQ broker against the machine's RabbitMQ, vhost celeriac-test, emptied before each test. */
+@Tag("rabbitmq")
 class AmqpBrokerTest {
 
   private AmqpBroker broker;
@@ -227,17 +231,15 @@ class AmqpBrokerTest {
     factory.setVirtualHost(TestRabbit.VHOST);
     Map<String, String> arrivals = new java.util.TreeMap<>();
     try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-      while (arrivals.size() < 2 && System.nanoTime() < deadline) {
+      Waits.await("both messages back", Duration.ofSeconds(15), () -> {
         com.rabbitmq.client.GetResponse response = channel.basicGet("back", true);
-        if (response == null) {
-          Thread.sleep(20);
-          continue;
+        if (response != null) {
+          arrivals.put(response.getProps().getHeaders().get("task").toString(),
+              "exchange '" + response.getEnvelope().getExchange() + "', routing key '"
+                  + response.getEnvelope().getRoutingKey() + "'");
         }
-        arrivals.put(response.getProps().getHeaders().get("task").toString(),
-            "exchange '" + response.getEnvelope().getExchange() + "', routing key '"
-                + response.getEnvelope().getRoutingKey() + "'");
-      }
+        return arrivals.size() >= 2;
+      }, arrivals::toString);
     }
     String direct = "exchange '', routing key 'back'";
     assertEquals(Map.of("acme.even", direct, "acme.odd", direct), arrivals);
@@ -331,6 +333,7 @@ class AmqpBrokerTest {
     for (Delivery delivery : fetched) {
       delivery.deadLetter("unknown task 'acme.unknown'");
     }
+    // Past the 1.5 s expiration the message was published with: a dead letter must not expire with it.
     Thread.sleep(2500);
     assertEquals(2, broker.deadLetters().count("celery"));
   }
@@ -341,13 +344,10 @@ class AmqpBrokerTest {
       broker.publish("ops", message("acme.n", Map.of(), null));
     }
     List<Delivery> fetched = fetchAll("ops", 2, Duration.ofSeconds(5));
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    QueueStats stats = broker.stats("ops");
-    // The management API refreshes its figures every few seconds.
-    while ((stats.inFlight() != 5 - stats.ready()) && System.nanoTime() < deadline) {
-      Thread.sleep(500);
-      stats = broker.stats("ops");
-    }
+    // The management API refreshes its figures every few seconds: no use asking it more often than twice a second.
+    QueueStats stats = Awaitility.await("the management API's figures for ops").atMost(Duration.ofSeconds(15))
+        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500))
+        .until(() -> broker.stats("ops"), now -> now.inFlight() == 5 - now.ready());
     assertEquals(5, stats.ready() + stats.inFlight(), stats.toString());
     assertTrue(broker.queueNames().contains("ops"));
     assertEquals(stats.ready(), broker.purge("ops"));

@@ -17,6 +17,7 @@ import com.rabbitmq.client.GetResponse;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.EnqueueOptions;
+import dev.celeriac.Waits;
 import dev.celeriac.broker.RevokeStore;
 import dev.celeriac.fleet.FleetCaptures;
 import dev.celeriac.logging.RecordingLogs;
@@ -31,9 +32,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +46,7 @@ import org.junit.jupiter.api.Test;
  * ({@code fleet-examples/amqp}): the entities as {@code rabbitmqctl} listed Celery's, the properties and header
  * types of events and replies, and a captured Python request replayed.
  */
+@Tag("rabbitmq")
 class AmqpFleetWireTest {
 
   private static final String NODE = "w1@fleet";
@@ -100,17 +106,18 @@ class AmqpFleetWireTest {
         .contains("\"source\":\"celery.pidbox\""));
 
     JsonNode expected = capture("amqp/event-task-multi.json");
-    GetResponse multi = null;
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (multi == null && System.nanoTime() < deadline) {
-      GetResponse next = channel.basicGet(events, true);
-      if (next == null) {
-        Thread.sleep(20);
-      } else if (next.getEnvelope().getRoutingKey().equals("task.multi")
-          && new String(next.getBody(), StandardCharsets.UTF_8).contains(id)) {
-        multi = next;
+    AtomicReference<GetResponse> found = new AtomicReference<>();
+    Waits.await("a task.multi message on celeryev", Duration.ofSeconds(10), () -> {
+      for (GetResponse next = channel.basicGet(events, true); next != null; next = channel.basicGet(events, true)) {
+        if (next.getEnvelope().getRoutingKey().equals("task.multi")
+            && new String(next.getBody(), StandardCharsets.UTF_8).contains(id)) {
+          found.set(next);
+          return true;
+        }
       }
-    }
+      return false;
+    });
+    GetResponse multi = found.get();
     assertNotNull(multi, "a task.multi message on celeryev");
     assertEquals("celeryev", multi.getEnvelope().getExchange());
     assertProperties(expected, multi.getProps());
@@ -149,12 +156,9 @@ class AmqpFleetWireTest {
         .headers(Map.of("clock", 1, "expires", Instant.now().getEpochSecond() + 1.0)).build(),
         body.toString().getBytes(StandardCharsets.UTF_8));
 
-    GetResponse reply = null;
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (reply == null && System.nanoTime() < deadline) {
-      reply = channel.basicGet(replies, true);
-      Thread.sleep(reply == null ? 20 : 0);
-    }
+    GetResponse reply = Awaitility.await("a reply to the captured ping").atMost(Duration.ofSeconds(10))
+        .pollDelay(Duration.ZERO).pollInterval(Waits.POLL_INTERVAL)
+        .until(() -> channel.basicGet(replies, true), Objects::nonNull);
     assertNotNull(reply, "a reply to the captured ping");
     JsonNode expected = capture("amqp/pidbox-reply-ping.json");
     assertEquals(expected.path("exchange").asText(), reply.getEnvelope().getExchange());
@@ -192,30 +196,27 @@ class AmqpFleetWireTest {
     dev.celeriac.control.ControlClient client = new dev.celeriac.control.ControlClient(
         app.broker().fleet().orElseThrow().mailbox());
     int before = RecordingLogs.lines().size();
-    String connection = null;
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (connection == null && System.nanoTime() < deadline) {
-      for (JsonNode listed : api("/vhosts/{vhost}/connections")) {
-        if (listed.path("client_properties").path("connection_name").asText().equals("celeriac control")) {
-          connection = listed.path("name").asText();
-        }
-      }
-      Thread.sleep(connection == null ? 200 : 0);
-    }
+    // The management API lists a connection some time after it opens: asked five times a second.
+    String connection = Awaitility.await("the worker's control connection").atMost(Duration.ofSeconds(20))
+        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+        .until(() -> {
+          for (JsonNode listed : api("/vhosts/{vhost}/connections")) {
+            if (listed.path("client_properties").path("connection_name").asText().equals("celeriac control")) {
+              return listed.path("name").asText();
+            }
+          }
+          return null;
+        }, Objects::nonNull);
     assertNotNull(connection, "the worker's control connection");
     TestRabbit.call("DELETE", "/connections/" + java.net.URLEncoder.encode(connection, StandardCharsets.UTF_8)
         .replace("+", "%20"), null, 204);
 
-    List<dev.celeriac.control.ControlClient.Reply> replies = List.of();
-    deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (replies.isEmpty() && System.nanoTime() < deadline) {
-      try {
-        replies = client.call("ping", Map.of(), dev.celeriac.control.ControlClient.Selection.ALL,
-            Duration.ofMillis(500), reply -> {});
-      } catch (dev.celeriac.broker.BrokerException recovering) {
-        Thread.sleep(200);
-      }
-    }
+    // Each call waits 500 ms for replies; one that fails while the connection recovers is tried again.
+    List<dev.celeriac.control.ControlClient.Reply> replies = Awaitility.await("a pong after recovery")
+        .atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+        .ignoreException(dev.celeriac.broker.BrokerException.class)
+        .until(() -> client.call("ping", Map.of(), dev.celeriac.control.ControlClient.Selection.ALL,
+            Duration.ofMillis(500), reply -> {}), found -> !found.isEmpty());
     assertEquals(List.of(new dev.celeriac.control.ControlClient.Reply(NODE, Map.of("ok", "pong"))), replies);
     List<String> lines = RecordingLogs.lines().subList(before, RecordingLogs.lines().size()).stream()
         .map(RecordingLogs.Line::message).toList();

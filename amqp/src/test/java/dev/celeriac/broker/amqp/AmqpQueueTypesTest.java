@@ -9,6 +9,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
+import dev.celeriac.Waits;
 import dev.celeriac.broker.Broker.Outgoing;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.DeadLetter;
@@ -24,14 +25,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Queues of every type on the machine's RabbitMQ, vhost celeriac-test: those another client declared with its own
  * arguments are used as they are, and {@link QueueType#QUORUM} creates quorum queues with a delivery limit.
  */
+@Tag("rabbitmq")
 class AmqpQueueTypesTest {
 
   private static final AmqpSettings QUORUM = AmqpSettings.defaults().withQueueType(QueueType.QUORUM, 2);
@@ -149,11 +153,9 @@ class AmqpQueueTypesTest {
         channel.basicReject(response.getEnvelope().getDeliveryTag(), true);
       }
     }
-    List<DeadLetter> dead = new ArrayList<>();
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (dead.isEmpty() && System.nanoTime() < deadline) {
-      dead = broker.deadLetters().list("qq", 10);
-    }
+    List<DeadLetter> dead = Awaitility.await("the poison message's dead letter").atMost(Duration.ofSeconds(10))
+        .pollDelay(Duration.ZERO).pollInterval(Waits.POLL_INTERVAL)
+        .until(() -> broker.deadLetters().list("qq", 10), letters -> !letters.isEmpty());
     assertEquals(1, dead.size());
     assertEquals(poison.id(), dead.get(0).message().orElseThrow().id());
     assertTrue(dead.get(0).reason().contains("delivery limit"), dead.get(0).reason());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import dev.celeriac.Waits;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.protocol.MessageCodec;
@@ -21,6 +22,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * the acks the closed connection could not carry are lost. Nothing this process settled, or still runs, may
  * be handed out again; nothing else may be held back.
  */
+@Tag("rabbitmq")
 class AmqpReconnectTest {
 
   private static final String CONSUMER = "celeriac consumer";
@@ -173,13 +176,7 @@ class AmqpReconnectTest {
     return deliveries.stream().map(d -> d.message().id()).toList();
   }
 
-  private static void await(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + within.toMillis() + " ms waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
+  private static void await(String what, Duration within, BooleanSupplier condition) {
+    Waits.await(what, within, condition::getAsBoolean);
   }
 }

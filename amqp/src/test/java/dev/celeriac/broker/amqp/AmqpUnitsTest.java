@@ -12,9 +12,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The RabbitMQ broker's pure parts: URLs, header types, delay routing. */
+@Tag("rabbitmq")
 class AmqpUnitsTest {
 
   @Test

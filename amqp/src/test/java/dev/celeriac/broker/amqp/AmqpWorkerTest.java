@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.celeriac.Batch;
 import dev.celeriac.Celeriac;
 import dev.celeriac.EnqueueOptions;
+import dev.celeriac.Waits;
 import dev.celeriac.fixtures.AddTask;
 import dev.celeriac.fixtures.MathTasks;
 import dev.celeriac.worker.Outcome;
@@ -16,9 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Stubs, batches, retries and dead letters through a worker on the real RabbitMQ. */
+@Tag("rabbitmq")
 class AmqpWorkerTest {
 
   @BeforeEach
@@ -27,14 +30,8 @@ class AmqpWorkerTest {
     MathTasks.RUNS.clear();
   }
 
-  private static void await(BooleanSupplier condition, Duration within) throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within " + within);
-      }
-      Thread.sleep(10);
-    }
+  private static void await(BooleanSupplier condition, Duration within) {
+    Waits.await("the condition", within, condition::getAsBoolean);
   }
 
   @Test
@@ -99,7 +96,8 @@ class AmqpWorkerTest {
       await(() -> MathTasks.RUNS.contains("block"), Duration.ofSeconds(15));
       Thread stopper = new Thread(slow::stop);
       stopper.start();
-      // The running task ends after the stop began; the other nine were never started here.
+      // The running task ends after the stop began; the other nine were never started here. Nothing outside the
+      // stopping thread shows that it began, so it is given time to.
       Thread.sleep(300);
       MathTasks.GATE.release();
       stopper.join(30_000);

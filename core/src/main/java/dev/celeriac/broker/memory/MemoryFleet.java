@@ -25,6 +25,8 @@ import java.util.function.Consumer;
 final class MemoryFleet implements EventPublisher, ControlMailbox, RevokeStore {
 
   /** An event as published: routing key, JSON body and the sender's node name. */
+  // Its bytes are a payload carried as received, never compared: record equality by array identity is fine.
+  @SuppressWarnings("ArrayRecordComponent")
   record Event(String routingKey, byte[] body, String hostname) {}
 
   private final List<Consumer<Event>> eventListeners = new CopyOnWriteArrayList<>();

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -31,6 +32,8 @@ import redis.clients.jedis.Jedis;
  * built in Java and run by both. A subclass gives the broker. Python's runs are read from its records in the
  * result backend's database, Java's from {@link CanvasTasks}; results from Python's {@code AsyncResult.get()}.
  */
+@Tag("redis")
+@Tag("python")
 public abstract class CanvasInteropScenarios {
 
   static final int REDIS_PORT = Integer.parseInt(System.getenv().getOrDefault("CELERIAC_TEST_REDIS_PORT", "6379"));

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * {@code inspect} and {@code control} list and steer Python workers. Run on Redis and on RabbitMQ by the
  * subclasses; fails, never skips, without the broker or Python Celery.
  */
+@Tag("python")
 public abstract class FleetScenarios {
 
   private static final String JAVA_QUEUE = "interop-java";

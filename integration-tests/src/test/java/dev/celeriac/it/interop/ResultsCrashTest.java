@@ -8,6 +8,7 @@ import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.TaskRef;
 import dev.celeriac.it.TestRuns;
+import dev.celeriac.it.Waits;
 import dev.celeriac.it.WorkerProcess;
 import dev.celeriac.result.TaskState;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -22,6 +24,7 @@ import redis.clients.jedis.Jedis;
  * A worker SIGKILLed while it runs and stores results loses no result: the messages it held come back (their acks
  * were never sent, since a worker acks only once the result is stored) and the replacement stores every one.
  */
+@Tag("redis")
 class ResultsCrashTest {
 
   static final int TASKS = 3000;
@@ -51,10 +54,8 @@ class ResultsCrashTest {
           "--result-backend", BACKEND};
       try (WorkerProcess first = WorkerProcess.start(dir, "worker-1", classPath, conf, args)
           .awaitConsuming(Duration.ofSeconds(30))) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (storedCount() < TASKS / 4 && System.nanoTime() < deadline) {
-          Thread.sleep(5);
-        }
+        Waits.await("a quarter of the results stored", Duration.ofSeconds(60), () -> storedCount() >= TASKS / 4,
+            () -> storedCount() + " stored");
         assertEquals(137, first.killHard(), "SIGKILL");
       }
       long atKill = storedCount();

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import redis.clients.jedis.Jedis;
@@ -25,6 +26,9 @@ import redis.clients.jedis.Jedis;
  * and on a RabbitMQ broker: Python's {@code AsyncResult.get()} of a Java task (a value; a failure raising an error
  * that carries the Java type and message), and a Java producer reading a Python task's result typed.
  */
+@Tag("redis")
+@Tag("rabbitmq")
+@Tag("python")
 class ResultsInteropTest {
 
   static final int PORT = Integer.parseInt(System.getenv().getOrDefault("CELERIAC_TEST_REDIS_PORT", "6379"));

@@ -18,6 +18,8 @@ public enum ValueKind {
   /** {@code Map<String, Object>}: a task's result only. */
   MAP(null, null);
 
+  // JavaPoet's TypeName is immutable, though not annotated so.
+  @SuppressWarnings("ImmutableEnumChecker")
   private final TypeName primitive;
   private final String boxName;
 

@@ -112,7 +112,7 @@ public record ValueTypeDescriptor(ValueKind kind, boolean primitive, ClassName e
     }
     int dot = spelling.lastIndexOf('.', spelling.indexOf('$') < 0 ? spelling.length() : spelling.indexOf('$'));
     String packageName = dot < 0 ? "" : spelling.substring(0, dot);
-    String[] simpleNames = spelling.substring(dot + 1).split("\\$");
+    String[] simpleNames = spelling.substring(dot + 1).split("\\$", -1);
     ClassName type = ClassName.get(packageName, simpleNames[0],
         Arrays.copyOfRange(simpleNames, 1, simpleNames.length));
     return Optional.of(enumOf(type, spelling, enumConstants.get()));

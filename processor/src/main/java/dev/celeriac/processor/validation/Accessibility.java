@@ -1,5 +1,6 @@
 package dev.celeriac.processor.validation;
 
+import java.util.Locale;
 import java.util.Optional;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
@@ -25,7 +26,7 @@ final class Accessibility {
       String name = nested.getQualifiedName().toString();
       if (nesting == NestingKind.LOCAL || nesting == NestingKind.ANONYMOUS) {
         return Optional.of(
-            (name.isEmpty() ? type.getSimpleName() : name) + " is a " + nesting.name().toLowerCase() + " class");
+            (name.isEmpty() ? type.getSimpleName() : name) + " is a " + nesting.name().toLowerCase(Locale.ROOT) + " class");
       }
       if (nested.getModifiers().contains(Modifier.PRIVATE)) {
         return Optional.of(name + " is private");

@@ -44,7 +44,7 @@ final class CronExpressions {
           ? Optional.empty()
           : Optional.of(trimmed + " is not a supported macro" + NearMatch.hint(trimmed, MACROS));
     }
-    String[] parts = trimmed.split("\\s+");
+    String[] parts = trimmed.split("\\s+", -1);
     if (parts.length != FIELDS.size()) {
       return Optional.of("it has " + parts.length + " fields, not 5");
     }

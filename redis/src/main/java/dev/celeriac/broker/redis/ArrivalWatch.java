@@ -79,6 +79,8 @@ final class ArrivalWatch {
   }
 
   /** The list keys watched so far (each may have a hand-off list). */
+  // Every key of watchers is ByteBuffer.wrap of a whole key array, so array() is exactly that key.
+  @SuppressWarnings("ByteBufferBackingArray")
   List<byte[]> watchedKeys() {
     List<byte[]> keys = new ArrayList<>();
     for (ByteBuffer key : watchers.keySet()) {
@@ -224,6 +226,8 @@ final class ArrivalWatch {
     return thread;
   }
 
+  // wrapped is a key of watchers, ByteBuffer.wrap of a whole key array: array() is exactly that key.
+  @SuppressWarnings("ByteBufferBackingArray")
   private void watch(ByteBuffer wrapped) {
     byte[] key = wrapped.array();
     byte[] handoff = handoffKey.apply(key);

@@ -643,6 +643,8 @@ public final class RedisBroker implements Broker {
   }
 
   /** A delivery whose settle failed: {@link #maintain()} returns it to the head of its list. */
+  // Its bytes are a payload carried as received, never compared: record equality by array identity is fine.
+  @SuppressWarnings("ArrayRecordComponent")
   private record Abandoned(String tag, byte[] listKey, byte[] envelope) {}
 
   void abandon(String tag, byte[] listKey, byte[] envelope) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.celeriac.Waits;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.protocol.KombuEnvelope;
@@ -18,10 +19,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /** An idle Redis consumer wakes on arrival through its hand-off lists, which recovery and close return. */
+@Tag("redis")
 class ArrivalWatchTest {
 
   private final String queue = "w-" + UUID.randomUUID();
@@ -44,7 +47,7 @@ class ArrivalWatchTest {
   void anIdleFetchWakesOnAMessageAPythonProducerPushesAndNothingIsLeftInTheHandOff() throws Exception {
     assertTrue(broker.fetch(List.of(queue), 1, Duration.ofMillis(50)).isEmpty());
     CompletableFuture<List<Delivery>> waiting = CompletableFuture.supplyAsync(() -> fetch(30));
-    Thread.sleep(300); // the fetch now blocks in Redis
+    awaitBlocked(); // the fetch now blocks in Redis
     assertFalse(waiting.isDone());
     // As kombu does: a bare LPUSH of the envelope, no notification of any kind.
     jedis.lpush(queue.getBytes(StandardCharsets.UTF_8), KombuEnvelope.encode(message("wake", 0), queue, "t1"));
@@ -61,7 +64,7 @@ class ArrivalWatchTest {
   void aPriorityMessageWakesTheWorkerAsWell() throws Exception {
     broker.fetch(List.of(queue), 1, Duration.ofMillis(50));
     CompletableFuture<List<Delivery>> waiting = CompletableFuture.supplyAsync(() -> fetch(30));
-    Thread.sleep(300);
+    awaitBlocked();
     broker.publish(queue, message("p9", 9));
     List<Delivery> fetched = waiting.get(20, TimeUnit.SECONDS);
     assertEquals(List.of("p9"), fetched.stream().map(d -> d.message().task()).toList());
@@ -84,7 +87,7 @@ class ArrivalWatchTest {
     if (!tasks.contains("oldest")) {
       // The hand-off is drained once a watcher saw a message arrive: make one arrive.
       CompletableFuture<List<Delivery>> waiting = CompletableFuture.supplyAsync(() -> fetch(30, 10));
-      Thread.sleep(300);
+      awaitBlocked();
       jedis.lpush(key, KombuEnvelope.encode(message("trigger", 0), queue, "t3"));
       List<Delivery> more = waiting.get(20, TimeUnit.SECONDS);
       more.forEach(Delivery::ack);
@@ -160,6 +163,7 @@ class ArrivalWatchTest {
           throw new IllegalStateException(e);
         }
       });
+      // A polling fetch shows nothing in Redis to wait for: time for it to start polling.
       Thread.sleep(300);
       jedis.lpush(queue.getBytes(StandardCharsets.UTF_8), KombuEnvelope.encode(message("polled", 0), queue, "t1"));
       List<Delivery> fetched = waiting.get(20, TimeUnit.SECONDS);
@@ -176,6 +180,14 @@ class ArrivalWatchTest {
     List<byte[]> raw = jedis.lrange(key, 0, -1);
     java.util.Collections.reverse(raw);
     return raw.stream().map(bytes -> KombuEnvelope.decode(bytes).message().task()).toList();
+  }
+
+  /** Waits until one of the broker's watch connections blocks in Redis (CLIENT LIST flag b). */
+  private void awaitBlocked() {
+    String name = " name=celeriac-wait:" + broker.workerId().replaceAll("[^!-~]", "_") + " ";
+    Waits.await("the fetch to block in Redis", Duration.ofSeconds(10),
+        () -> jedis.clientList().lines().anyMatch(line -> line.contains(name) && line.matches(".* flags=\\S*b.*")),
+        jedis::clientList);
   }
 
   private List<Delivery> fetch(int seconds) {

@@ -1,5 +1,6 @@
 package dev.celeriac.broker.redis;
 
+import dev.celeriac.Waits;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -28,6 +29,14 @@ public final class PrivateRedis implements AutoCloseable {
     this.process = process;
   }
 
+  private static String readLog(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
   /** A port nothing listens on right now. */
   public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
@@ -48,13 +57,16 @@ public final class PrivateRedis implements AutoCloseable {
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     PrivateRedis redis = new PrivateRedis(port, process);
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!redis.accepts()) {
-      if (!process.isAlive() || System.nanoTime() > deadline) {
-        redis.close();
-        throw new AssertionError("redis-server on port " + port + " did not start:\n" + Files.readString(log));
-      }
-      Thread.sleep(20);
+    try {
+      Waits.await("redis-server on port " + port + " to start", Duration.ofSeconds(20), () -> {
+        if (!process.isAlive()) {
+          throw new AssertionError("redis-server on port " + port + " exited:\n" + Files.readString(log));
+        }
+        return redis.accepts();
+      }, () -> "\n" + readLog(log));
+    } catch (AssertionError e) {
+      redis.close();
+      throw e;
     }
     return redis;
   }

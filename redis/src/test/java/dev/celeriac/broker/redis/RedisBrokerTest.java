@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.celeriac.Waits;
 import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.BrokerException;
 import dev.celeriac.broker.BrokerUnreachableException;
@@ -29,10 +30,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /** The Redis broker against the machine's real Redis: kombu layout, atomic moves, recovery, parking. */
+@Tag("redis")
 class RedisBrokerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -263,7 +266,7 @@ class RedisBrokerTest {
 
     RedisBroker survivor = RedisBroker.connect(BrokerUrl.parse(TestRedis.URL), fast);
     try {
-      Thread.sleep(700);
+      Thread.sleep(700); // past the 600 ms heartbeat timeout: time that must pass, not a wait
       survivor.maintain();
 
       assertEquals(3, jedis.llen(queue));
@@ -295,7 +298,7 @@ class RedisBrokerTest {
     RedisBroker live = RedisBroker.connect(BrokerUrl.parse(TestRedis.URL), fast);
     try {
       Delivery again = live.fetch(List.of(queue), 1, Duration.ofSeconds(1)).get(0);
-      Thread.sleep(700);
+      Thread.sleep(700); // past the 600 ms heartbeat timeout: time that must pass, not a wait
       live.maintain();
 
       assertEquals(0, jedis.llen(queue), "the dead worker's copy must not come back");
@@ -427,11 +430,7 @@ class RedisBrokerTest {
         Map.of("k", 1), null, null, null, null, null, priority, Duration.ZERO));
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "condition not met within 5 s");
-      Thread.sleep(5);
-    }
+  private static void waitFor(java.util.function.BooleanSupplier condition) {
+    Waits.await("the condition", Duration.ofSeconds(5), condition::getAsBoolean);
   }
 }

@@ -33,6 +33,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
@@ -42,6 +43,7 @@ import redis.clients.jedis.JedisPubSub;
  * Celery 5.2.6 ({@code fleet-examples/redis}): the fanout channels, the envelopes, the event fields, and the replies
  * to requests replayed from a Python client's capture.
  */
+@Tag("redis")
 class RedisFleetWireTest {
 
   private static final String NODE = "w1@fleet";
@@ -132,7 +134,8 @@ class RedisFleetWireTest {
     assertEquals(Map.of("ok", "task events already enabled"), client.call("enable_events", Map.of(),
         ControlClient.Selection.ALL, Duration.ofMillis(500), reply -> {}).get(0).value());
     client.cast("heartbeat", Map.of(), ControlClient.Selection.ALL);
-    Thread.sleep(300);
+    FleetCaptures.await("the heartbeat the cast asked for (freq 5)", () -> published.stream().anyMatch(
+        m -> m[0].endsWith("worker.heartbeat") && body(json(m[1])).path("freq").asInt() == 5));
     worker.stop(Duration.ofSeconds(10));
     FleetCaptures.await("worker-offline", () -> published.stream().anyMatch(m -> m[0].endsWith("worker.offline")));
 

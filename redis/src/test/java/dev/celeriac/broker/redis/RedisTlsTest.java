@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.ConfigurationException;
+import dev.celeriac.Waits;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.protocol.MessageCodec;
@@ -19,10 +20,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code rediss://} against a private TLS Redis with a self-signed certificate, as kombu's URL options say. */
+@Tag("redis")
 class RedisTlsTest {
 
   @TempDir
@@ -44,15 +47,13 @@ class RedisTlsTest {
         "--tls-key-file", dir.resolve("key.pem").toString(), "--tls-auth-clients", "no", "--save", "",
         "--appendonly", "no", "--dir", dir.toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
+    Waits.await("the TLS redis-server to start", Duration.ofSeconds(10), () -> {
       try (Socket probe = new Socket("127.0.0.1", port)) {
-        return;
+        return true;
       } catch (IOException notYet) {
-        assertTrue(System.nanoTime() < deadline, "TLS redis-server did not start; see " + dir.resolve("redis.log"));
-        Thread.sleep(50);
+        return false;
       }
-    }
+    }, () -> "see " + dir.resolve("redis.log"));
   }
 
   @AfterAll

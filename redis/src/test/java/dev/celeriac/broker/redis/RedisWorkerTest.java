@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.celeriac.Batch;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
+import dev.celeriac.Waits;
 import dev.celeriac.fixtures.AddTask;
 import dev.celeriac.fixtures.MathTasks;
 import dev.celeriac.worker.Outcome;
@@ -13,10 +14,12 @@ import dev.celeriac.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /** Stubs, batches and a worker on the real Redis. */
+@Tag("redis")
 class RedisWorkerTest {
 
   @BeforeAll
@@ -35,10 +38,8 @@ class RedisWorkerTest {
         assertEquals(2000, batch.size());
       }
       Worker worker = app.worker(WorkerOptions.builder().queues(List.of("math")).concurrency(2).build()).start();
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (worker.count(Outcome.SUCCEEDED) < 2000 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      Waits.await("2000 tasks to succeed", Duration.ofSeconds(30), () -> worker.count(Outcome.SUCCEEDED) >= 2000,
+          () -> "succeeded " + worker.count(Outcome.SUCCEEDED));
       worker.stop();
 
       assertEquals(2000, worker.count(Outcome.SUCCEEDED));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.celeriac.Waits;
 import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.Delivery;
@@ -18,6 +19,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -26,6 +28,7 @@ import redis.clients.jedis.Jedis;
  * already on the replica when the call returns, and a write that fewer replicas acknowledged throws, naming how
  * many did, while the master keeps it.
  */
+@Tag("redis")
 class ReplicaAcksTest {
 
   private static PrivateRedis master;
@@ -39,11 +42,7 @@ class ReplicaAcksTest {
     master = PrivateRedis.start(dir, PrivateRedis.freePort());
     replica = PrivateRedis.start(dir, PrivateRedis.freePort(), "--replicaof", "127.0.0.1",
         Integer.toString(master.port()));
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!replicaInSync()) {
-      assertTrue(System.nanoTime() < deadline, "the replica did not sync with the master within 20 s");
-      Thread.sleep(20);
-    }
+    Waits.await("the replica to sync with the master", Duration.ofSeconds(20), () -> replicaInSync());
   }
 
   @AfterAll

@@ -18,11 +18,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
 
 /** The chord join on a real Redis, in Celery's keys. */
+@Tag("redis")
 class RedisChordStoreTest {
 
   private JedisPooled redis;

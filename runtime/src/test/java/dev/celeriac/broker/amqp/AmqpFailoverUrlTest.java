@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.MutableClock;
+import dev.celeriac.Waits;
 import dev.celeriac.cli.Main;
 import dev.celeriac.fixtures.MathTasks;
 import dev.celeriac.fixtures.TestIndex;
@@ -17,6 +18,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * control and events, cron and the command line. The list's first node does not answer (nothing listens on its
  * port); the second is the machine's RabbitMQ.
  */
+@Tag("rabbitmq")
 class AmqpFailoverUrlTest {
 
   @Test
@@ -43,11 +46,8 @@ class AmqpFailoverUrlTest {
           .hostname("failover@box").build()).start();
       try {
         assertEquals(1, app.cron().tick(), "cron fires the 12:00 slot of tests.tick");
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!MathTasks.RUNS.contains("tick") && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
-        assertTrue(MathTasks.RUNS.contains("tick"), "the worker ran the slot: " + MathTasks.RUNS);
+        Waits.await("the worker to run the slot", Duration.ofSeconds(10), () -> MathTasks.RUNS.contains("tick"),
+            () -> "runs " + MathTasks.RUNS);
 
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

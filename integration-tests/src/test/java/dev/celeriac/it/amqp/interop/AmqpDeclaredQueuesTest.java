@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.Test;
  * ({@code x-max-priority}). Celery 5.2 itself cannot consume a quorum queue (it asks for a channel-wide QoS, which
  * RabbitMQ refuses there), so on the quorum queue Python only produces.
  */
+@Tag("rabbitmq")
+@Tag("python")
 class AmqpDeclaredQueuesTest {
 
   private static final String BROKER_URL = ItRabbit.URL;

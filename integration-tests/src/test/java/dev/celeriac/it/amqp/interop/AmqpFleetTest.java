@@ -5,11 +5,13 @@ import dev.celeriac.it.interop.FleetScenarios;
 import dev.celeriac.it.interop.PythonCelery;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 
 /**
  * {@link FleetScenarios} on RabbitMQ, vhost {@code celeriac-it}: the {@code celeryev} topic exchange, the
  * {@code celery.pidbox} fanout and its reply exchange, and the revoke stream.
  */
+@Tag("rabbitmq")
 class AmqpFleetTest extends FleetScenarios {
 
   @BeforeAll

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.Test;
  * redelivered it, together with everything whose ack the dead connection took along. A Celeriac worker reads
  * them, runs every message once, and re-publishes the values in types py-amqp reads back.
  */
+@Tag("rabbitmq")
+@Tag("python")
 class AmqpHostileHeadersTest {
 
   private static final String BROKER_URL = ItRabbit.URL;

@@ -49,6 +49,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,6 +59,8 @@ import org.junit.jupiter.api.Test;
  * sides use the same broker URL, written as Celery writes it. Fails (never skips) without RabbitMQ or Python
  * Celery.
  */
+@Tag("rabbitmq")
+@Tag("python")
 class AmqpInteropTest {
 
   /** The one URL both sides are given. */

@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Test;
  * {@link AmqpDelayLevelCrashTest} covers on its own. When a confirmed enqueue does not run, the failure names
  * where every quorum queue's messages are and whether RabbitMQ found each queue's Raft member at each start.
  */
+@Tag("rabbitmq")
 class AmqpBrokerRestartTest {
 
   private static final String QUEUE = "amqp-restart";

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Test;
  * <p>{@value #DEFAULT_TASKS} tasks, about a minute and a half; {@code -Dceleriac.cluster.tasks=N} runs another
  * number.
  */
+@Tag("rabbitmq")
 class AmqpClusterFailoverTest {
 
   private static final int DEFAULT_TASKS = 20_000;

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * worker reconnects, and no task runs twice: a returned message it already settled is acked at once, and one
  * still running is acked when its run ends.
  */
+@Tag("rabbitmq")
 class AmqpConnectionDropTest {
 
   private static final String QUEUE = "amqp-drop";

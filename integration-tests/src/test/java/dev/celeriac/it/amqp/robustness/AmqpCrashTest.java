@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * once; a task runs twice only if its first run's ack never left the killed worker, and a worker holds at
  * most its prefetch window unacked, so each kill costs at most that many second runs.
  */
+@Tag("rabbitmq")
 class AmqpCrashTest {
 
   private static final int TASKS = 20_000;

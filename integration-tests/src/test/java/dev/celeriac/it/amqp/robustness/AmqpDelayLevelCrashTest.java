@@ -13,6 +13,7 @@ import dev.celeriac.worker.WorkerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * queues it went into are older than that, nor declare others on its way out: every quorum queue comes back with
  * its Raft member.
  */
+@Tag("rabbitmq")
 class AmqpDelayLevelCrashTest {
 
   /**

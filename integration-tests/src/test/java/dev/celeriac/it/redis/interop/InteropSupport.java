@@ -82,7 +82,7 @@ final class InteropSupport {
    * and the diagnostics.
    */
   static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> diagnostics) {
-    Waits.await(what, timeout, condition, diagnostics);
+    Waits.await(what, timeout, condition::getAsBoolean, diagnostics);
   }
 
   static void sleep(Duration duration) {

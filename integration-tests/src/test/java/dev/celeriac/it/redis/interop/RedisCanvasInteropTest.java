@@ -2,8 +2,10 @@ package dev.celeriac.it.redis.interop;
 
 import dev.celeriac.it.interop.CanvasInteropScenarios;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 
 /** {@link CanvasInteropScenarios} on a Redis broker (db 12 of the test Redis). */
+@Tag("redis")
 class RedisCanvasInteropTest extends CanvasInteropScenarios {
 
   @BeforeAll

@@ -2,9 +2,11 @@ package dev.celeriac.it.redis.interop;
 
 import dev.celeriac.it.interop.FleetScenarios;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import redis.clients.jedis.Jedis;
 
 /** {@link FleetScenarios} on Redis, database 11: kombu's fanout over PUBLISH and its pidbox lists. */
+@Tag("redis")
 class RedisFleetTest extends FleetScenarios {
 
   private static final int DB = 11;

@@ -42,6 +42,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -51,6 +52,8 @@ import redis.clients.jedis.Jedis;
  * real Celery worker, and kombu's visibility-timeout restore of an entry a Celeriac worker left in
  * {@code unacked}. Fails (never skips) without Redis or Python Celery.
  */
+@Tag("redis")
+@Tag("python")
 class RedisInteropTest {
 
   private static final String JAVA_QUEUE = "interop-java";

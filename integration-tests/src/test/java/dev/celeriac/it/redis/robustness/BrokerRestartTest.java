@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -40,6 +41,7 @@ import redis.clients.jedis.Jedis;
  * refused that way waits the loading out ({@link EnqueueWhileRedisLoadsTest}). An enqueue whose reply is
  * lost at the stop is retried and runs twice, which at-least-once allows.
  */
+@Tag("redis")
 class BrokerRestartTest {
 
   private static final String QUEUE = "restart";

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
@@ -25,6 +26,8 @@ import redis.clients.jedis.JedisPooled;
  * next. Every body must fire exactly once, with every member's result: a member that ran twice counts once, and
  * the body is neither lost nor sent twice.
  */
+@Tag("redis")
+@Tag("rabbitmq")
 class ChordCrashTest {
 
   private static final String QUEUE = "chord-crash";

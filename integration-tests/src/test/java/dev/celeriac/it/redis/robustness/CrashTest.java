@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
@@ -30,6 +31,7 @@ import redis.clients.jedis.JedisPooled;
  * worker's in-flight messages to the queue once the dead worker's heartbeat has lapsed (2 s here), so
  * every task runs at least once; the only cost is a bounded number of second runs.
  */
+@Tag("redis")
 class CrashTest {
 
   private static final int TASKS = 20_000;

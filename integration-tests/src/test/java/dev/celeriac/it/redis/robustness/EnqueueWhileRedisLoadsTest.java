@@ -9,6 +9,7 @@ import dev.celeriac.it.TestRuns;
 import dev.celeriac.it.redis.robustness.RobustnessSupport.PrivateRedis;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
@@ -19,6 +20,7 @@ import redis.clients.jedis.Pipeline;
  * return as if Redis had taken it: the pipelined {@code LPUSH} used to ignore the error reply, and
  * {@link BrokerRestartTest} lost an acknowledged enqueue or two at about every fourth restart.
  */
+@Tag("redis")
 class EnqueueWhileRedisLoadsTest {
 
   private static final String QUEUE = "restart";

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.resps.Tuple;
@@ -30,6 +31,7 @@ import redis.clients.jedis.resps.Tuple;
  * {@code celeriac:delayed:<queue>} and acks it in the same atomic step, so nothing sits in {@code unacked}
  * for a sweep to restore, and the due message is promoted back by exactly one worker.
  */
+@Tag("redis")
 class LongCountdownTest {
 
   private static final String QUEUE = "countdown";

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
@@ -35,6 +36,7 @@ import redis.clients.jedis.JedisPooled;
  * reply and cuts the connection; every task must still run, and soon: the heartbeat timeout is long
  * enough that no maintenance runs during the test.
  */
+@Tag("redis")
 class LostFetchReplyTest {
 
   private static final String QUEUE = "lostreply";

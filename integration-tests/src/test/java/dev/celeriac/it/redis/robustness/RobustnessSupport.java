@@ -56,7 +56,7 @@ final class RobustnessSupport {
 
   /** Waits for {@code condition}, polling every few milliseconds; fails with {@code what} and {@code state}. */
   static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> state) {
-    Waits.await(what, timeout, condition, state);
+    Waits.await(what, timeout, condition::getAsBoolean, state);
   }
 
   static void sleep(Duration duration) {

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * master name, or a master name no Sentinel knows exits 2 at once, and Sentinels that do not answer exit 1 after
  * {@code broker.connect-timeout-seconds}; either way with one line, without the password or a stack trace.
  */
+@Tag("redis")
 class SentinelCliTest {
 
   private static final String PASSWORD = SentinelCluster.PASSWORD;

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
@@ -33,6 +34,7 @@ import redis.clients.jedis.JedisPooled;
  * worker held in flight on the old master come back through the usual recovery (a lost fetch reply, the ack
  * retried on the new master), at worst as a second run.
  */
+@Tag("redis")
 class SentinelFailoverTest {
 
   private static final String QUEUE = "sentinel";

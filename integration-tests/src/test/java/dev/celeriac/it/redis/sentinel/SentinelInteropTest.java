@@ -27,6 +27,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -35,6 +36,8 @@ import redis.clients.jedis.Jedis;
  * deployment writes ({@code sentinel://:pw@s1/5;sentinel://s2/5;sentinel://s3/5}, the master's name in
  * {@code broker_transport_options}): kombu and Celeriac read it alike, password and database 5 included.
  */
+@Tag("redis")
+@Tag("python")
 class SentinelInteropTest {
 
   private static final int DB = 5;

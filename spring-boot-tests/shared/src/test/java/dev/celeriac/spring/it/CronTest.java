@@ -9,6 +9,7 @@ import dev.celeriac.spring.boot.CeleriacCronLifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -17,6 +18,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code celeriac.cron.enabled=true}: the application fires its {@code @Periodic} tasks as {@code run cron} does,
  * counts them in the context's registry, and stops firing when the context closes.
  */
+@Tag("redis")
 class CronTest {
 
   @BeforeEach

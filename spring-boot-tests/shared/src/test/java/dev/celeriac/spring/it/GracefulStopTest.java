@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -18,6 +19,7 @@ import redis.clients.jedis.Jedis;
  * unstarted message goes back to its queue at once, the close waits for the running task, and that task finishes
  * and is acknowledged.
  */
+@Tag("redis")
 class GracefulStopTest {
 
   private static final Duration WITHIN = Duration.ofSeconds(30);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.celeriac.spring.boot.CeleriacWorkerLifecycle;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -14,6 +15,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Actuator's {@code celeriac} health: up while the broker answers and the worker runs; down when the worker stopped
  * or the broker went away. The broker is a redis-server of the test's own, which it kills.
  */
+@Tag("redis")
 class HealthIndicatorTest {
 
   @Test

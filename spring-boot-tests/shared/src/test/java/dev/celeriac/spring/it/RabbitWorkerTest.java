@@ -1,10 +1,12 @@
 package dev.celeriac.spring.it;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The worker on the shared RabbitMQ. */
+@Tag("rabbitmq")
 class RabbitWorkerTest extends WorkerTestBase {
 
   @BeforeAll

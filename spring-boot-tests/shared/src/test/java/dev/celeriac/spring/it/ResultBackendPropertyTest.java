@@ -7,6 +7,7 @@ import dev.celeriac.Celeriac;
 import dev.celeriac.result.ResultMeta;
 import dev.celeriac.result.TaskState;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -16,6 +17,7 @@ import org.springframework.test.annotation.DirtiesContext;
 @SpringBootTest(classes = TestApplication.class, properties = {
     "celeriac.broker-url=memory://",
     "celeriac.result-backend=redis://127.0.0.1:${CELERIAC_TEST_REDIS_PORT:6379}/11"})
+@Tag("redis")
 @DirtiesContext
 class ResultBackendPropertyTest {
 
