@@ -1,7 +1,5 @@
 package dev.celeriac.broker.amqp;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
@@ -11,6 +9,7 @@ import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.celeriac.broker.Broker.SlotOutcome;
 import dev.celeriac.broker.BrokerException;
+import dev.celeriac.protocol.Json;
 import dev.celeriac.protocol.TaskMessage;
 import java.io.IOException;
 import java.time.Duration;
@@ -51,7 +50,6 @@ import org.slf4j.LoggerFactory;
 final class AmqpCronLock {
 
   private static final Logger log = LoggerFactory.getLogger(AmqpCronLock.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   static final String PREFIX = "celeriac.cron.";
   /** How long a token may stay out of sight before it is taken for lost and created again. */
   static final Duration LOST_TOKEN_AFTER = Duration.ofSeconds(30);
@@ -116,7 +114,7 @@ final class AmqpCronLock {
       }
       open.basicPublish("", tokenQueue(schedule), new AMQP.BasicProperties.Builder()
           .contentType("application/json").deliveryMode(AmqpMessages.PERSISTENT).build(),
-          JSON.writeValueAsBytes(Map.of("schedule", schedule, "last_slot_ms", recorded,
+          Json.write(Map.of("schedule", schedule, "last_slot_ms", recorded,
               "last_slot", Instant.ofEpochMilli(recorded).toString())));
       if (token != null) {
         open.basicAck(token.getEnvelope().getDeliveryTag(), false);
@@ -139,9 +137,10 @@ final class AmqpCronLock {
     }
   }
 
-  private static long lastSlot(GetResponse token) throws IOException {
-    JsonNode state = JSON.readTree(token.getBody());
-    return state.path("last_slot_ms").asLong();
+  /** The token's {@code last_slot_ms}; 0 when it has none. */
+  private static long lastSlot(GetResponse token) {
+    return Json.read(token.getBody()) instanceof Map<?, ?> state && state.get("last_slot_ms") instanceof Number slot
+        ? slot.longValue() : 0;
   }
 
   /** Whether the token has been out of sight for {@link #LOST_TOKEN_AFTER} in a row, as this process saw it. */

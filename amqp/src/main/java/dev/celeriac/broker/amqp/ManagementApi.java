@@ -1,7 +1,7 @@
 package dev.celeriac.broker.amqp;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.celeriac.protocol.Json;
+import dev.celeriac.protocol.MalformedMessageException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,8 +22,6 @@ import java.util.Optional;
  * first that answers is asked first from then on.
  */
 final class ManagementApi {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http;
   private final List<String> bases = new ArrayList<>();
@@ -42,25 +41,35 @@ final class ManagementApi {
 
   /** The unacked count of {@code queue}, if the API answers; 0 for a queue that does not exist. */
   Optional<Long> unacked(String queue) {
-    return get("/" + encode(queue) + "?columns=messages_unacknowledged", JSON.createObjectNode())
-        .map(node -> node.path("messages_unacknowledged").asLong(0));
+    return get("/" + encode(queue) + "?columns=messages_unacknowledged", Map.of())
+        .map(answer -> answer instanceof Map<?, ?> fields && fields.get("messages_unacknowledged") instanceof Number count
+            ? count.longValue() : 0L);
   }
 
   /** The names of the vhost's queues, if the API answers. */
   Optional<List<String>> queueNames() {
-    return get("?columns=name", null).map(node -> {
+    return get("?columns=name", null).map(answer -> {
       List<String> names = new ArrayList<>();
-      node.forEach(queue -> names.add(queue.path("name").asText()));
+      if (answer instanceof List<?> queues) {
+        for (Object queue : queues) {
+          if (queue instanceof Map<?, ?> fields && fields.get("name") instanceof String name) {
+            names.add(name);
+          }
+        }
+      }
       return names;
     });
   }
 
-  /** The answer to a GET from the first node that answers; {@code notFound} for a 404, empty when none answers. */
-  private Optional<JsonNode> get(String path, JsonNode notFound) {
+  /**
+   * The answer to a GET from the first node that answers, as {@link Json#read} reads it; {@code notFound} for a
+   * 404, empty when none answers.
+   */
+  private Optional<Object> get(String path, Object notFound) {
     int first = answering;
     for (int i = 0; i < bases.size(); i++) {
       int node = (first + i) % bases.size();
-      Optional<JsonNode> answer = get(bases.get(node), path, notFound);
+      Optional<Object> answer = get(bases.get(node), path, notFound);
       if (answer != null) {
         answering = node;
         return answer;
@@ -69,8 +78,8 @@ final class ManagementApi {
     return Optional.empty();
   }
 
-  /** One node's answer, as {@link #get(String, JsonNode)} returns it; null when this node did not answer. */
-  private Optional<JsonNode> get(String base, String path, JsonNode notFound) {
+  /** One node's answer, as {@link #get(String, Object)} returns it; null when this node did not answer. */
+  private Optional<Object> get(String base, String path, Object notFound) {
     try {
       HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
           .timeout(Duration.ofSeconds(3))
@@ -84,8 +93,8 @@ final class ManagementApi {
       if (response.statusCode() != 200) {
         return null;
       }
-      return Optional.of(JSON.readTree(response.body()));
-    } catch (java.io.IOException | IllegalArgumentException e) {
+      return Optional.of(Json.read(response.body()));
+    } catch (java.io.IOException | IllegalArgumentException | MalformedMessageException e) {
       return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -2,8 +2,6 @@ package dev.celeriac.broker.redis;
 
 import static dev.celeriac.broker.redis.RedisKeys.bytes;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.celeriac.ConfigurationException;
 import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.BrokerException;
@@ -15,7 +13,9 @@ import dev.celeriac.broker.Delivery;
 import dev.celeriac.broker.FirstConnection;
 import dev.celeriac.broker.QueueStats;
 import dev.celeriac.protocol.Ids;
+import dev.celeriac.protocol.Json;
 import dev.celeriac.protocol.KombuEnvelope;
+import dev.celeriac.protocol.MalformedMessageException;
 import dev.celeriac.protocol.TaskMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +53,6 @@ import redis.clients.jedis.resps.ScanResult;
 public final class RedisBroker implements Broker {
 
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final LuaScript FETCH = LuaScript.load("fetch");
   private static final LuaScript ACK = LuaScript.load("ack");
   private static final LuaScript SETTLE = LuaScript.load("settle");
@@ -742,9 +741,9 @@ public final class RedisBroker implements Broker {
 
   private static String routingKeyOf(byte[] unackedEntry) {
     try {
-      JsonNode entry = JSON.readTree(unackedEntry);
-      return entry.isArray() && entry.size() == 3 ? entry.get(2).asText() : null;
-    } catch (IOException e) {
+      return Json.read(unackedEntry) instanceof List<?> entry && entry.size() == 3 && entry.get(2) instanceof String key
+          ? key : null;
+    } catch (MalformedMessageException e) {
       return null;
     }
   }
@@ -855,15 +854,11 @@ public final class RedisBroker implements Broker {
     header.put("queue", queue);
     header.put("reason", reason);
     header.put("dead_at", at.toString());
-    try {
-      byte[] head = JSON.writeValueAsBytes(header);
-      byte[] entry = Arrays.copyOf(head, head.length + 1 + envelope.length);
-      entry[head.length] = '\n';
-      System.arraycopy(envelope, 0, entry, head.length + 1, envelope.length);
-      return entry;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    byte[] head = Json.write(header);
+    byte[] entry = Arrays.copyOf(head, head.length + 1 + envelope.length);
+    entry[head.length] = '\n';
+    System.arraycopy(envelope, 0, entry, head.length + 1, envelope.length);
+    return entry;
   }
 
   static DeadLetter parseDeadLetter(String queue, byte[] entry) {
@@ -873,10 +868,10 @@ public final class RedisBroker implements Broker {
     }
     byte[] envelope = Arrays.copyOfRange(entry, Math.min(newline + 1, entry.length), entry.length);
     try {
-      JsonNode header = JSON.readTree(Arrays.copyOf(entry, newline));
-      return new DeadLetter(queue, header.path("reason").asText(), Instant.parse(header.path("dead_at").asText()),
+      Map<?, ?> header = (Map<?, ?>) Json.read(Arrays.copyOf(entry, newline));
+      return new DeadLetter(queue, String.valueOf(header.get("reason")), Instant.parse((String) header.get("dead_at")),
           envelope);
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       return new DeadLetter(queue, "(unreadable dead-letter header)", Instant.EPOCH, envelope);
     }
   }
