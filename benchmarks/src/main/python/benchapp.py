@@ -6,7 +6,8 @@ declares `bench.noop` on queue `bench`, the same task as dev.celeriac.bench.Benc
 As a script it times the producer side and prints one JSON line on stdout:
 
     python3 benchapp.py delay N [WARMUP]   # N x noop.delay(i): one publish per call, as apps do
-    python3 benchapp.py latency N [GAP_MS] [WARMUP]   # bench.stamp(time.time()) calls GAP_MS apart; the
+    python3 benchapp.py latency N [GAP_MS] [WARMUP] [BURST]   # BURST warm-up calls back to back, a pause,
+                                           # then bench.stamp(time.time()) calls GAP_MS apart; the
                                            # worker appends call-to-start microseconds to BENCH_LATENCY_FILE
     python3 benchapp.py batch N [WARMUP]   # N x noop.apply_async((i,), producer=p) on one shared
                                            # producer (Celery has no batch API; this is its fastest
@@ -83,8 +84,12 @@ def stamp(sent=0.0, warm=False, **kwargs):
     return None
 
 
-def _latency(n, gap_ms, warmup):
-    """warmup, then n single stamp.delay calls gap_ms apart, each stamped with the time of the call."""
+def _latency(n, gap_ms, warmup, burst=0, pause_s=0.0):
+    """burst warm-up calls back to back and a pause for the worker to drain them, then warmup and n single
+    stamp.delay calls gap_ms apart, each stamped with the time of the call."""
+    for _ in range(burst):
+        stamp.delay(time.time(), True)
+    time.sleep(pause_s)
     calls = []
     for i in range(warmup + n):
         sent = time.time()
@@ -112,7 +117,9 @@ def main(argv):
         n = int(argv[2])
         gap_ms = float(argv[3]) if len(argv) > 3 else 20.0
         warmup = int(argv[4]) if len(argv) > 4 else 50
-        _latency(n, gap_ms, warmup)
+        burst = int(argv[5]) if len(argv) > 5 else 0
+        pause_s = float(argv[6]) if len(argv) > 6 else 0.0
+        _latency(n, gap_ms, warmup, burst, pause_s)
         return 0
     if len(argv) < 3 or argv[1] not in ("delay", "batch"):
         print(__doc__, file=sys.stderr)
