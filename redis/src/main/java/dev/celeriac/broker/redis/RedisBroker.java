@@ -487,6 +487,11 @@ public final class RedisBroker implements Broker {
     return "RedisBroker[" + url + "]";
   }
 
+  /** For tests: the idle wait's patience with a consumer that does not wait again ({@link ArrivalWatch}). */
+  void rearmPatience(Duration patience) {
+    arrivals.rearmPatience(patience);
+  }
+
   /** One sweep of what every live worker does periodically; public for tests and operators. */
   public void maintain() {
     heartbeatOnce();
