@@ -3,7 +3,7 @@ package dev.celeriac.cli;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.cron.Cron;
-import dev.celeriac.metrics.PrometheusEndpoint;
+import dev.celeriac.metrics.prometheus.PrometheusEndpoint;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;

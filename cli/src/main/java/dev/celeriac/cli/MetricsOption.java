@@ -2,7 +2,7 @@ package dev.celeriac.cli;
 
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.ConfigurationException;
-import dev.celeriac.metrics.PrometheusEndpoint;
+import dev.celeriac.metrics.prometheus.PrometheusEndpoint;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;

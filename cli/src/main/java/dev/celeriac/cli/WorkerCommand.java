@@ -4,7 +4,7 @@ import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.ConfigurationException;
 import dev.celeriac.metrics.MicrometerListener;
-import dev.celeriac.metrics.PrometheusEndpoint;
+import dev.celeriac.metrics.prometheus.PrometheusEndpoint;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;
 import java.util.List;

@@ -25,7 +25,7 @@ import java.util.Objects;
  *       mismatch — or {@code unknown_task}).</li>
  * </ul>
  * Pass it with {@code WorkerOptions.builder().listener(new MicrometerListener(registry))}; {@code run worker
- * --metrics-port} does, and serves the registry to Prometheus ({@link PrometheusEndpoint}).
+ * --metrics-port} does, and serves the registry to Prometheus ({@code dev.celeriac.metrics.prometheus.PrometheusEndpoint} in {@code celeriac-cli}).
  */
 public final class MicrometerListener implements WorkerListener {
 

@@ -10,7 +10,7 @@ import dev.celeriac.broker.Delivery;
 import dev.celeriac.broker.amqp.TestRabbit;
 import dev.celeriac.broker.redis.TestRedis;
 import dev.celeriac.fixtures.TestIndex;
-import dev.celeriac.metrics.PrometheusEndpoint;
+import dev.celeriac.metrics.prometheus.PrometheusEndpoint;
 import dev.celeriac.protocol.Ids;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

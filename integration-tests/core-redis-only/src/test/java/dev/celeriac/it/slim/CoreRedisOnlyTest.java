@@ -67,7 +67,7 @@ class CoreRedisOnlyTest {
         "io.micrometer.prometheusmetrics.PrometheusMeterRegistry",  // Micrometer's Prometheus registry
         "dev.celeriac.broker.amqp.AmqpBroker",                      // celeriac-amqp
         "dev.celeriac.cli.Main",                                    // celeriac-cli
-        "dev.celeriac.metrics.PrometheusEndpoint")) {               // celeriac-cli
+        "dev.celeriac.metrics.prometheus.PrometheusEndpoint")) {               // celeriac-cli
       assertThrows(ClassNotFoundException.class, () -> Class.forName(name), name + " is loadable");
     }
   }

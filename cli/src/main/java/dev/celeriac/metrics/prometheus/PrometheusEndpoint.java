@@ -1,4 +1,4 @@
-package dev.celeriac.metrics;
+package dev.celeriac.metrics.prometheus;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,4 +1,4 @@
-package dev.celeriac.metrics;
+package dev.celeriac.metrics.prometheus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +7,7 @@ import dev.celeriac.Celeriac;
 import dev.celeriac.EnqueueOptions;
 import dev.celeriac.Waits;
 import dev.celeriac.fixtures.AddTask;
+import dev.celeriac.metrics.MicrometerListener;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;
