@@ -3,6 +3,7 @@ package dev.celeriac;
 import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.Brokers;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.broker.MessagePublisher;
 import dev.celeriac.canvas.CanvasApplier;
 import dev.celeriac.canvas.ChordStore;
 import dev.celeriac.canvas.ChordStoreProvider;
@@ -127,7 +128,7 @@ public final class Celeriac implements AutoCloseable {
       runEagerly(queue, message);
     } else {
       broker.publish(queue, message);
-      announceSent(new Broker.Outgoing(queue, message));
+      announceSent(new MessagePublisher.Outgoing(queue, message));
     }
   }
 
@@ -363,9 +364,9 @@ public final class Celeriac implements AutoCloseable {
     return new Batch(this);
   }
 
-  void publishAll(List<Broker.Outgoing> messages) {
+  void publishAll(List<MessagePublisher.Outgoing> messages) {
     if (config.eager()) {
-      for (Broker.Outgoing outgoing : messages) {
+      for (MessagePublisher.Outgoing outgoing : messages) {
         runEagerly(outgoing.queue(), outgoing.message());
       }
     } else {
@@ -376,7 +377,7 @@ public final class Celeriac implements AutoCloseable {
 
   private <R> TaskRef<R> publish(TaskDefinition task, List<Object> args, Map<String, Object> kwargs,
       EnqueueOptions options, Batch batch) {
-    Broker.Outgoing outgoing = outgoing(task, args, kwargs, options);
+    MessagePublisher.Outgoing outgoing = outgoing(task, args, kwargs, options);
     if (batch != null) {
       batch.add(outgoing);
     } else if (config.eager()) {
@@ -393,7 +394,7 @@ public final class Celeriac implements AutoCloseable {
    * Celery's {@code task-sent} event for a message the broker took, when {@code events.task-sent} asks for it; and
    * the message in the sending task's children.
    */
-  private void announceSent(Broker.Outgoing outgoing) {
+  private void announceSent(MessagePublisher.Outgoing outgoing) {
     // A task sending it records it in its children, as Celery's add_trail.
     CurrentTask.sent(ResultMeta.taskTuple(outgoing.message().id()));
     if (sentEvents == null) {
@@ -418,7 +419,7 @@ public final class Celeriac implements AutoCloseable {
   }
 
   /** A new message for {@code task} and the queue it goes to; refused when larger than the configured cap. */
-  private Broker.Outgoing outgoing(TaskDefinition task, List<Object> args, Map<String, Object> kwargs,
+  private MessagePublisher.Outgoing outgoing(TaskDefinition task, List<Object> args, Map<String, Object> kwargs,
       EnqueueOptions options) {
     Instant now = config.clock().instant();
     String id = Ids.uuid();
@@ -448,7 +449,7 @@ public final class Celeriac implements AutoCloseable {
         message = message.withProperties(properties);
       }
     }
-    return new Broker.Outgoing(queue, message);
+    return new MessagePublisher.Outgoing(queue, message);
   }
 
   /**
