@@ -1,6 +1,6 @@
 package dev.celeriac;
 
-import dev.celeriac.broker.Broker;
+import dev.celeriac.broker.MessagePublisher;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +22,7 @@ import java.util.List;
 public final class Batch implements AutoCloseable {
 
   private final Celeriac app;
-  private final List<Broker.Outgoing> pending = new ArrayList<>();
+  private final List<MessagePublisher.Outgoing> pending = new ArrayList<>();
 
   Batch(Celeriac app) {
     this.app = app;
@@ -33,7 +33,7 @@ public final class Batch implements AutoCloseable {
     return app;
   }
 
-  void add(Broker.Outgoing outgoing) {
+  void add(MessagePublisher.Outgoing outgoing) {
     pending.add(outgoing);
   }
 
@@ -47,7 +47,7 @@ public final class Batch implements AutoCloseable {
    * which case some may have been taken: the batch is then emptied, as the caller cannot tell which.
    */
   public int send() {
-    List<Broker.Outgoing> sending = List.copyOf(pending);
+    List<MessagePublisher.Outgoing> sending = List.copyOf(pending);
     pending.clear();
     app.publishAll(sending);
     return sending.size();

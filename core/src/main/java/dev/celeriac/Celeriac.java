@@ -2,7 +2,8 @@ package dev.celeriac;
 
 import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.Brokers;
-import dev.celeriac.broker.Delivery;
+import dev.celeriac.broker.MessagePublisher;
+import dev.celeriac.broker.eager.EagerBroker;
 import dev.celeriac.canvas.CanvasApplier;
 import dev.celeriac.canvas.ChordStore;
 import dev.celeriac.canvas.ChordStoreProvider;
@@ -15,7 +16,6 @@ import dev.celeriac.internal.CurrentTask;
 import dev.celeriac.internal.TaskInstances;
 import dev.celeriac.protocol.Ids;
 import dev.celeriac.protocol.JsonValues;
-import dev.celeriac.protocol.KombuEnvelope;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
 import dev.celeriac.worker.FollowUps;
@@ -24,22 +24,17 @@ import dev.celeriac.result.ResultMeta;
 import dev.celeriac.result.ResultBackends;
 import dev.celeriac.result.ResultSettings;
 import dev.celeriac.result.memory.MemoryResultBackend;
-import dev.celeriac.worker.Outcome;
-import dev.celeriac.worker.TaskExecutor;
 import dev.celeriac.worker.Worker;
-import dev.celeriac.worker.WorkerListener;
 import dev.celeriac.worker.WorkerOptions;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,15 +58,22 @@ public final class Celeriac implements AutoCloseable {
   private static final int HEADERS_ALLOWANCE = 16 * 1024;
 
   private final CeleriacConfig config;
+  /** Where this app publishes: the broker URL's broker or, in eager mode, the {@link EagerBroker} over it. */
   private final Broker broker;
+  /** The broker URL's broker, which workers consume and tools administer, in eager mode too. */
+  private final Broker opened;
+  /**
+   * What follows a publish: {@link #announceSent} on a broker that queues messages; nothing on the eager broker,
+   * whose runs record their children themselves and send no events.
+   */
+  private final Consumer<MessagePublisher.Outgoing> afterPublish;
   private final TaskRegistry registry;
   private final TaskInstances instances;
-  private volatile ScheduledExecutorService eagerTimer;
   /** Sends {@code task-sent} events when configured and the broker carries events; else null. */
   private final EventDispatcher sentEvents;
   /** The chord join: the result backend's, this JVM's for eager mode and memory://, else null. */
   private final ChordStore chords;
-  /** Sends canvases through the broker, or runs them in the caller's thread in eager mode. */
+  /** Sends canvases through the broker (which runs them in the caller's thread in eager mode). */
   private final CanvasApplier canvases;
   /** Where results are stored and read: the configured backend, memory in eager mode; null for none. */
   private final ResultBackend results;
@@ -87,14 +89,23 @@ public final class Celeriac implements AutoCloseable {
       log.warn("No broker configured (BROKER_URL is not set, and CELERIAC_CONF names no file with broker.url): using"
           + " memory://, whose messages live only in this JVM and are lost when it exits");
     }
-    this.broker = Brokers.open(config.brokerUrl(), config.clock(), config.brokerSettings());
-    this.results = openResults(config, broker);
+    Broker opened = Brokers.open(config.brokerUrl(), config.clock(), config.brokerSettings());
+    this.opened = opened;
+    this.results = openResults(config, opened);
     this.sentEvents = config.taskSentEvents() && !config.eager()
-        ? broker.fleet().map(fleet -> new EventDispatcher(fleet.events(), MessageCodec.origin(), new LamportClock(), false))
+        ? opened.fleet().map(fleet -> new EventDispatcher(fleet.events(), MessageCodec.origin(), new LamportClock(), false))
             .orElse(null)
         : null;
-    this.chords = chordStore(config, broker);
+    this.chords = chordStore(config, opened);
     this.canvases = CanvasApplier.forRegistry(this::dispatch, registry, chords, config.clock());
+    if (config.eager()) {
+      this.broker = new EagerBroker(opened, registry, config.clock(), instances, results,
+          new FollowUps(canvases, chords));
+      this.afterPublish = outgoing -> {};
+    } else {
+      this.broker = opened;
+      this.afterPublish = this::announceSent;
+    }
   }
 
   private static ChordStore chordStore(CeleriacConfig config, Broker broker) {
@@ -115,7 +126,7 @@ public final class Celeriac implements AutoCloseable {
     return null;
   }
 
-  /** Where a canvas's messages go: the broker, or in eager mode a run in this thread. */
+  /** Where a canvas's messages go: the broker (in eager mode, a run in this thread). */
   private void dispatch(String queue, TaskMessage message) {
     if (message.bodyLength() + HEADERS_ALLOWANCE > config.maxMessageBytes()) {
       long size = MessageCodec.sizeOf(message);
@@ -123,12 +134,8 @@ public final class Celeriac implements AutoCloseable {
         throw new MessageTooLargeException(message.task(), size, config.maxMessageBytes());
       }
     }
-    if (config.eager()) {
-      runEagerly(queue, message);
-    } else {
-      broker.publish(queue, message);
-      announceSent(new Broker.Outgoing(queue, message));
-    }
+    broker.publish(queue, message);
+    afterPublish.accept(new MessagePublisher.Outgoing(queue, message));
   }
 
   /** Applies a signature, chain or chord; see {@link Signature#apply()}. */
@@ -291,8 +298,12 @@ public final class Celeriac implements AutoCloseable {
     return registry;
   }
 
+  /**
+   * The broker the broker URL names, in eager mode too: what is published to it directly is queued, not run (the
+   * app's own enqueues run at once in eager mode, through an {@link EagerBroker} over it).
+   */
   public Broker broker() {
-    return broker;
+    return opened;
   }
 
   /** A worker with this app's configured worker options; call {@link Worker#start()} to run it. */
@@ -302,7 +313,7 @@ public final class Celeriac implements AutoCloseable {
 
   /** A worker with {@code options}; call {@link Worker#start()} to run it. */
   public Worker worker(WorkerOptions options) {
-    return new Worker(broker, registry, options, config.clock(), instances, results, chords);
+    return new Worker(opened, registry, options, config.clock(), instances, results, chords);
   }
 
   /**
@@ -363,27 +374,19 @@ public final class Celeriac implements AutoCloseable {
     return new Batch(this);
   }
 
-  void publishAll(List<Broker.Outgoing> messages) {
-    if (config.eager()) {
-      for (Broker.Outgoing outgoing : messages) {
-        runEagerly(outgoing.queue(), outgoing.message());
-      }
-    } else {
-      broker.publishAll(messages);
-      messages.forEach(this::announceSent);
-    }
+  void publishAll(List<MessagePublisher.Outgoing> messages) {
+    broker.publishAll(messages);
+    messages.forEach(afterPublish);
   }
 
   private <R> TaskRef<R> publish(TaskDefinition task, List<Object> args, Map<String, Object> kwargs,
       EnqueueOptions options, Batch batch) {
-    Broker.Outgoing outgoing = outgoing(task, args, kwargs, options);
+    MessagePublisher.Outgoing outgoing = outgoing(task, args, kwargs, options);
     if (batch != null) {
       batch.add(outgoing);
-    } else if (config.eager()) {
-      runEagerly(outgoing.queue(), outgoing.message());
     } else {
       broker.publish(outgoing.queue(), outgoing.message());
-      announceSent(outgoing);
+      afterPublish.accept(outgoing);
     }
     return new TaskRef<>(outgoing.message().id(), task.name(), outgoing.queue(),
         task.ignoreResult() ? null : results, task.resultType().orElse(null));
@@ -393,7 +396,7 @@ public final class Celeriac implements AutoCloseable {
    * Celery's {@code task-sent} event for a message the broker took, when {@code events.task-sent} asks for it; and
    * the message in the sending task's children.
    */
-  private void announceSent(Broker.Outgoing outgoing) {
+  private void announceSent(MessagePublisher.Outgoing outgoing) {
     // A task sending it records it in its children, as Celery's add_trail.
     CurrentTask.sent(ResultMeta.taskTuple(outgoing.message().id()));
     if (sentEvents == null) {
@@ -418,7 +421,7 @@ public final class Celeriac implements AutoCloseable {
   }
 
   /** A new message for {@code task} and the queue it goes to; refused when larger than the configured cap. */
-  private Broker.Outgoing outgoing(TaskDefinition task, List<Object> args, Map<String, Object> kwargs,
+  private MessagePublisher.Outgoing outgoing(TaskDefinition task, List<Object> args, Map<String, Object> kwargs,
       EnqueueOptions options) {
     Instant now = config.clock().instant();
     String id = Ids.uuid();
@@ -448,7 +451,7 @@ public final class Celeriac implements AutoCloseable {
         message = message.withProperties(properties);
       }
     }
-    return new Broker.Outgoing(queue, message);
+    return new MessagePublisher.Outgoing(queue, message);
   }
 
   /**
@@ -461,59 +464,6 @@ public final class Celeriac implements AutoCloseable {
         task -> outgoing(task, List.of(), Map.of(), EnqueueOptions.DEFAULTS));
   }
 
-  /**
-   * Runs the message through the worker's own executor in this thread: encoded to the broker envelope and
-   * decoded again, so eager tests see what a worker sees. Retries run at once; delays are ignored.
-   */
-  private void runEagerly(String queue, TaskMessage message) {
-    // The running task's children, as announceSent records them; not a follow-up another eager task sends here.
-    TaskContext running = CurrentTask.get();
-    if (running != null && running.id().equals(message.parentId())) {
-      CurrentTask.sent(ResultMeta.taskTuple(message.id()));
-    }
-    Throwable[] lastFailure = new Throwable[1];
-    WorkerListener failures = new WorkerListener() {
-      @Override
-      public void taskFailed(TaskContext task, Throwable cause) {
-        lastFailure[0] = cause;
-      }
-    };
-    TaskExecutor executor = TaskExecutor.eager(registry, config.clock(), failures, eagerTimer(), instances, results)
-        .sendingFollowUps(new FollowUps(canvases, chords));
-    TaskMessage next = withoutEta(message);
-    while (next != null) {
-      EagerDelivery delivery = new EagerDelivery(queue, KombuEnvelope.encode(next, queue, Ids.uuid()));
-      Outcome outcome = executor.execute(delivery);
-      if (outcome == Outcome.DEAD_LETTERED) {
-        throw new EagerTaskException(delivery.deadReason, lastFailure[0]);
-      }
-      next = outcome == Outcome.RETRIED ? withoutEta(delivery.retryMessage) : null;
-    }
-  }
-
-  private ScheduledExecutorService eagerTimer() {
-    ScheduledExecutorService timer = eagerTimer;
-    if (timer == null) {
-      synchronized (this) {
-        if (eagerTimer == null) {
-          eagerTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "celeriac-eager-time-limits");
-            thread.setDaemon(true);
-            return thread;
-          });
-        }
-        timer = eagerTimer;
-      }
-    }
-    return timer;
-  }
-
-  private static TaskMessage withoutEta(TaskMessage message) {
-    Map<String, Object> change = new HashMap<>();
-    change.put("eta", null);
-    return message.withHeaders(change);
-  }
-
   /** Closes the broker connection. Does not stop workers; stop them first. */
   @Override
   public void close() {
@@ -521,10 +471,6 @@ public final class Celeriac implements AutoCloseable {
       results.close();
     }
     broker.close();
-    ScheduledExecutorService timer = eagerTimer;
-    if (timer != null) {
-      timer.shutdownNow();
-    }
   }
 
   @Override
@@ -546,56 +492,5 @@ public final class Celeriac implements AutoCloseable {
       out.add(JsonValues.toWire(values.get(i), what + "[" + i + "]"));
     }
     return out;
-  }
-
-  /** The delivery of an eager run: settles into fields instead of a broker. */
-  private static final class EagerDelivery implements Delivery {
-    private final String queue;
-    private final byte[] envelope;
-    String deadReason;
-    TaskMessage retryMessage;
-
-    EagerDelivery(String queue, byte[] envelope) {
-      this.queue = queue;
-      this.envelope = envelope;
-    }
-
-    @Override
-    public String queue() {
-      return queue;
-    }
-
-    @Override
-    public byte[] raw() {
-      return envelope.clone();
-    }
-
-    @Override
-    public TaskMessage message() {
-      return KombuEnvelope.decode(envelope).message();
-    }
-
-    @Override
-    public void ack() {}
-
-    @Override
-    public void retry(TaskMessage next) {
-      retryMessage = next;
-    }
-
-    @Override
-    public void defer(Instant eta) {
-      throw new IllegalStateException("eager messages carry no eta");
-    }
-
-    @Override
-    public void deadLetter(String reason) {
-      deadReason = reason;
-    }
-
-    @Override
-    public void requeue() {
-      throw new IllegalStateException("eager runs are never requeued");
-    }
   }
 }

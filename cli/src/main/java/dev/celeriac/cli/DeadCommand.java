@@ -3,6 +3,7 @@ package dev.celeriac.cli;
 import dev.celeriac.Celeriac;
 import dev.celeriac.broker.DeadLetter;
 import dev.celeriac.broker.DeadLetterStore;
+import dev.celeriac.broker.QueueAdministration;
 import dev.celeriac.protocol.ProtocolOneBody;
 import dev.celeriac.protocol.TaskMessage;
 import java.io.PrintWriter;
@@ -64,13 +65,14 @@ final class DeadCommand implements Runnable {
       try (Celeriac app = Celeriac.create(broker.loadTryingOnce())) {
         long shown = 0;
         long total = 0;
-        for (String queue : queues.resolve(app)) {
-          long count = app.broker().deadLetters().count(queue);
+        DeadLetterStore store = app.broker().deadLetters();
+        for (String queue : queues.resolve(app.broker(), app.registry())) {
+          long count = store.count(queue);
           if (count == 0) {
             continue;
           }
           total += count;
-          List<DeadLetter> letters = app.broker().deadLetters().list(queue, limit);
+          List<DeadLetter> letters = store.list(queue, limit);
           shown += letters.size();
           if (!raw) {
             out.println(queue + ": " + count + " dead letter" + (count == 1 ? "" : "s")
@@ -158,8 +160,9 @@ final class DeadCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       try (Celeriac app = Celeriac.create(broker.loadTryingOnce())) {
         long total = 0;
-        for (String queue : queues.resolve(app)) {
-          long count = act(app.broker().deadLetters(), queue);
+        QueueAdministration admin = app.broker();
+        for (String queue : queues.resolve(admin, app.registry())) {
+          long count = act(admin.deadLetters(), queue);
           if (count > 0) {
             out.println(done(count, queue));
           }

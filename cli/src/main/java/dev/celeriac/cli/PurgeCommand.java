@@ -1,6 +1,7 @@
 package dev.celeriac.cli;
 
 import dev.celeriac.Celeriac;
+import dev.celeriac.broker.QueueAdministration;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,8 +30,9 @@ final class PurgeCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try (Celeriac app = Celeriac.create(broker.loadTryingOnce())) {
+      QueueAdministration admin = app.broker();
       for (String queue : queues) {
-        long dropped = app.broker().purge(queue);
+        long dropped = admin.purge(queue);
         out.println("purged " + dropped + " message" + (dropped == 1 ? "" : "s") + " from " + queue);
       }
     }

@@ -1,6 +1,7 @@
 package dev.celeriac.cli;
 
-import dev.celeriac.Celeriac;
+import dev.celeriac.TaskRegistry;
+import dev.celeriac.broker.QueueAdministration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,13 +16,13 @@ final class QueueSelection {
   private List<String> queues;
 
   /** The queues named, or every queue the broker knows of and every queue of the app's task index. */
-  Set<String> resolve(Celeriac app) {
+  Set<String> resolve(QueueAdministration admin, TaskRegistry registry) {
     Set<String> names = new TreeSet<>();
     if (queues != null) {
       names.addAll(queues);
     } else {
-      names.addAll(app.broker().queueNames());
-      app.registry().tasks().forEach(task -> names.add(task.queue()));
+      names.addAll(admin.queueNames());
+      registry.tasks().forEach(task -> names.add(task.queue()));
     }
     return names;
   }

@@ -1,6 +1,7 @@
 package dev.celeriac.cli;
 
 import dev.celeriac.Celeriac;
+import dev.celeriac.broker.QueueAdministration;
 import dev.celeriac.broker.QueueStats;
 import java.io.PrintWriter;
 import java.util.Set;
@@ -29,11 +30,12 @@ final class QueuesCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Celeriac app = Celeriac.create(broker.loadTryingOnce())) {
-      Set<String> names = queues.resolve(app);
+      QueueAdministration admin = app.broker();
+      Set<String> names = queues.resolve(admin, app.registry());
       PrintWriter out = spec.commandLine().getOut();
       out.printf("%-32s %10s %10s %10s %10s %12s%n", "QUEUE", "READY", "IN FLIGHT", "DELAYED", "DEAD", "BYTES");
       for (String name : names) {
-        QueueStats stats = app.broker().stats(name);
+        QueueStats stats = admin.stats(name);
         out.printf("%-32s %10d %10s %10d %10d %12s%n", name, stats.ready(), orDash(stats.inFlight()),
             stats.delayed(), stats.dead(), orDash(stats.bytes()));
       }

@@ -3,6 +3,8 @@ package dev.celeriac.cron;
 import dev.celeriac.TaskDefinition;
 import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.BrokerException;
+import dev.celeriac.broker.CronLock;
+import dev.celeriac.broker.MessagePublisher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -19,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code run cron} process: enqueues each {@code @Periodic} task at every slot of its schedule. Any
- * number may run against one broker: the broker's per-slot lock ({@link Broker#publishSlot}) lets exactly one
+ * number may run against one broker: the broker's per-slot lock ({@link CronLock#publishSlot}) lets exactly one
  * of them publish a slot. After downtime, only the latest missed slot fires, once, as a fresh message; a
  * schedule no cron process has fired yet starts with the first slot at or after this process started, less
  * {@link #FIRST_SLOT_GRACE}.
@@ -36,9 +38,9 @@ public final class Cron {
   public static final Duration FIRST_SLOT_GRACE = Duration.ofMinutes(1);
   static final Duration MAX_SLEEP = Duration.ofSeconds(1);
 
-  private final Broker broker;
+  private final CronLock lock;
   private final Clock clock;
-  private final Function<TaskDefinition, Broker.Outgoing> messages;
+  private final Function<TaskDefinition, MessagePublisher.Outgoing> messages;
   private final List<Entry> entries = new ArrayList<>();
   private final Instant firstSlotFrom;
   private volatile MeterRegistry metrics;
@@ -58,12 +60,13 @@ public final class Cron {
   }
 
   /**
+   * @param lock the broker's per-slot lock: usually the {@link Broker} itself
    * @param tasks the tasks to fire; those without a schedule are left out
    * @param messages a fresh message for a task, and its queue
    */
-  public Cron(Broker broker, List<TaskDefinition> tasks, Clock clock,
-      Function<TaskDefinition, Broker.Outgoing> messages) {
-    this.broker = broker;
+  public Cron(CronLock lock, List<TaskDefinition> tasks, Clock clock,
+      Function<TaskDefinition, MessagePublisher.Outgoing> messages) {
+    this.lock = lock;
     this.clock = clock;
     this.messages = messages;
     for (TaskDefinition task : tasks) {
@@ -104,16 +107,16 @@ public final class Cron {
       if (slot.isEmpty() || slot.get().equals(entry.seen)) {
         continue;
       }
-      Broker.Outgoing outgoing = messages.apply(entry.task);
+      MessagePublisher.Outgoing outgoing = messages.apply(entry.task);
       try {
-        Broker.SlotOutcome outcome = broker.publishSlot(entry.task.name(), slot.get(), firstSlotFrom,
+        CronLock.SlotOutcome outcome = lock.publishSlot(entry.task.name(), slot.get(), firstSlotFrom,
             outgoing.queue(), outgoing.message());
-        if (outcome == Broker.SlotOutcome.LOCKED) {
+        if (outcome == CronLock.SlotOutcome.LOCKED) {
           // Another cron process is deciding this schedule right now: ask again at the next tick.
           log.debug("Slot {} of {} is locked by another cron process", slot.get(), entry.task.name());
           continue;
         }
-        boolean published = outcome == Broker.SlotOutcome.FIRED;
+        boolean published = outcome == CronLock.SlotOutcome.FIRED;
         count(published, entry.task.name());
         if (published) {
           fired++;
@@ -144,7 +147,8 @@ public final class Cron {
   /** Ticks until {@link #stop()}: at every slot, and at least every second. */
   public void run() throws InterruptedException {
     runner = Thread.currentThread();
-    log.info("Cron firing {} periodic tasks on {}", entries.size(), broker.displayUrl());
+    log.info("Cron firing {} periodic tasks on {}", entries.size(),
+        lock instanceof Broker broker ? broker.displayUrl() : lock);
     while (running) {
       tick();
       Instant now = clock.instant();

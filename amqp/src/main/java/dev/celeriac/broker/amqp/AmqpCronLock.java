@@ -7,7 +7,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
-import dev.celeriac.broker.Broker.SlotOutcome;
+import dev.celeriac.broker.CronLock.SlotOutcome;
 import dev.celeriac.broker.BrokerException;
 import dev.celeriac.protocol.Json;
 import dev.celeriac.protocol.TaskMessage;

@@ -17,15 +17,15 @@ final class RedisDelivery implements Delivery {
 
   private static final Logger log = LoggerFactory.getLogger(RedisDelivery.class);
 
-  private final RedisBroker broker;
+  private final RedisConsumer consumer;
   private final String queue;
   private final String field;
   private final byte[] envelope;
   private final AtomicBoolean settled = new AtomicBoolean();
   private TaskMessage decoded;
 
-  RedisDelivery(RedisBroker broker, String queue, String field, byte[] envelope) {
-    this.broker = broker;
+  RedisDelivery(RedisConsumer consumer, String queue, String field, byte[] envelope) {
+    this.consumer = consumer;
     this.queue = queue;
     this.field = field;
     this.envelope = envelope;
@@ -57,7 +57,7 @@ final class RedisDelivery implements Delivery {
   @Override
   public void ack() {
     settleOnce();
-    broker.ack(field);
+    consumer.ack(field);
   }
 
   @Override
@@ -81,7 +81,7 @@ final class RedisDelivery implements Delivery {
   @Override
   public void deadLetter(String reason) {
     settleOnce();
-    byte[] entry = RedisBroker.deadLetterEntry(queue, reason, Instant.now(), envelope);
+    byte[] entry = RedisDeadLetters.entry(queue, reason, Instant.now(), envelope);
     settle("dead-letter", "dead", bytes(RedisKeys.dead(queue)), entry, 0);
   }
 
@@ -92,24 +92,24 @@ final class RedisDelivery implements Delivery {
   }
 
   /**
-   * Runs the settle script. When Redis stays unreachable the message is handed to the broker, which
-   * returns it to its queue once Redis answers: it may then run again, but it is never stuck in flight.
+   * Runs the settle script. When Redis stays unreachable the message is handed to the consumer, whose
+   * recovery returns it to its queue once Redis answers: it may then run again, but it is never stuck in flight.
    * A settle the master took but too few replicas acknowledged is handed over the same way: the return
    * finds it settled and leaves it, unless a failover lost it and the message is in flight again.
    */
   private void settle(String what, String action, byte[] target, byte[] payload, long score) {
     boolean owned;
     try {
-      owned = broker.settle(field, action, target, payload, score);
+      owned = consumer.settle(field, action, target, payload, score);
     } catch (NotReplicatedException e) {
       log.warn("Could not confirm the {} of message {} on {}; it goes back to the queue only if a failover lost"
           + " it: {}", what, field, queue, e.getMessage());
-      broker.abandon(field, ownListKey(), envelope);
+      consumer.abandon(field, ownListKey(), envelope);
       return;
     } catch (BrokerException e) {
       log.error("Could not {} message {} on {}; it goes back to the queue once Redis answers: {}", what, field,
           queue, e.getMessage());
-      broker.abandon(field, ownListKey(), envelope);
+      consumer.abandon(field, ownListKey(), envelope);
       return;
     }
     if (!owned) {
