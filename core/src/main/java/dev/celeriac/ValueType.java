@@ -1,5 +1,6 @@
 package dev.celeriac;
 
+import dev.celeriac.rules.ValueKind;
 import java.util.List;
 import java.util.Objects;
 
@@ -9,33 +10,47 @@ import java.util.Objects;
  */
 public final class ValueType {
 
-  /** The shapes a value can take. */
+  /**
+   * The shapes a value can take: the kinds of celeriac-rules ({@link ValueKind}), which the processor checks
+   * parameters and results against, under the name generated stubs and callers spell them by.
+   */
   public enum Kind {
-    BOOLEAN("boolean", "Boolean"),
-    BYTE("byte", "Byte"),
-    SHORT("short", "Short"),
-    INT("int", "Integer"),
-    LONG("long", "Long"),
-    FLOAT("float", "Float"),
-    DOUBLE("double", "Double"),
-    CHAR("char", "Character"),
-    STRING(null, "String"),
-    ENUM(null, null),
-    LIST(null, null),
+    BOOLEAN(ValueKind.BOOLEAN),
+    BYTE(ValueKind.BYTE),
+    SHORT(ValueKind.SHORT),
+    INT(ValueKind.INT),
+    LONG(ValueKind.LONG),
+    FLOAT(ValueKind.FLOAT),
+    DOUBLE(ValueKind.DOUBLE),
+    CHAR(ValueKind.CHAR),
+    STRING(ValueKind.STRING),
+    ENUM(ValueKind.ENUM),
+    LIST(ValueKind.LIST),
     /** {@code Map<String, Object>} of JSON values: a task's result only, never a parameter. */
-    MAP(null, null);
+    MAP(ValueKind.MAP);
 
-    private final String primitiveName;
-    private final String boxName;
+    private final ValueKind rule;
 
-    Kind(String primitiveName, String boxName) {
-      this.primitiveName = primitiveName;
-      this.boxName = boxName;
+    Kind(ValueKind rule) {
+      if (!rule.name().equals(name())) {
+        throw new AssertionError(this + " names " + rule);
+      }
+      this.rule = rule;
+    }
+
+    /** The kind as celeriac-rules defines it. */
+    public ValueKind rule() {
+      return rule;
+    }
+
+    /** The kind of this rule. */
+    public static Kind of(ValueKind rule) {
+      return valueOf(rule.name());
     }
 
     /** Whether this kind has a primitive form. */
     public boolean hasPrimitive() {
-      return primitiveName != null;
+      return rule.hasPrimitive();
     }
   }
 
@@ -122,7 +137,7 @@ public final class ValueType {
       case MAP:
         return "Map<String, Object>";
       default:
-        return primitive ? kind.primitiveName : kind.boxName;
+        return primitive ? kind.rule.primitive().getName() : kind.rule.box().getSimpleName();
     }
   }
 

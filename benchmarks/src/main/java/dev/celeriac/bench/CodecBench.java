@@ -1,9 +1,12 @@
 package dev.celeriac.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.PackageVersion;
 import dev.celeriac.Batch;
 import dev.celeriac.Celeriac;
 import dev.celeriac.TaskRegistry;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.protocol.Json;
 import dev.celeriac.protocol.KombuEnvelope;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
@@ -80,8 +83,29 @@ public final class CodecBench {
     bench("ArgumentBinder.bind", ops, rounds, i -> ArgumentBinder.bind(NoopTask.DEFINITION, payload));
     bench("TaskExecutor.execute (decode+bind+run+ack)", ops, rounds,
         i -> executor.execute(new BenchDelivery(envelope)));
+    jsonBaseline(envelope, decoded.body(), ops, rounds);
     timer.shutdownNow();
     app.close();
+  }
+
+  /**
+   * The runtime's hand-written JSON (dev.celeriac.protocol.Json) beside Jackson's databind on the same bytes:
+   * the whole envelope and the body read into maps and lists, and the envelope's tree written back. Warm costs
+   * only; what the hand-written reader also saves, the JIT time Jackson's large methods cost a fresh worker, is
+   * in the drain figures above.
+   */
+  private static void jsonBaseline(byte[] envelope, byte[] body, int ops, int rounds) throws Exception {
+    ObjectMapper jackson = new ObjectMapper();
+    Object ownTree = Json.read(envelope);
+    Object jacksonTree = jackson.readValue(envelope, Object.class);
+    System.out.printf("JSON, hand-written (protocol.Json) vs Jackson %s databind; envelope %d bytes, body %d:%n",
+        PackageVersion.VERSION, envelope.length, body.length);
+    bench("Json.read(envelope)", ops, rounds, i -> Json.read(envelope));
+    bench("  Jackson readValue(envelope, Object.class)", ops, rounds, i -> jackson.readValue(envelope, Object.class));
+    bench("Json.read(body)", ops, rounds, i -> Json.read(body));
+    bench("  Jackson readValue(body, Object.class)", ops, rounds, i -> jackson.readValue(body, Object.class));
+    bench("Json.write(envelope tree)", ops, rounds, i -> Json.write(ownTree));
+    bench("  Jackson writeValueAsBytes(envelope tree)", ops, rounds, i -> jackson.writeValueAsBytes(jacksonTree));
   }
 
   /** The message the stub builds for {@code NoopTask.enqueue(42)}. */

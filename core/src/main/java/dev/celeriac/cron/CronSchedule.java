@@ -1,12 +1,12 @@
 package dev.celeriac.cron;
 
 import com.cronutils.model.CronType;
-import com.cronutils.model.definition.CronDefinition;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
 import dev.celeriac.ConfigurationException;
 import dev.celeriac.Schedule;
+import dev.celeriac.rules.CronExpression;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -18,54 +18,37 @@ import java.util.Optional;
 
 /**
  * The slots of a five-field cron expression (or {@code @daily} and the other macros) in a zone: the minutes
- * at which it fires. Around daylight-saving changes it behaves as Vixie cron (Debian's cron) does for
+ * at which it fires. The expression is read by the grammar the processor checks ({@link CronExpression}), and
+ * evaluated by cron-utils. Around daylight-saving changes it behaves as Vixie cron (Debian's cron) does for
  * fixed-time jobs: times the clocks skip fire once, right after the jump, and a time the clocks repeat fires
  * once, at its first occurrence; an expression with a wildcard hour fires in real time, so it neither makes up
  * the skipped hour nor misses either of the repeated ones.
  */
 public final class CronSchedule {
 
-  private static final CronParser PARSER = new CronParser(unixWithMacros());
+  private static final CronParser PARSER =
+      new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
   private final Schedule schedule;
   private final ExecutionTime times;
   private final boolean everyHour;
 
+  /**
+   * @throws ConfigurationException when the expression breaks the cron grammar the processor checks
+   *     ({@link CronExpression}), which the processor lets no {@code @Periodic} through with
+   */
   public CronSchedule(Schedule schedule) {
     this.schedule = schedule;
-    String expression = macro(schedule.cron().trim());
-    String[] fields = expression.split("\\s+", -1);
-    this.everyHour = fields.length > 1 && (fields[1].equals("*") || fields[1].startsWith("*/"));
+    CronExpression expression;
     try {
-      this.times = ExecutionTime.forCron(PARSER.parse(expression));
+      expression = CronExpression.parse(schedule.cron());
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException("cron expression '" + schedule.cron() + "' can't be read: " + e.getMessage(),
           e);
     }
-  }
-
-  private static CronDefinition unixWithMacros() {
-    return CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX);
-  }
-
-  /** The macros as their five-field expressions, as cron(8) defines them. */
-  private static String macro(String cron) {
-    switch (cron) {
-      case "@yearly":
-      case "@annually":
-        return "0 0 1 1 *";
-      case "@monthly":
-        return "0 0 1 * *";
-      case "@weekly":
-        return "0 0 * * 0";
-      case "@daily":
-      case "@midnight":
-        return "0 0 * * *";
-      case "@hourly":
-        return "0 * * * *";
-      default:
-        return cron;
-    }
+    this.everyHour = expression.wildcardHour();
+    // cron-utils reads every expression of the grammar as cron(8) does (CronScheduleTest); it only evaluates.
+    this.times = ExecutionTime.forCron(PARSER.parse(expression.fields()));
   }
 
   public Schedule schedule() {

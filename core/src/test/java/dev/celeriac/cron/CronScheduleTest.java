@@ -7,9 +7,9 @@ import dev.celeriac.ConfigurationException;
 import dev.celeriac.Schedule;
 import java.time.Instant;
 import java.time.ZoneId;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Slots of cron expressions, macros and zones, as run cron computes them. */
 class CronScheduleTest {
@@ -72,13 +72,16 @@ class CronScheduleTest {
   }
 
   @Test
-  void anExpressionCronUtilsCannotReadIsAConfigurationError() {
+  void anExpressionOutsideTheGrammarIsAConfigurationError() {
     assertThrows(ConfigurationException.class, () -> cron("61 * * * *", "UTC"));
+    // Forms other crons read (Quartz's ?, a step after a single value): the processor would not compile them.
+    assertThrows(ConfigurationException.class, () -> cron("? * * * *", "UTC"));
+    assertThrows(ConfigurationException.class, () -> cron("5/15 * * * *", "UTC"));
   }
 
   /**
-   * Expressions the processor's check accepts (processor CronExpressions: names in any case, 7 for Sunday,
-   * steps after * or a range, lists) read here as cron(8) reads them.
+   * The forms of the grammar (CronExpression in celeriac-rules: names in any case, 7 for Sunday, steps after *
+   * or a range, lists) evaluate as cron(8) evaluates them.
    */
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
@@ -92,7 +95,7 @@ class CronScheduleTest {
       "0 0 1 * MON             | 2026-11-24T10:00:00Z | 2026-11-30T00:00:00Z",
       "0 0 1 * MON             | 2026-11-30T10:00:00Z | 2026-12-01T00:00:00Z",
   })
-  void expressionsTheProcessorAcceptsReadAsCronDoes(String expression, String now, String next) {
+  void theGrammarsFormsEvaluateAsCronDoes(String expression, String now, String next) {
     assertEquals(Instant.parse(next), cron(expression, "UTC").nextSlot(Instant.parse(now)).orElseThrow());
   }
 }

@@ -49,7 +49,7 @@ class DefaultKwargNegativeTest {
       "@Default(\"[RED]\") List<Color> colors     | not a JSON array",
       "@Default(\"[\\\"GREN\\\"]\") List<Color> colors | Did you mean GREEN?",
       "@Default(\"[null]\") List<String> names    | null is not allowed",
-      "@Default(\"[1] x\") List<Long> ids         | unexpected text after the array",
+      "@Default(\"[1] x\") List<Long> ids         | unexpected text after the document",
   })
   void badDefault(String parameter, String reason) {
     JavaFileObject f = task(parameter);

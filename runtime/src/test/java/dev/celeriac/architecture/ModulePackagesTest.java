@@ -9,8 +9,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packages of every module together (core, redis, amqp, cli) depend on each other without cycles, and the
- * broker modules do not know each other or the command line.
+ * The packages of every module together (rules, core, redis, amqp, cli) depend on each other without cycles,
+ * the broker modules do not know each other or the command line, and the rules know nothing but the JDK.
  */
 class ModulePackagesTest {
 
@@ -23,6 +23,14 @@ class ModulePackagesTest {
   @Test
   void packagesAreFreeOfCycles() {
     slices().matching("dev.celeriac.(**)").should().beFreeOfCycles().check(ALL);
+  }
+
+  /** The processor shades celeriac-rules: a dependency of it would be one the processor's pom does not list. */
+  @Test
+  void theRulesModuleDependsOnNothingButTheJdk() {
+    noClasses().that().resideInAPackage("dev.celeriac.rules..")
+        .should().dependOnClassesThat().resideOutsideOfPackages("dev.celeriac.rules..", "java..")
+        .check(ALL);
   }
 
   @Test

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * One task as {@code tasks.json} and the committed task schema record it: plain data, made from a
- * {@link TaskDescriptor} of this compilation or read back from the schema file of an earlier release.
+ * {@link TaskDescriptor} of this compilation or read back from the schema file of an earlier release (whose
+ * format, celeriac-rules' {@code TasksJson}, is the same data with types spelled as text).
  *
  * @param name the task name on the wire
  * @param retired whether the schema marks the task as removed on purpose: messages still in queues for it are
@@ -34,9 +35,6 @@ public record TaskRecord(String name, boolean retired, String method, boolean im
     int maxRetries, int defaultRetryDelaySeconds, boolean retryBackoff, List<String> retryOn, List<String> dontRetryOn,
     int timeLimitSeconds, int expiresSeconds, Optional<ScheduleDescriptor> schedule, List<ParameterRecord> parameters,
     String extras, String result, boolean ignoreResult, boolean trackStarted) {
-
-  /** The version of the tasks.json format, raised when a key changes meaning. */
-  public static final int FORMAT_VERSION = 1;
 
   public TaskRecord {
     Objects.requireNonNull(name);

@@ -3,6 +3,7 @@ package dev.celeriac.processor.model;
 import com.squareup.javapoet.ClassName;
 import com.squareup.javapoet.ParameterizedTypeName;
 import com.squareup.javapoet.TypeName;
+import dev.celeriac.rules.ValueKind;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -66,7 +67,7 @@ public record ValueTypeDescriptor(ValueKind kind, boolean primitive, ClassName e
         return ParameterizedTypeName.get(ClassName.get(java.util.Map.class), ClassName.get(String.class),
             ClassName.get(Object.class));
       default:
-        return primitive ? kind.primitive() : ClassName.bestGuess(kind.boxName());
+        return primitive ? TypeName.get(kind.primitive()) : ClassName.get(kind.box());
     }
   }
 
@@ -80,7 +81,7 @@ public record ValueTypeDescriptor(ValueKind kind, boolean primitive, ClassName e
       case MAP:
         return MAP_SPELLING;
       default:
-        return primitive ? kind.primitive().toString() : kind.boxName();
+        return primitive ? kind.primitive().getName() : kind.boxName();
     }
   }
 
@@ -98,10 +99,9 @@ public record ValueTypeDescriptor(ValueKind kind, boolean primitive, ClassName e
           .filter(element -> !element.primitive() && element.kind() != ValueKind.LIST)
           .map(ValueTypeDescriptor::listOf);
     }
-    for (ValueKind kind : ValueKind.values()) {
-      if (kind.primitive() != null && kind.primitive().toString().equals(spelling)) {
-        return enumConstants.isPresent() ? Optional.empty() : Optional.of(primitive(kind));
-      }
+    ValueKind primitiveKind = ValueKind.ofPrimitiveName(spelling);
+    if (primitiveKind != null) {
+      return enumConstants.isPresent() ? Optional.empty() : Optional.of(primitive(primitiveKind));
     }
     ValueKind boxed = ValueKind.ofBoxName(spelling);
     if (boxed != null) {

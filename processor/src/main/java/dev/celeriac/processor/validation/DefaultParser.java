@@ -1,8 +1,10 @@
 package dev.celeriac.processor.validation;
 
 import dev.celeriac.processor.model.DefaultValue;
-import dev.celeriac.processor.model.ValueKind;
 import dev.celeriac.processor.model.ValueTypeDescriptor;
+import dev.celeriac.rules.JsonText;
+import dev.celeriac.rules.ValueKind;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,23 +41,32 @@ final class DefaultParser {
       Scalar scalar = scalar(text, type, false);
       return scalar.problem == null ? Result.ok(new DefaultValue(text, List.of(scalar.value))) : scalar.failure();
     }
-    List<JsonArray.Token> tokens;
+    Object parsed;
     try {
-      tokens = JsonArray.parse(text);
-    } catch (JsonArray.SyntaxException e) {
+      parsed = JsonText.read(text);
+    } catch (JsonText.SyntaxException e) {
       return Result.failed("it is not a JSON array (" + e.getMessage() + ")", example(type));
     }
+    if (!(parsed instanceof List<?> elements)) {
+      return Result.failed("it is not a JSON array", example(type));
+    }
     List<String> values = new ArrayList<>();
-    for (int i = 0; i < tokens.size(); i++) {
-      JsonArray.Token token = tokens.get(i);
-      ValueTypeDescriptor element = type.element();
-      boolean wantsString = element.kind() == ValueKind.STRING || element.kind() == ValueKind.CHAR
-          || element.kind() == ValueKind.ENUM;
-      if (token.string() != wantsString) {
-        return Result.failed("element " + (i + 1) + " (" + token.text() + ") is "
-            + (token.string() ? "a JSON string" : "not a JSON string"), example(type));
+    for (int i = 0; i < elements.size(); i++) {
+      Object element = elements.get(i);
+      if (element == null) {
+        return Result.failed("null is not allowed in a default list", example(type));
       }
-      Scalar scalar = scalar(token.text(), element, true);
+      if (!(element instanceof String || element instanceof BigDecimal || element instanceof Boolean)) {
+        return Result.failed("element " + (i + 1) + " is neither a string, a number nor a boolean", example(type));
+      }
+      boolean string = element instanceof String;
+      // A number as its JSON literal reads it: digits, fraction and exponent, which the scalar checks then take.
+      String token = element instanceof BigDecimal number ? number.toString() : element.toString();
+      if (string != type.element().kind().travelsAsString()) {
+        return Result.failed("element " + (i + 1) + " (" + token + ") is "
+            + (string ? "a JSON string" : "not a JSON string"), example(type));
+      }
+      Scalar scalar = scalar(token, type.element(), true);
       if (scalar.problem != null) {
         return Result.failed("element " + (i + 1) + ": " + scalar.problem, scalar.hint);
       }

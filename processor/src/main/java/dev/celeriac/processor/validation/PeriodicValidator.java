@@ -4,6 +4,7 @@ import dev.celeriac.processor.ClassNames;
 import dev.celeriac.processor.Diagnostics;
 import dev.celeriac.processor.Message;
 import dev.celeriac.processor.model.ScheduleDescriptor;
+import dev.celeriac.rules.CronExpression;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.List;
@@ -40,9 +41,10 @@ final class PeriodicValidator {
     boolean valid = true;
     AnnotationValue cronValue = Annotations.explicit(mirror, "cron").orElseThrow();
     String cron = (String) cronValue.getValue();
-    Optional<String> cronProblem = CronExpressions.problem(cron);
+    Optional<String> cronProblem = CronExpression.problem(cron);
     if (cronProblem.isPresent()) {
-      diagnostics.error(Message.BAD_CRON, method, mirror, cronValue, cron, cronProblem.get());
+      String hint = cron.trim().startsWith("@") ? NearMatch.hint(cron.trim(), CronExpression.MACROS.keySet()) : "";
+      diagnostics.error(Message.BAD_CRON, method, mirror, cronValue, cron, cronProblem.get() + hint);
       valid = false;
     }
     String zone = (String) annotations.value(mirror, "zone").orElseThrow().getValue();

@@ -4,10 +4,10 @@ import com.squareup.javapoet.ClassName;
 import dev.celeriac.processor.Diagnostics;
 import dev.celeriac.processor.Message;
 import dev.celeriac.processor.model.RetryDescriptor;
+import dev.celeriac.rules.Names;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.ExecutableElement;
@@ -16,9 +16,6 @@ import javax.lang.model.type.DeclaredType;
 
 /** Checks the {@code @Task} elements: name, queue, retry policy and timing. */
 final class TaskOptionsValidator {
-
-  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.:-]*");
-  private static final int MAX_NAME_LENGTH = 200;
 
   /** What a {@code @Task} says besides its name. */
   record Options(String queue, RetryDescriptor retry, boolean ignoreResult, boolean trackStarted) {}
@@ -36,12 +33,12 @@ final class TaskOptionsValidator {
     AnnotationValue value = Annotations.explicit(task, "name").orElseThrow();
     String name = (String) value.getValue();
     String hint = "";
-    if (name.length() > MAX_NAME_LENGTH) {
+    if (name.length() > Names.MAX_TASK_NAME_LENGTH) {
       hint = " This one has " + name.length() + " characters.";
-    } else if (!name.isBlank() && !NAME.matcher(name).matches()) {
+    } else if (!name.isBlank() && !Names.isTaskName(name)) {
       hint = " Replace spaces and other characters with '_' or '.'.";
     }
-    if (name.isBlank() || name.length() > MAX_NAME_LENGTH || !NAME.matcher(name).matches()) {
+    if (!Names.isTaskName(name)) {
       diagnostics.error(Message.INVALID_NAME, method, task, value, name, hint);
       return Optional.empty();
     }
@@ -52,7 +49,7 @@ final class TaskOptionsValidator {
   Optional<Options> options(ExecutableElement method, AnnotationMirror task) {
     boolean valid = true;
     String queue = (String) annotations.value(task, "queue").orElseThrow().getValue();
-    if (queue.isBlank() || queue.chars().anyMatch(Character::isWhitespace)) {
+    if (!Names.isQueueName(queue)) {
       report(Message.INVALID_QUEUE, method, task, "queue", queue);
       valid = false;
     }

@@ -1,13 +1,10 @@
 package dev.celeriac.processor.validation;
 
-import dev.celeriac.processor.model.ValueKind;
 import dev.celeriac.processor.model.ValueTypeDescriptor;
+import dev.celeriac.rules.ValueKind;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Whether a parameter can change type while messages written for the old type are still queued: every value
@@ -15,18 +12,6 @@ import java.util.Set;
  * only changes that can never fail are accepted.
  */
 final class TypeCompatibility {
-
-  /**
-   * Old kind to the kinds that take every value of it: lossless numeric widening, and the kinds that travel as
-   * a string (a char as one character, an enum as its constant's name) to {@code String}.
-   */
-  private static final Map<ValueKind, Set<ValueKind>> WIDER = Map.of(
-      ValueKind.BYTE, EnumSet.of(ValueKind.SHORT, ValueKind.INT, ValueKind.LONG, ValueKind.FLOAT, ValueKind.DOUBLE),
-      ValueKind.SHORT, EnumSet.of(ValueKind.INT, ValueKind.LONG, ValueKind.FLOAT, ValueKind.DOUBLE),
-      ValueKind.INT, EnumSet.of(ValueKind.LONG, ValueKind.DOUBLE),
-      ValueKind.FLOAT, EnumSet.of(ValueKind.DOUBLE),
-      ValueKind.CHAR, EnumSet.of(ValueKind.STRING),
-      ValueKind.ENUM, EnumSet.of(ValueKind.STRING));
 
   private TypeCompatibility() {}
 
@@ -62,7 +47,7 @@ final class TypeCompatibility {
           : Optional.of("messages may carry " + String.join(", ", gone) + ", which " + now.spelling()
               + " no longer has");
     }
-    if (WIDER.getOrDefault(before.kind(), Set.of()).contains(now.kind())) {
+    if (now.kind().widens(before.kind())) {
       return Optional.empty();
     }
     return Optional.of("a " + before.spelling() + " value in a message does not always convert to "

@@ -4,8 +4,8 @@ import com.squareup.javapoet.ClassName;
 import com.squareup.javapoet.CodeBlock;
 import dev.celeriac.processor.ClassNames;
 import dev.celeriac.processor.model.DefaultValue;
-import dev.celeriac.processor.model.ValueKind;
 import dev.celeriac.processor.model.ValueTypeDescriptor;
+import dev.celeriac.rules.ValueKind;
 import java.util.List;
 
 /** Java expressions for parameter types and default values, as generated code spells them. */

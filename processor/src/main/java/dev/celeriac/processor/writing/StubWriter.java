@@ -14,7 +14,7 @@ import dev.celeriac.processor.ClassNames;
 import dev.celeriac.processor.model.ParameterDescriptor;
 import dev.celeriac.processor.model.RetryDescriptor;
 import dev.celeriac.processor.model.TaskDescriptor;
-import dev.celeriac.processor.model.ValueKind;
+import dev.celeriac.rules.ValueKind;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

@@ -1,20 +1,29 @@
-package dev.celeriac.processor.validation;
+package dev.celeriac.rules;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * A strict check of standard five-field cron expressions (minute, hour, day of month, month, day of week:
- * {@code *}, numbers, names JAN-DEC and SUN-SAT, ranges, lists and steps after {@code *} or a range) and of the
- * macros {@code @yearly @annually @monthly @weekly @daily @midnight @hourly}. Written here rather than taken
- * from a library so that the processor accepts exactly what the documentation promises and nothing more.
+ * The cron grammar of {@code @Periodic}: standard five-field expressions (minute, hour, day of month, month, day
+ * of week: {@code *}, numbers, names JAN-DEC and SUN-SAT in any case, ranges, lists and steps after {@code *} or a
+ * range) and the macros {@code @yearly @annually @monthly @weekly @daily @midnight @hourly}. The processor rejects
+ * at compile time what {@link #problem} finds, and {@code run cron} reads schedules with {@link #parse}, so an
+ * expression compiles exactly when the runtime can fire it: the two used to keep a grammar each, held together
+ * by a handful of test rows.
  */
-final class CronExpressions {
+public final class CronExpression {
 
-  private static final Set<String> MACROS =
-      Set.of("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly");
+  /** The macros, each with the five fields cron(8) defines it as. */
+  public static final Map<String, String> MACROS = Map.of(
+      "@yearly", "0 0 1 1 *",
+      "@annually", "0 0 1 1 *",
+      "@monthly", "0 0 1 * *",
+      "@weekly", "0 0 * * 0",
+      "@daily", "0 0 * * *",
+      "@midnight", "0 0 * * *",
+      "@hourly", "0 * * * *");
 
   private static final List<String> MONTHS =
       List.of("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC");
@@ -31,18 +40,37 @@ final class CronExpressions {
       // 0 and 7 both mean Sunday, as in Vixie cron.
       new Field("day of week", 0, 7, DAYS));
 
-  private CronExpressions() {}
+  private final String expression;
+  private final List<String> fields;
+
+  private CronExpression(String expression, List<String> fields) {
+    this.expression = expression;
+    this.fields = fields;
+  }
+
+  /**
+   * The expression, checked.
+   *
+   * @throws IllegalArgumentException when it breaks the grammar; the message is {@link #problem}'s
+   */
+  public static CronExpression parse(String expression) {
+    Optional<String> problem = problem(expression);
+    if (problem.isPresent()) {
+      throw new IllegalArgumentException(problem.get());
+    }
+    String trimmed = expression.trim();
+    String fields = MACROS.getOrDefault(trimmed, trimmed);
+    return new CronExpression(expression, List.of(fields.split("\\s+", -1)));
+  }
 
   /** What is wrong with {@code expression}, or empty if it is valid. */
-  static Optional<String> problem(String expression) {
+  public static Optional<String> problem(String expression) {
     String trimmed = expression.trim();
     if (trimmed.isEmpty()) {
       return Optional.of("it is blank");
     }
     if (trimmed.startsWith("@")) {
-      return MACROS.contains(trimmed)
-          ? Optional.empty()
-          : Optional.of(trimmed + " is not a supported macro" + NearMatch.hint(trimmed, MACROS));
+      return MACROS.containsKey(trimmed) ? Optional.empty() : Optional.of(trimmed + " is not a supported macro");
     }
     String[] parts = trimmed.split("\\s+", -1);
     if (parts.length != FIELDS.size()) {
@@ -55,6 +83,26 @@ final class CronExpressions {
       }
     }
     return Optional.empty();
+  }
+
+  /** The five fields, a macro written out: {@code @daily} is {@code 0 0 * * *}. */
+  public String fields() {
+    return String.join(" ", fields);
+  }
+
+  /**
+   * Whether the hour field is {@code *} or a step over it ({@code *}{@code /2}): such an expression fires in
+   * real time across daylight-saving changes, where one at fixed hours fires by the wall clock.
+   */
+  public boolean wildcardHour() {
+    String hour = fields.get(1);
+    return hour.equals("*") || hour.startsWith("*/");
+  }
+
+  /** The expression as written. */
+  @Override
+  public String toString() {
+    return expression;
   }
 
   private static Optional<String> field(String text, Field field) {

@@ -1,4 +1,4 @@
-package dev.celeriac.processor.validation;
+package dev.celeriac.rules;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -7,14 +7,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads one JSON document into plain Java values: {@code Map<String, Object>} (in file order), {@code List},
- * {@code String}, {@code BigDecimal}, {@code Boolean} and {@code null}. Small on purpose: the processor reads
- * only the committed task schema with it, and has no JSON library on its class path.
+ * The JSON people write by hand: tasks.json and the committed task schema ({@link TasksJson}), and the arrays of
+ * {@code @Default} on a {@code List} parameter. Reads one document into plain Java values ({@code Map<String,
+ * Object>} in file order, {@code List}, {@code String}, {@code BigDecimal}, which keeps a number's digits, {@code
+ * Boolean} and {@code null}) and writes string literals. Small and strict on purpose, with messages that say
+ * where: the processor, which shades it, has no JSON library on its class path. Messages on the wire are the
+ * runtime's own JSON's business (dev.celeriac.protocol), which is tuned for them.
  */
-final class JsonReader {
+public final class JsonText {
 
   /** Thrown for text that is not JSON; the message says where (line and column) and why. */
-  static final class SyntaxException extends Exception {
+  public static final class SyntaxException extends Exception {
     private static final long serialVersionUID = 1L;
 
     SyntaxException(String message) {
@@ -28,13 +31,13 @@ final class JsonReader {
   private int position;
   private int depth;
 
-  private JsonReader(String text) {
+  private JsonText(String text) {
     this.text = text;
   }
 
   /** The value {@code text} holds; nothing but white space may follow it. */
-  static Object parse(String text) throws SyntaxException {
-    JsonReader reader = new JsonReader(text);
+  public static Object read(String text) throws SyntaxException {
+    JsonText reader = new JsonText(text);
     reader.skipSpace();
     Object value = reader.value();
     reader.skipSpace();
@@ -42,6 +45,29 @@ final class JsonReader {
       throw reader.error("unexpected text after the document");
     }
     return value;
+  }
+
+  /** {@code value} as a JSON string literal: quotes, backslashes and control characters escaped. */
+  public static String quote(String value) {
+    StringBuilder out = new StringBuilder("\"");
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append('"').toString();
   }
 
   private Object value() throws SyntaxException {
