@@ -25,7 +25,7 @@ class SplitPackagesTest {
 
   /** One class of each module that celeriac-runtime brings. */
   private static final List<String> MODULES = List.of("dev.celeriac.Celeriac", "dev.celeriac.broker.redis.RedisBroker",
-      "dev.celeriac.broker.amqp.AmqpBroker", "dev.celeriac.cli.Main");
+      "dev.celeriac.broker.amqp.AmqpBroker", "dev.celeriac.cli.Main", "dev.celeriac.rules.CronExpression");
 
   @Test
   void noPackageIsInTwoModules() throws Exception {
