@@ -30,24 +30,15 @@ import redis.clients.jedis.providers.ConnectionProvider;
  * key if the worker dies ({@link RedisKeys#handoff}). So a message is always in a queue list, a hand-off list,
  * or recorded in flight: never only in this process's memory.
  *
- * <p>The watcher that moved a message wakes the consumer. If the consumer waits again within {@link
- * #REARM_PATIENCE_NANOS}, as an idle worker does, the other watchers stay blocked in their BLMOVE; otherwise (the
- * worker is busy) the watcher {@code CLIENT UNBLOCK}s them. A message one of them moves meanwhile waits in its
- * hand-off list, and the consumer's next wait returns at once for it. A wait that ends without a message returns
- * once no watcher blocks any more: those it armed time out at its deadline, those still blocked from an earlier
- * wait are unblocked. {@link #close} unblocks them all and returns once none can move anything,
+ * <p>The watcher that moved a message wakes the consumer, then {@code CLIENT UNBLOCK}s the other watchers; one
+ * of them may still have moved a message in between, which the consumer fetches first next time, as a
+ * prefetched message. A wait that ends without a message returns once no watcher blocks any more (their BLMOVE
+ * times out at the same deadline). {@link #close} unblocks them all and returns once none can move anything,
  * so that the caller can then hand what the hand-off lists hold back to the queues.
  */
 final class ArrivalWatch {
 
   private static final Logger log = LoggerFactory.getLogger(ArrivalWatch.class);
-  /**
-   * How long the watcher that moved a message waits for the consumer to wait again before it unblocks the other
-   * watchers: an idle worker waits again within a fetch and a hand-off (well under a millisecond), a busy one not.
-   */
-  static final long REARM_PATIENCE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-  /** {@link #REARM_PATIENCE_NANOS}, but for tests that step through a busy consumer. */
-  private volatile long rearmPatienceNanos = REARM_PATIENCE_NANOS;
 
   private final RedisEndpoint endpoint;
   /** A client of the shared pool, for {@code CLIENT UNBLOCK}. */
@@ -58,12 +49,6 @@ final class ArrivalWatch {
   private final Map<ByteBuffer, Thread> watchers = new ConcurrentHashMap<>();
   /** The Redis client id of each watcher currently in a BLMOVE. */
   private final Map<ByteBuffer, Long> blocked = new ConcurrentHashMap<>();
-  /**
-   * When the BLMOVE of each watcher in {@link #blocked} times out, in {@link System#nanoTime()}: the deadline of the
-   * wait it started in, which may be an earlier wait than the current one (a watcher stays blocked across the
-   * consumer's fetch when it waits again at once).
-   */
-  private final Map<ByteBuffer, Long> blockedUntil = new ConcurrentHashMap<>();
   private final Object lock = new Object();
   /** The keys watched while the consumer waits; empty when it does not wait. Guarded by {@link #lock}. */
   private Set<ByteBuffer> armed = Set.of();
@@ -102,11 +87,6 @@ final class ArrivalWatch {
       keys.add(key.array());
     }
     return keys;
-  }
-
-  /** For tests: how long a watcher waits for the consumer to wait again before it unblocks the others. */
-  void rearmPatience(java.time.Duration patience) {
-    rearmPatienceNanos = patience.toNanos();
   }
 
   /** Whether a hand-off list may hold messages; clears the flag, so the caller must then drain them. */
@@ -168,7 +148,8 @@ final class ArrivalWatch {
     synchronized (lock) {
       arrived = false;
       if (pending.get()) {
-        // A watcher still blocked from an earlier wait moved a message since the caller last took the flag.
+        // A watcher moved a message after the caller last took the flag (between its takePending and this wait):
+        // fetch it now rather than a whole wait later.
         return true;
       }
       armed = wanted;
@@ -196,10 +177,8 @@ final class ArrivalWatch {
           return true;
         }
         armed = Set.of();
-        // Timed out: the BLMOVE of watchers armed by this wait ends at the same deadline; one still blocked from an
-        // earlier, longer wait is ended now. Return once none blocks, so that nothing is moved into a hand-off list
-        // while the consumer does not wait.
-        unblockBlockedPast(deadline + TimeUnit.MILLISECONDS.toNanos(1));
+        // Timed out: the watchers' BLMOVE ends at the same deadline. Return once none blocks, so that nothing is
+        // moved into a hand-off list while the consumer does not wait.
         long patience = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
         while (!blocked.isEmpty() && !closed && !arrived) {
           long left = patience - System.nanoTime();
@@ -245,20 +224,6 @@ final class ArrivalWatch {
     }
   }
 
-  /** Sends {@code CLIENT UNBLOCK} to the watchers whose BLMOVE runs past {@code nanoTime}. */
-  private void unblockBlockedPast(long nanoTime) {
-    try {
-      for (Map.Entry<ByteBuffer, Long> watcher : blockedUntil.entrySet()) {
-        Long id = blocked.get(watcher.getKey());
-        if (id != null && watcher.getValue() - nanoTime > 0) {
-          control.sendCommand(Protocol.Command.CLIENT, "UNBLOCK", Long.toString(id));
-        }
-      }
-    } catch (JedisException e) {
-      log.debug("Could not unblock the waiting connections on {}: {}", endpoint, e.getMessage());
-    }
-  }
-
   private Thread startWatcher(ByteBuffer key) {
     Thread thread = new Thread(() -> watch(key), "celeriac-redis-wait");
     thread.setDaemon(true);
@@ -277,7 +242,6 @@ final class ArrivalWatch {
     try {
       while (!closed) {
         double seconds;
-        long until;
         synchronized (lock) {
           while (!closed && !(armed.contains(wrapped) && armedUntil - System.nanoTime() > 1_000_000)) {
             try {
@@ -289,8 +253,7 @@ final class ArrivalWatch {
           if (closed) {
             return;
           }
-          until = armedUntil;
-          seconds = (until - System.nanoTime()) / 1e9;
+          seconds = (armedUntil - System.nanoTime()) / 1e9;
         }
         byte[] moved;
         try {
@@ -298,7 +261,6 @@ final class ArrivalWatch {
             jedis = new Jedis(connections.getConnection());
             clientId = jedis.clientId();
           }
-          blockedUntil.put(wrapped, until);
           blocked.put(wrapped, clientId);
           if (closed) {
             return;
@@ -338,21 +300,17 @@ final class ArrivalWatch {
             armed = Set.of();
             lock.notifyAll();
           }
-          if (!rearmedWithin(rearmPatienceNanos)) {
-            unblockOthers(jedis, wrapped);
-          }
+          unblockOthers(jedis, wrapped);
         }
       }
     } finally {
       blocked.remove(wrapped);
-      blockedUntil.remove(wrapped);
       closeQuietly(jedis);
     }
   }
 
   private void unblocked(ByteBuffer key) {
     blocked.remove(key);
-    blockedUntil.remove(key);
     if (blocked.isEmpty()) {
       synchronized (lock) {
         lock.notifyAll();
@@ -360,34 +318,7 @@ final class ArrivalWatch {
     }
   }
 
-  /**
-   * Whether the consumer waits again within {@code nanos} of an arrival, as an idle worker does once it has handed
-   * the message to a slot. The other watchers then stay blocked: unblocking them would put three {@code CLIENT
-   * UNBLOCK}s in front of the consumer's fetch and cost three new BLMOVEs for nothing.
-   */
-  private boolean rearmedWithin(long nanos) {
-    long deadline = System.nanoTime() + nanos;
-    synchronized (lock) {
-      while (armed.isEmpty() && !closed) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          TimeUnit.NANOSECONDS.timedWait(lock, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-      return true;
-    }
-  }
-
-  /**
-   * Ends the BLMOVE of the other watchers, so that they move nothing more while the consumer is busy: a message
-   * they moved would wait in a hand-off list of this worker until its next fetch, while another may be idle.
-   */
+  /** Ends the BLMOVE of the other watchers, so that they move nothing more while the consumer is busy. */
   private void unblockOthers(Jedis jedis, ByteBuffer self) {
     try {
       for (Map.Entry<ByteBuffer, Long> other : blocked.entrySet()) {

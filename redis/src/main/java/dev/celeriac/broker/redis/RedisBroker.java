@@ -196,11 +196,6 @@ public final class RedisBroker implements Broker {
     return "RedisBroker[" + url + "]";
   }
 
-  /** For tests: the idle wait's patience with a consumer that does not wait again ({@link ArrivalWatch}). */
-  void rearmPatience(Duration patience) {
-    consumer.rearmPatience(patience);
-  }
-
   /** The stored form of a dead letter; see {@link RedisDeadLetters#entry}. */
   static byte[] deadLetterEntry(String queue, String reason, Instant at, byte[] envelope) {
     return RedisDeadLetters.entry(queue, reason, at, envelope);

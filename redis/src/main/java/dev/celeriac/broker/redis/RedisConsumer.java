@@ -89,11 +89,6 @@ final class RedisConsumer implements MessageConsumer {
     this.recovery = new RedisRecovery(redis, calls, settings, workerId, this);
   }
 
-  /** For tests: the idle wait's patience with a consumer that does not wait again. */
-  void rearmPatience(Duration patience) {
-    arrivals.rearmPatience(patience);
-  }
-
   /** The heartbeat and sweeps that run while this consumer consumes. */
   RedisRecovery recovery() {
     return recovery;
