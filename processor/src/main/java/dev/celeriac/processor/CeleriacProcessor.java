@@ -82,7 +82,7 @@ public final class CeleriacProcessor extends AbstractProcessor {
         .map(type -> AnnotationSpec.builder(ClassName.get(type))
             .addMember("value", "$S", CeleriacProcessor.class.getName())
             .build());
-    stubWriter = new StubWriter(generated);
+    stubWriter = new StubWriter(generated.isPresent());
     index = new IndexWriter(generated);
     output = new Output(environment.getFiler());
     schema = new CommittedSchema(environment, diagnostics);
@@ -137,7 +137,8 @@ public final class CeleriacProcessor extends AbstractProcessor {
         }
         Optional<TaskDescriptor> task = validator.createIfValid(method);
         if (task.isPresent()) {
-          output.source(stubWriter.write(task.get()));
+          output.source(task.get().stub().canonicalName(), stubWriter.write(task.get()),
+              task.get().declaringType());
           tasks.add(task.get());
           stubs.add(task.get().stub().canonicalName());
         }

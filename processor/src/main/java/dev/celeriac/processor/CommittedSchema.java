@@ -21,8 +21,10 @@ import java.util.Optional;
 import java.util.Set;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.ModuleElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
 
 /**
  * The committed task schema: the tasks.json of the previous release, kept in the source tree, that this
@@ -80,7 +82,6 @@ final class CommittedSchema {
       }
       return;
     }
-    List<TaskDescriptor> tasks = foundEarlier.stream().map(this::inThisRound).toList();
     Optional<Path> path;
     if (option != null && !option.isBlank()) {
       try {
@@ -92,7 +93,7 @@ final class CommittedSchema {
       }
     } else {
       Optional<Trees> trees = trees();
-      path = trees.flatMap(api -> defaultPath(api, tasks));
+      path = trees.flatMap(api -> defaultPath(api, foundEarlier));
       if (path.isEmpty()) {
         String reason = trees.isEmpty()
             ? "this compiler's processing environment (" + environment.getClass().getName() + ") does not tell where"
@@ -106,6 +107,11 @@ final class CommittedSchema {
       }
     }
     String name = displayName(path.get());
+    if (!Files.exists(path.get()) && !update.get() && option == null) {
+      // No release recorded yet: nothing to check.
+      return;
+    }
+    List<TaskDescriptor> tasks = foundEarlier.stream().map(this::inThisRound).toList();
     List<TaskRecord> committed = List.of();
     if (Files.exists(path.get())) {
       try {
@@ -163,7 +169,10 @@ final class CommittedSchema {
    * of source types between rounds, and the schema is handled in a round after the tasks were found.
    */
   private TaskDescriptor inThisRound(TaskDescriptor task) {
-    TypeElement type = environment.getElementUtils().getTypeElement(task.declaringClass().canonicalName());
+    Elements elements = environment.getElementUtils();
+    ModuleElement module = elements.getModuleOf(task.declaringType());
+    String typeName = task.declaringClass().canonicalName();
+    TypeElement type = module == null ? elements.getTypeElement(typeName) : elements.getTypeElement(module, typeName);
     if (type == null) {
       return task;
     }

@@ -42,8 +42,7 @@ public final class ChargeCardTask {
     return with().enqueue(customerId, items);
   }
 
-  public static TaskRef<Void> enqueue(long customerId, List<String> items,
-      Map<String, Object> extras) {
+  public static TaskRef<Void> enqueue(long customerId, List<String> items, Map<String, Object> extras) {
     return with().enqueue(customerId, items, extras);
   }
 

@@ -41,21 +41,15 @@ public final class CleanupTask {
       .parameter(Parameter.withDefault("dryRun", "dryRun", ValueType.BOOLEAN, true, "true"))
       .parameter(Parameter.withDefault("batch", "batch", ValueType.SHORT, (short) 3, "3"))
       .parameter(Parameter.withDefault("level", "level", ValueType.BYTE, (byte) -1, "-1"))
-      .parameter(Parameter.withDefault("since", "since", ValueType.LONG, 1700000000000L,
-          "1700000000000"))
+      .parameter(Parameter.withDefault("since", "since", ValueType.LONG, 1700000000000L, "1700000000000"))
       .parameter(Parameter.withDefault("ratio", "ratio", ValueType.FLOAT, 0.5f, "0.5"))
       .parameter(Parameter.withDefault("threshold", "threshold", ValueType.DOUBLE, 2.0, "2"))
       .parameter(Parameter.withDefault("quote", "quote", ValueType.CHAR, '\'', "'"))
-      .parameter(Parameter.withDefault("prefix", "prefix", ValueType.STRING, "tmp/\"x\"",
-          "tmp/\"x\""))
-      .parameter(Parameter.withDefault("color", "color", ValueType.enumOf(Color.class), Color.GREEN,
-          "GREEN"))
-      .parameter(Parameter.withDefault("tags", "tags", ValueType.listOf(ValueType.STRING),
-          List.of("a", "b"), "[\"a\", \"b\"]"))
-      .parameter(Parameter.withDefault("colors", "colors",
-          ValueType.listOf(ValueType.enumOf(Color.class)), List.of(Color.RED), "[\"RED\"]"))
-      .parameter(Parameter.withDefault("sizes", "sizes",
-          ValueType.listOf(ValueType.boxed(ValueType.Kind.INT)), List.of(), "[]"))
+      .parameter(Parameter.withDefault("prefix", "prefix", ValueType.STRING, "tmp/\"x\"", "tmp/\"x\""))
+      .parameter(Parameter.withDefault("color", "color", ValueType.enumOf(Color.class), Color.GREEN, "GREEN"))
+      .parameter(Parameter.withDefault("tags", "tags", ValueType.listOf(ValueType.STRING), List.of("a", "b"), "[\"a\", \"b\"]"))
+      .parameter(Parameter.withDefault("colors", "colors", ValueType.listOf(ValueType.enumOf(Color.class)), List.of(Color.RED), "[\"RED\"]"))
+      .parameter(Parameter.withDefault("sizes", "sizes", ValueType.listOf(ValueType.boxed(ValueType.Kind.INT)), List.of(), "[]"))
       .parameter(Parameter.of("maybeId", "maybeId", ValueType.boxed(ValueType.Kind.LONG)))
       .function(EventTasks.class, EventTasks::new, CleanupTask::invoke)
       .build();
@@ -63,62 +57,43 @@ public final class CleanupTask {
   private CleanupTask() {
   }
 
-  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
-      float ratio, double threshold, char quote, String prefix, Color color, List<String> tags,
-      List<Color> colors, List<Integer> sizes, Long maybeId) {
-    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
-        colors, sizes, maybeId);
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio, double threshold, char quote, String prefix, Color color, List<String> tags, List<Color> colors, List<Integer> sizes, Long maybeId) {
+    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags, colors, sizes, maybeId);
   }
 
-  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
-      float ratio, double threshold, char quote, String prefix, Color color, List<String> tags,
-      List<Color> colors, List<Integer> sizes, Long maybeId, Map<String, Object> extras) {
-    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
-        colors, sizes, maybeId, extras);
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio, double threshold, char quote, String prefix, Color color, List<String> tags, List<Color> colors, List<Integer> sizes, Long maybeId, Map<String, Object> extras) {
+    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags, colors, sizes, maybeId, extras);
   }
 
-  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
-      float ratio, double threshold, char quote, String prefix, Color color, List<String> tags,
-      List<Color> colors, List<Integer> sizes) {
-    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
-        colors, sizes);
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio, double threshold, char quote, String prefix, Color color, List<String> tags, List<Color> colors, List<Integer> sizes) {
+    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags, colors, sizes);
   }
 
-  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
-      float ratio, double threshold, char quote, String prefix, Color color, List<String> tags,
-      List<Color> colors) {
-    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
-        colors);
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio, double threshold, char quote, String prefix, Color color, List<String> tags, List<Color> colors) {
+    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags, colors);
   }
 
-  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
-      float ratio, double threshold, char quote, String prefix, Color color, List<String> tags) {
-    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color,
-        tags);
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio, double threshold, char quote, String prefix, Color color, List<String> tags) {
+    return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags);
   }
 
-  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
-      float ratio, double threshold, char quote, String prefix, Color color) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio, double threshold, char quote, String prefix, Color color) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix, color);
   }
 
-  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
-      float ratio, double threshold, char quote, String prefix) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio, double threshold, char quote, String prefix) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote, prefix);
   }
 
-  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
-      float ratio, double threshold, char quote) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio, double threshold, char quote) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold, quote);
   }
 
-  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
-      float ratio, double threshold) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio, double threshold) {
     return with().enqueue(dryRun, batch, level, since, ratio, threshold);
   }
 
-  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since,
-      float ratio) {
+  public static TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio) {
     return with().enqueue(dryRun, batch, level, since, ratio);
   }
 
@@ -142,18 +117,12 @@ public final class CleanupTask {
     return with().enqueue();
   }
 
-  public static Signature<Void> signature(boolean dryRun, short batch, byte level, long since,
-      float ratio, double threshold, char quote, String prefix, Color color, List<String> tags,
-      List<Color> colors, List<Integer> sizes, Long maybeId) {
-    return Signatures.of(DEFINITION, 0, dryRun, batch, level, since, ratio, threshold, quote,
-        prefix, color, tags, colors, sizes, maybeId);
+  public static Signature<Void> signature(boolean dryRun, short batch, byte level, long since, float ratio, double threshold, char quote, String prefix, Color color, List<String> tags, List<Color> colors, List<Integer> sizes, Long maybeId) {
+    return Signatures.of(DEFINITION, 0, dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags, colors, sizes, maybeId);
   }
 
-  public static Signature<Void> signature(short batch, byte level, long since, float ratio,
-      double threshold, char quote, String prefix, Color color, List<String> tags,
-      List<Color> colors, List<Integer> sizes, Long maybeId) {
-    return Signatures.of(DEFINITION, 1, batch, level, since, ratio, threshold, quote, prefix, color,
-        tags, colors, sizes, maybeId);
+  public static Signature<Void> signature(short batch, byte level, long since, float ratio, double threshold, char quote, String prefix, Color color, List<String> tags, List<Color> colors, List<Integer> sizes, Long maybeId) {
+    return Signatures.of(DEFINITION, 1, batch, level, since, ratio, threshold, quote, prefix, color, tags, colors, sizes, maybeId);
   }
 
   public static Call with() {
@@ -161,11 +130,7 @@ public final class CleanupTask {
   }
 
   private static Object invoke(EventTasks target, Object[] arguments) throws Throwable {
-    target.cleanup((boolean) arguments[0], (short) arguments[1], (byte) arguments[2],
-        (long) arguments[3], (float) arguments[4], (double) arguments[5], (char) arguments[6],
-        (String) arguments[7], (Color) arguments[8], Arguments.list(arguments[9]),
-        Arguments.list(arguments[10]), Arguments.list(arguments[11]), (Long) arguments[12],
-        Arguments.extras(arguments[13]));
+    target.cleanup((boolean) arguments[0], (short) arguments[1], (byte) arguments[2], (long) arguments[3], (float) arguments[4], (double) arguments[5], (char) arguments[6], (String) arguments[7], (Color) arguments[8], Arguments.list(arguments[9]), Arguments.list(arguments[10]), Arguments.list(arguments[11]), (Long) arguments[12], Arguments.extras(arguments[13]));
     return null;
   }
 
@@ -178,56 +143,39 @@ public final class CleanupTask {
       super(DEFINITION);
     }
 
-    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-        double threshold, char quote, String prefix, Color color, List<String> tags,
-        List<Color> colors, List<Integer> sizes, Long maybeId) {
-      return values(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
-          colors, sizes, maybeId);
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio, double threshold, char quote, String prefix, Color color, List<String> tags, List<Color> colors, List<Integer> sizes, Long maybeId) {
+      return values(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags, colors, sizes, maybeId);
     }
 
-    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-        double threshold, char quote, String prefix, Color color, List<String> tags,
-        List<Color> colors, List<Integer> sizes, Long maybeId, Map<String, Object> extras) {
-      return valuesAndExtras(extras, dryRun, batch, level, since, ratio, threshold, quote, prefix,
-          color, tags, colors, sizes, maybeId);
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio, double threshold, char quote, String prefix, Color color, List<String> tags, List<Color> colors, List<Integer> sizes, Long maybeId, Map<String, Object> extras) {
+      return valuesAndExtras(extras, dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags, colors, sizes, maybeId);
     }
 
-    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-        double threshold, char quote, String prefix, Color color, List<String> tags,
-        List<Color> colors, List<Integer> sizes) {
-      return values(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
-          colors, sizes);
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio, double threshold, char quote, String prefix, Color color, List<String> tags, List<Color> colors, List<Integer> sizes) {
+      return values(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags, colors, sizes);
     }
 
-    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-        double threshold, char quote, String prefix, Color color, List<String> tags,
-        List<Color> colors) {
-      return values(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags,
-          colors);
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio, double threshold, char quote, String prefix, Color color, List<String> tags, List<Color> colors) {
+      return values(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags, colors);
     }
 
-    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-        double threshold, char quote, String prefix, Color color, List<String> tags) {
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio, double threshold, char quote, String prefix, Color color, List<String> tags) {
       return values(dryRun, batch, level, since, ratio, threshold, quote, prefix, color, tags);
     }
 
-    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-        double threshold, char quote, String prefix, Color color) {
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio, double threshold, char quote, String prefix, Color color) {
       return values(dryRun, batch, level, since, ratio, threshold, quote, prefix, color);
     }
 
-    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-        double threshold, char quote, String prefix) {
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio, double threshold, char quote, String prefix) {
       return values(dryRun, batch, level, since, ratio, threshold, quote, prefix);
     }
 
-    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-        double threshold, char quote) {
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio, double threshold, char quote) {
       return values(dryRun, batch, level, since, ratio, threshold, quote);
     }
 
-    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio,
-        double threshold) {
+    public TaskRef<Void> enqueue(boolean dryRun, short batch, byte level, long since, float ratio, double threshold) {
       return values(dryRun, batch, level, since, ratio, threshold);
     }
 

@@ -38,21 +38,18 @@ public final class SaveEventTask {
       .parameter(Parameter.of("cache_key", "cacheKey", ValueType.STRING))
       .parameter(Parameter.withDefault("limit", "limit", ValueType.INT, 10, "10"))
       .parameter(Parameter.of("color", "color", ValueType.enumOf(Color.class)))
-      .parameter(Parameter.withDefault("ids", "ids",
-          ValueType.listOf(ValueType.boxed(ValueType.Kind.LONG)), List.of(1L, 2L), "[1, 2]"))
+      .parameter(Parameter.withDefault("ids", "ids", ValueType.listOf(ValueType.boxed(ValueType.Kind.LONG)), List.of(1L, 2L), "[1, 2]"))
       .function(SaveEventTask::invoke)
       .build();
 
   private SaveEventTask() {
   }
 
-  public static TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color,
-      List<Long> ids) {
+  public static TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color, List<Long> ids) {
     return with().enqueue(projectId, cacheKey, limit, color, ids);
   }
 
-  public static TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color,
-      List<Long> ids, Map<String, Object> kwargs) {
+  public static TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color, List<Long> ids, Map<String, Object> kwargs) {
     return with().enqueue(projectId, cacheKey, limit, color, ids, kwargs);
   }
 
@@ -72,8 +69,7 @@ public final class SaveEventTask {
     return with().enqueue(projectId);
   }
 
-  public static Signature<Void> signature(long projectId, String cacheKey, int limit, Color color,
-      List<Long> ids) {
+  public static Signature<Void> signature(long projectId, String cacheKey, int limit, Color color, List<Long> ids) {
     return Signatures.of(DEFINITION, 0, projectId, cacheKey, limit, color, ids);
   }
 
@@ -86,8 +82,7 @@ public final class SaveEventTask {
   }
 
   private static Object invoke(Object[] arguments) throws Throwable {
-    EventTasks.saveEvent((long) arguments[0], (String) arguments[1], (int) arguments[2],
-        (Color) arguments[3], Arguments.list(arguments[4]), Arguments.extras(arguments[5]));
+    EventTasks.saveEvent((long) arguments[0], (String) arguments[1], (int) arguments[2], (Color) arguments[3], Arguments.list(arguments[4]), Arguments.extras(arguments[5]));
     return null;
   }
 
@@ -100,13 +95,11 @@ public final class SaveEventTask {
       super(DEFINITION);
     }
 
-    public TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color,
-        List<Long> ids) {
+    public TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color, List<Long> ids) {
       return values(projectId, cacheKey, limit, color, ids);
     }
 
-    public TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color,
-        List<Long> ids, Map<String, Object> kwargs) {
+    public TaskRef<Void> enqueue(long projectId, String cacheKey, int limit, Color color, List<Long> ids, Map<String, Object> kwargs) {
       return valuesAndExtras(kwargs, projectId, cacheKey, limit, color, ids);
     }
 
