@@ -45,7 +45,10 @@ final class ModuleCompiler {
         fileManager.setLocationFromPaths(StandardLocation.SOURCE_OUTPUT,
             List.of(Files.createDirectories(output.resolveSibling(output.getFileName() + "-generated"))));
         JavaCompiler.CompilationTask task = javac.getTask(null, fileManager, diagnostics,
-            List.of("--release", "17", "-classpath", System.getProperty("java.class.path")), null,
+            // These modules are not under src/main/java and have no release to check: say so, or the processor
+            // reports that it cannot find their task schema.
+            List.of("--release", "17", "-classpath", System.getProperty("java.class.path"), "-Aceleriac.schema=none"),
+            null,
             fileManager.getJavaFileObjectsFromPaths(files));
         task.setProcessors(List.of(new CeleriacProcessor()));
         if (!task.call()) {

@@ -12,6 +12,7 @@ import dev.celeriac.processor.writing.Output;
 import dev.celeriac.processor.writing.StubWriter;
 import dev.celeriac.processor.writing.TasksJsonWriter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -55,12 +56,14 @@ public final class CeleriacProcessor extends AbstractProcessor {
   private TaskValidator validator;
   private MisplacedAnnotationValidator misplaced;
   private WorkerEntryValidator workerEntries;
-  private StubWriter stubs;
+  private StubWriter stubWriter;
   private IndexWriter index;
   private Output output;
   private CommittedSchema schema;
 
   private final List<TaskDescriptor> tasks = new ArrayList<>();
+  /** The qualified names of the stubs written so far: the rounds that bring them need no second look at them. */
+  private final Set<String> stubs = new HashSet<>();
   /** Methods whose types javac has not resolved yet, by declaring type and position, to retry next round. */
   private Set<DeferredMethod> deferred = new LinkedHashSet<>();
   private boolean indexWritten;
@@ -79,7 +82,7 @@ public final class CeleriacProcessor extends AbstractProcessor {
         .map(type -> AnnotationSpec.builder(ClassName.get(type))
             .addMember("value", "$S", CeleriacProcessor.class.getName())
             .build());
-    stubs = new StubWriter(generated);
+    stubWriter = new StubWriter(generated.isPresent());
     index = new IndexWriter(generated);
     output = new Output(environment.getFiler());
     schema = new CommittedSchema(environment, diagnostics);
@@ -104,7 +107,7 @@ public final class CeleriacProcessor extends AbstractProcessor {
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     try {
       if (!round.processingOver()) {
-        processRound(round);
+        processRound(annotations, round);
       }
     } catch (Throwable failure) {
       diagnostics.internalError(null, failure);
@@ -113,11 +116,15 @@ public final class CeleriacProcessor extends AbstractProcessor {
     return false;
   }
 
-  private void processRound(RoundEnvironment round) {
-    misplaced.check(round);
-    workerEntries.check(round);
+  private void processRound(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    // javac calls the processor in every round after the first, with no annotation when the round's sources carry
+    // none, as the rounds of the generated stubs and index: then no element has one to check or to find.
+    if (!annotations.isEmpty()) {
+      misplaced.check(round);
+    }
+    workerEntries.check(round, type -> stubs.contains(type.getQualifiedName().toString()));
     boolean found = false;
-    for (ExecutableElement method : methods(round)) {
+    for (ExecutableElement method : methods(annotations, round)) {
       try {
         if (!validator.isComplete(method)) {
           deferred.add(defer(method));
@@ -130,8 +137,10 @@ public final class CeleriacProcessor extends AbstractProcessor {
         }
         Optional<TaskDescriptor> task = validator.createIfValid(method);
         if (task.isPresent()) {
-          output.source(stubs.write(task.get()));
+          output.source(task.get().stub().canonicalName(), stubWriter.write(task.get()),
+              task.get().declaringType());
           tasks.add(task.get());
+          stubs.add(task.get().stub().canonicalName());
         }
       } catch (RuntimeException | Error failure) {
         diagnostics.internalError(method, failure);
@@ -146,7 +155,7 @@ public final class CeleriacProcessor extends AbstractProcessor {
   }
 
   /** This round's {@code @Task} methods, after those deferred from earlier rounds. */
-  private List<ExecutableElement> methods(RoundEnvironment round) {
+  private List<ExecutableElement> methods(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     List<ExecutableElement> methods = new ArrayList<>();
     Set<DeferredMethod> waiting = deferred;
     deferred = new LinkedHashSet<>();
@@ -158,7 +167,7 @@ public final class CeleriacProcessor extends AbstractProcessor {
       }
     }
     TypeElement task = elements.getTypeElement(ClassNames.TASK);
-    if (task != null) {
+    if (task != null && !annotations.isEmpty()) {
       for (Element element : round.getElementsAnnotatedWith(task)) {
         if (element.getKind() == ElementKind.METHOD) {
           methods.add((ExecutableElement) element);

@@ -23,6 +23,8 @@ public final class ClassNames {
   public static final ClassName SIGNATURE = ClassName.get("dev.celeriac", "Signature");
   public static final ClassName TASK_INDEX = ClassName.get("dev.celeriac.internal", "TaskIndex");
   public static final ClassName ARGUMENTS = ClassName.get("dev.celeriac.internal", "Arguments");
+  public static final ClassName STUB_CALL = ClassName.get("dev.celeriac.internal", "StubCall");
+  public static final ClassName SIGNATURES = ClassName.get("dev.celeriac.internal", "Signatures");
 
   public static final String GENERATED = "javax.annotation.processing.Generated";
   public static final String LIST = "java.util.List";

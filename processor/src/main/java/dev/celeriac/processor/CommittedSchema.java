@@ -21,8 +21,10 @@ import java.util.Optional;
 import java.util.Set;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.ModuleElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
 
 /**
  * The committed task schema: the tasks.json of the previous release, kept in the source tree, that this
@@ -31,11 +33,19 @@ import javax.lang.model.util.ElementFilter;
  * <p>Where it is: the path in option {@code -Aceleriac.schema=<file>} (absolute, or relative to the directory
  * javac runs in; Maven users pass {@code ${project.basedir}/...}); without the option,
  * {@code src/main/resources/celeriac/tasks-schema.json} beside the {@code src/main/java} that holds the task
- * sources, when javac's tree API can tell where they are. A missing file means there was no release yet: nothing
- * is checked (with a note when the option named the file).
+ * sources (for sources under {@code src/test/java}, {@code src/test/resources/...}), which javac's tree API tells.
+ * A missing file there means there was no release yet: nothing is checked. {@code -Aceleriac.schema=none} turns the
+ * check off.
+ *
+ * <p>When the default cannot be found, the check cannot run, and that is an error ({@code SchemaUnreachable}), never
+ * a silent skip: the sources are not files under {@code src/<set>/java}, or the environment is not javac's own.
+ * Gradle wraps it for incremental processing, and its rules forbid an incremental processor javac's tree API, so
+ * the processor does not unwrap it: a Gradle build names the file with the option and declares it an input of
+ * {@code compileJava}, which is also what lets Gradle recompile when the schema changes.
  *
  * <p>With {@code -Aceleriac.updateSchema=true} the schema is written instead of checked: this compilation's
- * tasks, plus every task of the old schema that is gone now, marked retired.
+ * tasks, plus every task of the old schema that is gone now, marked retired. That file belongs to the source tree,
+ * not to the build's output, so it is written directly rather than through the {@code Filer}.
  */
 final class CommittedSchema {
 
@@ -43,7 +53,9 @@ final class CommittedSchema {
   static final String SCHEMA_OPTION = "celeriac.schema";
   /** The option that writes the schema instead of checking it. */
   static final String UPDATE_OPTION = "celeriac.updateSchema";
-  /** Where the schema is looked for without {@link #SCHEMA_OPTION}, relative to {@code src/main}. */
+  /** The value of {@link #SCHEMA_OPTION} that turns the check off. */
+  static final String NONE = "none";
+  /** Where the schema is looked for without {@link #SCHEMA_OPTION}, relative to the source set ({@code src/main}). */
   static final String DEFAULT_PATH = "resources/celeriac/tasks-schema.json";
 
   private final ProcessingEnvironment environment;
@@ -58,13 +70,18 @@ final class CommittedSchema {
 
   /** Checks {@code tasks} against the schema, or writes it; {@code tasks} is this compilation's, at least one. */
   void process(List<TaskDescriptor> foundEarlier) {
-    List<TaskDescriptor> tasks = foundEarlier.stream().map(this::inThisRound).toList();
     Map<String, String> options = environment.getOptions();
     Optional<Boolean> update = updateOption(options);
     if (update.isEmpty()) {
       return;
     }
     String option = options.get(SCHEMA_OPTION);
+    if (NONE.equals(option)) {
+      if (update.get()) {
+        diagnostics.error(Message.NO_SCHEMA_PATH, null, "option -A" + SCHEMA_OPTION + "=none turns the schema off");
+      }
+      return;
+    }
     Optional<Path> path;
     if (option != null && !option.isBlank()) {
       try {
@@ -75,16 +92,26 @@ final class CommittedSchema {
         return;
       }
     } else {
-      path = defaultPath(tasks);
-    }
-    if (path.isEmpty()) {
-      if (update.get()) {
-        diagnostics.error(Message.NO_SCHEMA_PATH, null, "option -A" + SCHEMA_OPTION + " is not set and the task"
-            + " sources are not under a src/main/java directory");
+      Optional<Trees> trees = trees();
+      path = trees.flatMap(api -> defaultPath(api, foundEarlier));
+      if (path.isEmpty()) {
+        String reason = trees.isEmpty()
+            ? "this compiler's processing environment (" + environment.getClass().getName() + ") does not tell where"
+                + " the task sources are, as Gradle's incremental processing does not"
+            : "the task sources are not under a src/main/java directory (nor under another source set's, such as"
+                + " src/test/java)";
+        // The check cannot run, or the update has nowhere to write: an error, never a silent skip.
+        diagnostics.error(update.get() ? Message.NO_SCHEMA_PATH : Message.SCHEMA_UNREACHABLE, null,
+            "option -A" + SCHEMA_OPTION + " is not set and " + reason);
+        return;
       }
-      return;
     }
     String name = displayName(path.get());
+    if (!Files.exists(path.get()) && !update.get() && option == null) {
+      // No release recorded yet: nothing to check.
+      return;
+    }
+    List<TaskDescriptor> tasks = foundEarlier.stream().map(this::inThisRound).toList();
     List<TaskRecord> committed = List.of();
     if (Files.exists(path.get())) {
       try {
@@ -142,7 +169,10 @@ final class CommittedSchema {
    * of source types between rounds, and the schema is handled in a round after the tasks were found.
    */
   private TaskDescriptor inThisRound(TaskDescriptor task) {
-    TypeElement type = environment.getElementUtils().getTypeElement(task.declaringClass().canonicalName());
+    Elements elements = environment.getElementUtils();
+    ModuleElement module = elements.getModuleOf(task.declaringType());
+    String typeName = task.declaringClass().canonicalName();
+    TypeElement type = module == null ? elements.getTypeElement(typeName) : elements.getTypeElement(module, typeName);
     if (type == null) {
       return task;
     }
@@ -178,17 +208,23 @@ final class CommittedSchema {
   }
 
   /**
-   * {@code src/main/resources/celeriac/tasks-schema.json} beside the {@code src/main/java} that holds a task's
-   * source file. The processor cannot see the resource directories, so it finds them from the sources; javac's
-   * tree API knows where those are, other compilers may not, and then the option is needed.
+   * javac's tree API, when this is javac's own processing environment; empty under a wrapped one (Gradle's
+   * incremental processing) or another compiler.
    */
-  private Optional<Path> defaultPath(List<TaskDescriptor> tasks) {
-    Trees trees;
+  private Optional<Trees> trees() {
     try {
-      trees = Trees.instance(environment);
-    } catch (IllegalArgumentException e) {
+      return Optional.of(Trees.instance(environment));
+    } catch (IllegalArgumentException | LinkageError e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * {@code src/main/resources/celeriac/tasks-schema.json} beside the {@code src/main/java} that holds a task's
+   * source file ({@code src/test/resources/...} for {@code src/test/java}: any source set). The processor cannot see
+   * the resource directories, so it finds them from the sources, which javac's tree API knows.
+   */
+  private static Optional<Path> defaultPath(Trees trees, List<TaskDescriptor> tasks) {
     for (TaskDescriptor task : tasks) {
       TreePath tree = trees.getPath(task.declaringType());
       if (tree == null) {
@@ -199,9 +235,10 @@ final class CommittedSchema {
         continue;
       }
       for (Path directory = Path.of(uri).getParent(); directory != null; directory = directory.getParent()) {
-        if (isNamed(directory, "java") && isNamed(directory.getParent(), "main")
-            && isNamed(directory.getParent().getParent(), "src")) {
-          return Optional.of(directory.resolveSibling(DEFAULT_PATH));
+        Path sourceSet = directory.getParent();
+        if (isNamed(directory, "java") && sourceSet != null && sourceSet.getFileName() != null
+            && isNamed(sourceSet.getParent(), "src")) {
+          return Optional.of(sourceSet.resolve(DEFAULT_PATH));
         }
       }
     }

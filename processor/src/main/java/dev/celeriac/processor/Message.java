@@ -127,6 +127,12 @@ public enum Message {
       "Option -Aceleriac.updateSchema=true asks to write the task schema, but %s. Set"
           + " -Aceleriac.schema=<file>, for example"
           + " -Aceleriac.schema=${project.basedir}/src/main/resources/celeriac/tasks-schema.json."),
+  SCHEMA_UNREACHABLE("SchemaUnreachable",
+      "The rolling-deploy check against the committed task schema cannot run: %s, so the processor cannot find"
+          + " src/main/resources/celeriac/tasks-schema.json beside the src/main/java of the task sources. Name the"
+          + " committed schema with -Aceleriac.schema=<file> (write it once with -Aceleriac.updateSchema=true; under"
+          + " Gradle, also declare the file an input of compileJava), or turn the check off with"
+          + " -Aceleriac.schema=none."),
   SCHEMA_UPDATED("SchemaUpdated",
       "Wrote the task schema %s: %d tasks, %d of them retired. Commit it with the release."),
   INTERNAL_ERROR("InternalError",

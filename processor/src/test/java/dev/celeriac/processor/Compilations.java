@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,13 +29,30 @@ final class Compilations {
       "com/acme/billing/RemoteBilling.java",
       "com/acme/billing/Invoices.java");
 
+  /**
+   * Turns the schema check off. Test sources live in memory, where no schema can be found beside them, which is an
+   * error ({@code SchemaUnreachable}) unless an option says where the schema is or that there is none.
+   */
+  static final String NO_SCHEMA = "-Aceleriac.schema=none";
+
   private Compilations() {}
 
+  /** Compiles {@code sources} with {@link #NO_SCHEMA}. */
   static Compilation compile(JavaFileObject... sources) {
-    return javac().withProcessors(new CeleriacProcessor()).compile(sources);
+    return compile(List.of(), sources);
   }
 
+  /** Compiles {@code sources} with {@code options}, plus {@link #NO_SCHEMA} unless they name a schema. */
   static Compilation compile(List<String> options, JavaFileObject... sources) {
+    List<String> all = new ArrayList<>(options);
+    if (options.stream().noneMatch(option -> option.startsWith("-Aceleriac.schema="))) {
+      all.add(NO_SCHEMA);
+    }
+    return compileAsGiven(all, sources);
+  }
+
+  /** Compiles {@code sources} with exactly {@code options}. */
+  static Compilation compileAsGiven(List<String> options, JavaFileObject... sources) {
     return javac().withProcessors(new CeleriacProcessor()).withOptions(options).compile(sources);
   }
 
@@ -60,7 +78,7 @@ final class Compilations {
     try {
       Path out = Files.createTempDirectory("celeriac-generated");
       JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-      List<String> options = List.of("-proc:only", "-s", out.toString(), "-d", out.toString(),
+      List<String> options = List.of("-proc:only", NO_SCHEMA, "-s", out.toString(), "-d", out.toString(),
           "-classpath", System.getProperty("java.class.path"));
       JavaCompiler.CompilationTask task = compiler.getTask(
           new StringWriter(), null, diagnostic -> { }, options, null, List.of(sources));

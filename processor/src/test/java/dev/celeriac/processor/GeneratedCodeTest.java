@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import dev.celeriac.Parameter;
+import dev.celeriac.Signature;
 import dev.celeriac.TaskDefinition;
 import dev.celeriac.ValueType;
 import dev.celeriac.internal.TaskIndex;
@@ -35,6 +36,7 @@ class GeneratedCodeTest {
       "import com.acme.events.Color;",
       "import com.acme.events.SaveEventTask;",
       "import dev.celeriac.Parameter;",
+      "import dev.celeriac.Signature;",
       "import dev.celeriac.TaskRef;",
       "import java.time.Duration;",
       "import java.time.Instant;",
@@ -61,6 +63,9 @@ class GeneratedCodeTest {
       "    TaskRef<?> l = CleanupTask.enqueue();",
       "    TaskRef<?> m = CleanupTask.with().enqueue(false, (short) 1);",
       "    TaskRef<?> n = ChargeCardTask.enqueue(7L);",
+      "    Signature<Void> o = SaveEventTask.signature(1L, \"key\", 10, Color.RED, List.of(1L));",
+      "    Signature<Void> p = SaveEventTask.signature(\"key\", 10, null, null);",
+      "    TaskRef<Void> q = SaveEventTask.with().link(p).linkError(o).enqueue(1L, \"key\");",
       "    List<Parameter> parameters = SaveEventTask.DEFINITION.parameters();",
       "    String name = SaveEventTask.NAME;",
       "  }",
@@ -143,6 +148,16 @@ class GeneratedCodeTest {
     TaskDefinition cleanup = definition(loader, "com.acme.events.CleanupTask");
     assertEquals("*/5 * * * MON-FRI", cleanup.schedule().orElseThrow().cron());
     assertEquals(2.0, cleanup.parameters().get(5).defaultValue());
+
+    // signature(...) sends every parameter it takes under its keyword; the shorter one leaves out the first, which a
+    // chain fills with the previous step's result.
+    Class<?> sendInvoice = loader.loadClass("com.acme.billing.SendInvoiceTask");
+    TaskDefinition sendInvoiceDefinition = definition(loader, "com.acme.billing.SendInvoiceTask");
+    Signature<?> full = (Signature<?>) sendInvoice.getMethod("signature", String.class).invoke(null, "i-9");
+    assertEquals("billing.send_invoice", full.name());
+    assertEquals(Map.of(sendInvoiceDefinition.parameters().get(0).keyword(), "i-9"), full.toDict().get("kwargs"));
+    Signature<?> chained = (Signature<?>) sendInvoice.getMethod("signature").invoke(null);
+    assertEquals(Map.of(), chained.toDict().get("kwargs"));
 
     String service = GoldenFilesTest.generated(compilation).get("META-INF/services/dev.celeriac.internal.TaskIndex");
     TaskIndex index = (TaskIndex) loader.loadClass(service.trim()).getConstructor().newInstance();

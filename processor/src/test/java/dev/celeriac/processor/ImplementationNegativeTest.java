@@ -71,6 +71,7 @@ class ImplementationNegativeTest {
       classPath.add(new File(entry));
     }
     Compilation compilation = javac().withProcessors(new CeleriacProcessor()).withClasspath(classPath)
+        .withOptions(List.of(Compilations.NO_SCHEMA))
         .compile(IMPLEMENTATION, other);
     assertThat(compilation).succeeded();
     assertThat(compilation).hadWarningCount(1);

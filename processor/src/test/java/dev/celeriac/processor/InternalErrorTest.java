@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.google.testing.compile.Compilation;
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -68,7 +69,9 @@ class InternalErrorTest {
   }
 
   private static Compilation compile(Failing failing) {
-    return javac().withProcessors(new WithBrokenFiler(new CeleriacProcessor(), failing)).compile(TASKS);
+    return javac().withProcessors(new WithBrokenFiler(new CeleriacProcessor(), failing))
+        .withOptions(List.of(Compilations.NO_SCHEMA))
+        .compile(TASKS);
   }
 
   /** Runs {@code processor} with a filer that throws an unchecked exception for {@code failing}. */

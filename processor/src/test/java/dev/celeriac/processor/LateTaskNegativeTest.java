@@ -100,7 +100,7 @@ class LateTaskNegativeTest {
 
   private static Compilation compile(TaskGenerator generator) {
     return javac().withProcessors(new CeleriacProcessor(), generator)
-        .withOptions(List.of("-Aceleriac.index=com.acme.AcmeTaskIndex"))
+        .withOptions(List.of("-Aceleriac.index=com.acme.AcmeTaskIndex", Compilations.NO_SCHEMA))
         .compile(TASKS);
   }
 

@@ -109,10 +109,27 @@ class SchemaFileTest {
   }
 
   @Test
-  void withoutOptionOrSourceTreeNothingIsChecked() {
-    Compilation compilation = compile(task("long id"));
-    assertThat(compilation).succeededWithoutWarnings();
-    assertTrue(compilation.notes().stream().noneMatch(note -> note.getMessage(null).contains("[Celeriac:")));
+  void withoutOptionOrSourceTreeTheCheckCannotRunAndThatIsAnError() {
+    Compilation compilation = Compilations.compileAsGiven(List.of(), task("long id"));
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining(Message.SCHEMA_UNREACHABLE.tag());
+    assertThat(compilation).hadErrorContaining("option -Aceleriac.schema is not set and the task sources are not"
+        + " under a src/main/java directory");
+    assertThat(compilation).hadErrorContaining("or turn the check off with -Aceleriac.schema=none");
+    assertNull(compilation.errors().get(0).getSource());
+  }
+
+  @Test
+  void schemaNoneTurnsTheCheckOffButCannotBeUpdated() {
+    assertThat(Compilations.compileAsGiven(List.of("-Aceleriac.schema=none"), task("long id")))
+        .succeededWithoutWarnings();
+    Compilation update = Compilations.compileAsGiven(
+        List.of("-Aceleriac.schema=none", "-Aceleriac.updateSchema=true"), task("long id"));
+    assertThat(update).failed();
+    assertThat(update).hadErrorCount(1);
+    assertThat(update).hadErrorContaining(Message.NO_SCHEMA_PATH.tag());
+    assertThat(update).hadErrorContaining("option -Aceleriac.schema=none turns the schema off");
   }
 
   @ParameterizedTest
@@ -161,7 +178,7 @@ class SchemaFileTest {
 
   @Test
   void updateWithoutAnywhereToWriteFails() {
-    Compilation compilation = compile(List.of("-Aceleriac.updateSchema=true"), task("long id"));
+    Compilation compilation = Compilations.compileAsGiven(List.of("-Aceleriac.updateSchema=true"), task("long id"));
     assertThat(compilation).failed();
     assertThat(compilation).hadErrorCount(1);
     assertThat(compilation).hadErrorContaining(Message.NO_SCHEMA_PATH.tag());
@@ -187,14 +204,14 @@ class SchemaFileTest {
         "  public static void run(long id, @Extras Map<String, Object> extras) {}",
         "}");
     Files.writeString(source, before);
-    Compilation update = compile(List.of("-Aceleriac.updateSchema=true"), fileObject(source));
+    Compilation update = Compilations.compileAsGiven(List.of("-Aceleriac.updateSchema=true"), fileObject(source));
     assertThat(update).succeededWithoutWarnings();
     assertTrue(Files.exists(schema), "update writes src/main/resources/celeriac/tasks-schema.json");
     assertEquals(GoldenFilesTest.generated(update).get(TasksJsonWriter.PATH), Files.readString(schema));
 
     Files.writeString(source, before.replace("long id,", "long id, long userId,"));
     JavaFileObject changed = fileObject(source);
-    Compilation check = compile(changed);
+    Compilation check = Compilations.compileAsGiven(List.of(), changed);
     assertThat(check).failed();
     assertThat(check).hadErrorContaining(Message.NEW_REQUIRED_PARAMETER.tag()).inFile(changed)
         .onLineContaining("long userId");

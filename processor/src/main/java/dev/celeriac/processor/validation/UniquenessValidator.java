@@ -10,6 +10,7 @@ import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.ModuleElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
@@ -57,7 +58,12 @@ final class UniquenessValidator {
           "the stub of @Task method " + other);
       return;
     }
-    TypeElement existing = elements.getTypeElement(stub.canonicalName());
+    // Looked up in the task's module only: without one, javac looks in every module it knows, the whole JDK's too,
+    // which took 5% of a compilation with 1 500 tasks.
+    ModuleElement module = elements.getModuleOf(method);
+    TypeElement existing = module == null
+        ? elements.getTypeElement(stub.canonicalName())
+        : elements.getTypeElement(module, stub.canonicalName());
     if (existing != null && !looksGenerated(existing)) {
       diagnostics.error(Message.STUB_NAME_CLASH, method, stub.canonicalName(), signature,
           "the existing " + existing.getKind().toString().toLowerCase(Locale.ROOT) + " "

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
@@ -39,12 +40,17 @@ public final class WorkerEntryValidator {
     this.types = types;
   }
 
-  /** Checks the classes of this round, nested ones included. */
-  public void check(RoundEnvironment round) {
+  /**
+   * Checks the classes of this round, nested ones included, but those {@code skipped} (the processor's own stubs,
+   * which implement no task).
+   */
+  public void check(RoundEnvironment round, Predicate<TypeElement> skipped) {
     // Most supertypes declare no abstract task: remember which do, for this round's elements.
     Map<TypeElement, List<ExecutableElement>> abstractTasks = new HashMap<>();
     for (TypeElement type : ElementFilter.typesIn(round.getRootElements())) {
-      check(type, abstractTasks);
+      if (!skipped.test(type)) {
+        check(type, abstractTasks);
+      }
     }
   }
 

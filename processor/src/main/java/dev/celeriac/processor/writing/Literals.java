@@ -65,6 +65,23 @@ final class Literals {
     }
   }
 
+  /** A Java string literal, quotes included, escaped as JavaPoet's {@code $S} escapes it. */
+  static String string(String value) {
+    StringBuilder out = new StringBuilder(value.length() + 2).append('"');
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\'') {
+        out.append(c);
+      } else if (c == '"') {
+        out.append("\\\"");
+      } else {
+        String character = character(c);
+        out.append(character, 1, character.length() - 1);
+      }
+    }
+    return out.append('"').toString();
+  }
+
   /** A Java character literal, quotes included. */
   static String character(char c) {
     switch (c) {

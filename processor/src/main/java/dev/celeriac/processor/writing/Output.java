@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import javax.annotation.processing.Filer;
 import javax.lang.model.element.Element;
 import javax.tools.FileObject;
+import javax.tools.JavaFileObject;
 import javax.tools.StandardLocation;
 
 /** Hands generated files to javac's {@link Filer}. */
@@ -26,6 +27,18 @@ public final class Output {
       file.writeTo(filer);
     } catch (IOException e) {
       throw new UncheckedIOException("could not write " + file.packageName + "." + file.typeSpec.name, e);
+    }
+  }
+
+  /** Writes a generated source file, {@code text} of the type {@code qualifiedName}. */
+  public void source(String qualifiedName, String text, Element... originatingElements) {
+    try {
+      JavaFileObject file = filer.createSourceFile(qualifiedName, originatingElements);
+      try (Writer writer = file.openWriter()) {
+        writer.write(text);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write " + qualifiedName, e);
     }
   }
 
