@@ -265,6 +265,16 @@ final class ArrivalWatch {
           if (closed) {
             return;
           }
+          // Announced as blocked first, then checked: a wait that ended since the check above either is seen
+          // here, and nothing blocks, or sees this watcher in blocked and unblocks it, so no BLMOVE outlives it.
+          boolean stillArmed;
+          synchronized (lock) {
+            stillArmed = armed.contains(wrapped) && armedUntil - System.nanoTime() > 1_000_000;
+          }
+          if (!stillArmed) {
+            unblocked(wrapped);
+            continue;
+          }
           moved = jedis.blmove(key, handoff, ListDirection.RIGHT, ListDirection.LEFT, Math.max(0.001, seconds));
           failures = 0;
         } catch (JedisException e) {
