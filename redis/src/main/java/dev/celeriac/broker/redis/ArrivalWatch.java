@@ -30,9 +30,10 @@ import redis.clients.jedis.providers.ConnectionProvider;
  * key if the worker dies ({@link RedisKeys#handoff}). So a message is always in a queue list, a hand-off list,
  * or recorded in flight: never only in this process's memory.
  *
- * <p>The watcher that moved a message wakes the consumer, then {@code CLIENT UNBLOCK}s the other watchers; one
- * of them may still have moved a message in between, which the consumer fetches first next time, as a
- * prefetched message. A wait that ends without a message returns once no watcher blocks any more (their BLMOVE
+ * <p>The watcher that moved a message hands it to the consumer as the {@code BLMOVE} reply gave it ({@link
+ * #takeArrival}), so that its task can start before it is claimed in flight, wakes the consumer, then {@code
+ * CLIENT UNBLOCK}s the other watchers; one of them may still have moved a message in between, which the consumer
+ * fetches first next time, as a prefetched message. A wait that ends without a message returns once no watcher blocks any more (their BLMOVE
  * times out at the same deadline). {@link #close} unblocks them all and returns once none can move anything,
  * so that the caller can then hand what the hand-off lists hold back to the queues.
  */
@@ -56,6 +57,8 @@ final class ArrivalWatch {
   private long armedUntil;
   /** A watcher moved a message since the consumer last looked. Guarded by {@link #lock}. */
   private boolean arrived;
+  /** The first message a watcher moved during the current wait, or null. Guarded by {@link #lock}. */
+  private Arrival arrival;
   /** A hand-off list may hold messages: set by watchers, read and cleared by the consumer. */
   private final AtomicBoolean pending = new AtomicBoolean();
   private volatile boolean closed;
@@ -104,6 +107,27 @@ final class ArrivalWatch {
     }
   }
 
+  /**
+   * A message a watcher's {@code BLMOVE} moved into the hand-off list of {@code key}, as its reply gave it: the
+   * consumer can start it without fetching it first.
+   */
+  // Its bytes are a key and a payload carried as received, never compared.
+  @SuppressWarnings("ArrayRecordComponent")
+  record Arrival(byte[] key, byte[] envelope) {}
+
+  /**
+   * The first message moved during the wait that {@link #await} just ended with true, or null (the wait returned
+   * for another reason, or the message was taken already); the watcher's move also marked the hand-off lists
+   * pending. Call it from the thread that waits, before its next wait or fetch.
+   */
+  Arrival takeArrival() {
+    synchronized (lock) {
+      Arrival taken = arrival;
+      arrival = null;
+      return taken;
+    }
+  }
+
   /** The hand-off lists may still hold messages (a fetch failed or took only part of them). */
   void markPending() {
     pending.set(true);
@@ -147,6 +171,7 @@ final class ArrivalWatch {
     long deadline = System.nanoTime() + nanos;
     synchronized (lock) {
       arrived = false;
+      arrival = null;
       if (pending.get()) {
         // A watcher moved a message after the caller last took the flag (between its takePending and this wait):
         // fetch it now rather than a whole wait later.
@@ -306,6 +331,9 @@ final class ArrivalWatch {
         if (moved != null) {
           pending.set(true);
           synchronized (lock) {
+            if (arrival == null && !armed.isEmpty()) {
+              arrival = new Arrival(key, moved);
+            }
             arrived = true;
             armed = Set.of();
             lock.notifyAll();

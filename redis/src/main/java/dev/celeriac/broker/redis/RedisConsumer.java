@@ -7,11 +7,14 @@ import dev.celeriac.broker.BrokerUnreachableException;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.broker.FirstConnection;
 import dev.celeriac.broker.MessageConsumer;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,8 +31,8 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * The consuming side of {@link RedisBroker}: pops messages in batches with a Lua script that records each in flight
  * in the same step (kombu's {@code unacked} structures and this worker's in-flight hash), waits for arrivals with an
- * {@link ArrivalWatch} whose moves land in this worker's hand-off lists, settles deliveries, and sends acks in
- * pipelined batches. It knows which in-flight fields this process holds, so that it can return what a fetch whose
+ * {@link ArrivalWatch} whose moves land in this worker's hand-off lists (the message a wait moved starts from the
+ * move's reply and is claimed in flight while it runs), settles deliveries, and sends acks in pipelined batches. It knows which in-flight fields this process holds, so that it can return what a fetch whose
  * reply was lost left in flight. Its {@link RedisRecovery} heartbeats while it consumes.
  */
 final class RedisConsumer implements MessageConsumer {
@@ -40,6 +43,7 @@ final class RedisConsumer implements MessageConsumer {
   private static final LuaScript SETTLE = LuaScript.load("settle");
   private static final LuaScript RECLAIM = LuaScript.load("reclaim");
   private static final LuaScript HANDBACK = LuaScript.load("handback");
+  private static final LuaScript CLAIM = LuaScript.load("claim");
 
   /**
    * The longest a fetch sleeps between empty polls when it cannot block in Redis (no connection for the
@@ -65,6 +69,13 @@ final class RedisConsumer implements MessageConsumer {
   /** The number of the next in-flight field, {@code <worker>#<n>}: guarded by {@link #fetching}. */
   private long nextField;
   private final String fieldPrefix;
+  /**
+   * Deliveries started from a watcher's {@code BLMOVE} reply and not yet claimed in flight, by field: their
+   * message is still in its hand-off list. Entries are removed under {@link #fetching}.
+   */
+  private final Map<String, Unclaimed> unclaimed = new ConcurrentHashMap<>();
+  /** Fields of {@link #unclaimed} whose ack came while their claim failed: acked once claimed. */
+  private final Set<String> ackWhenClaimed = ConcurrentHashMap.newKeySet();
   private final Queue<Abandoned> abandoned = new ConcurrentLinkedQueue<>();
   private final Object consumerLock = new Object();
   private final byte[] handoffsKey;
@@ -121,9 +132,12 @@ final class RedisConsumer implements MessageConsumer {
     // kombu's order: every queue's step 0 before any queue's step 3, and so on; rotate queues for fairness.
     List<String> rotated = rotate(queues);
     List<byte[]> listKeys = new ArrayList<>();
+    Map<ByteBuffer, String> queueOfKey = new HashMap<>();
     for (int step : RedisKeys.PRIORITY_STEPS) {
       for (String queue : rotated) {
-        listKeys.add(bytes(RedisKeys.priorityKey(queue, step)));
+        byte[] listKey = bytes(RedisKeys.priorityKey(queue, step));
+        listKeys.add(listKey);
+        queueOfKey.put(ByteBuffer.wrap(listKey), queue);
         args.add(bytes(queue));
       }
     }
@@ -150,6 +164,11 @@ final class RedisConsumer implements MessageConsumer {
       if (!pollOnly) {
         try {
           look = arrivals.await(listKeys, slice);
+          ArrivalWatch.Arrival arrival = look ? arrivals.takeArrival() : null;
+          String queue = arrival == null ? null : queueOfKey.get(ByteBuffer.wrap(arrival.key()));
+          if (queue != null && max > 0) {
+            return List.of(startUnclaimed(arrival, queue));
+          }
           continue;
         } catch (UnsupportedOperationException e) {
           pollOnly = true;
@@ -173,6 +192,10 @@ final class RedisConsumer implements MessageConsumer {
         // messages wait in flight under this live worker.
         reclaimUnknownLocked();
       }
+      if (!unclaimed.isEmpty()) {
+        // Before the hand-off lists are drained: the messages running from a watcher's reply are still in them.
+        claimLocked();
+      }
       // Numbers are never reused, even those of a run whose reply was lost: that run may have taken them.
       long first = nextField;
       nextField += max;
@@ -191,6 +214,86 @@ final class RedisConsumer implements MessageConsumer {
       arrivals.markPending();
     }
     return fetched;
+  }
+
+  /**
+   * A delivery of the message a watcher moved into its hand-off list, started from the {@code BLMOVE} reply:
+   * its task runs while the next fetch (or its own settle, whichever comes first) claims it in flight with
+   * claim.lua, instead of a fetch round trip before it starts. Until then the message is in the hand-off list,
+   * where recovery finds it if this worker dies, and every other reader of the hand-off lists (fetch, hand-back)
+   * claims it first.
+   */
+  private Delivery startUnclaimed(ArrivalWatch.Arrival arrival, String queue) {
+    String field;
+    fetching.lock();
+    try {
+      field = fieldPrefix + nextField++;
+    } finally {
+      fetching.unlock();
+    }
+    held.add(field);
+    unclaimed.put(field, new Unclaimed(arrival.key(), RedisKeys.handoff(workerId, arrival.key()), queue,
+        arrival.envelope()));
+    return new RedisDelivery(this, queue, field, arrival.envelope());
+  }
+
+  /** A delivery whose message is still in its hand-off list (see {@link #startUnclaimed}). */
+  // Its bytes are keys and a payload carried as received, never compared.
+  @SuppressWarnings("ArrayRecordComponent")
+  private record Unclaimed(byte[] listKey, byte[] handoff, String queue, byte[] envelope) {}
+
+  /**
+   * Claims every {@link #unclaimed} delivery in flight with one run of claim.lua; the caller holds {@link
+   * #fetching}. A message that is no longer in its hand-off list went back to its queue (recovery took this worker
+   * for dead, or the hand-off lists were handed back): its delivery no longer owns it, as one whose in-flight entry
+   * recovery returned, and its settle does nothing.
+   *
+   * @throws JedisException when Redis does not answer: the deliveries stay unclaimed, to be claimed next time
+   */
+  private void claimLocked() {
+    List<String> fields = new ArrayList<>(unclaimed.keySet());
+    List<byte[]> keys = new ArrayList<>(3 + 2 * fields.size());
+    keys.add(RedisKeys.UNACKED);
+    keys.add(RedisKeys.UNACKED_INDEX);
+    keys.add(inFlightKey);
+    List<byte[]> args = new ArrayList<>(3 * fields.size());
+    for (String field : fields) {
+      Unclaimed message = unclaimed.get(field);
+      keys.add(message.listKey());
+      keys.add(message.handoff());
+      args.add(bytes(field));
+      args.add(bytes(message.queue()));
+      args.add(message.envelope());
+    }
+    @SuppressWarnings("unchecked")
+    List<Long> claimed = (List<Long>) CLAIM.run(redis, keys, args);
+    for (int i = 0; i < fields.size(); i++) {
+      String field = fields.get(i);
+      unclaimed.remove(field);
+      if (claimed.get(i) == 0) {
+        held.remove(field);
+        log.warn("Message {} went back to its queue before this worker recorded it in flight (it was taken for "
+            + "dead, or handed its messages back); it may run again elsewhere", field);
+      }
+      if (ackWhenClaimed.remove(field)) {
+        acks.add(field);
+      }
+    }
+  }
+
+  /** Claims {@code field} first if it is {@link #unclaimed}: before it is settled. */
+  private void claimIfUnclaimed(String field) {
+    if (!unclaimed.containsKey(field)) {
+      return;
+    }
+    fetching.lock();
+    try {
+      if (unclaimed.containsKey(field)) {
+        claimLocked();
+      }
+    } finally {
+      fetching.unlock();
+    }
   }
 
   /** Records the list keys this worker may hold hand-off lists of, where recovery reads them. */
@@ -249,6 +352,19 @@ final class RedisConsumer implements MessageConsumer {
     if (arrivals.watchedKeys().isEmpty()) {
       return true;
     }
+    fetching.lock();
+    try {
+      if (!unclaimed.isEmpty()) {
+        // Running messages are not handed back: claimed in flight, they are acked when their task ends.
+        claimLocked();
+      }
+    } catch (JedisException e) {
+      log.warn("Could not record the running messages of {} in flight on {}, so its hand-off lists stay: {}; a live "
+          + "worker returns them after the heartbeat timeout", workerId, calls.url(), e.getMessage());
+      return false;
+    } finally {
+      fetching.unlock();
+    }
     try {
       Object handedBack = HANDBACK.run(redis, List.of(handoffsKey),
           List.of(bytes(RedisKeys.HANDOFF_PREFIX + workerId + "\n")));
@@ -296,9 +412,11 @@ final class RedisConsumer implements MessageConsumer {
 
   /** Runs one settle script; returns whether this worker still owned the delivery. */
   boolean settle(String tag, String action, byte[] target, byte[] payload, long score) {
-    Object owned = calls.withRetry("settle a message", () -> SETTLE.run(redis,
-        List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey, target),
-        List.of(bytes(tag), bytes(action), payload, bytes(Long.toString(score))), replicaAcks, action + " of " + tag));
+    Object owned = calls.withRetry("settle a message", () -> {
+      claimIfUnclaimed(tag);
+      return SETTLE.run(redis, List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey, target),
+          List.of(bytes(tag), bytes(action), payload, bytes(Long.toString(score))), replicaAcks, action + " of " + tag);
+    });
     held.remove(tag);
     if ("park".equals(action)) {
       recovery.promoteBy(score);
@@ -307,6 +425,21 @@ final class RedisConsumer implements MessageConsumer {
   }
 
   void ack(String tag) {
+    if (unclaimed.containsKey(tag)) {
+      fetching.lock();
+      try {
+        if (unclaimed.containsKey(tag)) {
+          claimLocked();
+        }
+      } catch (JedisException e) {
+        // Acked by the claim that succeeds, at the next fetch at the latest.
+        ackWhenClaimed.add(tag);
+        log.debug("Could not record message {} in flight before its ack: {}", tag, e.getMessage());
+        return;
+      } finally {
+        fetching.unlock();
+      }
+    }
     acks.add(tag);
   }
 
@@ -326,6 +459,7 @@ final class RedisConsumer implements MessageConsumer {
   void returnAbandoned() {
     for (Abandoned message; (message = abandoned.peek()) != null; abandoned.poll()) {
       try {
+        claimIfUnclaimed(message.tag());
         SETTLE.run(redis, List.of(RedisKeys.UNACKED, RedisKeys.UNACKED_INDEX, inFlightKey, message.listKey()),
             List.of(bytes(message.tag()), bytes("head"), message.envelope(), bytes("0")));
       } catch (JedisException e) {

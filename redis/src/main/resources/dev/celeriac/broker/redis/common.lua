@@ -27,6 +27,17 @@ local function entry_suffix(queue)
   return ', "", ' .. cjson.encode(queue) .. ']'
 end
 
+-- What an in-flight message is recorded as: its kombu `unacked` entry, and the `raw` part of its value in the
+-- worker's own hash. kombu stores [envelope, exchange, routing_key] with the envelope as an object: an envelope
+-- that is one keeps its bytes ('[' .. envelope .. suffix); any other is framed as a string, so the entry stays
+-- JSON, and kept as is in the own hash.
+local function in_flight_entry(envelope, queue, suffix)
+  if string.byte(envelope, 1) == 123 and string.byte(envelope, -1) == 125 then -- '{' ... '}'
+    return '[' .. envelope .. suffix, ''
+  end
+  return cjson.encode({envelope, '', queue}), envelope
+end
+
 -- A worker's in-flight hash holds '<list key>\n<queue>\n<raw>' per field; raw is empty when the envelope
 -- is the one framed in the `unacked` entry (every decodable message), so it is stored once.
 -- Returns the list key and the envelope, or nil when the entry is gone.

@@ -33,16 +33,7 @@ for i = 4, 3 + lists do
     if not envelope then envelope = redis.call('RPOP', KEYS[i]) end
     if not envelope then break end
     local field = prefix .. (first + taken)
-    local entry
-    local raw = ''
-    if string.byte(envelope, 1) == 123 and string.byte(envelope, -1) == 125 then -- '{' ... '}'
-      -- kombu stores [envelope, exchange, routing_key] with the envelope as an object: keep its bytes.
-      entry = '[' .. envelope .. suffix
-    else
-      -- Not a kombu envelope: framed as a string, so the entry stays JSON, and kept as is in the own hash.
-      entry = cjson.encode({envelope, '', queue})
-      raw = envelope
-    end
+    local entry, raw = in_flight_entry(envelope, queue, suffix)
     unacked[#unacked + 1] = field
     unacked[#unacked + 1] = entry
     index[#index + 1] = now

@@ -54,10 +54,87 @@ class ArrivalWatchTest {
 
     List<Delivery> fetched = waiting.get(20, TimeUnit.SECONDS); // far below the 30 s the fetch may wait
     assertEquals(List.of("wake"), fetched.stream().map(d -> d.message().task()).toList());
-    assertEquals(1, jedis.hlen(RedisKeys.inFlight(broker.workerId())));
-    assertEquals(0, jedis.llen(RedisKeys.handoff(broker.workerId(), queue.getBytes(StandardCharsets.UTF_8))));
+    // Started from the BLMOVE reply: still in the hand-off list, which recovery knows, until it is claimed.
+    byte[] handoff = RedisKeys.handoff(broker.workerId(), queue.getBytes(StandardCharsets.UTF_8));
+    assertEquals(1, jedis.llen(handoff));
+    assertEquals(0, jedis.hlen(RedisKeys.inFlight(broker.workerId())));
     assertTrue(jedis.sismember(RedisKeys.handoffs(broker.workerId()), queue));
     fetched.forEach(Delivery::ack);
+    awaitNothingInFlight();
+    assertEquals(0, jedis.llen(handoff));
+    assertEquals(0, jedis.hlen(RedisKeys.inFlight(broker.workerId())));
+    assertEquals(0, jedis.hlen(RedisKeys.UNACKED));
+  }
+
+  @Test
+  void theNextFetchClaimsARunningMessageBeforeItDrainsTheHandOff() throws Exception {
+    byte[] handoff = RedisKeys.handoff(broker.workerId(), queue.getBytes(StandardCharsets.UTF_8));
+    Delivery running = wakeOn("running");
+    // What another watcher moves before it is unblocked.
+    jedis.lpush(handoff, KombuEnvelope.encode(message("moved-too", 0), queue, "t2"));
+
+    List<Delivery> next = broker.fetch(List.of(queue), 10, Duration.ofMillis(200));
+
+    assertEquals(List.of("moved-too"), next.stream().map(d -> d.message().task()).toList());
+    assertEquals(0, jedis.llen(handoff));
+    assertEquals(2, jedis.hlen(RedisKeys.inFlight(broker.workerId())));
+    running.ack();
+    next.forEach(Delivery::ack);
+    awaitNothingInFlight();
+    assertEquals(0, jedis.hlen(RedisKeys.inFlight(broker.workerId())));
+    assertEquals(0, jedis.hlen(RedisKeys.UNACKED));
+  }
+
+  @Test
+  void aRunningMessageIsNotHandedBackWhenTheWorkerStopsConsuming() throws Exception {
+    Delivery running = wakeOn("running");
+
+    broker.stopConsuming(List.of(queue));
+
+    assertEquals(List.of(), tasksIn(queue.getBytes(StandardCharsets.UTF_8)));
+    assertEquals(1, jedis.hlen(RedisKeys.inFlight(broker.workerId())));
+    running.ack();
+    awaitNothingInFlight();
+    assertEquals(0, jedis.hlen(RedisKeys.inFlight(broker.workerId())));
+  }
+
+  @Test
+  void aRunningMessageRequeuedBeforeItsClaimGoesBackOnce() throws Exception {
+    byte[] key = queue.getBytes(StandardCharsets.UTF_8);
+    Delivery running = wakeOn("requeued");
+
+    running.requeue();
+
+    assertEquals(List.of("requeued"), tasksIn(key));
+    assertEquals(0, jedis.llen(RedisKeys.handoff(broker.workerId(), key)));
+    assertEquals(0, jedis.hlen(RedisKeys.inFlight(broker.workerId())));
+  }
+
+  @Test
+  void aRunningMessageReturnedToItsQueueBeforeItsClaimIsNoLongerOwned() throws Exception {
+    byte[] key = queue.getBytes(StandardCharsets.UTF_8);
+    Delivery running = wakeOn("returned");
+    // What recovery does when it takes this worker for dead: the hand-off list goes back to its queue.
+    jedis.rpoplpush(RedisKeys.handoff(broker.workerId(), key), key);
+
+    running.retry(running.message());
+
+    // Neither claimed nor retried: the message runs once more from its queue, as after any lost ownership.
+    assertEquals(List.of("returned"), tasksIn(key));
+    assertEquals(0, jedis.hlen(RedisKeys.inFlight(broker.workerId())));
+    assertEquals(0, jedis.hlen(RedisKeys.UNACKED));
+  }
+
+  /** Pushes {@code task} while a fetch waits, and returns its delivery, started from the watcher's move. */
+  private Delivery wakeOn(String task) throws Exception {
+    assertTrue(broker.fetch(List.of(queue), 1, Duration.ofMillis(50)).isEmpty());
+    CompletableFuture<List<Delivery>> waiting = CompletableFuture.supplyAsync(() -> fetch(30));
+    awaitBlocked();
+    jedis.lpush(queue.getBytes(StandardCharsets.UTF_8), KombuEnvelope.encode(message(task, 0), queue, "t1"));
+    List<Delivery> fetched = waiting.get(20, TimeUnit.SECONDS);
+    assertEquals(List.of(task), fetched.stream().map(d -> d.message().task()).toList());
+    assertEquals(0, jedis.hlen(RedisKeys.inFlight(broker.workerId())), "claimed before it started");
+    return fetched.get(0);
   }
 
   @Test
@@ -78,26 +155,18 @@ class ArrivalWatchTest {
     broker.fetch(List.of(queue), 1, Duration.ofMillis(50)); // starts consuming
     // What a watcher leaves behind when it moved a message after the consumer stopped waiting.
     jedis.lpush(handoff, KombuEnvelope.encode(message("oldest", 0), queue, "t1"));
+    // A message that arrives while the consumer waits starts at once and marks the hand-off lists for the next fetch.
+    Delivery trigger = wakeOn("trigger");
     jedis.lpush(key, KombuEnvelope.encode(message("newer", 0), queue, "t2"));
     broker.publish(queue, message("p9", 9));
-    // Let a watcher mark the hand-off: wait once with something in the list, which returns at once.
+
     List<Delivery> fetched = broker.fetch(List.of(queue), 10, Duration.ofSeconds(2));
-    fetched.forEach(Delivery::ack);
-    List<String> tasks = new java.util.ArrayList<>(fetched.stream().map(d -> d.message().task()).toList());
-    if (!tasks.contains("oldest")) {
-      // The hand-off is drained once a watcher saw a message arrive: make one arrive.
-      CompletableFuture<List<Delivery>> waiting = CompletableFuture.supplyAsync(() -> fetch(30, 10));
-      awaitBlocked();
-      jedis.lpush(key, KombuEnvelope.encode(message("trigger", 0), queue, "t3"));
-      List<Delivery> more = waiting.get(20, TimeUnit.SECONDS);
-      more.forEach(Delivery::ack);
-      tasks.addAll(more.stream().map(d -> d.message().task()).toList());
-    }
-    assertEquals("oldest", tasks.get(tasks.indexOf("oldest")), tasks.toString());
-    if (tasks.contains("trigger")) {
-      assertTrue(tasks.indexOf("oldest") < tasks.indexOf("trigger"), tasks.toString());
-    }
+
+    assertEquals(List.of("oldest", "newer", "p9"), fetched.stream().map(d -> d.message().task()).toList());
     assertEquals(0, jedis.llen(handoff));
+    trigger.ack();
+    fetched.forEach(Delivery::ack);
+    awaitNothingInFlight();
   }
 
   @Test
@@ -204,6 +273,13 @@ class ArrivalWatchTest {
     List<byte[]> raw = jedis.lrange(key, 0, -1);
     java.util.Collections.reverse(raw);
     return raw.stream().map(bytes -> KombuEnvelope.decode(bytes).message().task()).toList();
+  }
+
+  /** Waits until the acks sent in batches reached Redis. */
+  private void awaitNothingInFlight() {
+    Waits.await("the acks to reach Redis", Duration.ofSeconds(10),
+        () -> jedis.hlen(RedisKeys.inFlight(broker.workerId())) == 0, () -> "in flight: "
+            + jedis.hkeys(RedisKeys.inFlight(broker.workerId())));
   }
 
   /** Waits until one of the broker's watch connections blocks in Redis (CLIENT LIST flag b). */
