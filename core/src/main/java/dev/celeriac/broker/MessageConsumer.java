@@ -2,6 +2,7 @@ package dev.celeriac.broker;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The consuming side of a broker: what a worker needs to take messages. Implementations are thread-safe.
@@ -19,6 +20,19 @@ public interface MessageConsumer {
    * not wait to fill {@code max}).
    */
   List<Delivery> fetch(List<String> queues, int max, Duration wait) throws InterruptedException;
+
+  /**
+   * As {@link #fetch(List, int, Duration)}, but the broker may hand a message to {@code direct} from the thread
+   * that received it, while this call waits, instead of returning it: an idle worker then starts the message
+   * without first waking the thread that fetches (one hand-off between threads less, about a tenth of a
+   * millisecond on a small machine). Every call of {@code direct} happens before this returns (or throws), and
+   * {@code direct} gets at most {@code max} messages less those returned; it must not block. Brokers that cannot
+   * do this return everything, as the default does.
+   */
+  default List<Delivery> fetch(List<String> queues, int max, Duration wait, Consumer<Delivery> direct)
+      throws InterruptedException {
+    return fetch(queues, max, wait);
+  }
 
   /**
    * How many messages the consumer of {@code queues} holds at most, fetched and not yet settled: the worker's

@@ -55,6 +55,8 @@ public final class Worker implements AutoCloseable {
   private final TaskExecutor executor;
   private final ScheduledExecutorService timer;
   private final BlockingQueue<Delivery> buffer = new LinkedBlockingQueue<>();
+  /** How many messages the broker handed to the buffer during the current fetch, from its own thread. */
+  private final AtomicInteger handedDirectly = new AtomicInteger();
   private final PrefetchWindow window;
   private final Map<Outcome, AtomicLong> outcomes = new EnumMap<>(Outcome.class);
   private final List<Thread> slots = new CopyOnWriteArrayList<>();
@@ -351,11 +353,13 @@ public final class Worker implements AutoCloseable {
         }
         int wanted = window.reserve();
         List<Delivery> fetched;
+        handedDirectly.set(0);
         try {
-          fetched = broker.fetch(queues, wanted, options.pollTimeout());
+          // A message the broker hands to a slot while this waits goes straight to the buffer (see the overload).
+          fetched = broker.fetch(queues, wanted, options.pollTimeout(), this::handDirectly);
           backoff = Duration.ofMillis(100);
         } catch (RuntimeException e) {
-          window.release(wanted);
+          window.release(wanted - handedDirectly.get());
           // A broker restart or a network cut: part of a worker's life, retried for as long as it lasts. One line
           // per attempt, the trace at debug: a trace per attempt would bury the log for the length of an outage.
           String reason = e instanceof BrokerException ? e.getMessage()
@@ -366,7 +370,7 @@ public final class Worker implements AutoCloseable {
           backoff = backoff.multipliedBy(2).compareTo(MAX_FETCH_BACKOFF) > 0 ? MAX_FETCH_BACKOFF : backoff.multipliedBy(2);
           continue;
         }
-        window.release(wanted - fetched.size());
+        window.release(wanted - handedDirectly.get() - fetched.size());
         buffer.addAll(fetched);
       }
     } catch (InterruptedException e) {
@@ -374,6 +378,15 @@ public final class Worker implements AutoCloseable {
     } finally {
       fetcherDone = true;
     }
+  }
+
+  /**
+   * Takes a message a broker hands over during {@link #fetchLoop}'s fetch, on the broker's thread: into the buffer,
+   * where an idle slot takes it at once, counted against that fetch's reservation.
+   */
+  private void handDirectly(Delivery delivery) {
+    handedDirectly.incrementAndGet();
+    buffer.add(delivery);
   }
 
   /** Switches to the queues remote control asked for: the broker stops pushing the old ones first. */

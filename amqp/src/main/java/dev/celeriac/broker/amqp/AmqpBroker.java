@@ -38,6 +38,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -580,6 +581,13 @@ public final class AmqpBroker implements Broker {
   public List<Delivery> fetch(List<String> queues, int max, Duration wait) throws InterruptedException {
     AmqpConsumer active = consumers.get(queues);
     return (active != null ? active : consumer(List.copyOf(queues))).fetch(max, wait);
+  }
+
+  @Override
+  public List<Delivery> fetch(List<String> queues, int max, Duration wait, Consumer<Delivery> direct)
+      throws InterruptedException {
+    AmqpConsumer active = consumers.get(queues);
+    return (active != null ? active : consumer(List.copyOf(queues))).fetch(max, wait, direct);
   }
 
   private synchronized AmqpConsumer consumer(List<String> queues) {

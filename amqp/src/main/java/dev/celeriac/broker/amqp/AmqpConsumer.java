@@ -20,8 +20,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,14 @@ final class AmqpConsumer {
 
   private final AmqpBroker broker;
   private final Channel channel;
-  private final LinkedBlockingQueue<AmqpDelivery> ready = new LinkedBlockingQueue<>();
+  private final LinkedBlockingDeque<AmqpDelivery> ready = new LinkedBlockingDeque<>();
+  /**
+   * Who takes deliveries as they arrive, on amqp-client's dispatch thread, while a fetch waits on an empty buffer
+   * (see {@link #fetch(int, Duration, Consumer)}), or null. Guarded by this.
+   */
+  private Consumer<Delivery> direct;
+  /** How many more deliveries {@link #direct} may take. Guarded by this. */
+  private int directLeft;
   /** The current consumer tag of each queue consumed. Guarded by this. */
   private final Map<String, String> consumerTags = new LinkedHashMap<>();
   /** The qos prefetch asked of RabbitMQ. Guarded by this. */
@@ -176,6 +184,13 @@ final class AmqpConsumer {
           if (envelope.isRedeliver() && handledBefore(delivery)) {
             return;
           }
+          if (direct != null && directLeft > 0 && !stopping && ready.isEmpty() && delivery.epoch() == epoch) {
+            // A fetch waits and nothing is buffered ahead of it: to the worker from here, without waking the fetch.
+            delivery.handedOut(true);
+            directLeft--;
+            direct.accept(delivery);
+            return;
+          }
         }
         if (stopping) {
           delivery.requeue();
@@ -273,17 +288,62 @@ final class AmqpConsumer {
 
   /** Takes up to {@code max} buffered deliveries, waiting up to {@code wait} for the first. */
   List<Delivery> fetch(int max, Duration wait) throws InterruptedException {
+    return fetch(max, wait, null);
+  }
+
+  /**
+   * As {@link #fetch(int, Duration)}; while it waits on an empty buffer, deliveries go to {@code direct} as they
+   * arrive (at most {@code max}), from amqp-client's dispatch thread: a worker's slot then starts a message
+   * without a hand-off through the fetching thread. Only one fetch at a time hands over directly.
+   */
+  List<Delivery> fetch(int max, Duration wait, Consumer<Delivery> direct) throws InterruptedException {
+    boolean handing = false;
+    if (direct != null && max > 0) {
+      synchronized (this) {
+        if (this.direct == null && ready.isEmpty()) {
+          this.direct = direct;
+          directLeft = max;
+          handing = true;
+        }
+      }
+    }
+    try {
+      return fetchBuffered(max, wait, handing);
+    } finally {
+      if (handing) {
+        synchronized (this) {
+          this.direct = null;
+        }
+      }
+    }
+  }
+
+  private List<Delivery> fetchBuffered(int max, Duration wait, boolean handing) throws InterruptedException {
     List<Delivery> fetched = new ArrayList<>(Math.min(max, 256));
     long deadline = System.nanoTime() + wait.toNanos();
+    int room = max;
     while (fetched.isEmpty()) {
       long left = deadline - System.nanoTime();
       AmqpDelivery first = left <= 0 ? ready.poll() : ready.poll(left, TimeUnit.NANOSECONDS);
       if (first == null) {
         return fetched;
       }
+      if (handing) {
+        // Deliveries are buffered again (the direct hand-over took its share, or something came before it):
+        // this call takes what the hand-over left of max.
+        synchronized (this) {
+          direct = null;
+          room = directLeft;
+        }
+        handing = false;
+        if (room == 0) {
+          ready.offerFirst(first);
+          return fetched;
+        }
+      }
       List<AmqpDelivery> batch = new ArrayList<>();
       batch.add(first);
-      ready.drainTo(batch, max - 1);
+      ready.drainTo(batch, room - 1);
       synchronized (this) {
         // Under the lock, so that a recovery sees each as either buffered (dropped) or with the worker.
         for (AmqpDelivery delivery : batch) {

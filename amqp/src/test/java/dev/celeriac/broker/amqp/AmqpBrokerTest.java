@@ -87,6 +87,40 @@ class AmqpBrokerTest {
   }
 
   @Test
+  void aWaitingFetchHandsArrivalsOverOnTheDispatchThreadUpToItsMax() throws Exception {
+    broker.prefetch(List.of("celery"), 10);
+    assertTrue(broker.fetch(List.of("celery"), 10, Duration.ofMillis(100)).isEmpty()); // consumes
+    List<Delivery> handed = Collections.synchronizedList(new ArrayList<>());
+    Set<String> threads = Collections.synchronizedSet(new HashSet<>());
+    Thread fetcher = Thread.currentThread();
+    java.util.concurrent.CompletableFuture<List<Delivery>> waiting = java.util.concurrent.CompletableFuture
+        .supplyAsync(() -> {
+          try {
+            return broker.fetch(List.of("celery"), 2, Duration.ofSeconds(3), delivery -> {
+              threads.add(Thread.currentThread().getName());
+              handed.add(delivery);
+            });
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    Thread.sleep(200); // the fetch waits on an empty buffer
+    for (String task : List.of("first", "second", "third")) {
+      broker.publish("celery", message(task, Map.of(), null));
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> handed.size() == 2);
+    // Two handed over as they came, the third left for the fetch itself, which may take nothing more (max 2).
+    List<Delivery> returned = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(List.of(), returned);
+    assertEquals(List.of("first", "second"), handed.stream().map(d -> d.message().task()).toList());
+    assertTrue(threads.stream().noneMatch(name -> name.equals(fetcher.getName())), threads.toString());
+    List<Delivery> rest = fetchAll("celery", 1, Duration.ofSeconds(5));
+    assertEquals(List.of("third"), rest.stream().map(d -> d.message().task()).toList());
+    handed.forEach(Delivery::ack);
+    rest.forEach(Delivery::ack);
+  }
+
+  @Test
   void theQueueIsDeclaredExactlyAsCeleryDeclaresIt() throws Exception {
     broker.publish("celery", message("acme.add", Map.of(), null));
     ConnectionFactory factory = new ConnectionFactory();

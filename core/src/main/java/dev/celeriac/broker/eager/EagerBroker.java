@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 
 /**
  * The broker of an eager app ({@code Celeriac.eager()}, {@code CeleriacConfig.Builder#eager}): a publish runs the
@@ -141,6 +142,12 @@ public final class EagerBroker implements Broker {
   @Override
   public List<Delivery> fetch(List<String> queues, int max, Duration wait) throws InterruptedException {
     return wrapped.fetch(queues, max, wait);
+  }
+
+  @Override
+  public List<Delivery> fetch(List<String> queues, int max, Duration wait, Consumer<Delivery> direct)
+      throws InterruptedException {
+    return wrapped.fetch(queues, max, wait, direct);
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
@@ -59,6 +60,8 @@ final class ArrivalWatch {
   private boolean arrived;
   /** The first message a watcher moved during the current wait, or null. Guarded by {@link #lock}. */
   private Arrival arrival;
+  /** Who takes the first message moved during the current wait from the watcher's thread, or null. Guarded by {@link #lock}. */
+  private Predicate<Arrival> handOver;
   /** A hand-off list may hold messages: set by watchers, read and cleared by the consumer. */
   private final AtomicBoolean pending = new AtomicBoolean();
   private volatile boolean closed;
@@ -142,6 +145,15 @@ final class ArrivalWatch {
    * @throws JedisException when Redis is unreachable
    */
   boolean await(Collection<byte[]> keys, long nanos) throws InterruptedException {
+    return await(keys, nanos, null);
+  }
+
+  /**
+   * As {@link #await(Collection, long)}; the first message moved during the wait is offered to {@code direct} on
+   * the watcher's thread, under this watch's lock (so it must not block), before the waiting thread wakes; when it
+   * takes it, {@link #takeArrival} does not return it.
+   */
+  boolean await(Collection<byte[]> keys, long nanos, Predicate<Arrival> direct) throws InterruptedException {
     if (refused != null) {
       throw new UnsupportedOperationException(refused);
     }
@@ -179,6 +191,7 @@ final class ArrivalWatch {
       }
       armed = wanted;
       armedUntil = deadline;
+      handOver = direct;
       for (ByteBuffer key : wanted) {
         watchers.computeIfAbsent(key, this::startWatcher);
       }
@@ -219,6 +232,7 @@ final class ArrivalWatch {
         return arrived;
       } finally {
         armed = Set.of();
+        handOver = null;
       }
     }
   }
@@ -333,6 +347,9 @@ final class ArrivalWatch {
           synchronized (lock) {
             if (arrival == null && !armed.isEmpty()) {
               arrival = new Arrival(key, moved);
+              if (offer(arrival)) {
+                arrival = null;
+              }
             }
             arrived = true;
             armed = Set.of();
@@ -344,6 +361,20 @@ final class ArrivalWatch {
     } finally {
       blocked.remove(wrapped);
       closeQuietly(jedis);
+    }
+  }
+
+  /** Offers {@code moved} to the current wait's {@link #handOver}; the caller holds {@link #lock}. */
+  private boolean offer(Arrival moved) {
+    if (handOver == null) {
+      return false;
+    }
+    try {
+      return handOver.test(moved);
+    } catch (RuntimeException e) {
+      // The waiting thread takes it instead (takeArrival), or the next fetch from the hand-off list.
+      log.warn("Could not hand a message over as it arrived; it is fetched instead", e);
+      return false;
     }
   }
 

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -131,6 +132,12 @@ public final class RedisBroker implements Broker {
   @Override
   public List<Delivery> fetch(List<String> queues, int max, Duration wait) throws InterruptedException {
     return consumer.fetch(queues, max, wait);
+  }
+
+  @Override
+  public List<Delivery> fetch(List<String> queues, int max, Duration wait, Consumer<Delivery> direct)
+      throws InterruptedException {
+    return consumer.fetch(queues, max, wait, direct);
   }
 
   @Override

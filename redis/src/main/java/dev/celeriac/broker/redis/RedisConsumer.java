@@ -20,7 +20,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Pipeline;
@@ -66,8 +69,8 @@ final class RedisConsumer implements MessageConsumer {
   private final ReentrantLock fetching = new ReentrantLock();
   /** A fetch failed on the connection, so its script may have run: guarded by {@link #fetching}. */
   private boolean fetchReplyLost;
-  /** The number of the next in-flight field, {@code <worker>#<n>}: guarded by {@link #fetching}. */
-  private long nextField;
+  /** The number of the next in-flight field, {@code <worker>#<n>}. */
+  private final AtomicLong nextField = new AtomicLong();
   private final String fieldPrefix;
   /**
    * Deliveries started from a watcher's {@code BLMOVE} reply and not yet claimed in flight, by field: their
@@ -107,8 +110,18 @@ final class RedisConsumer implements MessageConsumer {
 
   @Override
   public List<Delivery> fetch(List<String> queues, int max, Duration wait) throws InterruptedException {
+    return fetch(queues, max, wait, null);
+  }
+
+  /**
+   * The message a wait moved goes to {@code direct} from the watcher's thread, as soon as its {@code BLMOVE}
+   * returns; this call then returns an empty list.
+   */
+  @Override
+  public List<Delivery> fetch(List<String> queues, int max, Duration wait, Consumer<Delivery> direct)
+      throws InterruptedException {
     try {
-      return poll(queues, max, wait);
+      return poll(queues, max, wait, direct);
     } catch (JedisConnectionException e) {
       throw new BrokerUnreachableException("could not fetch from " + calls.url() + ": " + FirstConnection.reason(e),
           e);
@@ -117,7 +130,8 @@ final class RedisConsumer implements MessageConsumer {
     }
   }
 
-  private List<Delivery> poll(List<String> queues, int max, Duration wait) throws InterruptedException {
+  private List<Delivery> poll(List<String> queues, int max, Duration wait, Consumer<Delivery> direct)
+      throws InterruptedException {
     startConsuming(queues);
     long deadline = System.nanoTime() + wait.toNanos();
     long sleepMillis = 1;
@@ -163,7 +177,27 @@ final class RedisConsumer implements MessageConsumer {
       long slice = Math.max(0, Math.min(deadline, recovery.nextPromotion()) - now);
       if (!pollOnly) {
         try {
-          look = arrivals.await(listKeys, slice);
+          boolean[] handed = new boolean[1];
+          Predicate<ArrivalWatch.Arrival> handOver = direct == null || max < 1 ? null : moved -> {
+            String queue = queueOfKey.get(ByteBuffer.wrap(moved.key()));
+            if (queue == null) {
+              return false;
+            }
+            RedisDelivery delivery = startUnclaimed(moved, queue);
+            try {
+              direct.accept(delivery);
+            } catch (RuntimeException e) {
+              unclaimed.remove(delivery.field());
+              held.remove(delivery.field());
+              throw e;
+            }
+            handed[0] = true;
+            return true;
+          };
+          look = arrivals.await(listKeys, slice, handOver);
+          if (handed[0]) {
+            return List.of();
+          }
           ArrivalWatch.Arrival arrival = look ? arrivals.takeArrival() : null;
           String queue = arrival == null ? null : queueOfKey.get(ByteBuffer.wrap(arrival.key()));
           if (queue != null && max > 0) {
@@ -197,8 +231,7 @@ final class RedisConsumer implements MessageConsumer {
         claimLocked();
       }
       // Numbers are never reused, even those of a run whose reply was lost: that run may have taken them.
-      long first = nextField;
-      nextField += max;
+      long first = nextField.getAndAdd(max);
       args.set(2, bytes(Long.toString(first)));
       fetched = toDeliveries(runFetch(keys, args), first);
     } catch (RuntimeException e) {
@@ -223,14 +256,8 @@ final class RedisConsumer implements MessageConsumer {
    * where recovery finds it if this worker dies, and every other reader of the hand-off lists (fetch, hand-back)
    * claims it first.
    */
-  private Delivery startUnclaimed(ArrivalWatch.Arrival arrival, String queue) {
-    String field;
-    fetching.lock();
-    try {
-      field = fieldPrefix + nextField++;
-    } finally {
-      fetching.unlock();
-    }
+  private RedisDelivery startUnclaimed(ArrivalWatch.Arrival arrival, String queue) {
+    String field = fieldPrefix + nextField.getAndIncrement();
     held.add(field);
     unclaimed.put(field, new Unclaimed(arrival.key(), RedisKeys.handoff(workerId, arrival.key()), queue,
         arrival.envelope()));

@@ -67,6 +67,32 @@ class ArrivalWatchTest {
   }
 
   @Test
+  void aWaitingFetchHandsTheMovedMessageOverOnTheWatchersThread() throws Exception {
+    assertTrue(broker.fetch(List.of(queue), 1, Duration.ofMillis(50)).isEmpty());
+    CompletableFuture<Delivery> handed = new CompletableFuture<>();
+    CompletableFuture<String> thread = new CompletableFuture<>();
+    CompletableFuture<List<Delivery>> waiting = CompletableFuture.supplyAsync(() -> {
+      try {
+        return broker.fetch(List.of(queue), 1, Duration.ofSeconds(30), delivery -> {
+          thread.complete(Thread.currentThread().getName());
+          handed.complete(delivery);
+        });
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    awaitBlocked();
+    jedis.lpush(queue.getBytes(StandardCharsets.UTF_8), KombuEnvelope.encode(message("direct", 0), queue, "t1"));
+
+    assertEquals(List.of(), waiting.get(20, TimeUnit.SECONDS)); // what it handed over, it does not return
+    assertEquals("direct", handed.get(1, TimeUnit.SECONDS).message().task());
+    assertEquals("celeriac-redis-wait", thread.get());
+    handed.get().ack();
+    awaitNothingInFlight();
+    assertEquals(0, jedis.llen(RedisKeys.handoff(broker.workerId(), queue.getBytes(StandardCharsets.UTF_8))));
+  }
+
+  @Test
   void theNextFetchClaimsARunningMessageBeforeItDrainsTheHandOff() throws Exception {
     byte[] handoff = RedisKeys.handoff(broker.workerId(), queue.getBytes(StandardCharsets.UTF_8));
     Delivery running = wakeOn("running");
