@@ -192,6 +192,17 @@ public final class Celeriac implements AutoCloseable {
   }
 
   /**
+   * Saves a group's members where {@link GroupRef#save()} says; here so that the group's reference, an API type,
+   * does not reach into the canvas package that implements it.
+   */
+  void saveGroup(String groupId, List<String> taskIds) {
+    if (chords == null) {
+      throw new IllegalStateException("saving a group needs a result backend: set result.backend");
+    }
+    chords.saveGroup(groupId, taskIds);
+  }
+
+  /**
    * An app for {@code config}. Loads every task index on the class path first, so that a duplicate task
    * name fails here, at start-up, then connects to the broker, waiting up to the configured connect timeout
    * for one that does not answer yet.
