@@ -18,6 +18,7 @@ import dev.celeriac.protocol.Ids;
 import dev.celeriac.protocol.JsonValues;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
+import dev.celeriac.worker.BrokerRoles;
 import dev.celeriac.worker.FollowUps;
 import dev.celeriac.result.ResultBackend;
 import dev.celeriac.result.ResultMeta;
@@ -324,7 +325,7 @@ public final class Celeriac implements AutoCloseable {
 
   /** A worker with {@code options}; call {@link Worker#start()} to run it. */
   public Worker worker(WorkerOptions options) {
-    return new Worker(opened, registry, options, config.clock(), instances, results, chords);
+    return new Worker(BrokerRoles.of(opened), registry, options, config.clock(), instances, results, chords);
   }
 
   /**
