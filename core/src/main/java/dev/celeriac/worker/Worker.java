@@ -243,12 +243,7 @@ public final class Worker implements AutoCloseable {
    * and {@code cancel_consumer}); messages fetched from a queue no longer consumed still run.
    */
   public void consume(List<String> queues) {
-    for (String queue : queues) {
-      if (queue == null || queue.isBlank()) {
-        throw new IllegalArgumentException("queue names must not be blank: " + queues);
-      }
-    }
-    nextQueues.set(List.copyOf(queues));
+    nextQueues.set(WorkerOptions.checkedQueues(queues));
   }
 
   /** The queues asked for last: those consumed, or those the next fetch will consume. */
