@@ -46,9 +46,10 @@ import org.junit.jupiter.api.Test;
  *       {@link java.util.ServiceLoader}.</li>
  *   <li>{@code TaskContext}: {@code current()} reads the thread-local the worker sets around each run; it lives in
  *       {@code internal} so that setting it is not API.</li>
- *   <li>{@code TaskRef} and {@code TaskFailedException}: {@code state()} returns {@code result.TaskState}, the
- *       public constructors take the {@code result} types a backend reads, and {@code TaskRef.get} converts a result
- *       with the worker's argument conversion, so that a result and an argument convert by one rule.</li>
+ *   <li>{@code TaskRef} and {@code TaskFailedException}: {@code state()} returns {@code result.TaskState}, and the
+ *       public constructors take the {@code result} types a backend reads; {@code TaskRef.get} converts a result by
+ *       the protocol's rule for typed values ({@code protocol.TypedValues}), the one the worker binds arguments
+ *       by.</li>
  *   <li>{@code Signature}, {@code Group}, {@code Canvas}, {@code TaskCall}: a signature is the wire form of a canvas
  *       ({@code canvas.SignatureSpec}), which the worker's canvas code reads and extends too; options are encoded as
  *       the protocol encodes them ({@code protocol.JsonValues}, {@code protocol.Timestamps}).</li>
@@ -74,7 +75,7 @@ class PackageCyclesTest {
       Map.entry("TaskDefinition", Set.of("internal")),
       Map.entry("TaskRegistry", Set.of("internal")),
       Map.entry("TaskContext", Set.of("internal")),
-      Map.entry("TaskRef", Set.of("result", "worker")),
+      Map.entry("TaskRef", Set.of("protocol", "result")),
       Map.entry("TaskFailedException", Set.of("result")),
       Map.entry("Signature", Set.of("canvas", "protocol")),
       Map.entry("Group", Set.of("canvas")),
