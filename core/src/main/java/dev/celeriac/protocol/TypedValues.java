@@ -144,5 +144,4 @@ public final class TypedValues {
         : raw.getClass().getSimpleName();
     return "the " + kind + " " + text;
   }
-
 }

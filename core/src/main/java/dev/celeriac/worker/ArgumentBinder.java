@@ -2,7 +2,6 @@ package dev.celeriac.worker;
 
 import dev.celeriac.Parameter;
 import dev.celeriac.TaskDefinition;
-import dev.celeriac.ValueType;
 import dev.celeriac.protocol.TaskPayload;
 import dev.celeriac.protocol.TypedValues;
 import dev.celeriac.protocol.ValueConversionException;
