@@ -18,6 +18,7 @@ import dev.celeriac.protocol.Ids;
 import dev.celeriac.protocol.JsonValues;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
+import dev.celeriac.worker.BrokerRoles;
 import dev.celeriac.worker.FollowUps;
 import dev.celeriac.result.ResultBackend;
 import dev.celeriac.result.ResultMeta;
@@ -192,6 +193,17 @@ public final class Celeriac implements AutoCloseable {
   }
 
   /**
+   * Saves a group's members where {@link GroupRef#save()} says; here so that the group's reference, an API type,
+   * does not reach into the canvas package that implements it.
+   */
+  void saveGroup(String groupId, List<String> taskIds) {
+    if (chords == null) {
+      throw new IllegalStateException("saving a group needs a result backend: set result.backend");
+    }
+    chords.saveGroup(groupId, taskIds);
+  }
+
+  /**
    * An app for {@code config}. Loads every task index on the class path first, so that a duplicate task
    * name fails here, at start-up, then connects to the broker, waiting up to the configured connect timeout
    * for one that does not answer yet.
@@ -313,7 +325,7 @@ public final class Celeriac implements AutoCloseable {
 
   /** A worker with {@code options}; call {@link Worker#start()} to run it. */
   public Worker worker(WorkerOptions options) {
-    return new Worker(opened, registry, options, config.clock(), instances, results, chords);
+    return new Worker(BrokerRoles.of(opened), registry, options, config.clock(), instances, results, chords);
   }
 
   /**

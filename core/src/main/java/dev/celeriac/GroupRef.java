@@ -28,10 +28,7 @@ public final class GroupRef {
    */
   public GroupRef save() {
     Celeriac target = app != null ? app : Celeriac.getDefault();
-    if (target.chordStore() == null) {
-      throw new IllegalStateException("saving a group needs a result backend: set result.backend");
-    }
-    target.chordStore().saveGroup(id, members.stream().map(TaskRef::id).toList());
+    target.saveGroup(id, members.stream().map(TaskRef::id).toList());
     return this;
   }
 

@@ -101,10 +101,7 @@ public final class Signature<R> {
 
   /** Sent to {@code queue} instead of the task's own. */
   public Signature<R> queue(String queue) {
-    if (queue == null || queue.isBlank()) {
-      throw new IllegalArgumentException("queue must not be blank");
-    }
-    return option("queue", queue);
+    return option("queue", TaskCall.checkedQueue(queue));
   }
 
   /** The message priority, 0 to 9. */

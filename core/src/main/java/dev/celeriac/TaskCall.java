@@ -1,5 +1,6 @@
 package dev.celeriac;
 
+import dev.celeriac.rules.Names;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,11 +61,22 @@ public abstract class TaskCall<C extends TaskCall<C>> {
 
   /** Sends to {@code queue} instead of the task's own queue. */
   public C queue(String queue) {
-    if (queue == null || queue.isBlank()) {
-      throw new IllegalArgumentException("queue must not be blank");
-    }
-    this.queue = queue;
+    this.queue = checkedQueue(queue);
     return self();
+  }
+
+  /**
+   * {@code queue}, when it is a queue name as {@link Names#isQueueName} says, the rule the processor applies to
+   * {@code @Task(queue = ...)}.
+   *
+   * @throws IllegalArgumentException when it is not
+   */
+  static String checkedQueue(String queue) {
+    if (queue == null || !Names.isQueueName(queue)) {
+      throw new IllegalArgumentException("queue '" + queue + "' is not a queue name: it must not be blank or"
+          + " contain white space");
+    }
+    return queue;
   }
 
   /**

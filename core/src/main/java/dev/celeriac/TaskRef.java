@@ -1,10 +1,10 @@
 package dev.celeriac;
 
+import dev.celeriac.protocol.TypedValues;
 import dev.celeriac.result.ResultBackend;
 import dev.celeriac.result.ResultMeta;
 import dev.celeriac.result.SerializedException;
 import dev.celeriac.result.TaskState;
-import dev.celeriac.worker.ArgumentBinder;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -107,7 +107,7 @@ public final class TaskRef<R> {
       return (R) meta.result();
     }
     try {
-      return (R) ArgumentBinder.convertValue(meta.result(), resultType, "result of " + name);
+      return (R) TypedValues.convert(meta.result(), resultType, "result of " + name);
     } catch (CeleriacException e) {
       throw new ResultTypeException(name + "[" + id + "] returned a value that is not " + resultType + ": "
           + e.getMessage(), e);

@@ -83,6 +83,18 @@ class CeleriacTest {
     assertEquals(0, broker.readyCount("math"));
   }
 
+  /** The queue rule the processor applies to {@code @Task(queue = ...)} holds for a queue chosen at enqueue too. */
+  @Test
+  void aQueueChosenAtEnqueueIsAQueueName() {
+    for (String queue : List.of("", " ", "two words", "tab\tbed")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> AddTask.with().on(app).queue(queue), queue);
+      assertTrue(e.getMessage().contains("must not be blank or contain white space"), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> Signature.of("tests.add", List.of(), Map.of()).queue(queue), queue);
+    }
+    assertEquals("events:high", AddTask.with().on(app).queue("events:high").enqueue(1, 2).queue());
+  }
+
   @Test
   void extrasMayNotRepeatAParameter() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

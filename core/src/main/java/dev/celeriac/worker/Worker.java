@@ -2,9 +2,9 @@ package dev.celeriac.worker;
 
 import dev.celeriac.ConfigurationException;
 import dev.celeriac.TaskRegistry;
-import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.BrokerException;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.broker.MessageConsumer;
 import dev.celeriac.canvas.CanvasApplier;
 import dev.celeriac.canvas.ChordStore;
 import dev.celeriac.internal.TaskInstances;
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * their task finished (at least once). {@link #stop()} is graceful: fetching stops, running tasks finish within the
  * shutdown timeout, and messages fetched but not started go back to their queue at once.
  *
- * <p>On a broker with Celery's events and remote control ({@link Broker#fleet()}), the worker is a member of the
+ * <p>On a broker with Celery's events and remote control ({@link BrokerRoles#fleet()}), the worker is a member of the
  * Celery fleet under its node name: it sends Celery's worker and task events, answers {@code inspect} and
  * {@code control}, and discards revoked tasks (see {@link FleetMember}). Remote control may change its queues and
  * concurrency while it runs.
@@ -47,7 +47,8 @@ public final class Worker implements AutoCloseable {
 
   /** The app's result backend, or null. */
   private final ResultBackend results;
-  private final Broker broker;
+  private final MessageConsumer consumer;
+  private final String brokerUrl;
   private final TaskRegistry registry;
   /** The queues of the tasks this worker can run. */
   private final List<String> implementedQueues;
@@ -85,17 +86,18 @@ public final class Worker implements AutoCloseable {
    * @throws ConfigurationException when {@code registry} implements no task: such a worker would dead-letter every
    *     message it takes (the processor left out of the build leaves no task index)
    */
-  public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock) {
+  public Worker(BrokerRoles broker, TaskRegistry registry, WorkerOptions options, Clock clock) {
     this(broker, registry, options, clock, TaskInstances.constructed());
   }
 
   /** A worker whose instance tasks run on {@code instances}, its app's. */
-  public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock, TaskInstances instances) {
+  public Worker(BrokerRoles broker, TaskRegistry registry, WorkerOptions options, Clock clock,
+      TaskInstances instances) {
     this(broker, registry, options, clock, instances, null);
   }
 
   /** A worker whose instance tasks run on {@code instances}, storing results in {@code results} (null: none). */
-  public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock, TaskInstances instances,
+  public Worker(BrokerRoles broker, TaskRegistry registry, WorkerOptions options, Clock clock, TaskInstances instances,
       ResultBackend results) {
     this(broker, registry, options, clock, instances, results, null);
   }
@@ -105,10 +107,11 @@ public final class Worker implements AutoCloseable {
    * chord header tasks count in {@code chords}, the result backend's chord join (null: none; chords then never
    * complete, as on a Celery worker without a backend).
    */
-  public Worker(Broker broker, TaskRegistry registry, WorkerOptions options, Clock clock, TaskInstances instances,
+  public Worker(BrokerRoles broker, TaskRegistry registry, WorkerOptions options, Clock clock, TaskInstances instances,
       ResultBackend results, ChordStore chords) {
     this.results = results;
-    this.broker = broker;
+    this.consumer = broker.consumer();
+    this.brokerUrl = broker.displayUrl();
     this.registry = registry;
     this.options = options;
     this.implementedQueues = implementedQueues(registry);
@@ -121,7 +124,8 @@ public final class Worker implements AutoCloseable {
     this.executor = new TaskExecutor(registry, clock, options.listener(),
         fleet != null ? fleet.taskEvents() : WorkerListener.NONE, timer, () -> aborting, state, instances,
         results == null ? null : new ResultRecorder(results, clock, options.hostname()))
-        .sendingFollowUps(new FollowUps(CanvasApplier.forRegistry(broker::publish, registry, chords, clock), chords));
+        .sendingFollowUps(new FollowUps(
+            CanvasApplier.forRegistry(broker.publisher()::publish, registry, chords, clock), chords));
     for (Outcome outcome : Outcome.values()) {
       outcomes.put(outcome, new AtomicLong());
     }
@@ -147,9 +151,9 @@ public final class Worker implements AutoCloseable {
     return registry;
   }
 
-  /** The broker it consumes from. */
-  public Broker broker() {
-    return broker;
+  /** The URL of the broker it consumes from, with any password masked. */
+  public String brokerUrl() {
+    return brokerUrl;
   }
 
   /** The options it was made with; the queues and concurrency may have changed since (see {@link #queues()}). */
@@ -190,13 +194,13 @@ public final class Worker implements AutoCloseable {
           + " task implemented here, and are dead-lettered otherwise", foreign);
     }
     startedAt = Instant.now();
-    broker.prefetch(queues, window.size());
+    consumer.prefetch(queues, window.size());
     fetcher = new Thread(this::fetchLoop, "celeriac-fetch");
     fetcher.start();
     for (int i = 1; i <= concurrency; i++) {
       startSlot(i);
     }
-    log.info("Worker consuming {} from {} with {} slots, prefetch {}, as {}", queues, broker.displayUrl(),
+    log.info("Worker consuming {} from {} with {} slots, prefetch {}, as {}", queues, brokerUrl,
         concurrency, window.automatic() ? "automatic (" + window.size() + " to start)" : window.size(),
         options.hostname());
     return this;
@@ -241,12 +245,7 @@ public final class Worker implements AutoCloseable {
    * and {@code cancel_consumer}); messages fetched from a queue no longer consumed still run.
    */
   public void consume(List<String> queues) {
-    for (String queue : queues) {
-      if (queue == null || queue.isBlank()) {
-        throw new IllegalArgumentException("queue names must not be blank: " + queues);
-      }
-    }
-    nextQueues.set(List.copyOf(queues));
+    nextQueues.set(WorkerOptions.checkedQueues(queues));
   }
 
   /** The queues asked for last: those consumed, or those the next fetch will consume. */
@@ -344,7 +343,7 @@ public final class Worker implements AutoCloseable {
         int resized = window.resize();
         if (resized > 0) {
           log.debug("Prefetch window now {} messages", resized);
-          broker.prefetch(queues, resized);
+          consumer.prefetch(queues, resized);
         }
         if (queues.isEmpty()) {
           // Remote control cancelled every queue: wait for one to be added.
@@ -356,14 +355,14 @@ public final class Worker implements AutoCloseable {
         handedDirectly.set(0);
         try {
           // A message the broker hands to a slot while this waits goes straight to the buffer (see the overload).
-          fetched = broker.fetch(queues, wanted, options.pollTimeout(), this::handDirectly);
+          fetched = consumer.fetch(queues, wanted, options.pollTimeout(), this::handDirectly);
           backoff = Duration.ofMillis(100);
         } catch (RuntimeException e) {
           window.release(wanted - handedDirectly.get());
           // A broker restart or a network cut: part of a worker's life, retried for as long as it lasts. One line
           // per attempt, the trace at debug: a trace per attempt would bury the log for the length of an outage.
           String reason = e instanceof BrokerException ? e.getMessage()
-              : "fetching from " + broker.displayUrl() + " failed: " + e;
+              : "fetching from " + brokerUrl + " failed: " + e;
           log.warn("{}; trying again in {} ms", reason, backoff.toMillis());
           log.debug("The fetch failure", e);
           Thread.sleep(backoff.toMillis());
@@ -398,7 +397,7 @@ public final class Worker implements AutoCloseable {
     stopConsuming();
     queues = next;
     if (!next.isEmpty()) {
-      broker.prefetch(next, window.size());
+      consumer.prefetch(next, window.size());
     }
     log.info("Worker {} now consumes {}", options.hostname(), next);
   }
@@ -475,7 +474,7 @@ public final class Worker implements AutoCloseable {
 
   private void stopConsuming() {
     try {
-      broker.stopConsuming(queues);
+      consumer.stopConsuming(queues);
     } catch (RuntimeException e) {
       log.error("Stopping consumption of {} failed; the broker returns what it pushed when the connection closes",
           queues, e);

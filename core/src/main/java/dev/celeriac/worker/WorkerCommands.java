@@ -118,7 +118,7 @@ final class WorkerCommands {
    * failover list, the others as {@code alternates}.
    */
   private Map<String, Object> broker() {
-    List<BrokerUrl> urls = BrokerUrl.parseAll(worker.broker().displayUrl());
+    List<BrokerUrl> urls = BrokerUrl.parseAll(worker.brokerUrl());
     BrokerUrl url = urls.get(0);
     boolean amqp = url.scheme().startsWith("amqp") || url.scheme().equals("pyamqp");
     boolean redis = url.scheme().startsWith("redis");
@@ -353,7 +353,7 @@ final class WorkerCommands {
   private Map<String, Object> conf() {
     WorkerOptions options = worker.options();
     Map<String, Object> conf = new TreeMap<>();
-    conf.put("broker.url", worker.broker().displayUrl());
+    conf.put("broker.url", worker.brokerUrl());
     conf.put("worker.hostname", worker.hostname());
     conf.put("worker.queues", worker.queues());
     conf.put("worker.concurrency", worker.concurrency());
@@ -375,7 +375,7 @@ final class WorkerCommands {
     text.append("platform -> system:").append(System.getProperty("os.name")).append(" arch:")
         .append(System.getProperty("os.arch")).append("\n            kernel version:")
         .append(System.getProperty("os.version")).append("\n");
-    text.append("settings -> transport:").append(BrokerUrl.parseAll(worker.broker().displayUrl()).get(0).scheme())
+    text.append("settings -> transport:").append(BrokerUrl.parseAll(worker.brokerUrl()).get(0).scheme())
         .append("\n\n");
     conf().forEach((key, value) -> text.append(key).append(": ").append(value).append('\n'));
     return text.toString();

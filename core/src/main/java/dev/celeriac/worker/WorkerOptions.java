@@ -1,5 +1,6 @@
 package dev.celeriac.worker;
 
+import dev.celeriac.rules.Names;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -48,6 +49,22 @@ public final class WorkerOptions {
     this.remoteControl = b.remoteControl;
     this.mingle = b.mingle;
     this.revokeExpires = b.revokeExpires;
+  }
+
+  /**
+   * {@code queues}, unmodifiable, when each is a queue name as {@link Names#isQueueName} says, the rule the processor
+   * applies to {@code @Task(queue = ...)}.
+   *
+   * @throws IllegalArgumentException naming the first that is not
+   */
+  static List<String> checkedQueues(List<String> queues) {
+    for (String queue : queues) {
+      if (queue == null || !Names.isQueueName(queue)) {
+        throw new IllegalArgumentException("queue '" + queue + "' of " + queues + " is not a queue name: it must not"
+            + " be blank or contain white space");
+      }
+    }
+    return List.copyOf(queues);
   }
 
   public static Builder builder() {
@@ -151,12 +168,7 @@ public final class WorkerOptions {
     private Builder() {}
 
     public Builder queues(List<String> queues) {
-      for (String queue : queues) {
-        if (queue == null || queue.isBlank()) {
-          throw new IllegalArgumentException("queue names must not be blank: " + queues);
-        }
-      }
-      this.queues = List.copyOf(queues);
+      this.queues = checkedQueues(queues);
       return this;
     }
 

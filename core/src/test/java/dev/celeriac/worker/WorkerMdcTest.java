@@ -88,7 +88,8 @@ class WorkerMdcTest {
     WorkerOptions options = WorkerOptions.builder().queues(List.of(QUEUE)).concurrency(1).prefetch(1)
         .listener(listener).build();
     int linesBefore = RecordingLogs.lines().size();
-    Worker worker = new Worker(broker, TaskRegistry.of(List.of(reads, fails)), options, Clock.systemUTC()).start();
+    Worker worker = new Worker(BrokerRoles.of(broker), TaskRegistry.of(List.of(reads, fails)), options,
+        Clock.systemUTC()).start();
     try {
       broker.publishRaw(QUEUE, envelope(reads.name(), "id-reads"));
       broker.publishRaw(QUEUE, envelope("tests.mdc.nobody", "id-unknown"));

@@ -74,7 +74,7 @@ class WorkerQueuesTest {
   }
 
   private Worker worker(TaskRegistry registry, List<String> queues) {
-    return new Worker(broker, registry, WorkerOptions.builder().queues(queues).concurrency(1).build(),
-        Clock.systemUTC());
+    return new Worker(BrokerRoles.of(broker), registry,
+        WorkerOptions.builder().queues(queues).concurrency(1).build(), Clock.systemUTC());
   }
 }

@@ -80,8 +80,8 @@ class WorkerRemoteControlTest {
   }
 
   private Worker start(String name, WorkerOptions.Builder options) {
-    Worker worker = new Worker(broker, registry, options.queues(List.of(QUEUE)).hostname(name).listener(listener)
-        .build(), Clock.systemUTC());
+    Worker worker = new Worker(BrokerRoles.of(broker), registry,
+        options.queues(List.of(QUEUE)).hostname(name).listener(listener).build(), Clock.systemUTC());
     workers.add(worker);
     return worker.start();
   }

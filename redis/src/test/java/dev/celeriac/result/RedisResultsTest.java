@@ -17,6 +17,7 @@ import dev.celeriac.ValueType;
 import dev.celeriac.Waits;
 import dev.celeriac.broker.redis.TestRedis;
 import dev.celeriac.protocol.MessageCodec;
+import dev.celeriac.worker.BrokerRoles;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;
 import java.time.Duration;
@@ -316,8 +317,8 @@ class RedisResultsTest {
       public void close() {}
     };
     worker.stop(Duration.ofSeconds(5));
-    Worker storing = new Worker(app.broker(), app.registry(), WorkerOptions.builder().queues(List.of("results"))
-        .concurrency(1).hostname("w2@test").build(), java.time.Clock.systemUTC(),
+    Worker storing = new Worker(BrokerRoles.of(app.broker()), app.registry(),
+        WorkerOptions.builder().queues(List.of("results")).concurrency(1).hostname("w2@test").build(), java.time.Clock.systemUTC(),
         dev.celeriac.internal.TaskInstances.constructed(), failingOnce).start();
     try {
       TaskRef<Object> ref = send(ADD);

@@ -1,4 +1,4 @@
-package dev.celeriac.worker;
+package dev.celeriac.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The processor lets a parameter change kind while old messages are queued exactly when celeriac-rules says the
- * new kind {@link ValueKind#widens widens} the old one; here the worker's conversion keeps that promise for the
+ * new kind {@link ValueKind#widens widens} the old one; here the conversion the worker binds arguments with keeps that promise for the
  * extreme values an old message may carry.
  */
 class ArgumentWideningTest {
@@ -39,7 +39,7 @@ class ArgumentWideningTest {
         }
         ValueType type = wider == ValueKind.STRING ? ValueType.STRING : ValueType.boxed(ValueType.Kind.of(wider));
         for (Object raw : WIRE_VALUES.get(narrower)) {
-          Object bound = ArgumentBinder.convertValue(raw, type, "x");
+          Object bound = TypedValues.convert(raw, type, "x");
           assertNotNull(bound, narrower + " " + raw + " to " + wider);
           if (wider == ValueKind.LONG || wider == ValueKind.DOUBLE) {
             // Lossless: the number reads back as it was written.
