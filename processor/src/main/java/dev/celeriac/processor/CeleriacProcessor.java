@@ -30,18 +30,24 @@ import javax.lang.model.util.Elements;
 
 /**
  * The Celeriac annotation processor: checks every {@code @Task} method, generates a typed stub for each valid
- * one as soon as it is found, and, once a round brings no new task, the compilation's task index, its
- * {@code ServiceLoader} registration and {@code META-INF/celeriac/tasks.json}.
+ * one as soon as it is found, in the same round the task index of those tasks, and, in the last round, the
+ * {@code ServiceLoader} registration of the compilation's indexes and {@code META-INF/celeriac/tasks.json}.
  *
- * <p>The index and tasks.json are written only when the whole compilation is free of Celeriac errors: a
- * build that fails never leaves a partial index behind. Stubs of valid tasks are still written, so that
+ * <p>The index is written with the stubs, not in a round of its own: every round makes javac enter every
+ * compilation unit again, so a round that only compiles the index costs as much as entering the user's sources.
+ * A task that another processor generates after the first index (it arrives in a later round) gets an index of
+ * its own, written with its stub; the registration, a resource that the last round may still write, lists them
+ * all. A compilation whose tasks are all in hand-written sources, or arrive in one round, has one index.
+ *
+ * <p>The registration and tasks.json are written only when the whole compilation is free of Celeriac errors: a
+ * build that fails never leaves a registered index behind. Stubs of valid tasks are still written, so that
  * javac does not add "cannot find symbol" noise for code that calls them.
  *
- * <p>Option {@code -Aceleriac.index=com.acme.AcmeTaskIndex} names the index class; by default it is
+ * <p>Option {@code -Aceleriac.index=com.acme.AcmeTaskIndex} names the (first) index class; by default it is
  * {@code CeleriacTaskIndex_} plus a hash of the task names and their declaring methods, in the package of the
  * first declaring type.
  *
- * <p>Before writing them, the tasks are checked against the committed task schema, the previous release's
+ * <p>Before registering them, the tasks are checked against the committed task schema, the previous release's
  * tasks.json, so that a rolling deploy loses no queued message; {@code -Aceleriac.updateSchema=true} writes
  * that schema instead (see {@link CommittedSchema}).
  */
@@ -61,12 +67,16 @@ public final class CeleriacProcessor extends AbstractProcessor {
   private Output output;
   private CommittedSchema schema;
 
+  /** Every valid task of the compilation. */
   private final List<TaskDescriptor> tasks = new ArrayList<>();
+  /** The tasks whose stubs were written but which no index lists yet. */
+  private final List<TaskDescriptor> unindexed = new ArrayList<>();
+  /** The index classes written so far, in the order of their rounds. */
+  private final List<ClassName> indexes = new ArrayList<>();
   /** The qualified names of the stubs written so far: the rounds that bring them need no second look at them. */
   private final Set<String> stubs = new HashSet<>();
   /** Methods whose types javac has not resolved yet, by declaring type and position, to retry next round. */
   private Set<DeferredMethod> deferred = new LinkedHashSet<>();
-  private boolean indexWritten;
 
   private record DeferredMethod(String type, int position) {}
 
@@ -106,7 +116,9 @@ public final class CeleriacProcessor extends AbstractProcessor {
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     try {
-      if (!round.processingOver()) {
+      if (round.processingOver()) {
+        register();
+      } else {
         processRound(annotations, round);
       }
     } catch (Throwable failure) {
@@ -123,16 +135,10 @@ public final class CeleriacProcessor extends AbstractProcessor {
       misplaced.check(round);
     }
     workerEntries.check(round, type -> stubs.contains(type.getQualifiedName().toString()));
-    boolean found = false;
     for (ExecutableElement method : methods(annotations, round)) {
       try {
         if (!validator.isComplete(method)) {
           deferred.add(defer(method));
-          continue;
-        }
-        found = true;
-        if (indexWritten) {
-          diagnostics.error(Message.LATE_TASK, method, method.getEnclosingElement() + "#" + method.getSimpleName());
           continue;
         }
         Optional<TaskDescriptor> task = validator.createIfValid(method);
@@ -140,16 +146,16 @@ public final class CeleriacProcessor extends AbstractProcessor {
           output.source(task.get().stub().canonicalName(), stubWriter.write(task.get()),
               task.get().declaringType());
           tasks.add(task.get());
+          unindexed.add(task.get());
           stubs.add(task.get().stub().canonicalName());
         }
       } catch (RuntimeException | Error failure) {
         diagnostics.internalError(method, failure);
       }
     }
-    // A round without new tasks, after rounds that had some: every task of the compilation is known. Writing
-    // here rather than in the last round keeps javac from warning about sources created in the last round.
-    if (!found && deferred.isEmpty() && !tasks.isEmpty() && !indexWritten) {
-      indexWritten = true;
+    // The index goes with the stubs: a round of its own would make javac enter every source once more. While a
+    // method waits for its types, its index waits too, so that it does not need one of its own.
+    if (deferred.isEmpty() && !unindexed.isEmpty()) {
       writeIndex();
     }
   }
@@ -182,6 +188,7 @@ public final class CeleriacProcessor extends AbstractProcessor {
     return new DeferredMethod(type.getQualifiedName().toString(), type.getEnclosedElements().indexOf(method));
   }
 
+  /** Writes an index of the tasks no index lists yet: the first with the requested name, if any. */
   private void writeIndex() {
     if (!diagnostics.isClean()) {
       return;
@@ -193,14 +200,26 @@ public final class CeleriacProcessor extends AbstractProcessor {
           "Use a name such as com.acme.AcmeTaskIndex, or leave the option out.");
       return;
     }
+    ClassName name = IndexWriter.indexName(unindexed, indexes.isEmpty() ? requested : Optional.empty());
+    output.source(index.write(name, unindexed));
+    indexes.add(name);
+    unindexed.clear();
+  }
+
+  /**
+   * The last round: checks the compilation's tasks against the committed schema, then registers its indexes and
+   * writes tasks.json. Both are resources, which javac accepts in the last round, and sources are not needed.
+   */
+  private void register() {
+    if (tasks.isEmpty() || !unindexed.isEmpty() || !diagnostics.isClean()) {
+      return;
+    }
     schema.process(tasks);
     if (!diagnostics.isClean()) {
       return;
     }
-    ClassName name = IndexWriter.indexName(tasks, requested);
     Element[] originating = tasks.stream().map(TaskDescriptor::declaringType).distinct().toArray(Element[]::new);
-    output.source(index.write(name, tasks));
-    output.resource(IndexWriter.SERVICE_FILE, IndexWriter.serviceFile(name), originating);
+    output.resource(IndexWriter.SERVICE_FILE, IndexWriter.serviceFile(indexes), originating);
     output.resource(TasksJsonWriter.PATH, TasksJsonWriter.write(tasks), originating);
   }
 }

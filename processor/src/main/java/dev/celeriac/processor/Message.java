@@ -86,9 +86,6 @@ public enum Message {
           + " task in Java, move @Task(name = \"%3$s\") from %s to a static or instance method such as this one,"
           + " or give this method a @Task with a name of its own and send that task instead. If the task runs"
           + " elsewhere, for example in Python, ignore this."),
-  LATE_TASK("LateTask",
-      "@Task method %s appeared after this compilation's task index was written, so no worker would find it."
-          + " Generate it in an earlier round, or declare it in a hand-written source."),
   NEW_REQUIRED_PARAMETER("NewRequiredParameter",
       "Parameter '%s' of task \"%s\" is required (%s without @Default), but %s; messages from the previous"
           + " release, still queued during a rolling deploy, lack keyword \"%s\" and would be dead-lettered. Make it"

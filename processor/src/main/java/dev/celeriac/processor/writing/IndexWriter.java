@@ -19,8 +19,9 @@ import java.util.Optional;
 import javax.lang.model.element.Modifier;
 
 /**
- * Writes the task index of one compilation: a {@code TaskIndex} listing every task's {@code DEFINITION},
- * sorted by task name, and the {@code ServiceLoader} registration that lets the runtime find it.
+ * Writes a task index: a {@code TaskIndex} listing the {@code DEFINITION} of the tasks of one round (in most
+ * compilations, all of them), sorted by task name, and the {@code ServiceLoader} registration that lets the
+ * runtime find a compilation's indexes.
  */
 public final class IndexWriter {
 
@@ -77,9 +78,13 @@ public final class IndexWriter {
     return JavaFile.builder(index.packageName(), type.build()).skipJavaLangImports(true).build();
   }
 
-  /** The service registration: the index's binary name on one line. */
-  public static String serviceFile(ClassName index) {
-    return index.reflectionName() + "\n";
+  /** The service registration: the binary name of each index, one a line, in the order they were written. */
+  public static String serviceFile(List<ClassName> indexes) {
+    StringBuilder text = new StringBuilder();
+    for (ClassName index : indexes) {
+      text.append(index.reflectionName()).append('\n');
+    }
+    return text.toString();
   }
 
   private static String sha256(String text) {

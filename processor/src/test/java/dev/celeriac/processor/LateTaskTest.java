@@ -3,6 +3,8 @@ package dev.celeriac.processor;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static com.google.testing.compile.Compiler.javac;
 import static dev.celeriac.processor.Compilations.acme;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import java.io.ByteArrayInputStream;
@@ -12,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.RoundEnvironment;
@@ -22,8 +25,11 @@ import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
 import org.junit.jupiter.api.Test;
 
-/** A {@code @Task} method that another processor generates after the task index was written. */
-class LateTaskNegativeTest {
+/**
+ * A {@code @Task} method that another processor generates, so that it arrives in a round after the first index was
+ * written: it gets an index of its own, and the registration lists both.
+ */
+class LateTaskTest {
 
   private static final JavaFileObject TASKS = acme("Tasks",
       "public class Tasks {",
@@ -105,28 +111,43 @@ class LateTaskNegativeTest {
   }
 
   @Test
-  void taskGeneratedAfterTheIndexIsAnError() {
-    // Round 1 finds acme.run and writes its stub; round 2 brings only the stub, so the index is written; the
-    // generator sees the index in round 3 and writes LateTasks, whose task arrives in round 4, too late.
+  void taskGeneratedAfterTheIndexGetsAnIndexOfItsOwn() {
+    // Round 1 finds acme.run and writes its stub and the index; the generator sees the index in round 2 and writes
+    // LateTasks, whose task arrives in round 3 and is indexed there, with its stub.
     TaskGenerator generator = new TaskGenerator("com.acme.AcmeTaskIndex");
-    Compilation compilation = compile(generator);
-    assertThat(compilation).failed();
-    assertThat(compilation).hadErrorCount(1);
-    assertThat(compilation).hadErrorContaining(Message.LATE_TASK.tag()).inFile(generator.generated)
-        .onLineContaining("public static void late(");
-    assertThat(compilation).hadErrorContaining("com.acme.late.LateTasks#late appeared after this compilation's"
-        + " task index was written");
+    assertIndexedSeparately(compile(generator));
   }
 
   @Test
-  void taskGeneratedBeforeTheIndexIsIndexed() {
-    // The generator answers the hand-written source: LateTasks arrives in round 2, with the first stub, and the
-    // index is written in round 3, the first without a new task.
+  void taskGeneratedWithTheFirstStubsGetsAnIndexOfItsOwn() {
+    // The generator answers the hand-written source: LateTasks arrives in round 2, after round 1 wrote the first
+    // stub and its index.
     TaskGenerator generator = new TaskGenerator("com.acme.Tasks");
-    Compilation compilation = compile(generator);
+    assertIndexedSeparately(compile(generator));
+  }
+
+  @Test
+  void tasksOfOneRoundShareOneIndex() {
+    Compilation compilation = javac().withProcessors(new CeleriacProcessor())
+        .withOptions(List.of("-Aceleriac.index=com.acme.AcmeTaskIndex", Compilations.NO_SCHEMA))
+        .compile(TASKS);
+    assertThat(compilation).succeededWithoutWarnings();
+    assertEquals("com.acme.AcmeTaskIndex\n",
+        GoldenFilesTest.generated(compilation).get("META-INF/services/dev.celeriac.internal.TaskIndex"));
+  }
+
+  private static void assertIndexedSeparately(Compilation compilation) {
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(compilation).generatedSourceFile("com.acme.late.LateTask");
     assertThat(compilation).generatedSourceFile("com.acme.AcmeTaskIndex").contentsAsUtf8String()
+        .doesNotContain("LateTask");
+    Map<String, String> generated = GoldenFilesTest.generated(compilation);
+    List<String> registered = List.of(generated.get("META-INF/services/dev.celeriac.internal.TaskIndex").split("\n"));
+    assertEquals(2, registered.size(), registered.toString());
+    assertEquals("com.acme.AcmeTaskIndex", registered.get(0));
+    assertTrue(registered.get(1).matches("com\\.acme\\.late\\.CeleriacTaskIndex_[0-9a-f]{8}"), registered.get(1));
+    assertThat(compilation).generatedSourceFile(registered.get(1)).contentsAsUtf8String()
         .contains("LateTask.DEFINITION");
+    assertTrue(generated.get("META-INF/celeriac/tasks.json").contains("acme.late"));
   }
 }
