@@ -83,6 +83,11 @@ final class RedisConsumer implements MessageConsumer {
   private final Object consumerLock = new Object();
   private final byte[] handoffsKey;
   private final ArrivalWatch arrivals;
+  /**
+   * The list keys of the last fetch when its last wait timed out, so that the next fetch of the same lists waits
+   * at once, without a fetch.lua first; null otherwise.
+   */
+  private volatile Set<ByteBuffer> quietKeys;
   /** Redis refused the blocking move: an idle fetch polls. */
   private volatile boolean pollOnly;
   private final RedisRecovery recovery;
@@ -162,15 +167,23 @@ final class RedisConsumer implements MessageConsumer {
     }
     // After a wait that timed out, the lists were empty all the while it watched them (it would have moved any
     // message), and one that arrives now is moved at once by the next wait: no fetch needed, unless delayed
-    // messages were promoted meanwhile or a hand-off list holds some.
-    boolean look = true;
+    // messages were promoted meanwhile or a hand-off list holds some. That holds across calls too: a call whose
+    // last wait on the same lists timed out leaves the next call nothing to look at first.
+    Set<ByteBuffer> watched = queueOfKey.keySet();
+    boolean look = !watched.equals(quietKeys);
+    quietKeys = null;
     while (true) {
-      boolean promoted = recovery.promoteIfDue(look);
       boolean handoffs = arrivals.takePending();
+      // A wait that timed out at the end of the call: nothing to do, and the next call promotes as it starts.
+      boolean over = !look && !handoffs && System.nanoTime() - deadline >= 0;
+      boolean promoted = !over && recovery.promoteIfDue(look, deadline);
       List<Delivery> fetched = look || promoted || handoffs
           ? fetchOnce(max, handoffs ? withHandoffs : keys, args, handoffs) : List.of();
       long now = System.nanoTime();
       if (!fetched.isEmpty() || now >= deadline) {
+        if (fetched.isEmpty() && !look && !pollOnly) {
+          quietKeys = watched;
+        }
         return fetched;
       }
       // Wake at the next promotion of delayed messages at the latest.

@@ -42,6 +42,8 @@ final class RedisRecovery {
   private final RedisConsumer consumer;
   private volatile Thread heartbeat;
   private volatile long nextPromotion;
+  /** Whether {@link #nextPromotion} is the routine interval's, not a delayed message's due time. */
+  private volatile boolean routinePromotion;
 
   RedisRecovery(UnifiedJedis redis, RedisCalls calls, RedisSettings settings, String workerId,
       RedisConsumer consumer) {
@@ -159,11 +161,21 @@ final class RedisRecovery {
    * message is due sooner.
    */
   boolean promoteIfDue(boolean busy) {
+    return promoteIfDue(busy, Long.MIN_VALUE);
+  }
+
+  /**
+   * As {@link #promoteIfDue(boolean)}, and, when not {@code busy}, also now if the routine promotion would come before {@code horizon}
+   * (a {@link System#nanoTime()}): an idle fetch that waits until then promotes at its start, so that its wait is
+   * one block in Redis rather than two around a promotion.
+   */
+  boolean promoteIfDue(boolean busy, long horizon) {
     long now = System.nanoTime();
-    if (now < nextPromotion) {
+    if (now < nextPromotion && !(!busy && routinePromotion && nextPromotion - horizon < 0)) {
       return false;
     }
     nextPromotion = now + (busy ? PROMOTE_INTERVAL : IDLE_PROMOTE_INTERVAL).toNanos();
+    routinePromotion = true;
     long[] outcome = promote();
     if (outcome[1] >= 0) {
       promoteBy(outcome[1]);
@@ -176,6 +188,7 @@ final class RedisRecovery {
     long at = System.nanoTime() + Math.max(0, dueEpochMillis - System.currentTimeMillis()) * 1_000_000;
     if (at < nextPromotion) {
       nextPromotion = at;
+      routinePromotion = false;
       consumer.wake();
     }
   }
