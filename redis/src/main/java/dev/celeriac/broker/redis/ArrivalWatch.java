@@ -34,8 +34,8 @@ import redis.clients.jedis.providers.ConnectionProvider;
  * <p>The watcher that moved a message hands it to the consumer as the {@code BLMOVE} reply gave it ({@link
  * #takeArrival}), so that its task can start before it is claimed in flight, wakes the consumer, then {@code
  * CLIENT UNBLOCK}s the other watchers; one of them may still have moved a message in between, which the consumer
- * fetches first next time, as a prefetched message. A wait that ends without a message returns once no watcher blocks any more (their BLMOVE
- * times out at the same deadline). {@link #close} unblocks them all and returns once none can move anything,
+ * fetches first next time, as a prefetched message. A wait that ends without a message returns once no watcher
+ * blocks any more (their BLMOVE times out at the same deadline). {@link #close} unblocks them all and returns once none can move anything,
  * so that the caller can then hand what the hand-off lists hold back to the queues.
  */
 final class ArrivalWatch {
@@ -60,7 +60,10 @@ final class ArrivalWatch {
   private boolean arrived;
   /** The first message a watcher moved during the current wait, or null. Guarded by {@link #lock}. */
   private Arrival arrival;
-  /** Who takes the first message moved during the current wait from the watcher's thread, or null. Guarded by {@link #lock}. */
+  /**
+   * Who takes the first message moved during the current wait, on the watcher's thread, or null. Guarded by {@link
+   * #lock}.
+   */
   private Predicate<Arrival> handOver;
   /** A hand-off list may hold messages: set by watchers, read and cleared by the consumer. */
   private final AtomicBoolean pending = new AtomicBoolean();

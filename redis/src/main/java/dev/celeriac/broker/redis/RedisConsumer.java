@@ -35,8 +35,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * The consuming side of {@link RedisBroker}: pops messages in batches with a Lua script that records each in flight
  * in the same step (kombu's {@code unacked} structures and this worker's in-flight hash), waits for arrivals with an
  * {@link ArrivalWatch} whose moves land in this worker's hand-off lists (the message a wait moved starts from the
- * move's reply and is claimed in flight while it runs), settles deliveries, and sends acks in pipelined batches. It knows which in-flight fields this process holds, so that it can return what a fetch whose
- * reply was lost left in flight. Its {@link RedisRecovery} heartbeats while it consumes.
+ * move's reply and is claimed in flight while it runs), settles deliveries, and sends acks in pipelined batches. It
+ * knows which in-flight fields this process holds, so that it can return what a fetch whose reply was lost left in
+ * flight. Its {@link RedisRecovery} heartbeats while it consumes.
  */
 final class RedisConsumer implements MessageConsumer {
 

@@ -165,9 +165,9 @@ final class RedisRecovery {
   }
 
   /**
-   * As {@link #promoteIfDue(boolean)}, and, when not {@code busy}, also now if the routine promotion would come before {@code horizon}
-   * (a {@link System#nanoTime()}): an idle fetch that waits until then promotes at its start, so that its wait is
-   * one block in Redis rather than two around a promotion.
+   * As {@link #promoteIfDue(boolean)}, and, when not {@code busy}, also now if the routine promotion would come
+   * before {@code horizon} (a {@link System#nanoTime()}): an idle fetch that waits until then promotes at its start,
+   * so that its wait is one block in Redis rather than two around a promotion.
    */
   boolean promoteIfDue(boolean busy, long horizon) {
     long now = System.nanoTime();
