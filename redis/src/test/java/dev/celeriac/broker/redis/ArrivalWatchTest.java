@@ -151,6 +151,49 @@ class ArrivalWatchTest {
     assertEquals(0, jedis.hlen(RedisKeys.UNACKED));
   }
 
+  @Test
+  void anAckWhoseClaimFailsIsSentOnceALaterClaimSucceeds() throws Exception {
+    // An ACL that refuses scripts makes the claim fail as a Redis that does not answer would, but on demand.
+    String user = "celeriac-claims-" + UUID.randomUUID();
+    jedis.aclSetUser(user, "on", ">secret", "~*", "&*", "+@all");
+    RedisBroker limited = RedisBroker.connect(BrokerUrl.parse("redis://" + user + ":secret@" + TestRedis.HOST + ":"
+        + TestRedis.PORT + "/" + TestRedis.DATABASE), RedisSettings.defaults());
+    byte[] handoff = RedisKeys.handoff(limited.workerId(), queue.getBytes(StandardCharsets.UTF_8));
+    try {
+      assertTrue(limited.fetch(List.of(queue), 1, Duration.ofMillis(50)).isEmpty());
+      CompletableFuture<List<Delivery>> waiting = CompletableFuture.supplyAsync(() -> {
+        try {
+          return limited.fetch(List.of(queue), 1, Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      String name = " name=celeriac-wait:" + limited.workerId().replaceAll("[^!-~]", "_") + " ";
+      Waits.await("the fetch to block in Redis", Duration.ofSeconds(10),
+          () -> jedis.clientList().lines().anyMatch(line -> line.contains(name) && line.matches(".* flags=\\S*b.*")),
+          jedis::clientList);
+      jedis.lpush(queue.getBytes(StandardCharsets.UTF_8), KombuEnvelope.encode(message("acked", 0), queue, "t1"));
+      Delivery running = waiting.get(20, TimeUnit.SECONDS).get(0);
+
+      jedis.aclSetUser(user, "-evalsha", "-eval");
+      running.ack(); // the claim fails: the ack waits for it, and nothing is lost or thrown
+      assertEquals(1, jedis.llen(handoff));
+      assertEquals(0, jedis.hlen(RedisKeys.inFlight(limited.workerId())));
+
+      jedis.aclSetUser(user, "+@all");
+      assertEquals(List.of(), limited.fetch(List.of(queue), 1, Duration.ofMillis(100))); // claims, then acks
+      Waits.await("the deferred ack to reach Redis", Duration.ofSeconds(10),
+          () -> jedis.llen(handoff) == 0 && jedis.hlen(RedisKeys.inFlight(limited.workerId())) == 0
+              && jedis.hlen(RedisKeys.UNACKED) == 0,
+          () -> "hand-off " + jedis.llen(handoff) + ", in flight "
+              + jedis.hkeys(RedisKeys.inFlight(limited.workerId())));
+      assertEquals(0, jedis.llen(queue.getBytes(StandardCharsets.UTF_8)));
+    } finally {
+      limited.close();
+      jedis.aclDelUser(user);
+    }
+  }
+
   /** Pushes {@code task} while a fetch waits, and returns its delivery, started from the watcher's move. */
   private Delivery wakeOn(String task) throws Exception {
     assertTrue(broker.fetch(List.of(queue), 1, Duration.ofMillis(50)).isEmpty());
