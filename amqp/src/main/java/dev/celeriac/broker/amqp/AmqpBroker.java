@@ -603,7 +603,8 @@ public final class AmqpBroker implements Broker {
     }
     try {
       if (consuming == null) {
-        consuming = factory.newConnection("celeriac consumer");
+        // Deliveries are dispatched on the connection's reader thread (see InlineExecutor).
+        consuming = factory.newConnection(new InlineExecutor(), "celeriac consumer");
       }
       AmqpConsumer created = new AmqpConsumer(this, consuming, prefetches.getOrDefault(queues, DEFAULT_PREFETCH));
       for (String queue : queues) {
@@ -628,6 +629,18 @@ public final class AmqpBroker implements Broker {
     }
     if (stopped != null) {
       stopped.stop();
+    }
+  }
+
+  /**
+   * Runs {@code task} on the broker's scheduler thread, soon: for what must not run on a connection's reader thread.
+   * Once the broker closes, the task is dropped: the connection's close returns what it would have returned.
+   */
+  void runLater(Runnable task) {
+    try {
+      holds.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // The broker is closing: the connection's close returns the message to its queue.
     }
   }
 

@@ -83,6 +83,11 @@ final class AmqpConsumer {
   private final Map<String, String> consumerTags = new LinkedHashMap<>();
   /** The qos prefetch asked of RabbitMQ. Guarded by this. */
   private int prefetch;
+  /**
+   * Held while subscribing or changing the window, instead of this: those wait for RabbitMQ's reply, which the
+   * connection's reader thread reads, and that thread takes this in {@code handleDelivery} (see InlineExecutor).
+   */
+  private final Object subscribing = new Object();
   /** Counts subscriptions, for unique consumer tags. Guarded by this. */
   private int subscriptions;
   /**
@@ -141,9 +146,15 @@ final class AmqpConsumer {
   }
 
   /** Starts consuming {@code queue}, once. */
-  synchronized void consume(String queue) throws IOException {
-    if (!consumerTags.containsKey(queue)) {
-      subscribe(queue);
+  void consume(String queue) throws IOException {
+    synchronized (subscribing) {
+      boolean consumed;
+      synchronized (this) {
+        consumed = consumerTags.containsKey(queue);
+      }
+      if (!consumed) {
+        subscribe(queue);
+      }
     }
   }
 
@@ -153,26 +164,41 @@ final class AmqpConsumer {
    * delivered stay on the channel and are acked as before; until they are settled the channel may hold a few more
    * than the new window.
    */
-  synchronized void prefetch(int messages) {
-    if (stopping || messages == prefetch) {
-      return;
-    }
-    try {
-      channel.basicQos(messages);
-      prefetch = messages;
-      for (String queue : List.copyOf(consumerTags.keySet())) {
-        String old = consumerTags.get(queue);
-        channel.basicCancel(old);
-        subscribe(queue);
+  void prefetch(int messages) {
+    synchronized (subscribing) {
+      List<String> queues;
+      synchronized (this) {
+        if (stopping || messages == prefetch) {
+          return;
+        }
+        queues = List.copyOf(consumerTags.keySet());
       }
-    } catch (IOException | RuntimeException e) {
-      log.warn("Could not change the prefetch on {} to {}: {}", broker.displayUrl(), messages, e.toString());
+      try {
+        channel.basicQos(messages);
+        synchronized (this) {
+          prefetch = messages;
+        }
+        for (String queue : queues) {
+          String old;
+          synchronized (this) {
+            old = consumerTags.get(queue);
+          }
+          channel.basicCancel(old);
+          subscribe(queue);
+        }
+      } catch (IOException | RuntimeException e) {
+        log.warn("Could not change the prefetch on {} to {}: {}", broker.displayUrl(), messages, e.toString());
+      }
     }
   }
 
+  /** Subscribes to {@code queue} under a new tag; the caller holds {@link #subscribing}, and not this. */
   private void subscribe(String queue) throws IOException {
-    String consumerTag = tagPrefix + queue + "-" + ++subscriptions;
-    consumerTags.put(queue, consumerTag);
+    String consumerTag;
+    synchronized (this) {
+      consumerTag = tagPrefix + queue + "-" + ++subscriptions;
+      consumerTags.put(queue, consumerTag);
+    }
     channel.basicConsume(queue, false, consumerTag, new DefaultConsumer(channel) {
       @Override
       public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
@@ -193,7 +219,9 @@ final class AmqpConsumer {
           }
         }
         if (stopping) {
-          delivery.requeue();
+          // Off the reader thread (see InlineExecutor): returning the last unsettled message closes the channel,
+          // which waits for RabbitMQ's reply, which that thread would have to read.
+          broker.runLater(delivery::requeue);
         } else {
           ready.add(delivery);
         }

@@ -10,6 +10,7 @@ import com.rabbitmq.client.impl.FrameHandlerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.SocketException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -40,6 +41,16 @@ final class CeleryHeadersConnectionFactory extends ConnectionFactory {
   public Connection newConnection(String clientProvidedName) throws IOException, TimeoutException {
     // A null executor: amqp-client's own consumer threads, as ConnectionFactory.newConnection(String) uses.
     return newConnection(null, nodes, clientProvidedName);
+  }
+
+  /**
+   * A connection to the first of the nodes that accepts it, named {@code clientProvidedName}, whose consumers are
+   * dispatched by {@code executor}.
+   */
+  @Override
+  public Connection newConnection(ExecutorService executor, String clientProvidedName)
+      throws IOException, TimeoutException {
+    return newConnection(executor, nodes, clientProvidedName);
   }
 
   /** Refused: the NIO loop reads frames without {@link FrameHandler#readFrame}, past the rewriting. */

@@ -87,7 +87,7 @@ class AmqpBrokerTest {
   }
 
   @Test
-  void aWaitingFetchHandsArrivalsOverOnTheDispatchThreadUpToItsMax() throws Exception {
+  void aWaitingFetchHandsArrivalsOverOnTheReaderThreadUpToItsMax() throws Exception {
     broker.prefetch(List.of("celery"), 10);
     assertTrue(broker.fetch(List.of("celery"), 10, Duration.ofMillis(100)).isEmpty()); // consumes
     List<Delivery> handed = Collections.synchronizedList(new ArrayList<>());
@@ -114,6 +114,8 @@ class AmqpBrokerTest {
     assertEquals(List.of(), returned);
     assertEquals(List.of("first", "second"), handed.stream().map(d -> d.message().task()).toList());
     assertTrue(threads.stream().noneMatch(name -> name.equals(fetcher.getName())), threads.toString());
+    // On the connection's reader thread itself (InlineExecutor), not on a dispatch thread after it.
+    assertTrue(threads.stream().allMatch(name -> name.startsWith("AMQP Connection")), threads.toString());
     List<Delivery> rest = fetchAll("celery", 1, Duration.ofSeconds(5));
     assertEquals(List.of("third"), rest.stream().map(d -> d.message().task()).toList());
     handed.forEach(Delivery::ack);
