@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
@@ -31,8 +30,8 @@ import redis.clients.jedis.providers.ConnectionProvider;
  * key if the worker dies ({@link RedisKeys#handoff}). So a message is always in a queue list, a hand-off list,
  * or recorded in flight: never only in this process's memory.
  *
- * <p>The watcher that moved a message hands it to the consumer as the {@code BLMOVE} reply gave it ({@link
- * #takeArrival}), so that its task can start before it is claimed in flight, wakes the consumer, then {@code
+ * <p>The watcher that moved a message hands it to the consumer as the {@code BLMOVE} reply gave it (see {@link
+ * #await(Collection, long, Consumer)}), so that its task can start before it is claimed in flight, wakes the consumer, then {@code
  * CLIENT UNBLOCK}s the other watchers; one of them may still have moved a message in between, which the consumer
  * fetches first next time, as a prefetched message. A wait that ends without a message returns once no watcher
  * blocks any more (their BLMOVE times out at the same deadline). {@link #close} unblocks them all and returns once none can move anything,
@@ -58,13 +57,11 @@ final class ArrivalWatch {
   private long armedUntil;
   /** A watcher moved a message since the consumer last looked. Guarded by {@link #lock}. */
   private boolean arrived;
-  /** The first message a watcher moved during the current wait, or null. Guarded by {@link #lock}. */
-  private Arrival arrival;
   /**
-   * Who takes the first message moved during the current wait, on the watcher's thread, or null. Guarded by {@link
-   * #lock}.
+   * Who takes the first message moved during the current wait, on the watcher's thread; null once offered, or when
+   * nobody does. Guarded by {@link #lock}.
    */
-  private Predicate<Arrival> handOver;
+  private Consumer<Arrival> handOver;
   /** A hand-off list may hold messages: set by watchers, read and cleared by the consumer. */
   private final AtomicBoolean pending = new AtomicBoolean();
   private volatile boolean closed;
@@ -121,19 +118,6 @@ final class ArrivalWatch {
   @SuppressWarnings("ArrayRecordComponent")
   record Arrival(byte[] key, byte[] envelope) {}
 
-  /**
-   * The first message moved during the wait that {@link #await} just ended with true, or null (the wait returned
-   * for another reason, or the message was taken already); the watcher's move also marked the hand-off lists
-   * pending. Call it from the thread that waits, before its next wait or fetch.
-   */
-  Arrival takeArrival() {
-    synchronized (lock) {
-      Arrival taken = arrival;
-      arrival = null;
-      return taken;
-    }
-  }
-
   /** The hand-off lists may still hold messages (a fetch failed or took only part of them). */
   void markPending() {
     pending.set(true);
@@ -153,10 +137,10 @@ final class ArrivalWatch {
 
   /**
    * As {@link #await(Collection, long)}; the first message moved during the wait is offered to {@code direct} on
-   * the watcher's thread, under this watch's lock (so it must not block), before the waiting thread wakes; when it
-   * takes it, {@link #takeArrival} does not return it.
+   * the watcher's thread, under this watch's lock (so it must not block), before the waiting thread wakes; one it
+   * does not take is fetched from the hand-off list, which the move marked pending.
    */
-  boolean await(Collection<byte[]> keys, long nanos, Predicate<Arrival> direct) throws InterruptedException {
+  boolean await(Collection<byte[]> keys, long nanos, Consumer<Arrival> direct) throws InterruptedException {
     if (refused != null) {
       throw new UnsupportedOperationException(refused);
     }
@@ -186,7 +170,6 @@ final class ArrivalWatch {
     long deadline = System.nanoTime() + nanos;
     synchronized (lock) {
       arrived = false;
-      arrival = null;
       if (pending.get()) {
         // A watcher moved a message after the caller last took the flag (between its takePending and this wait):
         // fetch it now rather than a whole wait later.
@@ -348,11 +331,8 @@ final class ArrivalWatch {
         if (moved != null) {
           pending.set(true);
           synchronized (lock) {
-            if (arrival == null && !armed.isEmpty()) {
-              arrival = new Arrival(key, moved);
-              if (offer(arrival)) {
-                arrival = null;
-              }
+            if (!armed.isEmpty()) {
+              offer(new Arrival(key, moved));
             }
             arrived = true;
             armed = Set.of();
@@ -367,17 +347,18 @@ final class ArrivalWatch {
     }
   }
 
-  /** Offers {@code moved} to the current wait's {@link #handOver}; the caller holds {@link #lock}. */
-  private boolean offer(Arrival moved) {
-    if (handOver == null) {
-      return false;
+  /** Offers {@code moved} to the current wait's {@link #handOver}, once; the caller holds {@link #lock}. */
+  private void offer(Arrival moved) {
+    Consumer<Arrival> taker = handOver;
+    handOver = null;
+    if (taker == null) {
+      return;
     }
     try {
-      return handOver.test(moved);
+      taker.accept(moved);
     } catch (RuntimeException e) {
-      // The waiting thread takes it instead (takeArrival), or the next fetch from the hand-off list.
+      // The move marked the hand-off lists pending: the next fetch takes it from there.
       log.warn("Could not hand a message over as it arrived; it is fetched instead", e);
-      return false;
     }
   }
 

@@ -23,7 +23,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Pipeline;
@@ -116,7 +115,13 @@ final class RedisConsumer implements MessageConsumer {
 
   @Override
   public List<Delivery> fetch(List<String> queues, int max, Duration wait) throws InterruptedException {
-    return fetch(queues, max, wait, null);
+    List<Delivery> handed = new ArrayList<>(1);
+    List<Delivery> fetched = fetch(queues, max, wait, handed::add);
+    if (handed.isEmpty()) {
+      return fetched;
+    }
+    handed.addAll(fetched);
+    return handed;
   }
 
   /**
@@ -192,10 +197,10 @@ final class RedisConsumer implements MessageConsumer {
       if (!pollOnly) {
         try {
           boolean[] handed = new boolean[1];
-          Predicate<ArrivalWatch.Arrival> handOver = direct == null || max < 1 ? null : moved -> {
+          Consumer<ArrivalWatch.Arrival> handOver = max < 1 ? null : moved -> {
             String queue = queueOfKey.get(ByteBuffer.wrap(moved.key()));
             if (queue == null) {
-              return false;
+              return; // fetched from the hand-off list, which the move marked pending
             }
             RedisDelivery delivery = startUnclaimed(moved, queue);
             try {
@@ -206,16 +211,10 @@ final class RedisConsumer implements MessageConsumer {
               throw e;
             }
             handed[0] = true;
-            return true;
           };
           look = arrivals.await(listKeys, slice, handOver);
           if (handed[0]) {
             return List.of();
-          }
-          ArrivalWatch.Arrival arrival = look ? arrivals.takeArrival() : null;
-          String queue = arrival == null ? null : queueOfKey.get(ByteBuffer.wrap(arrival.key()));
-          if (queue != null && max > 0) {
-            return List.of(startUnclaimed(arrival, queue));
           }
           continue;
         } catch (UnsupportedOperationException e) {
@@ -273,15 +272,14 @@ final class RedisConsumer implements MessageConsumer {
   private RedisDelivery startUnclaimed(ArrivalWatch.Arrival arrival, String queue) {
     String field = fieldPrefix + nextField.getAndIncrement();
     held.add(field);
-    unclaimed.put(field, new Unclaimed(arrival.key(), RedisKeys.handoff(workerId, arrival.key()), queue,
-        arrival.envelope()));
+    unclaimed.put(field, new Unclaimed(arrival.key(), queue, arrival.envelope()));
     return new RedisDelivery(this, queue, field, arrival.envelope());
   }
 
   /** A delivery whose message is still in its hand-off list (see {@link #startUnclaimed}). */
   // Its bytes are keys and a payload carried as received, never compared.
   @SuppressWarnings("ArrayRecordComponent")
-  private record Unclaimed(byte[] listKey, byte[] handoff, String queue, byte[] envelope) {}
+  private record Unclaimed(byte[] listKey, String queue, byte[] envelope) {}
 
   /**
    * Claims every {@link #unclaimed} delivery in flight with one run of claim.lua; the caller holds {@link
@@ -301,7 +299,7 @@ final class RedisConsumer implements MessageConsumer {
     for (String field : fields) {
       Unclaimed message = unclaimed.get(field);
       keys.add(message.listKey());
-      keys.add(message.handoff());
+      keys.add(RedisKeys.handoff(workerId, message.listKey()));
       args.add(bytes(field));
       args.add(bytes(message.queue()));
       args.add(message.envelope());
