@@ -646,10 +646,11 @@ public final class AmqpBroker implements Broker {
 
   /** Holds a delivery whose eta is near, then gives it back to the worker. */
   void hold(AmqpDelivery delivery, Instant eta) {
-    long delay = Math.max(0, eta.toEpochMilli() - System.currentTimeMillis());
+    // In nanoseconds: a delay cut to whole milliseconds released the message up to a millisecond before its eta.
+    long delay = Math.max(0, Duration.between(Instant.now(), eta).toNanos());
     try {
       // release reports its own failure (the message goes back to its queue), so nothing waits for this.
-      ScheduledFuture<?> unused = holds.schedule(delivery::release, delay, TimeUnit.MILLISECONDS);
+      ScheduledFuture<?> unused = holds.schedule(delivery::release, delay, TimeUnit.NANOSECONDS);
     } catch (java.util.concurrent.RejectedExecutionException closing) {
       // The broker is closing: the connection's close returns the message to its queue.
     }
