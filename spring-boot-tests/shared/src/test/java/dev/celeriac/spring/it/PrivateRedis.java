@@ -29,7 +29,7 @@ final class PrivateRedis implements AutoCloseable {
 
   static PrivateRedis start() throws IOException {
     int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
       port = socket.getLocalPort();
     }
     Path dir = Files.createDirectories(Path.of("target", "private-redis"));

@@ -30,7 +30,7 @@ class ResultBackendPropertyTest {
     var backend = app.resultBackend().orElseThrow();
     assertTrue(backend.displayUrl().contains(":" + port), backend.displayUrl());
     String id = java.util.UUID.randomUUID().toString();
-    backend.store(ResultMeta.success(id, 7, java.time.LocalDateTime.now(), null), null);
+    backend.store(ResultMeta.success(id, 7, java.time.LocalDateTime.now(java.time.ZoneOffset.UTC), null), null);
     assertEquals(7, app.result(id).get(Duration.ofSeconds(5)));
     assertEquals(TaskState.SUCCESS, app.result(id).state());
     app.result(id).forget();
