@@ -64,7 +64,8 @@ final class SentinelCluster implements AutoCloseable {
       startDataNode("replica-" + i, List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
     }
     Waits.await(replicas + " replicas in sync with the master", Duration.ofSeconds(30),
-        () -> onlineReplicas(master.port()) == replicas, () -> info(master.port()));
+        () -> onlineReplicas(master.port()) == replicas && acknowledgingReplicas(master.port(), replicas) == replicas,
+        () -> info(master.port()));
     int quorum = sentinelCount / 2 + 1;
     for (int i = 1; i <= sentinelCount; i++) {
       startSentinel("sentinel-" + i, master.port(), quorum);
@@ -247,6 +248,22 @@ final class SentinelCluster implements AutoCloseable {
 
   private static long onlineReplicas(int masterPort) {
     return info(masterPort).lines().filter(line -> line.startsWith("slave") && line.contains("state=online")).count();
+  }
+
+  /**
+   * How many replicas acknowledge a write within half a second ({@code WAIT} returns at {@code wanted}).
+   * "state=online" is not enough for a test that enqueues with {@code redis.min-replica-acks}: after a diskless sync
+   * the master counts a replica in {@code WAIT} only from the replica's first {@code REPLCONF ACK}, up to a second
+   * later (as ReplicaAcksTest found).
+   */
+  private static long acknowledgingReplicas(int masterPort, int wanted) {
+    try (Jedis jedis = new Jedis(new HostAndPort("127.0.0.1", masterPort),
+        DefaultJedisClientConfig.builder().password(PASSWORD).timeoutMillis(2000).build())) {
+      jedis.set("celeriac-test:sync-probe", "1");
+      return jedis.waitReplicas(wanted, 500);
+    } catch (JedisException e) {
+      return -1;
+    }
   }
 
   private static String info(int port) {
