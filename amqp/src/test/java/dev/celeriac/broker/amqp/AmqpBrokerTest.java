@@ -12,6 +12,7 @@ import dev.celeriac.broker.BrokerException;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.DeadLetter;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.broker.MessagePublisher;
 import dev.celeriac.broker.QueueStats;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
@@ -139,9 +140,9 @@ class AmqpBrokerTest {
 
   @Test
   void theWindowFollowsTheWorkersPrefetchAsItChanges() throws Exception {
-    List<dev.celeriac.broker.Broker.Outgoing> batch = new ArrayList<>();
+    List<MessagePublisher.Outgoing> batch = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      batch.add(new dev.celeriac.broker.Broker.Outgoing("window", message("acme.n", Map.of("i", i), null)));
+      batch.add(new MessagePublisher.Outgoing("window", message("acme.n", Map.of("i", i), null)));
     }
     broker.publishAll(batch);
     broker.prefetch(List.of("window"), 3);
@@ -175,9 +176,9 @@ class AmqpBrokerTest {
   @Test
   void acksInAnyOrderSettleEveryMessageExactlyOnce() throws Exception {
     broker.prefetch(List.of("work"), 200);
-    List<dev.celeriac.broker.Broker.Outgoing> batch = new ArrayList<>();
+    List<MessagePublisher.Outgoing> batch = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
-      batch.add(new dev.celeriac.broker.Broker.Outgoing("work", message("acme.n", Map.of("i", i), null)));
+      batch.add(new MessagePublisher.Outgoing("work", message("acme.n", Map.of("i", i), null)));
     }
     broker.publishAll(batch);
     Set<Object> seen = new HashSet<>();
