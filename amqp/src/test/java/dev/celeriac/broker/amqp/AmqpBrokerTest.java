@@ -330,10 +330,10 @@ class AmqpBrokerTest {
   void expiresIsAlsoTheExpirationPropertyExceptWhileParked() throws Exception {
     Instant now = Instant.now();
     TaskMessage expiring = MessageCodec.newMessage(new MessageCodec.NewMessage("acme.add", UUID.randomUUID().toString(),
-        List.of(), Map.of(), null, now.plusSeconds(600), Duration.ofSeconds(600), null, null, null, null));
+        List.of(), Map.of(), null, now.plusSeconds(600), Duration.ofMinutes(10), null, null, null, null));
     broker.publish("celery", expiring);
     TaskMessage delayed = MessageCodec.newMessage(new MessageCodec.NewMessage("acme.add", UUID.randomUUID().toString(),
-        List.of(), Map.of(), now.plusSeconds(5), now.plusSeconds(600), Duration.ofSeconds(600), null, null, null,
+        List.of(), Map.of(), now.plusSeconds(5), now.plusSeconds(600), Duration.ofMinutes(10), null, null, null,
         null));
     broker.publish("timed", delayed);
     ConnectionFactory factory = new ConnectionFactory();

@@ -133,7 +133,7 @@ class AmqpInteropTest {
                 && InteropTasks.runs().stream().anyMatch(run -> run.id().equals(all.get("countdown").id())),
             () -> "runs " + labels(InteropTasks.runs()) + ", " + events + ", ready " + ready(rabbit, JAVA_QUEUE));
         // Anything run twice would show up within this grace period.
-        Waits.sleep(Duration.ofMillis(1000));
+        Waits.sleep(Duration.ofSeconds(1));
       } finally {
         worker.stop();
       }
@@ -270,7 +270,7 @@ class AmqpInteropTest {
           () -> lines(records).size() >= total,
           () -> "recorded " + lines(records).size() + ", worker alive " + celery.isAlive()
               + "\n--- celery worker log ---\n" + PythonCelery.tail(log, 40));
-      Waits.sleep(Duration.ofMillis(1000)); // a duplicate would be recorded within this
+      Waits.sleep(Duration.ofSeconds(1)); // a duplicate would be recorded within this
     } finally {
       PythonCelery.stop(celery);
     }
