@@ -121,7 +121,7 @@ class FollowUpsTest {
         SignatureSpec.task("t.add", List.of(), Map.of("x", 1, "y", 2)),
         SignatureSpec.task("t.add", List.of(), Map.of("y", 3))));
     CanvasApplier.Sent last = applier.apply(chain, List.of(), Map.of());
-    String first = events.get(0).split(" ")[2];
+    String first = events.get(0).split(" ", -1)[2];
     events.clear();
 
     assertEquals(Outcome.SUCCEEDED, executor(new DeadLetterCause[1]).execute(next("q")));
@@ -134,7 +134,7 @@ class FollowUpsTest {
     SignatureSpec linked = SignatureSpec.task("t.add", List.of(), Map.of("x", 1, "y", 2))
         .withListOption("link", SignatureSpec.task("t.add", List.of(), Map.of("y", 10)).toWire());
     applier.apply(linked, List.of(), Map.of());
-    String id = events.get(0).split(" ")[2];
+    String id = events.get(0).split(" ", -1)[2];
     events.clear();
     brokerRefuses = true;
     DeadLetterCause[] cause = new DeadLetterCause[1];

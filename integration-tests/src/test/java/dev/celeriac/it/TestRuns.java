@@ -68,9 +68,10 @@ public final class TestRuns {
     Path root = Files.createDirectories(dir.resolve("classpath"));
     List<String> copies = new ArrayList<>();
     int n = 0;
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator, -1)) {
       Path source = Path.of(entry);
-      if (!Files.exists(source)) {
+      // An empty entry is no file to copy (Surefire's class path ends with a separator): Path.of("") is this directory.
+      if (entry.isEmpty() || !Files.exists(source)) {
         continue;
       }
       Path target = root.resolve((n++) + "-" + source.getFileName());

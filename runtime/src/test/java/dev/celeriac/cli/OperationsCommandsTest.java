@@ -133,7 +133,7 @@ class OperationsCommandsTest {
 
   private static String column(List<String> table, String queue, int column) {
     for (String line : table) {
-      String[] columns = line.trim().split("\\s+");
+      String[] columns = line.trim().split("\\s+", -1);
       if (columns[0].equals(queue)) {
         return columns[column];
       }

@@ -364,11 +364,11 @@ class CapturedMessagesTest {
 
   private static byte[] hexFrames(String name) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (String line : new String(resource(name), StandardCharsets.US_ASCII).split("\n")) {
+    for (String line : new String(resource(name), StandardCharsets.US_ASCII).split("\n", -1)) {
       if (line.startsWith("#") || line.isBlank()) {
         continue;
       }
-      for (String hex : line.trim().split("\\s+")) {
+      for (String hex : line.trim().split("\\s+", -1)) {
         out.write(Integer.parseInt(hex, 16));
       }
     }

@@ -103,7 +103,7 @@ public abstract class FleetScenarios {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("-j", "--timeout", "2"));
     PythonResult result = python.celery(all.toArray(String[]::new));
-    for (String line : result.stdout().split("\n")) {
+    for (String line : result.stdout().split("\n", -1)) {
       if (line.startsWith("{")) {
         return PythonCelery.tree(line);
       }
@@ -206,7 +206,7 @@ public abstract class FleetScenarios {
     assertEquals(0, receiver.exitValue(), PythonCelery.tail(out, 20));
 
     List<JsonNode> seen = new ArrayList<>();
-    for (String line : PythonCelery.read(out).split("\n")) {
+    for (String line : PythonCelery.read(out).split("\n", -1)) {
       if (line.startsWith("{") && line.contains("\"type\"")) {
         seen.add(PythonCelery.tree(line));
       }

@@ -93,8 +93,8 @@ final class RabbitCluster implements AutoCloseable {
   /** Each queue of the vhost {@code /} and the node of its leader (quorum queues, streams) or home (classic). */
   Map<String, String> leaders() {
     Map<String, String> leaders = new LinkedHashMap<>();
-    for (String line : anyRunning().ctl("list_queues", "name", "leader", "--no-table-headers").split("\n")) {
-      String[] columns = line.trim().split("\\s+");
+    for (String line : anyRunning().ctl("list_queues", "name", "leader", "--no-table-headers").split("\n", -1)) {
+      String[] columns = line.trim().split("\\s+", -1);
       if (columns.length == 2) {
         leaders.put(columns[0], columns[1]);
       }
