@@ -65,7 +65,7 @@ class CanvasEagerTest {
 
   @Test
   void aChainRunsEachStepWithThePreviousResultInTheCallersThread() {
-    TaskRef ref = Canvas.chain(add(1, 2), add(3), add(4)).on(app).apply();
+    TaskRef<?> ref = Canvas.chain(add(1, 2), add(3), add(4)).on(app).apply();
 
     String thread = Thread.currentThread().getName();
     assertEquals(List.of("add:1+2=3 on " + thread, "add:3+3=6 on " + thread, "add:6+4=10 on " + thread),
@@ -102,7 +102,7 @@ class CanvasEagerTest {
     assertEquals(2, RUNS.size());
 
     RUNS.clear();
-    TaskRef body = Canvas.chord(Canvas.group(add(1, 1), add(2, 2), add(3, 3)),
+    TaskRef<Long> body = Canvas.chord(Canvas.group(add(1, 1), add(2, 2), add(3, 3)),
         Signature.<Long>forTask(SUM, Map.of())).on(app).apply();
     assertEquals("sum:[2, 4, 6]=12", List.copyOf(RUNS).get(3));
     assertEquals("canvas.sum", body.name());

@@ -232,7 +232,7 @@ class AmqpInteropTest {
     Path records = PythonCelery.logDir().resolve("amqp-py-records-" + stamp + ".jsonl");
     Path log = PythonCelery.logDir().resolve("amqp-celery-worker-" + stamp + ".log");
     PythonCelery python = new PythonCelery(BROKER_URL, Map.of("INTEROP_RECORDS_FILE", records.toString()));
-    Map<Long, TaskRef> refs = new TreeMap<>();
+    Map<Long, TaskRef<?>> refs = new TreeMap<>();
     Map<Long, Map<String, Object>> extrasByN = new HashMap<>();
     // The two countdowns: 1.5 s parks for 1 s (binary 1, level 0's queue), 2.5 s for 2 s (binary 10, level 1's
     // queue, then level 0's exchange and the exit queue); the Python worker holds the rest until the eta.
@@ -374,11 +374,11 @@ class AmqpInteropTest {
     WorkerEvents events = new WorkerEvents();
     try (Celeriac app = Celeriac.create(CeleriacConfig.builder().brokerUrl(BROKER_URL).build())) {
       // Java first (the enqueue declares), then Celery's declaration of the same queue.
-      TaskRef a = RecordTask.with().on(app).queue(javaFirst).enqueue(1, "java-first", 1);
+      TaskRef<?> a = RecordTask.with().on(app).queue(javaFirst).enqueue(1, "java-first", 1);
       assertEquals(javaFirst, python.command("declare", javaFirst).get(0).get("queue"));
       // Celery first, then Java's.
       python.command("declare", pythonFirst);
-      TaskRef b = RecordTask.with().on(app).queue(pythonFirst).enqueue(2, "python-first", 1);
+      TaskRef<?> b = RecordTask.with().on(app).queue(pythonFirst).enqueue(2, "python-first", 1);
       for (String queue : List.of(javaFirst, pythonFirst)) {
         JsonNode declared = ItRabbit.queue(VHOST, queue);
         assertTrue(declared.path("durable").asBoolean(), declared.toString());

@@ -208,7 +208,7 @@ class RedisInteropTest {
     Path log = InteropSupport.logDir().resolve("celery-worker-" + System.currentTimeMillis() + ".log");
     Process celery = InteropSupport.startCeleryWorker(PY_QUEUE, log);
     try (Celeriac app = Celeriac.create(CeleriacConfig.builder().brokerUrl(BROKER_URL).build())) {
-      Map<Long, TaskRef> refs = new TreeMap<>();
+      Map<Long, TaskRef<?>> refs = new TreeMap<>();
       Map<Long, Map<String, Object>> extrasByN = new HashMap<>();
       long countdownSentMillis = 0;
       for (long n = 0; n < total; n++) {
@@ -302,8 +302,8 @@ class RedisInteropTest {
     String celeriacTag;
     String celeriacDeliveryTag;
     String kombuTag;
-    TaskRef fromCeleriac;
-    TaskRef fromKombu;
+    TaskRef<?> fromCeleriac;
+    TaskRef<?> fromKombu;
     String goneWorker;
 
     try (Celeriac gone = Celeriac.create(config); Jedis redis = redis()) {
@@ -426,7 +426,7 @@ class RedisInteropTest {
   void kombuRestoredMessageRunsOnceWhileGoneWorkerIsRecovered() {
     RedisSettings settings = RedisSettings.defaults().withHeartbeatTimeout(Duration.ofSeconds(2));
     CeleriacConfig config = CeleriacConfig.builder().brokerUrl(BROKER_URL).redis(settings).build();
-    TaskRef ref;
+    TaskRef<?> ref;
     try (Celeriac gone = Celeriac.create(config)) {
       // Held 3 s by the task, so that the live worker's recovery (every heartbeat timeout / 3) runs meanwhile.
       ref = RecordTask.with().on(gone).queue(RESTORE_QUEUE).enqueue(43, "slow", 1, Map.of("sleep_ms", 3000));
