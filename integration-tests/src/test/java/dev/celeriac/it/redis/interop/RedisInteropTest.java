@@ -298,7 +298,7 @@ class RedisInteropTest {
     long started = System.nanoTime();
     // A short heartbeat timeout so that the live worker's recovery of the gone one happens within the test.
     RedisSettings settings = RedisSettings.defaults().withHeartbeatTimeout(Duration.ofSeconds(2));
-    CeleriacConfig config = CeleriacConfig.builder().brokerUrl(BROKER_URL).redis(settings).build();
+    CeleriacConfig config = CeleriacConfig.builder().brokerUrl(BROKER_URL).brokerSettings(settings).build();
     String celeriacTag;
     String celeriacDeliveryTag;
     String kombuTag;
@@ -425,7 +425,7 @@ class RedisInteropTest {
   @Test
   void kombuRestoredMessageRunsOnceWhileGoneWorkerIsRecovered() {
     RedisSettings settings = RedisSettings.defaults().withHeartbeatTimeout(Duration.ofSeconds(2));
-    CeleriacConfig config = CeleriacConfig.builder().brokerUrl(BROKER_URL).redis(settings).build();
+    CeleriacConfig config = CeleriacConfig.builder().brokerUrl(BROKER_URL).brokerSettings(settings).build();
     TaskRef<?> ref;
     try (Celeriac gone = Celeriac.create(config)) {
       // Held 3 s by the task, so that the live worker's recovery (every heartbeat timeout / 3) runs meanwhile.

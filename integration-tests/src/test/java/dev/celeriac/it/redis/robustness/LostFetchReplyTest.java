@@ -68,7 +68,7 @@ class LostFetchReplyTest {
       try (Celeriac producer = Celeriac.connect(RobustnessSupport.SHARED_BROKER);
           Celeriac viaProxy = Celeriac.create(CeleriacConfig.builder()
               .brokerUrl("redis://127.0.0.1:" + proxy.getLocalPort() + "/" + RobustnessSupport.SHARED_DB)
-              .redis(settings).build())) {
+              .brokerSettings(settings).build())) {
         Worker worker = viaProxy.worker(WorkerOptions.builder().queues(List.of(QUEUE)).concurrency(1).build()).start();
         try {
           RobustnessSupport.sleep(Duration.ofSeconds(1));
