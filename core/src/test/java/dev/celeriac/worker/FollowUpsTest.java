@@ -79,36 +79,44 @@ class FollowUpsTest {
     assertEquals(1, fetched.size());
     Delivery delivery = fetched.get(0);
     return new Delivery() {
+      @Override
       public String queue() {
         return delivery.queue();
       }
 
+      @Override
       public byte[] raw() {
         return delivery.raw();
       }
 
+      @Override
       public TaskMessage message() {
         return delivery.message();
       }
 
+      @Override
       public void ack() {
         events.add("ack " + delivery.message().id());
         delivery.ack();
       }
 
+      @Override
       public void retry(TaskMessage retry) {
         delivery.retry(retry);
       }
 
+      @Override
       public void defer(Instant eta) {
         delivery.defer(eta);
       }
 
+      @Override
       public void deadLetter(String reason) {
         events.add("dead " + delivery.message().id());
         delivery.deadLetter(reason);
       }
 
+      @Override
       public void requeue() {
         delivery.requeue();
       }

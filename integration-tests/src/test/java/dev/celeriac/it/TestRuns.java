@@ -31,7 +31,7 @@ public final class TestRuns {
 
   /** A TCP port nothing listens on right now. */
   public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
     }
@@ -74,7 +74,7 @@ public final class TestRuns {
       if (entry.isEmpty() || !Files.exists(source)) {
         continue;
       }
-      Path target = root.resolve((n++) + "-" + source.getFileName());
+      Path target = root.resolve(n++ + "-" + source.getFileName());
       if (Files.isDirectory(source)) {
         try (var files = Files.walk(source)) {
           for (Path file : (Iterable<Path>) files::iterator) {

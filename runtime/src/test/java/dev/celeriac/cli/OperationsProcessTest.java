@@ -327,7 +327,7 @@ class OperationsProcessTest {
       while (!server.isClosed()) {
         try {
           Socket client = server.accept();
-          Socket upstream = new Socket(TestRedis.HOST, TestRedis.PORT);
+          Socket upstream = new Socket(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), TestRedis.PORT);
           sockets.add(client);
           sockets.add(upstream);
           pump(client, upstream, true);

@@ -16,6 +16,7 @@ import dev.celeriac.broker.MessagePublisher;
 import dev.celeriac.broker.QueueStats;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,7 +80,7 @@ class AmqpBrokerTest {
     TaskMessage received = fetched.get(0).message();
     assertEquals(sent.headers(), received.headers());
     assertEquals(sent.id(), received.properties().get("correlation_id"));
-    assertEquals(new String(sent.body()), new String(received.body()));
+    assertEquals(new String(sent.body(), StandardCharsets.UTF_8), new String(received.body(), StandardCharsets.UTF_8));
     assertEquals("application/json", received.contentType());
     fetched.get(0).ack();
     broker.close();

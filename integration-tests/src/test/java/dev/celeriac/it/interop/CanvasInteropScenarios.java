@@ -163,7 +163,7 @@ public abstract class CanvasInteropScenarios {
     assertEquals(sent.get("last"), runs.get(1).id());
     assertEquals(sent.get("first"), runs.get(1).rootId());
     assertEquals(pyRuns("py_add").get(0).get("id"), runs.get(1).parentId());
-    assertEquals(12, ((Number) pyGet((String) runs.get(1).parentId()).get("result")).intValue());
+    assertEquals(12, ((Number) pyGet(runs.get(1).parentId()).get("result")).intValue());
   }
 
   @Test

@@ -328,7 +328,7 @@ class RedisBrokerTest {
     String tag = JSON.readTree(raw).at("/properties/delivery_tag").asText();
     // What kombu's QoS.append wrote for a Python worker that then died two hours ago.
     jedis.hset("unacked", tag, "[" + raw + ", \"\", \"" + queue + "\"]");
-    jedis.zadd("unacked_index", Instant.now().getEpochSecond() - 7200, tag);
+    jedis.zadd("unacked_index", (double) (Instant.now().getEpochSecond() - 7200), tag);
 
     broker.fetch(List.of(queue), 1, Duration.ofMillis(10));
     broker.maintain();

@@ -261,7 +261,7 @@ class AmqpInteropTest {
         }
       }
       // 198 and 199 with countdowns: parked in Celeriac's delay queues, then an eta header the worker honours.
-      for (long n = total - 2; n < total; n++) {
+      for (long n = (long) total - 2; n < total; n++) {
         countdownSentMillis.put(n, System.currentTimeMillis());
         refs.put(n, PyRecordTask.with().on(app).countdown(countdowns.get(n)).enqueue(n, label(n), extrasByN.get(n)));
       }
@@ -313,7 +313,7 @@ class AmqpInteropTest {
       assertEquals(id, headers.get("root_id"));
       assertNull(headers.get("parent_id"));
       assertEquals("list", types.get("timelimit"), types.toString());
-      assertEquals(Boolean.FALSE, headers.get("ignore_result"), "as the stub's @Task says (ignoreResult false)");
+      assertEquals(false, headers.get("ignore_result"), "as the stub's @Task says (ignoreResult false)");
       assertEquals("bool", types.get("ignore_result"), types.toString());
       assertEquals("str", types.get("argsrepr"), types.toString());
       assertEquals("str", types.get("kwargsrepr"), types.toString());

@@ -210,7 +210,6 @@ class RedisInteropTest {
     try (Celeriac app = Celeriac.create(CeleriacConfig.builder().brokerUrl(BROKER_URL).build())) {
       Map<Long, TaskRef<?>> refs = new TreeMap<>();
       Map<Long, Map<String, Object>> extrasByN = new HashMap<>();
-      long countdownSentMillis = 0;
       for (long n = 0; n < total; n++) {
         Map<String, Object> extras = n % 4 == 0
             ? Map.of("trace_id", "t-" + n, "nested", Map.of("list", List.of(n, "x", true)), "ratio", 0.5)
@@ -233,7 +232,7 @@ class RedisInteropTest {
         assertEquals(total - 101, batch.size());
       }
       // 199 with a countdown: the eta header a Python worker honours.
-      countdownSentMillis = System.currentTimeMillis();
+      long countdownSentMillis = System.currentTimeMillis();
       refs.put((long) total - 1, PyRecordTask.with().on(app).countdown(Duration.ofSeconds(2))
           .enqueue(total - 1, label(total - 1), extrasByN.get((long) total - 1)));
 
