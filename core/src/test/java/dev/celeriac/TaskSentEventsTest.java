@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 class TaskSentEventsTest {
 
   @Test
+  @SuppressWarnings("try") // the event subscription is a resource only to be open while the body runs
   void aProducerSendsTaskSentWithCelerysFieldsOnlyWhenAskedTo() throws Exception {
     String url = "memory://sent-" + UUID.randomUUID();
     List<String[]> events = new CopyOnWriteArrayList<>();

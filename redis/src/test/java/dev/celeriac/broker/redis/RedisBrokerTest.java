@@ -379,6 +379,7 @@ class RedisBrokerTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the private Redis is a resource only to be up while the broker connects
   void anEnqueueWhileRedisIsAwayIsAClearErrorWithoutThePassword() throws Exception {
     int port = PrivateRedis.freePort();
     String url = "redis://:hunter2@127.0.0.1:" + port + "/0";
@@ -399,6 +400,7 @@ class RedisBrokerTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the private Redis is a resource only to be up while the broker connects
   void pingAnswersWhileRedisIsUpAndFailsAtOnceWhenItIsAway() throws Exception {
     int port = PrivateRedis.freePort();
     RedisBroker broker;
