@@ -253,6 +253,8 @@ public final class CeleriacConfig {
      * @deprecated use {@link #brokerSettings(BrokerSettings)}
      */
     @Deprecated
+    // Not @InlineMe: that would put Error Prone's annotations on the API's class path and make the method final.
+    @SuppressWarnings("InlineMeSuggester")
     public Builder redis(BrokerSettings redisSettings) {
       return brokerSettings(redisSettings);
     }
@@ -264,6 +266,8 @@ public final class CeleriacConfig {
      * @deprecated use {@link #brokerSettings(BrokerSettings)}
      */
     @Deprecated
+    // Not @InlineMe: that would put Error Prone's annotations on the API's class path and make the method final.
+    @SuppressWarnings("InlineMeSuggester")
     public Builder amqp(BrokerSettings amqpSettings) {
       return brokerSettings(amqpSettings);
     }

@@ -191,12 +191,14 @@ public final class TaskDefinition {
     }
 
     @SafeVarargs
+    @SuppressWarnings("varargs") // List.of only copies the array: it does not let it escape
     public final Builder retryOn(Class<? extends Throwable>... types) {
       this.retryOn = List.of(types);
       return this;
     }
 
     @SafeVarargs
+    @SuppressWarnings("varargs") // List.of only copies the array: it does not let it escape
     public final Builder dontRetryOn(Class<? extends Throwable>... types) {
       this.dontRetryOn = List.of(types);
       return this;

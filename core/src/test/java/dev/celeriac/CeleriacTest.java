@@ -59,7 +59,7 @@ class CeleriacTest {
   @Test
   void stubsUseTheDefaultApp() throws Exception {
     Celeriac.setDefault(app);
-    TaskRef ref = AddTask.enqueue(1, 1);
+    TaskRef<Void> ref = AddTask.enqueue(1, 1);
 
     assertEquals("tests.add", ref.name());
     assertEquals("math", ref.queue());
@@ -74,7 +74,7 @@ class CeleriacTest {
 
   @Test
   void optionsReachTheMessage() throws Exception {
-    TaskRef ref = AddTask.with().on(app).queue("other").priority(3).countdown(Duration.ofHours(1))
+    TaskRef<Void> ref = AddTask.with().on(app).queue("other").priority(3).countdown(Duration.ofHours(1))
         .expires(Duration.ofHours(2)).enqueue(1, 2);
 
     MemoryBroker broker = (MemoryBroker) app.broker();
@@ -116,7 +116,7 @@ class CeleriacTest {
 
   @Test
   void sendByNameForTasksWithoutStub() {
-    TaskRef ref = app.send("py.remote", List.of(1, "two"), Map.of("three", 3), EnqueueOptions.DEFAULTS);
+    TaskRef<Object> ref = app.send("py.remote", List.of(1, "two"), Map.of("three", 3), EnqueueOptions.DEFAULTS);
 
     assertEquals("python", ref.queue());
     assertEquals(1, ((MemoryBroker) app.broker()).readyCount("python"));
@@ -124,7 +124,7 @@ class CeleriacTest {
 
   @Test
   void sendTakesNullForDefaults() throws Exception {
-    TaskRef ref = app.send("py.remote", null, null, null);
+    TaskRef<Object> ref = app.send("py.remote", null, null, null);
 
     assertEquals("python", ref.queue());
     var delivery = ((MemoryBroker) app.broker()).fetch(List.of("python"), 1, Duration.ofSeconds(1)).get(0);
@@ -166,7 +166,7 @@ class CeleriacTest {
     dev.celeriac.internal.CurrentTask.Frame frame = dev.celeriac.internal.CurrentTask.enter(outer);
     List<Object> children = List.of();
     try {
-      TaskRef ref = AddTask.with().on(app).enqueue(1, 2);
+      TaskRef<Void> ref = AddTask.with().on(app).enqueue(1, 2);
       var delivery = ((MemoryBroker) app.broker()).fetch(List.of("math"), 1, Duration.ofSeconds(1)).get(0);
       assertEquals("parent-id", delivery.message().parentId());
       assertEquals("root-id", delivery.message().rootId());

@@ -11,9 +11,9 @@ class RetryPolicyTest {
 
   @Test
   void fixedDelayWithoutBackoff() {
-    RetryPolicy policy = new RetryPolicy(3, Duration.ofSeconds(180), false, List.of(Exception.class), List.of());
+    RetryPolicy policy = new RetryPolicy(3, Duration.ofMinutes(3), false, List.of(Exception.class), List.of());
     for (int retries = 0; retries < 5; retries++) {
-      assertEquals(Duration.ofSeconds(180), policy.delayBefore(retries));
+      assertEquals(Duration.ofMinutes(3), policy.delayBefore(retries));
     }
   }
 

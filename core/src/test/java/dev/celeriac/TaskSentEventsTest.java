@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 class TaskSentEventsTest {
 
   @Test
+  @SuppressWarnings("try") // the event subscription is a resource only to be open while the body runs
   void aProducerSendsTaskSentWithCelerysFieldsOnlyWhenAskedTo() throws Exception {
     String url = "memory://sent-" + UUID.randomUUID();
     List<String[]> events = new CopyOnWriteArrayList<>();
@@ -26,7 +27,7 @@ class TaskSentEventsTest {
       AddTask.with().on(quiet).enqueue(1, 2);
       assertEquals(List.of(), events, "off by default, as in Celery");
 
-      TaskRef sent = AddTask.with().on(announcing).countdown(java.time.Duration.ofMinutes(1)).enqueue(3, 4);
+      TaskRef<Void> sent = AddTask.with().on(announcing).countdown(java.time.Duration.ofMinutes(1)).enqueue(3, 4);
       assertEquals(1, events.size());
       assertEquals("task.sent", events.get(0)[0]);
       JsonNode event = FleetCaptures.json(events.get(0)[1]);

@@ -80,7 +80,7 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofSeconds(9), config.worker().shutdownTimeout());
     assertEquals(1000, config.maxMessageBytes());
     assertEquals(Duration.ofSeconds(12), RedisSettings.of(config).heartbeatTimeout());
-    assertEquals(Duration.ofSeconds(600), RedisSettings.of(config).visibilityTimeout());
+    assertEquals(Duration.ofMinutes(10), RedisSettings.of(config).visibilityTimeout());
     assertEquals(9464, config.metricsPort());
     assertEquals(15673, AmqpSettings.of(config).managementPort());
     assertEquals(0, ConfigLoader.load(Map.of(), null).metricsPort());

@@ -2,6 +2,8 @@ package dev.celeriac.cli;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+// No public API handles SIGTERM and SIGINT in Java 17; javac warns of this one on every build, and no
+// @SuppressWarnings silences that warning.
 import sun.misc.Signal;
 
 /**

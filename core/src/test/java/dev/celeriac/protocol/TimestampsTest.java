@@ -34,8 +34,9 @@ class TimestampsTest {
           random.nextInt(1_000_000_000));
       String text = Timestamps.format(instant);
       assertEquals(PYTHON_ISO.format(instant.atOffset(ZoneOffset.UTC)), text);
-      assertEquals(instant.getEpochSecond(), Timestamps.parse(text).getEpochSecond(), text);
-      assertEquals(instant.getNano() / 1000, Timestamps.parse(text).getNano() / 1000, text);
+      Instant parsed = Timestamps.parse(text);
+      assertEquals(instant.getEpochSecond(), parsed.getEpochSecond(), text);
+      assertEquals(instant.getNano() / 1000, parsed.getNano() / 1000, text);
     }
   }
 

@@ -79,36 +79,44 @@ class FollowUpsTest {
     assertEquals(1, fetched.size());
     Delivery delivery = fetched.get(0);
     return new Delivery() {
+      @Override
       public String queue() {
         return delivery.queue();
       }
 
+      @Override
       public byte[] raw() {
         return delivery.raw();
       }
 
+      @Override
       public TaskMessage message() {
         return delivery.message();
       }
 
+      @Override
       public void ack() {
         events.add("ack " + delivery.message().id());
         delivery.ack();
       }
 
+      @Override
       public void retry(TaskMessage retry) {
         delivery.retry(retry);
       }
 
+      @Override
       public void defer(Instant eta) {
         delivery.defer(eta);
       }
 
+      @Override
       public void deadLetter(String reason) {
         events.add("dead " + delivery.message().id());
         delivery.deadLetter(reason);
       }
 
+      @Override
       public void requeue() {
         delivery.requeue();
       }
@@ -121,7 +129,7 @@ class FollowUpsTest {
         SignatureSpec.task("t.add", List.of(), Map.of("x", 1, "y", 2)),
         SignatureSpec.task("t.add", List.of(), Map.of("y", 3))));
     CanvasApplier.Sent last = applier.apply(chain, List.of(), Map.of());
-    String first = events.get(0).split(" ")[2];
+    String first = events.get(0).split(" ", -1)[2];
     events.clear();
 
     assertEquals(Outcome.SUCCEEDED, executor(new DeadLetterCause[1]).execute(next("q")));
@@ -134,7 +142,7 @@ class FollowUpsTest {
     SignatureSpec linked = SignatureSpec.task("t.add", List.of(), Map.of("x", 1, "y", 2))
         .withListOption("link", SignatureSpec.task("t.add", List.of(), Map.of("y", 10)).toWire());
     applier.apply(linked, List.of(), Map.of());
-    String id = events.get(0).split(" ")[2];
+    String id = events.get(0).split(" ", -1)[2];
     events.clear();
     brokerRefuses = true;
     DeadLetterCause[] cause = new DeadLetterCause[1];

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,9 +33,7 @@ class RevokedTasksTest {
 
   @Test
   void theOldestGoFirstBeyondFiftyThousand() {
-    List<String> ids = new ArrayList<>();
     for (int i = 0; i <= RevokedTasks.MAX_SIZE; i++) {
-      ids.add("id-" + i);
       advance(Duration.ofNanos(1));
       revoked.addAll(List.of("id-" + i));
     }

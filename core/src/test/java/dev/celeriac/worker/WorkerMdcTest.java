@@ -115,7 +115,7 @@ class WorkerMdcTest {
     // This test's lines: workers of earlier tests in this JVM had slot threads of the same name.
     for (RecordingLogs.Line line : RecordingLogs.lines().subList(linesBefore, RecordingLogs.lines().size())) {
       if (line.thread().equals(slot[0]) && (line.logger().equals("tests.mdc")
-          || line.logger().equals(TaskExecutor.class.getName()) && line.message().contains(" from " + QUEUE + ":")
+          || (line.logger().equals(TaskExecutor.class.getName()) && line.message().contains(" from " + QUEUE + ":"))
           || line.message().contains("tests.mdc."))) {
         logged.put(line.level() + " " + line.message().replaceAll(":.*", ""), line.mdc());
       }

@@ -307,6 +307,7 @@ class WorkerRemoteControlTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the event subscription is a resource only to be open while the body runs
   void eventsAreSentAsCeleryDoes() throws Exception {
     List<String> seen = new CopyOnWriteArrayList<>();
     List<Object> bodies = new CopyOnWriteArrayList<>();

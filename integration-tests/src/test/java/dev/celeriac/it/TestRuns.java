@@ -31,7 +31,7 @@ public final class TestRuns {
 
   /** A TCP port nothing listens on right now. */
   public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
     }
@@ -68,12 +68,13 @@ public final class TestRuns {
     Path root = Files.createDirectories(dir.resolve("classpath"));
     List<String> copies = new ArrayList<>();
     int n = 0;
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator, -1)) {
       Path source = Path.of(entry);
-      if (!Files.exists(source)) {
+      // An empty entry is no file to copy (Surefire's class path ends with a separator): Path.of("") is this directory.
+      if (entry.isEmpty() || !Files.exists(source)) {
         continue;
       }
-      Path target = root.resolve((n++) + "-" + source.getFileName());
+      Path target = root.resolve(n++ + "-" + source.getFileName());
       if (Files.isDirectory(source)) {
         try (var files = Files.walk(source)) {
           for (Path file : (Iterable<Path>) files::iterator) {

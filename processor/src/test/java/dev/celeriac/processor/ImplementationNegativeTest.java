@@ -67,8 +67,10 @@ class ImplementationNegativeTest {
         "}");
     List<File> classPath = new ArrayList<>();
     classPath.add(dir.toFile());
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      classPath.add(new File(entry));
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator, -1)) {
+      if (!entry.isEmpty()) { // Surefire's class path ends with a separator
+        classPath.add(new File(entry));
+      }
     }
     Compilation compilation = javac().withProcessors(new CeleriacProcessor()).withClasspath(classPath)
         .withOptions(List.of(Compilations.NO_SCHEMA))

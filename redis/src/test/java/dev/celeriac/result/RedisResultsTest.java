@@ -252,7 +252,7 @@ class RedisResultsTest {
   @Test
   void expiredMessagesAreStoredRevoked() {
     TaskRef<Object> ref = app.send(ADD.name(), null, null,
-        new EnqueueOptions(null, null, null, Duration.ofMillis(-1000), null));
+        new EnqueueOptions(null, null, null, Duration.ofSeconds(-1), null));
     TaskFailedException e = assertThrows(TaskFailedException.class, () -> ref.get(WAIT));
     assertEquals(TaskState.REVOKED, e.state());
     assertEquals("TaskRevokedError", e.remoteType());

@@ -63,7 +63,8 @@ class OperationsCommandsTest {
       Worker worker = app.worker(WorkerOptions.builder().queues(List.of(MATH, WORK)).concurrency(2).build()).start();
       try {
         await("the worker to park three and dead-letter three", () -> worker.count(Outcome.DEAD_LETTERED) == 3
-            && app.broker().stats(MATH).delayed() == 3, () -> app.broker().stats(MATH) + " " + worker);
+            && app.broker().stats(MATH).delayed() == 3,
+            () -> app.broker().stats(MATH) + ", dead-lettered " + worker.count(Outcome.DEAD_LETTERED));
       } finally {
         worker.stop(Duration.ofSeconds(30));
       }
@@ -126,14 +127,14 @@ class OperationsCommandsTest {
     }
   }
 
-  /** Ready, in flight, delayed and dead of {@code queue} in a {@code queues} table. */
+  /** Ready, in flight, delayed and dead of {@code queue} in a table printed by the queues command. */
   private static List<String> counts(List<String> table, String queue) {
     return List.of(column(table, queue, 1), column(table, queue, 2), column(table, queue, 3), column(table, queue, 4));
   }
 
   private static String column(List<String> table, String queue, int column) {
     for (String line : table) {
-      String[] columns = line.trim().split("\\s+");
+      String[] columns = line.trim().split("\\s+", -1);
       if (columns[0].equals(queue)) {
         return columns[column];
       }

@@ -183,7 +183,7 @@ class OperationsProcessTest {
       List<String> fired = new ArrayList<>();
       for (ChildJvm cron : crons) {
         cron.output().lines().filter(line -> line.contains("Fired tests.tick for "))
-            .map(line -> line.substring(line.indexOf("Fired tests.tick for ") + 21).split(" ")[0])
+            .map(line -> line.substring(line.indexOf("Fired tests.tick for ") + 21).split(" ", -1)[0])
             .forEach(fired::add);
       }
       assertTrue(!fired.isEmpty(), crons.get(0).output() + crons.get(1).output());
@@ -327,7 +327,7 @@ class OperationsProcessTest {
       while (!server.isClosed()) {
         try {
           Socket client = server.accept();
-          Socket upstream = new Socket(TestRedis.HOST, TestRedis.PORT);
+          Socket upstream = new Socket(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), TestRedis.PORT);
           sockets.add(client);
           sockets.add(upstream);
           pump(client, upstream, true);

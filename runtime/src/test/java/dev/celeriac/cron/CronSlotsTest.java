@@ -7,6 +7,7 @@ import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.MutableClock;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.broker.MessagePublisher;
 import dev.celeriac.broker.amqp.TestRabbit;
 import dev.celeriac.broker.redis.TestRedis;
 import dev.celeriac.fixtures.TestIndex;
@@ -135,7 +136,7 @@ class CronSlotsTest {
     String url = broker(kind);
     MutableClock clock = new MutableClock(Instant.parse("2026-11-24T12:05:30Z"));
     try (Celeriac app = app(url, clock)) {
-      Cron cron = new Cron(app.broker(), List.of(hourly()), clock, task -> new dev.celeriac.broker.Broker.Outgoing(
+      Cron cron = new Cron(app.broker(), List.of(hourly()), clock, task -> new MessagePublisher.Outgoing(
           QUEUE, dev.celeriac.protocol.MessageCodec.newMessage(new dev.celeriac.protocol.MessageCodec.NewMessage(
               task.name(), Ids.uuid(), List.of(), java.util.Map.of(), null, null, null, null, null, null,
               Duration.ZERO))));
@@ -196,7 +197,7 @@ class CronSlotsTest {
   }
 
   private static Cron cron(Celeriac app, Clock clock, List<dev.celeriac.TaskDefinition> tasks) {
-    return new Cron(app.broker(), tasks, clock, task -> new dev.celeriac.broker.Broker.Outgoing(QUEUE,
+    return new Cron(app.broker(), tasks, clock, task -> new MessagePublisher.Outgoing(QUEUE,
         dev.celeriac.protocol.MessageCodec.newMessage(new dev.celeriac.protocol.MessageCodec.NewMessage(task.name(),
             Ids.uuid(), List.of(), Map.of(), null, null, null, null, null, null, Duration.ZERO))));
   }

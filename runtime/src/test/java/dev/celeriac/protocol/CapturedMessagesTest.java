@@ -217,7 +217,7 @@ class CapturedMessagesTest {
     JsonNode celery = JSON.readTree(resource("redis_celery562_countdown_expires_priority5.json"));
     Instant now = Instant.parse("2026-11-23T19:49:22.944380Z");
     TaskMessage ours = MessageCodec.newMessage(new MessageCodec.NewMessage("tasks.add", "id-1", List.of(4, 5),
-        Map.of(), now.plusSeconds(30), now.plusSeconds(600), Duration.ofSeconds(600), null, null, 5, Duration.ZERO));
+        Map.of(), now.plusSeconds(30), now.plusSeconds(600), Duration.ofMinutes(10), null, null, 5, Duration.ZERO));
     JsonNode encoded = JSON.readTree(KombuEnvelope.encode(ours, "celery", "tag-2"));
 
     assertEquals(celery.at("/headers/eta"), encoded.at("/headers/eta"));
@@ -364,11 +364,11 @@ class CapturedMessagesTest {
 
   private static byte[] hexFrames(String name) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (String line : new String(resource(name), StandardCharsets.US_ASCII).split("\n")) {
+    for (String line : new String(resource(name), StandardCharsets.US_ASCII).split("\n", -1)) {
       if (line.startsWith("#") || line.isBlank()) {
         continue;
       }
-      for (String hex : line.trim().split("\\s+")) {
+      for (String hex : line.trim().split("\\s+", -1)) {
         out.write(Integer.parseInt(hex, 16));
       }
     }

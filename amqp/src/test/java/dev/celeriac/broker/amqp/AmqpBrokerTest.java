@@ -12,9 +12,11 @@ import dev.celeriac.broker.BrokerException;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.DeadLetter;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.broker.MessagePublisher;
 import dev.celeriac.broker.QueueStats;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,7 +80,7 @@ class AmqpBrokerTest {
     TaskMessage received = fetched.get(0).message();
     assertEquals(sent.headers(), received.headers());
     assertEquals(sent.id(), received.properties().get("correlation_id"));
-    assertEquals(new String(sent.body()), new String(received.body()));
+    assertEquals(new String(sent.body(), StandardCharsets.UTF_8), new String(received.body(), StandardCharsets.UTF_8));
     assertEquals("application/json", received.contentType());
     fetched.get(0).ack();
     broker.close();
@@ -139,9 +141,9 @@ class AmqpBrokerTest {
 
   @Test
   void theWindowFollowsTheWorkersPrefetchAsItChanges() throws Exception {
-    List<dev.celeriac.broker.Broker.Outgoing> batch = new ArrayList<>();
+    List<MessagePublisher.Outgoing> batch = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      batch.add(new dev.celeriac.broker.Broker.Outgoing("window", message("acme.n", Map.of("i", i), null)));
+      batch.add(new MessagePublisher.Outgoing("window", message("acme.n", Map.of("i", i), null)));
     }
     broker.publishAll(batch);
     broker.prefetch(List.of("window"), 3);
@@ -175,9 +177,9 @@ class AmqpBrokerTest {
   @Test
   void acksInAnyOrderSettleEveryMessageExactlyOnce() throws Exception {
     broker.prefetch(List.of("work"), 200);
-    List<dev.celeriac.broker.Broker.Outgoing> batch = new ArrayList<>();
+    List<MessagePublisher.Outgoing> batch = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
-      batch.add(new dev.celeriac.broker.Broker.Outgoing("work", message("acme.n", Map.of("i", i), null)));
+      batch.add(new MessagePublisher.Outgoing("work", message("acme.n", Map.of("i", i), null)));
     }
     broker.publishAll(batch);
     Set<Object> seen = new HashSet<>();
@@ -329,10 +331,10 @@ class AmqpBrokerTest {
   void expiresIsAlsoTheExpirationPropertyExceptWhileParked() throws Exception {
     Instant now = Instant.now();
     TaskMessage expiring = MessageCodec.newMessage(new MessageCodec.NewMessage("acme.add", UUID.randomUUID().toString(),
-        List.of(), Map.of(), null, now.plusSeconds(600), Duration.ofSeconds(600), null, null, null, null));
+        List.of(), Map.of(), null, now.plusSeconds(600), Duration.ofMinutes(10), null, null, null, null));
     broker.publish("celery", expiring);
     TaskMessage delayed = MessageCodec.newMessage(new MessageCodec.NewMessage("acme.add", UUID.randomUUID().toString(),
-        List.of(), Map.of(), now.plusSeconds(5), now.plusSeconds(600), Duration.ofSeconds(600), null, null, null,
+        List.of(), Map.of(), now.plusSeconds(5), now.plusSeconds(600), Duration.ofMinutes(10), null, null, null,
         null));
     broker.publish("timed", delayed);
     ConnectionFactory factory = new ConnectionFactory();

@@ -10,6 +10,7 @@ import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.MutableClock;
 import dev.celeriac.TaskDefinition;
+import dev.celeriac.broker.MessagePublisher;
 import dev.celeriac.cron.Cron;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,7 +88,7 @@ class AmqpCronLockTest {
   }
 
   private static Cron cron(Celeriac app, MutableClock clock, TaskDefinition... tasks) {
-    return new Cron(app.broker(), List.of(tasks), clock, task -> new dev.celeriac.broker.Broker.Outgoing("cron",
+    return new Cron(app.broker(), List.of(tasks), clock, task -> new MessagePublisher.Outgoing("cron",
         dev.celeriac.protocol.MessageCodec.newMessage(new dev.celeriac.protocol.MessageCodec.NewMessage(task.name(),
             dev.celeriac.protocol.Ids.uuid(), List.of(), java.util.Map.of(), null, null, null, null, null, null,
             java.time.Duration.ZERO))));

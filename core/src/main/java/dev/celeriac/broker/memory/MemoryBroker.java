@@ -269,7 +269,7 @@ public final class MemoryBroker implements Broker {
   @SuppressWarnings("unchecked")
   private void push(String queue, Entry entry, boolean first) {
     Deque<Entry>[] levels = ready.computeIfAbsent(queue, q -> {
-      Deque<Entry>[] fresh = new Deque[10];
+      Deque<Entry>[] fresh = (Deque<Entry>[]) new Deque<?>[10];
       for (int i = 0; i < fresh.length; i++) {
         fresh[i] = new ArrayDeque<>();
       }

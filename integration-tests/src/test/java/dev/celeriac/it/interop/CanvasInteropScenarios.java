@@ -163,7 +163,7 @@ public abstract class CanvasInteropScenarios {
     assertEquals(sent.get("last"), runs.get(1).id());
     assertEquals(sent.get("first"), runs.get(1).rootId());
     assertEquals(pyRuns("py_add").get(0).get("id"), runs.get(1).parentId());
-    assertEquals(12, ((Number) pyGet((String) runs.get(1).parentId()).get("result")).intValue());
+    assertEquals(12, ((Number) pyGet(runs.get(1).parentId()).get("result")).intValue());
   }
 
   @Test
@@ -231,7 +231,7 @@ public abstract class CanvasInteropScenarios {
 
   @Test
   public void aJavaChainRunsThroughPythonAndJava() {
-    TaskRef last = Canvas.chain(java("java_add", Map.of("x", 1, "y", 2)), py("py_add", 10),
+    TaskRef<?> last = Canvas.chain(java("java_add", Map.of("x", 1, "y", 2)), py("py_add", 10),
         java("java_add", Map.of("y", 100)), py("py_add", 1000)).on(app).apply();
     // 1+2 = 3 (Java), 3+10 = 13 (Python), 13+100 = 113 (Java), 113+1000 = 1113 (Python)
     Map<String, Object> result = pyGet(last.id());
@@ -244,7 +244,7 @@ public abstract class CanvasInteropScenarios {
 
   @Test
   public void aJavaChainOfJavaSteps() {
-    TaskRef last = Canvas.chain(java("java_add", Map.of("x", 1, "y", 2)), java("java_add", Map.of("y", 3)),
+    TaskRef<?> last = Canvas.chain(java("java_add", Map.of("x", 1, "y", 2)), java("java_add", Map.of("y", 3)),
         java("java_add", Map.of("x", 0, "y", 0)).immutable()).on(app).apply();
     await("3 steps", () -> CanvasTasks.runs("java_add").size() >= 3);
     List<Run> runs = CanvasTasks.runs("java_add");
@@ -257,7 +257,7 @@ public abstract class CanvasInteropScenarios {
   public void javaLinksAndLinkErrorsRunInPython() {
     java("java_add", Map.of("x", 20, "y", 2)).link(py("py_add", 1)).linkError(py("py_on_error", "not-expected"))
         .apply();
-    TaskRef failing = java("java_fail", Map.of("n", 3)).linkError(py("py_on_error", "java-failed")).apply();
+    TaskRef<?> failing = java("java_fail", Map.of("n", 3)).linkError(py("py_on_error", "java-failed")).apply();
     await("the callback and the errback", () -> pyRuns("py_add").size() >= 1 && pyRuns("py_on_error").size() >= 1);
     assertEquals(List.of(22, 1), pyRuns("py_add").get(0).get("args"));
     assertEquals(List.of(failing.id(), "java-failed"), pyRuns("py_on_error").get(0).get("args"));
@@ -299,14 +299,14 @@ public abstract class CanvasInteropScenarios {
     assertEquals(group.id(), pyRuns("py_add").get(0).get("group"));
     assertNull(pyRuns("py_add").get(0).get("group_index"), "a plain group has no index");
 
-    TaskRef body = Canvas.chord(Canvas.group(py("py_add", 1, 1), java("java_add", Map.of("x", 2, "y", 2)),
+    TaskRef<?> body = Canvas.chord(Canvas.group(py("py_add", 1, 1), java("java_add", Map.of("x", 2, "y", 2)),
         py("py_add", 3, 3), java("java_add", Map.of("x", 4, "y", 4))), py("py_sum")).on(app).apply();
     Map<String, Object> result = pyGet(body.id());
     assertEquals(20, ((Number) result.get("result")).intValue(), result.toString());
     List<Object> indexes = pyRuns("py_add").stream().skip(1).map(run -> run.get("group_index")).toList();
     assertTrue(indexes.containsAll(List.of(0, 2)), "chord members carry group_index: " + indexes);
 
-    TaskRef javaBody = Canvas.chord(Canvas.group(py("py_add", 5, 5), java("java_add", Map.of("x", 6, "y", 6))),
+    TaskRef<?> javaBody = Canvas.chord(Canvas.group(py("py_add", 5, 5), java("java_add", Map.of("x", 6, "y", 6))),
         java("java_sum", Map.of())).on(app).apply();
     await("the Java body", () -> CanvasTasks.runs("java_sum").size() >= 1);
     Run sum = CanvasTasks.runs("java_sum").get(0);

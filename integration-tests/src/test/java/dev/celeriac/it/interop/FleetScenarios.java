@@ -103,7 +103,7 @@ public abstract class FleetScenarios {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("-j", "--timeout", "2"));
     PythonResult result = python.celery(all.toArray(String[]::new));
-    for (String line : result.stdout().split("\n")) {
+    for (String line : result.stdout().split("\n", -1)) {
       if (line.startsWith("{")) {
         return PythonCelery.tree(line);
       }
@@ -147,7 +147,7 @@ public abstract class FleetScenarios {
   void celerysToolsInspectAndSteerAJavaWorker() {
     Worker worker = startJava(node("java"), WorkerOptions.builder().concurrency(2));
     String node = worker.hostname();
-    TaskRef running = RecordTask.with().on(app).enqueue(1, "long", 1, Map.of("sleep_ms", 60_000));
+    TaskRef<?> running = RecordTask.with().on(app).enqueue(1, "long", 1, Map.of("sleep_ms", 60_000));
     Waits.await("the task to run", Duration.ofSeconds(15), () -> ran(running.id()), events::toString);
 
     assertEquals("pong", celeryJson("inspect", "ping").path(node).path("ok").asText(), "celery inspect ping");
@@ -199,14 +199,14 @@ public abstract class FleetScenarios {
     processes.add(receiver);
     Waits.await("the receiver to listen", Duration.ofSeconds(20), () -> PythonCelery.read(out).contains("\"ready\""),
         () -> PythonCelery.read(out));
-    TaskRef ok = RecordTask.with().on(app).enqueue(2, "ok", 1);
-    TaskRef failed = FailTask.with().on(app).enqueue(3);
+    TaskRef<?> ok = RecordTask.with().on(app).enqueue(2, "ok", 1);
+    TaskRef<?> failed = FailTask.with().on(app).enqueue(3);
     Waits.await("the receiver to finish", Duration.ofSeconds(30), () -> !receiver.isAlive(),
         () -> PythonCelery.tail(out, 10));
     assertEquals(0, receiver.exitValue(), PythonCelery.tail(out, 20));
 
     List<JsonNode> seen = new ArrayList<>();
-    for (String line : PythonCelery.read(out).split("\n")) {
+    for (String line : PythonCelery.read(out).split("\n", -1)) {
       if (line.startsWith("{") && line.contains("\"type\"")) {
         seen.add(PythonCelery.tree(line));
       }

@@ -85,7 +85,7 @@ public final class PythonCelery {
     /** Each stdout line that is a JSON object. */
     public List<Map<String, Object>> objects() {
       List<Map<String, Object>> objects = new ArrayList<>();
-      for (String line : stdout.split("\n")) {
+      for (String line : stdout.split("\n", -1)) {
         if (line.startsWith("{")) {
           objects.add(parse(line));
         }

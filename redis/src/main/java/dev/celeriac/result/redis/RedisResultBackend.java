@@ -92,6 +92,8 @@ public final class RedisResultBackend implements ResultBackend {
   private int outstanding;
 
   /** One store waiting for the writer: key and meta encoded once, sent twice (SETEX, PUBLISH). */
+  // Its bytes are sent as they are, never compared: record equality by array identity is fine.
+  @SuppressWarnings("ArrayRecordComponent")
   private record PendingStore(byte[] key, byte[] json, CompletableFuture<Void> done) {}
 
   /**

@@ -305,7 +305,7 @@ class ArrivalWatchTest {
     broker.close();
     // CLIENT UNBLOCK, not the BLMOVE timeout; a loose bound: this only shows close does not hang.
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
-    assertEquals(0L, (long) jedis.clientList().lines().filter(l -> l.contains("name=celeriac-wait:")
+    assertEquals(0L, jedis.clientList().lines().filter(l -> l.contains("name=celeriac-wait:")
         && l.contains(broker.workerId().replaceAll("[^!-~]", "_"))).count());
   }
 

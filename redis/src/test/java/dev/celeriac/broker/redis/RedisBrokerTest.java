@@ -9,12 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.celeriac.Waits;
-import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.BrokerException;
 import dev.celeriac.broker.BrokerUnreachableException;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.DeadLetter;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.broker.MessagePublisher;
 import dev.celeriac.broker.QueueStats;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
@@ -81,22 +81,22 @@ class RedisBrokerTest {
   void aBatchArrivesCompleteAndInOrderAcrossQueuesPrioritiesAndPushRuns() throws Exception {
     // Runs longer than one LPUSH, runs cut short by a change of list, and a list that comes back later.
     String other = queue + "-other";
-    List<Broker.Outgoing> batch = new ArrayList<>();
+    List<MessagePublisher.Outgoing> batch = new ArrayList<>();
     List<String> expected = new ArrayList<>();
     List<String> expectedOther = new ArrayList<>();
     for (int i = 0; i < RedisBroker.PUSH_RUN * 2 + 7; i++) {
-      batch.add(new Broker.Outgoing(queue, message("a" + i, 0)));
+      batch.add(new MessagePublisher.Outgoing(queue, message("a" + i, 0)));
       expected.add("a" + i);
     }
-    batch.add(new Broker.Outgoing(other, message("o0", 0)));
-    batch.add(new Broker.Outgoing(other, message("o1", 0)));
+    batch.add(new MessagePublisher.Outgoing(other, message("o0", 0)));
+    batch.add(new MessagePublisher.Outgoing(other, message("o1", 0)));
     expectedOther.addAll(List.of("o0", "o1"));
-    batch.add(new Broker.Outgoing(queue, message("low", 9)));
+    batch.add(new MessagePublisher.Outgoing(queue, message("low", 9)));
     for (int i = 0; i < RedisBroker.PUSH_RUN + 1; i++) {
-      batch.add(new Broker.Outgoing(queue, message("b" + i, 0)));
+      batch.add(new MessagePublisher.Outgoing(queue, message("b" + i, 0)));
       expected.add("b" + i);
     }
-    batch.add(new Broker.Outgoing(other, message("o2", 0)));
+    batch.add(new MessagePublisher.Outgoing(other, message("o2", 0)));
     expectedOther.add("o2");
     expected.add("low");
 
@@ -328,7 +328,7 @@ class RedisBrokerTest {
     String tag = JSON.readTree(raw).at("/properties/delivery_tag").asText();
     // What kombu's QoS.append wrote for a Python worker that then died two hours ago.
     jedis.hset("unacked", tag, "[" + raw + ", \"\", \"" + queue + "\"]");
-    jedis.zadd("unacked_index", Instant.now().getEpochSecond() - 7200, tag);
+    jedis.zadd("unacked_index", (double) (Instant.now().getEpochSecond() - 7200), tag);
 
     broker.fetch(List.of(queue), 1, Duration.ofMillis(10));
     broker.maintain();
@@ -379,6 +379,7 @@ class RedisBrokerTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the private Redis is a resource only to be up while the broker connects
   void anEnqueueWhileRedisIsAwayIsAClearErrorWithoutThePassword() throws Exception {
     int port = PrivateRedis.freePort();
     String url = "redis://:hunter2@127.0.0.1:" + port + "/0";
@@ -399,6 +400,7 @@ class RedisBrokerTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the private Redis is a resource only to be up while the broker connects
   void pingAnswersWhileRedisIsUpAndFailsAtOnceWhenItIsAway() throws Exception {
     int port = PrivateRedis.freePort();
     RedisBroker broker;

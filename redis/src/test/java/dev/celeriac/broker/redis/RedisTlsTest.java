@@ -11,6 +11,7 @@ import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.protocol.MessageCodec;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -48,7 +49,8 @@ class RedisTlsTest {
         "--appendonly", "no", "--dir", dir.toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
     Waits.await("the TLS redis-server to start", Duration.ofSeconds(10), () -> {
-      try (Socket probe = new Socket("127.0.0.1", port)) {
+      try {
+        new Socket(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port).close(); // connected: it is up
         return true;
       } catch (IOException notYet) {
         return false;

@@ -8,6 +8,7 @@ import dev.celeriac.Waits;
 import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.Delivery;
+import dev.celeriac.broker.MessagePublisher;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
 import java.nio.file.Path;
@@ -66,8 +67,8 @@ class ReplicaAcksTest {
   void everyWriteAProducerOrWorkerReliesOnIsOnTheReplicaWhenItReturns() throws Exception {
     RedisBroker broker = connect(1);
     try (Jedis onReplica = new Jedis("127.0.0.1", replica.port())) {
-      broker.publishAll(List.of(new Broker.Outgoing(queue, message()), new Broker.Outgoing(queue, message()),
-          new Broker.Outgoing(queue, message())));
+      broker.publishAll(List.of(new MessagePublisher.Outgoing(queue, message()),
+          new MessagePublisher.Outgoing(queue, message()), new MessagePublisher.Outgoing(queue, message())));
       assertEquals(3, onReplica.llen(queue), "the enqueue returned: the replica holds the messages");
 
       assertEquals(Broker.SlotOutcome.FIRED, broker.publishSlot("every-minute", Instant.ofEpochSecond(60),

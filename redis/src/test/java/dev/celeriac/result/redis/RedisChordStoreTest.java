@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -51,7 +50,7 @@ class RedisChordStoreTest {
     String group = "chord-test-" + System.nanoTime();
     int size = 50;
     store.setSize(group, size);
-    AtomicInteger fired = new AtomicInteger();
+    int fired = 0;
     List<ChordStore.Join> joins = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
@@ -63,14 +62,14 @@ class RedisChordStoreTest {
       for (Future<ChordStore.Join> future : futures) {
         ChordStore.Join join = future.get();
         if (join != null) {
-          fired.incrementAndGet();
+          fired++;
           joins.add(join);
         }
       }
     } finally {
       pool.shutdownNow();
     }
-    assertEquals(1, fired.get());
+    assertEquals(1, fired);
     List<Object> expected = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       expected.add(i * 10);

@@ -13,6 +13,7 @@ import dev.celeriac.result.ResultMeta;
 import dev.celeriac.result.ResultMetaCodec;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -65,7 +66,7 @@ class ResultSubscriptionsTest {
 
   /** Stores {@code value} as the worker's writer does: SETEX, then PUBLISH on the key. */
   private void store(String taskId, Object value) {
-    String json = ResultMetaCodec.encode(ResultMeta.success(taskId, value, LocalDateTime.now(), null));
+    String json = ResultMetaCodec.encode(ResultMeta.success(taskId, value, LocalDateTime.now(ZoneOffset.UTC), null));
     redis.setex(RedisResultBackend.key(taskId), 60, json);
     redis.publish(RedisResultBackend.key(taskId), json);
   }

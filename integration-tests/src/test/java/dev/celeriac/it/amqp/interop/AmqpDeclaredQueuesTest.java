@@ -74,7 +74,7 @@ class AmqpDeclaredQueuesTest {
       for (int n = 4; n <= 6; n++) {
         ids.add(RecordTask.with().on(app).queue(queue).enqueue(n, "java-" + n, 1).id());
       }
-      TaskRef countdown = RecordTask.with().on(app).queue(queue).countdown(Duration.ofMillis(1500))
+      TaskRef<?> countdown = RecordTask.with().on(app).queue(queue).countdown(Duration.ofMillis(1500))
           .enqueue(7, "java-countdown", 1);
       ids.add(countdown.id());
       Worker worker = app.worker(WorkerOptions.builder().queues(List.of(queue)).concurrency(2).build()).start();

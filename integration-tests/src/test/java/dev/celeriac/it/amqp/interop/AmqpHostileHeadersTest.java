@@ -76,7 +76,7 @@ class AmqpHostileHeadersTest {
             () -> runsById().keySet().containsAll(sent.values()) && events.deadLettered.size() >= 1,
             () -> "ran " + runsById().size() + " of " + sent.size() + " (" + InteropTasks.runs().size() + " runs), "
                 + events);
-        Waits.sleep(Duration.ofMillis(1000)); // a second run would show within this
+        Waits.sleep(Duration.ofSeconds(1)); // a second run would show within this
       } finally {
         worker.stop();
       }

@@ -133,7 +133,7 @@ class AmqpInteropTest {
                 && InteropTasks.runs().stream().anyMatch(run -> run.id().equals(all.get("countdown").id())),
             () -> "runs " + labels(InteropTasks.runs()) + ", " + events + ", ready " + ready(rabbit, JAVA_QUEUE));
         // Anything run twice would show up within this grace period.
-        Waits.sleep(Duration.ofMillis(1000));
+        Waits.sleep(Duration.ofSeconds(1));
       } finally {
         worker.stop();
       }
@@ -232,7 +232,7 @@ class AmqpInteropTest {
     Path records = PythonCelery.logDir().resolve("amqp-py-records-" + stamp + ".jsonl");
     Path log = PythonCelery.logDir().resolve("amqp-celery-worker-" + stamp + ".log");
     PythonCelery python = new PythonCelery(BROKER_URL, Map.of("INTEROP_RECORDS_FILE", records.toString()));
-    Map<Long, TaskRef> refs = new TreeMap<>();
+    Map<Long, TaskRef<?>> refs = new TreeMap<>();
     Map<Long, Map<String, Object>> extrasByN = new HashMap<>();
     // The two countdowns: 1.5 s parks for 1 s (binary 1, level 0's queue), 2.5 s for 2 s (binary 10, level 1's
     // queue, then level 0's exchange and the exit queue); the Python worker holds the rest until the eta.
@@ -261,7 +261,7 @@ class AmqpInteropTest {
         }
       }
       // 198 and 199 with countdowns: parked in Celeriac's delay queues, then an eta header the worker honours.
-      for (long n = total - 2; n < total; n++) {
+      for (long n = (long) total - 2; n < total; n++) {
         countdownSentMillis.put(n, System.currentTimeMillis());
         refs.put(n, PyRecordTask.with().on(app).countdown(countdowns.get(n)).enqueue(n, label(n), extrasByN.get(n)));
       }
@@ -270,7 +270,7 @@ class AmqpInteropTest {
           () -> lines(records).size() >= total,
           () -> "recorded " + lines(records).size() + ", worker alive " + celery.isAlive()
               + "\n--- celery worker log ---\n" + PythonCelery.tail(log, 40));
-      Waits.sleep(Duration.ofMillis(1000)); // a duplicate would be recorded within this
+      Waits.sleep(Duration.ofSeconds(1)); // a duplicate would be recorded within this
     } finally {
       PythonCelery.stop(celery);
     }
@@ -313,7 +313,7 @@ class AmqpInteropTest {
       assertEquals(id, headers.get("root_id"));
       assertNull(headers.get("parent_id"));
       assertEquals("list", types.get("timelimit"), types.toString());
-      assertEquals(Boolean.FALSE, headers.get("ignore_result"), "as the stub's @Task says (ignoreResult false)");
+      assertEquals(false, headers.get("ignore_result"), "as the stub's @Task says (ignoreResult false)");
       assertEquals("bool", types.get("ignore_result"), types.toString());
       assertEquals("str", types.get("argsrepr"), types.toString());
       assertEquals("str", types.get("kwargsrepr"), types.toString());
@@ -374,11 +374,11 @@ class AmqpInteropTest {
     WorkerEvents events = new WorkerEvents();
     try (Celeriac app = Celeriac.create(CeleriacConfig.builder().brokerUrl(BROKER_URL).build())) {
       // Java first (the enqueue declares), then Celery's declaration of the same queue.
-      TaskRef a = RecordTask.with().on(app).queue(javaFirst).enqueue(1, "java-first", 1);
+      TaskRef<?> a = RecordTask.with().on(app).queue(javaFirst).enqueue(1, "java-first", 1);
       assertEquals(javaFirst, python.command("declare", javaFirst).get(0).get("queue"));
       // Celery first, then Java's.
       python.command("declare", pythonFirst);
-      TaskRef b = RecordTask.with().on(app).queue(pythonFirst).enqueue(2, "python-first", 1);
+      TaskRef<?> b = RecordTask.with().on(app).queue(pythonFirst).enqueue(2, "python-first", 1);
       for (String queue : List.of(javaFirst, pythonFirst)) {
         JsonNode declared = ItRabbit.queue(VHOST, queue);
         assertTrue(declared.path("durable").asBoolean(), declared.toString());

@@ -164,7 +164,7 @@ class AmqpBrokerRestartTest {
     assertEquals(List.of(), neverRan.subList(0, Math.min(20, neverRan.size())),
         neverRan.size() + " confirmed enqueues never ran");
     // The eta is set inside the enqueue, after its start was taken: a run before start + countdown is early.
-    assertTrue(earliest > -0.1, "a countdown ran " + (-earliest) + " s before its eta");
+    assertTrue(earliest > -0.1, "a countdown ran " + -earliest + " s before its eta");
     for (Map.Entry<String, Long> left : leftovers.entrySet()) {
       assertEquals(0, left.getValue(), left.getKey() + " after every connection closed");
     }

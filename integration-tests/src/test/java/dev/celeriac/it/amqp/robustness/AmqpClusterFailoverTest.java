@@ -82,7 +82,7 @@ class AmqpClusterFailoverTest {
     try (RabbitCluster cluster = RabbitCluster.start(dir, 3)) {
       clusterStartMillis = millisSince(started);
       CeleriacConfig config = CeleriacConfig.builder().brokerUrl(cluster.url())
-          .amqp(AmqpSettings.defaults().withManagementPort(0).withQueueType(QueueType.QUORUM, 50)).build();
+          .brokerSettings(AmqpSettings.defaults().withManagementPort(0).withQueueType(QueueType.QUORUM, 50)).build();
       List<Celeriac> apps = new ArrayList<>();
       try {
         List<Celeriac> producerApps = new ArrayList<>();

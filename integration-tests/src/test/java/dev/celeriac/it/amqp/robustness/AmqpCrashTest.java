@@ -82,7 +82,7 @@ class AmqpCrashTest {
         WorkerProcess last = WorkerProcess.start(dir, "worker-3", classPath, conf, env)
             .awaitConsuming(Duration.ofSeconds(60));
         workers.add(last);
-        Waits.await("every task to have run", Duration.ofSeconds(120),
+        Waits.await("every task to have run", Duration.ofMinutes(2),
             () -> runLog.refresh().distinct() == TASKS && ready(rabbit) == 0,
             () -> state(runLog, rabbit) + "\n" + TestRuns.tail(last.log, 20));
         Waits.sleep(Duration.ofMillis(500)); // a second run would be logged within this

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -38,7 +39,8 @@ final class RabbitCluster implements AutoCloseable {
   static RabbitCluster start(Path dir, int size) throws IOException {
     Path home = Files.createDirectories(dir.resolve("home"));
     Path cookie = home.resolve(".erlang.cookie");
-    Files.writeString(cookie, UUID.randomUUID().toString().replace("-", "").toUpperCase(), StandardCharsets.US_ASCII);
+    Files.writeString(cookie, UUID.randomUUID().toString().replace("-", "").toUpperCase(Locale.ROOT),
+        StandardCharsets.US_ASCII);
     // Erlang refuses a cookie file others may read.
     Files.setPosixFilePermissions(cookie, PosixFilePermissions.fromString("r--------"));
     long pid = ProcessHandle.current().pid();
@@ -93,8 +95,8 @@ final class RabbitCluster implements AutoCloseable {
   /** Each queue of the vhost {@code /} and the node of its leader (quorum queues, streams) or home (classic). */
   Map<String, String> leaders() {
     Map<String, String> leaders = new LinkedHashMap<>();
-    for (String line : anyRunning().ctl("list_queues", "name", "leader", "--no-table-headers").split("\n")) {
-      String[] columns = line.trim().split("\\s+");
+    for (String line : anyRunning().ctl("list_queues", "name", "leader", "--no-table-headers").split("\n", -1)) {
+      String[] columns = line.trim().split("\\s+", -1);
       if (columns.length == 2) {
         leaders.put(columns[0], columns[1]);
       }

@@ -51,8 +51,8 @@ final class RunLog {
       if (end < 0) {
         return this;
       }
-      for (String line : text.substring(0, end).split("\n")) {
-        String[] parts = line.split(" ");
+      for (String line : text.substring(0, end).split("\n", -1)) {
+        String[] parts = line.split(" ", -1);
         runs.computeIfAbsent(Integer.parseInt(parts[0]), k -> new ArrayList<>(1)).add(Long.parseLong(parts[1]));
         total++;
       }

@@ -208,9 +208,8 @@ class RedisInteropTest {
     Path log = InteropSupport.logDir().resolve("celery-worker-" + System.currentTimeMillis() + ".log");
     Process celery = InteropSupport.startCeleryWorker(PY_QUEUE, log);
     try (Celeriac app = Celeriac.create(CeleriacConfig.builder().brokerUrl(BROKER_URL).build())) {
-      Map<Long, TaskRef> refs = new TreeMap<>();
+      Map<Long, TaskRef<?>> refs = new TreeMap<>();
       Map<Long, Map<String, Object>> extrasByN = new HashMap<>();
-      long countdownSentMillis = 0;
       for (long n = 0; n < total; n++) {
         Map<String, Object> extras = n % 4 == 0
             ? Map.of("trace_id", "t-" + n, "nested", Map.of("list", List.of(n, "x", true)), "ratio", 0.5)
@@ -233,7 +232,7 @@ class RedisInteropTest {
         assertEquals(total - 101, batch.size());
       }
       // 199 with a countdown: the eta header a Python worker honours.
-      countdownSentMillis = System.currentTimeMillis();
+      long countdownSentMillis = System.currentTimeMillis();
       refs.put((long) total - 1, PyRecordTask.with().on(app).countdown(Duration.ofSeconds(2))
           .enqueue(total - 1, label(total - 1), extrasByN.get((long) total - 1)));
 
@@ -298,12 +297,12 @@ class RedisInteropTest {
     long started = System.nanoTime();
     // A short heartbeat timeout so that the live worker's recovery of the gone one happens within the test.
     RedisSettings settings = RedisSettings.defaults().withHeartbeatTimeout(Duration.ofSeconds(2));
-    CeleriacConfig config = CeleriacConfig.builder().brokerUrl(BROKER_URL).redis(settings).build();
+    CeleriacConfig config = CeleriacConfig.builder().brokerUrl(BROKER_URL).brokerSettings(settings).build();
     String celeriacTag;
     String celeriacDeliveryTag;
     String kombuTag;
-    TaskRef fromCeleriac;
-    TaskRef fromKombu;
+    TaskRef<?> fromCeleriac;
+    TaskRef<?> fromKombu;
     String goneWorker;
 
     try (Celeriac gone = Celeriac.create(config); Jedis redis = redis()) {
@@ -425,8 +424,8 @@ class RedisInteropTest {
   @Test
   void kombuRestoredMessageRunsOnceWhileGoneWorkerIsRecovered() {
     RedisSettings settings = RedisSettings.defaults().withHeartbeatTimeout(Duration.ofSeconds(2));
-    CeleriacConfig config = CeleriacConfig.builder().brokerUrl(BROKER_URL).redis(settings).build();
-    TaskRef ref;
+    CeleriacConfig config = CeleriacConfig.builder().brokerUrl(BROKER_URL).brokerSettings(settings).build();
+    TaskRef<?> ref;
     try (Celeriac gone = Celeriac.create(config)) {
       // Held 3 s by the task, so that the live worker's recovery (every heartbeat timeout / 3) runs meanwhile.
       ref = RecordTask.with().on(gone).queue(RESTORE_QUEUE).enqueue(43, "slow", 1, Map.of("sleep_ms", 3000));

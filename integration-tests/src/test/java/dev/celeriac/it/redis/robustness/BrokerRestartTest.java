@@ -66,7 +66,7 @@ class BrokerRestartTest {
     int restarts = 0;
 
     try (PrivateRedis redis = PrivateRedis.start(dir)) {
-      CeleriacConfig config = CeleriacConfig.builder().brokerUrl(redis.url()).redis(settings).build();
+      CeleriacConfig config = CeleriacConfig.builder().brokerUrl(redis.url()).brokerSettings(settings).build();
       try (Celeriac producerApp = Celeriac.create(config); Celeriac workerApp = Celeriac.create(config)) {
         Worker worker = workerApp.worker(WorkerOptions.builder().queues(List.of(QUEUE)).concurrency(2)
             .shutdownTimeout(Duration.ofSeconds(10)).build()).start();

@@ -78,7 +78,7 @@ class ChordCrashTest {
         WorkerProcess second = WorkerProcess.start(dir, "worker-2", classPath, conf, args)
             .awaitConsuming(Duration.ofSeconds(30));
         workers.add(second);
-        await("every body to run", Duration.ofSeconds(120),
+        await("every body to run", Duration.ofMinutes(2),
             () -> redis.hlen(ChordCrashTasks.BODY_RUNS) == CHORDS && app.broker().stats(QUEUE).ready() == 0
                 && app.broker().stats(QUEUE).inFlight() == 0,
             () -> state(redis) + ", broker " + app.broker().stats(QUEUE) + "\n" + TestRuns.tail(second.log, 20));

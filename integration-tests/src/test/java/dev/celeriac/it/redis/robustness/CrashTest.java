@@ -225,7 +225,7 @@ class CrashTest {
   /** The id {@code host:pid:random} under which the worker with {@code pid} heartbeats. */
   private static String workerId(JedisPooled redis, long pid) {
     for (String member : redis.zrange("celeriac:workers", 0, -1)) {
-      String[] parts = member.split(":");
+      String[] parts = member.split(":", -1);
       if (parts.length >= 3 && parts[parts.length - 2].equals(Long.toString(pid))) {
         return member;
       }

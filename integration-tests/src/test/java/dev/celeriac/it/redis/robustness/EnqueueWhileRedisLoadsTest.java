@@ -41,7 +41,8 @@ class EnqueueWhileRedisLoadsTest {
       redis.restartLoadingSlowly(100);
 
       RedisSettings settings = RedisSettings.defaults().withUnreachableTimeout(Duration.ofSeconds(60));
-      try (Celeriac app = Celeriac.create(CeleriacConfig.builder().brokerUrl(redis.url()).redis(settings).build())) {
+      CeleriacConfig config = CeleriacConfig.builder().brokerUrl(redis.url()).brokerSettings(settings).build();
+      try (Celeriac app = Celeriac.create(config)) {
         RestartRunTask.with().on(app).enqueue(1L);
       }
 

@@ -44,7 +44,8 @@ class LongCountdownTest {
     RobustnessTasks.COUNTDOWN_RUNS.clear();
     RedisSettings settings = RedisSettings.defaults().withVisibilityTimeout(VISIBILITY)
         .withHeartbeatTimeout(Duration.ofSeconds(2));
-    CeleriacConfig config = CeleriacConfig.builder().brokerUrl(RobustnessSupport.SHARED_BROKER).redis(settings).build();
+    CeleriacConfig config =
+        CeleriacConfig.builder().brokerUrl(RobustnessSupport.SHARED_BROKER).brokerSettings(settings).build();
     WorkerOptions options = WorkerOptions.builder().queues(List.of(QUEUE)).concurrency(1)
         .shutdownTimeout(Duration.ofSeconds(5)).build();
     try (JedisPooled redis = RobustnessSupport.flushedSharedDb();

@@ -46,13 +46,14 @@ class LostFetchReplyTest {
     AtomicBoolean armed = new AtomicBoolean();
     AtomicBoolean dropped = new AtomicBoolean();
     RobustnessTasks.RESTART_RUNS.clear();
-    try (ServerSocket proxy = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+    try (ServerSocket proxy = new ServerSocket(0, 50, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
         JedisPooled redis = RobustnessSupport.flushedSharedDb()) {
       Thread acceptor = new Thread(() -> {
         while (!proxy.isClosed()) {
           try {
             Socket client = proxy.accept();
-            Socket upstream = new Socket(RobustnessSupport.SHARED_HOST, RobustnessSupport.SHARED_PORT);
+            Socket upstream = new Socket(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}),
+                RobustnessSupport.SHARED_PORT);
             pump(client.getInputStream(), upstream.getOutputStream(), client, upstream, null, null);
             pump(upstream.getInputStream(), client.getOutputStream(), client, upstream, armed, dropped);
           } catch (IOException e) {
@@ -68,7 +69,7 @@ class LostFetchReplyTest {
       try (Celeriac producer = Celeriac.connect(RobustnessSupport.SHARED_BROKER);
           Celeriac viaProxy = Celeriac.create(CeleriacConfig.builder()
               .brokerUrl("redis://127.0.0.1:" + proxy.getLocalPort() + "/" + RobustnessSupport.SHARED_DB)
-              .redis(settings).build())) {
+              .brokerSettings(settings).build())) {
         Worker worker = viaProxy.worker(WorkerOptions.builder().queues(List.of(QUEUE)).concurrency(1).build()).start();
         try {
           RobustnessSupport.sleep(Duration.ofSeconds(1));

@@ -70,7 +70,8 @@ class SentinelFailoverTest {
       String classPath = TestRuns.snapshotClassPath(dir);
 
       List<Thread> producers = new ArrayList<>();
-      try (Celeriac producerApp = Celeriac.create(CeleriacConfig.builder().brokerUrl(url).redis(settings).build());
+      try (Celeriac producerApp =
+              Celeriac.create(CeleriacConfig.builder().brokerUrl(url).brokerSettings(settings).build());
           WorkerProcess worker = WorkerProcess.start(dir, "worker", classPath, conf, "-Q", QUEUE, "-c", "4",
               "--broker", url)) {
         worker.awaitConsuming(Duration.ofSeconds(60));

@@ -82,7 +82,8 @@ class SentinelInteropTest {
     }
 
     RedisSettings settings = RedisSettings.defaults().withSentinelMasterName(SentinelCluster.MASTER_NAME);
-    try (Celeriac app = Celeriac.create(CeleriacConfig.builder().brokerUrl(cluster.url(DB)).redis(settings).build())) {
+    CeleriacConfig config = CeleriacConfig.builder().brokerUrl(cluster.url(DB)).brokerSettings(settings).build();
+    try (Celeriac app = Celeriac.create(config)) {
       Worker worker = app.worker(WorkerOptions.builder().queues(List.of(JAVA_QUEUE)).concurrency(1).build()).start();
       try {
         Waits.await("the Java worker to run what Python sent", Duration.ofSeconds(30),
