@@ -37,6 +37,12 @@ class ResultsInteropTest {
   static final String REDIS_BROKER = "redis://127.0.0.1:" + PORT + "/10";
   static final Duration WAIT = Duration.ofSeconds(20);
 
+  /** Its own empty vhost: the test must not depend on another having created it (as with a vhost suffix). */
+  @org.junit.jupiter.api.BeforeAll
+  static void emptyVhost() {
+    ItRabbit.reset();
+  }
+
   static Stream<String> brokers() {
     return Stream.of(REDIS_BROKER, ItRabbit.URL);
   }
