@@ -117,7 +117,11 @@ public final class LatencyFloor {
     return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
   }
 
-  /** Runs each task on the submitting thread: amqp-client's consumer dispatch without a thread of its own. */
+  /**
+   * Runs each task on the submitting thread: amqp-client's consumer dispatch without a thread of its own. The same
+   * as the RabbitMQ broker's package-private {@code InlineExecutor}, copied rather than shared: the floor runs the
+   * client libraries alone, none of Celeriac's broker code, and that class is no public API.
+   */
   private static final class SameThread extends AbstractExecutorService {
     private volatile boolean shutdown;
 

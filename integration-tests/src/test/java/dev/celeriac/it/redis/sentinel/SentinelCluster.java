@@ -238,8 +238,7 @@ final class SentinelCluster implements AutoCloseable {
   }
 
   private static boolean answersPing(int port) {
-    try (Jedis jedis = new Jedis(new HostAndPort("127.0.0.1", port),
-        DefaultJedisClientConfig.builder().password(PASSWORD).timeoutMillis(500).build())) {
+    try (Jedis jedis = dataNode(port, 500)) {
       return "PONG".equals(jedis.ping());
     } catch (JedisException e) {
       return false;
@@ -257,8 +256,7 @@ final class SentinelCluster implements AutoCloseable {
    * later (as ReplicaAcksTest found).
    */
   private static long acknowledgingReplicas(int masterPort, int wanted) {
-    try (Jedis jedis = new Jedis(new HostAndPort("127.0.0.1", masterPort),
-        DefaultJedisClientConfig.builder().password(PASSWORD).timeoutMillis(2000).build())) {
+    try (Jedis jedis = dataNode(masterPort, 2000)) {
       jedis.set("celeriac-test:sync-probe", "1");
       return jedis.waitReplicas(wanted, 500);
     } catch (JedisException e) {
@@ -266,9 +264,14 @@ final class SentinelCluster implements AutoCloseable {
     }
   }
 
+  /** A connection to a master or replica of this cluster (they require {@link #PASSWORD}). */
+  private static Jedis dataNode(int port, int timeoutMillis) {
+    return new Jedis(new HostAndPort("127.0.0.1", port),
+        DefaultJedisClientConfig.builder().password(PASSWORD).timeoutMillis(timeoutMillis).build());
+  }
+
   private static String info(int port) {
-    try (Jedis jedis = new Jedis(new HostAndPort("127.0.0.1", port),
-        DefaultJedisClientConfig.builder().password(PASSWORD).timeoutMillis(1000).build())) {
+    try (Jedis jedis = dataNode(port, 1000)) {
       return jedis.info("replication");
     } catch (JedisException e) {
       return "(no answer: " + e.getMessage() + ")";
