@@ -10,6 +10,7 @@ import dev.celeriac.fixtures.MathTasks;
 import dev.celeriac.fixtures.TestIndex;
 import dev.celeriac.logging.RecordingLogs;
 import dev.celeriac.protocol.MessageCodec;
+import dev.celeriac.testsupport.Waits;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;

@@ -6,7 +6,7 @@ import dev.celeriac.TaskContext;
 import dev.celeriac.TaskDefinition;
 import dev.celeriac.TaskRegistry;
 import dev.celeriac.Retry;
-import dev.celeriac.Waits;
+import dev.celeriac.testsupport.Waits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

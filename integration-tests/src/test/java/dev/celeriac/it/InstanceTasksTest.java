@@ -10,6 +10,7 @@ import dev.celeriac.EagerTaskException;
 import dev.celeriac.Extras;
 import dev.celeriac.InstanceProvider;
 import dev.celeriac.Task;
+import dev.celeriac.testsupport.Waits;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;

@@ -10,6 +10,7 @@ import dev.celeriac.DuplicateTaskException;
 import dev.celeriac.EnqueueOptions;
 import dev.celeriac.TaskDefinition;
 import dev.celeriac.TaskRegistry;
+import dev.celeriac.testsupport.Waits;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;

@@ -1,5 +1,6 @@
 package dev.celeriac.it;
 
+import dev.celeriac.testsupport.Waits;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.celeriac.cli;
 
-import dev.celeriac.Waits;
+import dev.celeriac.testsupport.Waits;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

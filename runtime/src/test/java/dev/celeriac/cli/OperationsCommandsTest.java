@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.Celeriac;
 import dev.celeriac.EnqueueOptions;
-import dev.celeriac.Waits;
 import dev.celeriac.broker.QueueStats;
 import dev.celeriac.broker.amqp.TestRabbit;
 import dev.celeriac.broker.redis.TestRedis;
 import dev.celeriac.fixtures.AddTask;
 import dev.celeriac.fixtures.TestIndex;
+import dev.celeriac.testsupport.Waits;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;

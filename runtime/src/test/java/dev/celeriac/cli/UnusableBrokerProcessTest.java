@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.Celeriac;
 import dev.celeriac.EnqueueOptions;
-import dev.celeriac.Waits;
 import dev.celeriac.broker.TcpProxy;
 import dev.celeriac.broker.amqp.TestRabbit;
-import dev.celeriac.broker.redis.PrivateRedis;
 import dev.celeriac.broker.redis.TestRedis;
 import dev.celeriac.fixtures.MathTasks;
 import dev.celeriac.fixtures.TestIndex;
+import dev.celeriac.testsupport.PrivateRedis;
+import dev.celeriac.testsupport.Waits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

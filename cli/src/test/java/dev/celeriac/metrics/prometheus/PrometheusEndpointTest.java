@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.Celeriac;
 import dev.celeriac.EnqueueOptions;
-import dev.celeriac.Waits;
 import dev.celeriac.fixtures.AddTask;
 import dev.celeriac.metrics.MicrometerListener;
+import dev.celeriac.testsupport.Waits;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.celeriac.Waits;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.protocol.KombuEnvelope;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
+import dev.celeriac.testsupport.Waits;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.celeriac.Waits;
 import dev.celeriac.broker.BrokerException;
 import dev.celeriac.broker.BrokerUnreachableException;
 import dev.celeriac.broker.BrokerUrl;
@@ -18,6 +17,8 @@ import dev.celeriac.broker.MessagePublisher;
 import dev.celeriac.broker.QueueStats;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
+import dev.celeriac.testsupport.PrivateRedis;
+import dev.celeriac.testsupport.Waits;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.ConfigurationException;
-import dev.celeriac.Waits;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.protocol.MessageCodec;
+import dev.celeriac.testsupport.Waits;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.celeriac.Waits;
 import dev.celeriac.broker.Broker;
 import dev.celeriac.broker.BrokerUrl;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.broker.MessagePublisher;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
+import dev.celeriac.testsupport.PrivateRedis;
+import dev.celeriac.testsupport.Waits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -9,7 +9,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.it.TestRuns;
-import dev.celeriac.it.Waits;
+import dev.celeriac.testsupport.Waits;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;

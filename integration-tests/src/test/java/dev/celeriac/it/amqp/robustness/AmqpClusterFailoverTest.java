@@ -9,7 +9,7 @@ import dev.celeriac.CeleriacConfig;
 import dev.celeriac.broker.amqp.AmqpSettings;
 import dev.celeriac.broker.amqp.AmqpSettings.QueueType;
 import dev.celeriac.it.TestRuns;
-import dev.celeriac.it.Waits;
+import dev.celeriac.testsupport.Waits;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;

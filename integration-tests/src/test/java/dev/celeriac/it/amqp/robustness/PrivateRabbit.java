@@ -2,7 +2,7 @@ package dev.celeriac.it.amqp.robustness;
 
 import com.rabbitmq.client.ConnectionFactory;
 import dev.celeriac.it.TestRuns;
-import dev.celeriac.it.Waits;
+import dev.celeriac.testsupport.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.celeriac.it.Waits;
 import dev.celeriac.it.interop.PythonCelery;
+import dev.celeriac.testsupport.Waits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

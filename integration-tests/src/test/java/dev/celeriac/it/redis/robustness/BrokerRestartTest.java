@@ -8,7 +8,7 @@ import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.broker.redis.RedisSettings;
 import dev.celeriac.it.TestRuns;
-import dev.celeriac.it.redis.robustness.RobustnessSupport.PrivateRedis;
+import dev.celeriac.testsupport.PrivateRedis;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;
@@ -65,7 +65,7 @@ class BrokerRestartTest {
     long workerBackMillis;
     int restarts = 0;
 
-    try (PrivateRedis redis = PrivateRedis.start(dir)) {
+    try (PrivateRedis redis = RobustnessSupport.persistentRedis(dir)) {
       CeleriacConfig config = CeleriacConfig.builder().brokerUrl(redis.url()).brokerSettings(settings).build();
       try (Celeriac producerApp = Celeriac.create(config); Celeriac workerApp = Celeriac.create(config)) {
         Worker worker = workerApp.worker(WorkerOptions.builder().queues(List.of(QUEUE)).concurrency(2)
@@ -121,7 +121,7 @@ class BrokerRestartTest {
         await("every acknowledged enqueue to run", Duration.ofSeconds(30),
             () -> acknowledged.stream().allMatch(RobustnessTasks.RESTART_RUNS::containsKey),
             () -> acknowledged.stream().filter(s -> !RobustnessTasks.RESTART_RUNS.containsKey(s)).sorted().toList()
-                + " acknowledged enqueues not run yet; in Redis " + leftovers(redis.port)
+                + " acknowledged enqueues not run yet; in Redis " + leftovers(redis.port())
                 + "; worker outcomes " + outcomes(worker));
         assertTrue(worker.stop(Duration.ofSeconds(10)), "worker stopped cleanly");
       }
@@ -144,7 +144,7 @@ class BrokerRestartTest {
               + slowEnqueueMillis.getOrDefault(seq, 0L) + (slowEnqueueMillis.containsKey(seq) ? " ms" : "<100 ms"));
         }
       });
-      Map<String, Long> leftovers = leftovers(redis.port);
+      Map<String, Long> leftovers = leftovers(redis.port());
       System.out.printf("broker restart test: %d acknowledged enqueues, %d ran (%d runs, %d duplicates), %d never ran;"
               + " %d enqueues failed (%d during the outage), %d ran without an acknowledged enqueue%n",
           acknowledged.size(), ranCount, totalRuns, totalRuns - ranCount, neverRan.size(), failed.size(),

@@ -6,7 +6,7 @@ import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.broker.redis.RedisSettings;
 import dev.celeriac.it.TestRuns;
-import dev.celeriac.it.redis.robustness.RobustnessSupport.PrivateRedis;
+import dev.celeriac.testsupport.PrivateRedis;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Tag;
@@ -29,8 +29,8 @@ class EnqueueWhileRedisLoadsTest {
   @Test
   void anEnqueueWhileRedisLoadsWaitsUntilRedisStoresIt() throws Exception {
     Path dir = TestRuns.runDir("enqueue-while-loading");
-    try (PrivateRedis redis = PrivateRedis.start(dir)) {
-      try (Jedis jedis = new Jedis("127.0.0.1", redis.port); Pipeline pipeline = jedis.pipelined()) {
+    try (PrivateRedis redis = RobustnessSupport.persistentRedis(dir)) {
+      try (Jedis jedis = new Jedis("127.0.0.1", redis.port()); Pipeline pipeline = jedis.pipelined()) {
         for (int i = 0; i < FILLER_KEYS; i++) {
           pipeline.set("filler:" + i, "x");
         }
@@ -47,7 +47,7 @@ class EnqueueWhileRedisLoadsTest {
       }
 
       redis.awaitLoaded();
-      try (Jedis jedis = new Jedis("127.0.0.1", redis.port)) {
+      try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
         assertEquals(1, jedis.llen(QUEUE), "the enqueue returned normally, so Redis must hold its message");
       }
     }

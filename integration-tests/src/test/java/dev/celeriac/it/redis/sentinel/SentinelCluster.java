@@ -1,7 +1,7 @@
 package dev.celeriac.it.redis.sentinel;
 
 import dev.celeriac.it.TestRuns;
-import dev.celeriac.it.Waits;
+import dev.celeriac.testsupport.Waits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.spring.boot.CeleriacWorkerLifecycle;
+import dev.celeriac.testsupport.PrivateRedis;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;

@@ -1,4 +1,4 @@
-package dev.celeriac;
+package dev.celeriac.testsupport;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -36,5 +36,15 @@ public final class Waits {
   /** Polls {@code condition} until it holds; fails after {@code timeout} naming {@code what}. */
   public static void await(String what, Duration timeout, Callable<Boolean> condition) {
     await(what, timeout, condition, () -> "(not recorded)");
+  }
+
+  /** Sleeps, turning an interrupt into a test failure: for time that must pass, not for a wait (use await). */
+  public static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
   }
 }
