@@ -8,6 +8,7 @@ import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.broker.amqp.AmqpSettings;
 import dev.celeriac.broker.amqp.AmqpSettings.QueueType;
+import dev.celeriac.it.Lanes;
 import dev.celeriac.it.TestRuns;
 import dev.celeriac.testsupport.Waits;
 import dev.celeriac.worker.Outcome;
@@ -24,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A three-node RabbitMQ cluster started by the test ({@link RabbitCluster}), quorum queues, producers and workers in
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.Test;
  * number.
  */
 @Tag("rabbitmq")
+@ResourceLock(Lanes.RABBITMQ)
 class AmqpClusterFailoverTest {
 
   private static final int DEFAULT_TASKS = 20_000;

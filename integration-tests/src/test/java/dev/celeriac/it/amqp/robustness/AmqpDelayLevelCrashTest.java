@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
+import dev.celeriac.it.Lanes;
 import dev.celeriac.it.TestRuns;
 import dev.celeriac.it.amqp.robustness.PrivateRabbit.QuorumRecovery;
 import dev.celeriac.testsupport.Waits;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A countdown confirmed into delay queues that did not exist a moment before, and the RabbitMQ node killed with
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * its Raft member.
  */
 @Tag("rabbitmq")
+@ResourceLock(Lanes.RABBITMQ)
 class AmqpDelayLevelCrashTest {
 
   /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.broker.redis.RedisSettings;
+import dev.celeriac.it.Lanes;
 import dev.celeriac.it.TestRuns;
 import dev.celeriac.it.WorkerProcess;
 import dev.celeriac.testsupport.Waits;
@@ -23,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
 
@@ -35,6 +37,7 @@ import redis.clients.jedis.JedisPooled;
  * retried on the new master), at worst as a second run.
  */
 @Tag("redis")
+@ResourceLock(Lanes.REDIS)
 class SentinelFailoverTest {
 
   private static final String QUEUE = "sentinel";

@@ -16,7 +16,7 @@ import org.springframework.test.annotation.DirtiesContext;
 /** {@code celeriac.result-backend} opens the Redis result backend the app stores and reads results in. */
 @SpringBootTest(classes = TestApplication.class, properties = {
     "celeriac.broker-url=memory://",
-    "celeriac.result-backend=redis://127.0.0.1:${CELERIAC_TEST_REDIS_PORT:6379}/11"})
+    "celeriac.result-backend=redis://127.0.0.1:${CELERIAC_TEST_REDIS_PORT:6379}/${celeriac.test.spring.database:8}"})
 @Tag("redis")
 @DirtiesContext
 class ResultBackendPropertyTest {

@@ -13,16 +13,18 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
- * The machine's shared Redis and RabbitMQ as these tests use them: Redis database 8, and the vhost {@code
- * celeriac-spring}. {@code CELERIAC_TEST_REDIS_PORT} and {@code CELERIAC_TEST_VHOST_SUFFIX} move them to a work
+ * The machine's shared Redis and RabbitMQ as these tests use them: a Redis database and a vhost of each Spring Boot
+ * version's module, set in its pom ({@code celeriac.test.spring.database} and {@code celeriac.test.spring.vhost}:
+ * database 8 and {@code celeriac-spring} by default), because the two modules run the same tests side by side.
+ * {@code CELERIAC_TEST_REDIS_PORT} and {@code CELERIAC_TEST_VHOST_SUFFIX} move them to a work
  * tree's own Redis and vhost. A test that needs a broker fails loudly when it does not answer; it never skips.
  */
 final class TestBrokers {
 
   static final int REDIS_PORT = Integer.parseInt(System.getenv().getOrDefault("CELERIAC_TEST_REDIS_PORT", "6379"));
-  static final int REDIS_DATABASE = 8;
+  static final int REDIS_DATABASE = Integer.getInteger("celeriac.test.spring.database", 8);
   static final String REDIS_URL = "redis://127.0.0.1:" + REDIS_PORT + "/" + REDIS_DATABASE;
-  static final String VHOST = "celeriac-spring" + System.getenv().getOrDefault("CELERIAC_TEST_VHOST_SUFFIX", "");
+  static final String VHOST = System.getProperty("celeriac.test.spring.vhost", "celeriac-spring") + System.getenv().getOrDefault("CELERIAC_TEST_VHOST_SUFFIX", "");
   static final String RABBIT_URL = "amqp://guest:guest@127.0.0.1:5672/" + VHOST;
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
