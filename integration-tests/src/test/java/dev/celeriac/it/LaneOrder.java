@@ -50,9 +50,7 @@ public final class LaneOrder implements ClassOrderer {
       }
     }
     order.addAll(free);
-    List<ClassDescriptor> descriptors = new ArrayList<>(context.getClassDescriptors());
     context.getClassDescriptors().sort(Comparator.comparingInt(order::indexOf));
-    assert descriptors.size() == order.size();
   }
 
   private static boolean isInterop(ClassDescriptor descriptor) {

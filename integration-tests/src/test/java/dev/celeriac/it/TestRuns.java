@@ -2,8 +2,6 @@ package dev.celeriac.it;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,14 +25,6 @@ public final class TestRuns {
   public static Path runDir(String test) throws IOException {
     Path dir = Path.of("target", "robustness", test + "-" + System.currentTimeMillis()).toAbsolutePath();
     return Files.createDirectories(dir);
-  }
-
-  /** A TCP port nothing listens on right now. */
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    }
   }
 
   /** Writes a Celeriac properties file for {@code CELERIAC_CONF}. */

@@ -13,6 +13,7 @@ import dev.celeriac.broker.amqp.AmqpSettings;
 import dev.celeriac.broker.amqp.TestRabbit;
 import dev.celeriac.broker.redis.RedisSettings;
 import dev.celeriac.broker.redis.TestRedis;
+import dev.celeriac.testsupport.Ports;
 import dev.celeriac.testsupport.PrivateRedis;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,7 @@ class FirstConnectionTest {
   @ValueSource(strings = {"redis", "amqp"})
   void refusedCredentialsAreAConfigurationErrorAtOnce(String kind) throws Exception {
     if (kind.equals("redis")) {
-      try (PrivateRedis redis = PrivateRedis.start(Path.of("target", "private-redis"), PrivateRedis.freePort(),
+      try (PrivateRedis redis = PrivateRedis.start(Path.of("target", "private-redis"), Ports.free(),
           "--requirepass", "the-right-one")) {
         String url = "redis://:" + PASSWORD + "@127.0.0.1:" + redis.port() + "/0";
         assertRefused(url, "Redis at redis://:***@127.0.0.1:" + redis.port() + "/0 refused the credentials of the"
@@ -79,7 +80,7 @@ class FirstConnectionTest {
   @ParameterizedTest
   @ValueSource(strings = {"redis", "amqp"})
   void aBrokerThatDoesNotAnswerIsAwaitedForTheConnectTimeout(String kind) throws Exception {
-    int closed = PrivateRedis.freePort();
+    int closed = Ports.free();
     String url = kind + "://guest:" + PASSWORD + "@127.0.0.1:" + closed + "/0";
     long started = System.nanoTime();
     BrokerUnreachableException e = assertThrows(BrokerUnreachableException.class,

@@ -15,6 +15,7 @@ import dev.celeriac.broker.redis.TestRedis;
 import dev.celeriac.fixtures.MathTasks;
 import dev.celeriac.fixtures.TestIndex;
 import dev.celeriac.protocol.MessageCodec;
+import dev.celeriac.testsupport.Ports;
 import dev.celeriac.testsupport.Waits;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.Worker;
@@ -86,7 +87,7 @@ class OperationsProcessTest {
     int tasks = 120;
     try (Celeriac app = Celeriac.connect(url)) {
       enqueueWork(app, tasks, 150);
-      int port = freePort();
+      int port = Ports.free();
       try (ChildJvm worker = ChildJvm.start(dir, "worker", Map.of(MathTasks.WORK_LOG, workLog.toString()), Map.of(),
           "run", "worker", "-Q", WORK, "-c", "4", "--prefetch", "8", "--broker", url,
           "--metrics-port", Integer.toString(port))) {
@@ -154,7 +155,7 @@ class OperationsProcessTest {
     try (Celeriac app = Celeriac.connect(url)) {
       try {
         // Both start within the grace of the current minute's slot, so both offer it.
-        List<Integer> ports = List.of(freePort(), freePort());
+        List<Integer> ports = List.of(Ports.free(), Ports.free());
         for (int i = 1; i <= 2; i++) {
           crons.add(ChildJvm.start(dir, "cron-" + i, Map.of(), Map.of(), "run", "cron", "--broker", url,
               "--metrics-port", Integer.toString(ports.get(i - 1))));
@@ -492,12 +493,6 @@ class OperationsProcessTest {
       }
     }
     return cron.toString();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   private static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> state) {

@@ -11,6 +11,7 @@ import dev.celeriac.broker.amqp.TestRabbit;
 import dev.celeriac.broker.redis.TestRedis;
 import dev.celeriac.fixtures.MathTasks;
 import dev.celeriac.fixtures.TestIndex;
+import dev.celeriac.testsupport.Ports;
 import dev.celeriac.testsupport.PrivateRedis;
 import dev.celeriac.testsupport.Waits;
 import java.io.IOException;
@@ -52,7 +53,7 @@ class UnusableBrokerProcessTest {
   @ValueSource(strings = {"redis", "amqp"})
   void refusedCredentialsExitTwoAtOnceWithOneLine(String kind) throws Exception {
     if (kind.equals("redis")) {
-      try (PrivateRedis redis = PrivateRedis.start(dir, PrivateRedis.freePort(), "--requirepass", "the-right-one")) {
+      try (PrivateRedis redis = PrivateRedis.start(dir, Ports.free(), "--requirepass", "the-right-one")) {
         assertRefusedAtOnce(kind, "redis://:" + PASSWORD + "@127.0.0.1:" + redis.port() + "/0", "refused");
       }
     } else {
@@ -70,7 +71,7 @@ class UnusableBrokerProcessTest {
   @ParameterizedTest
   @ValueSource(strings = {"redis", "amqp"})
   void aBrokerThatDoesNotAnswerIsAwaitedForTheConnectTimeoutThenExitOne(String kind) throws Exception {
-    int closed = PrivateRedis.freePort();
+    int closed = Ports.free();
     String url = kind.equals("redis") ? "redis://:" + PASSWORD + "@127.0.0.1:" + closed + "/0"
         : "amqp://guest:" + PASSWORD + "@127.0.0.1:" + closed + "/celeriac-test";
     long started = System.nanoTime();

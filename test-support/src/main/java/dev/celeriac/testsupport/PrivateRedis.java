@@ -4,9 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +46,7 @@ public final class PrivateRedis implements AutoCloseable {
 
   /** On a free port, with its files and log in {@code dir}, and {@code extraArgs} such as {@code --requirepass pw}. */
   public static PrivateRedis start(Path dir, String... extraArgs) throws IOException {
-    return start(dir, freePort(), extraArgs);
+    return start(dir, Ports.free(), extraArgs);
   }
 
   /**
@@ -60,13 +58,6 @@ public final class PrivateRedis implements AutoCloseable {
     PrivateRedis redis = new PrivateRedis(port, dir, List.of(extraArgs));
     redis.launch(List.of(), "answer", reply -> true);
     return redis;
-  }
-
-  /** A port nothing listens on right now. */
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
-      return socket.getLocalPort();
-    }
   }
 
   public int port() {

@@ -33,6 +33,9 @@ class ArrivalWatchTest {
 
   @BeforeEach
   void connect() {
+    // The tests count the database's unacked entries, which the runtime's tests, on the same database, can leave
+    // behind: a worker they kill leaves its in-flight messages to the next broker's recovery.
+    TestRedis.flush();
     broker = RedisBroker.connect(BrokerUrl.parse(TestRedis.URL), RedisSettings.defaults());
     jedis = TestRedis.connect();
   }

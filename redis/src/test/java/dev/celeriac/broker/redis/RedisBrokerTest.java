@@ -17,6 +17,7 @@ import dev.celeriac.broker.MessagePublisher;
 import dev.celeriac.broker.QueueStats;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
+import dev.celeriac.testsupport.Ports;
 import dev.celeriac.testsupport.PrivateRedis;
 import dev.celeriac.testsupport.Waits;
 import java.nio.charset.StandardCharsets;
@@ -382,7 +383,7 @@ class RedisBrokerTest {
   @Test
   @SuppressWarnings("try") // the private Redis is a resource only to be up while the broker connects
   void anEnqueueWhileRedisIsAwayIsAClearErrorWithoutThePassword() throws Exception {
-    int port = PrivateRedis.freePort();
+    int port = Ports.free();
     String url = "redis://:hunter2@127.0.0.1:" + port + "/0";
     RedisBroker broker;
     try (PrivateRedis redis = PrivateRedis.start(java.nio.file.Path.of("target", "private-redis"), port,
@@ -403,7 +404,7 @@ class RedisBrokerTest {
   @Test
   @SuppressWarnings("try") // the private Redis is a resource only to be up while the broker connects
   void pingAnswersWhileRedisIsUpAndFailsAtOnceWhenItIsAway() throws Exception {
-    int port = PrivateRedis.freePort();
+    int port = Ports.free();
     RedisBroker broker;
     try (PrivateRedis redis = PrivateRedis.start(java.nio.file.Path.of("target", "private-redis"), port)) {
       broker = RedisBroker.connect(BrokerUrl.parse("redis://127.0.0.1:" + port + "/0"), RedisSettings.defaults());

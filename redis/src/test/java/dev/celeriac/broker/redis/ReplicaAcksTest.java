@@ -10,6 +10,7 @@ import dev.celeriac.broker.Delivery;
 import dev.celeriac.broker.MessagePublisher;
 import dev.celeriac.protocol.MessageCodec;
 import dev.celeriac.protocol.TaskMessage;
+import dev.celeriac.testsupport.Ports;
 import dev.celeriac.testsupport.PrivateRedis;
 import dev.celeriac.testsupport.Waits;
 import java.nio.file.Path;
@@ -41,8 +42,8 @@ class ReplicaAcksTest {
   @BeforeAll
   static void startMasterAndReplica() throws Exception {
     Path dir = Path.of("target", "private-redis", "replica-acks");
-    master = PrivateRedis.start(dir, PrivateRedis.freePort());
-    replica = PrivateRedis.start(dir, PrivateRedis.freePort(), "--replicaof", "127.0.0.1",
+    master = PrivateRedis.start(dir, Ports.free());
+    replica = PrivateRedis.start(dir, Ports.free(), "--replicaof", "127.0.0.1",
         Integer.toString(master.port()));
     Waits.await("the replica to sync with the master", Duration.ofSeconds(20), () -> replicaInSync());
   }

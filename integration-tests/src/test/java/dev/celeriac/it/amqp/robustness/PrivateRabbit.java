@@ -2,6 +2,7 @@ package dev.celeriac.it.amqp.robustness;
 
 import com.rabbitmq.client.ConnectionFactory;
 import dev.celeriac.it.TestRuns;
+import dev.celeriac.testsupport.Ports;
 import dev.celeriac.testsupport.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,10 +80,10 @@ final class PrivateRabbit implements AutoCloseable {
    * if not null, is its {@code advanced.config}.
    */
   static PrivateRabbit create(Path dir, String node, Path home, String config, String advanced) throws IOException {
-    int port = TestRuns.freePort();
-    int distPort = TestRuns.freePort();
+    int port = Ports.free();
+    int distPort = Ports.free();
     while (distPort == port) {
-      distPort = TestRuns.freePort();
+      distPort = Ports.free();
     }
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("rabbitmq.conf"), "listeners.tcp.default = 127.0.0.1:" + port + "\n" + config,

@@ -1,6 +1,7 @@
 package dev.celeriac.it.redis.sentinel;
 
 import dev.celeriac.it.TestRuns;
+import dev.celeriac.testsupport.Ports;
 import dev.celeriac.testsupport.Waits;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -154,7 +155,7 @@ final class SentinelCluster implements AutoCloseable {
   /** A port nothing listens on right now, outside the ports other test runs and Redis itself use. */
   static int freePort() throws IOException {
     for (int attempt = 0; ; attempt++) {
-      int port = TestRuns.freePort();
+      int port = Ports.free();
       if (!TAKEN.contains(port)) {
         return port;
       }
