@@ -17,13 +17,11 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The generated overloads that leave out trailing optional parameters send no keyword for them, so the
  * worker applies each {@code @Default} (or null), as a Python caller's {@code report.delay(7)} would.
  */
-@ResourceLock(Lanes.DEFAULT_APP)
 class StubOverloadsTest {
 
   /** How a report is written. */

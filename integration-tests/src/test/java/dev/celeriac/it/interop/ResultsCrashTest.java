@@ -7,7 +7,6 @@ import dev.celeriac.Batch;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.TaskRef;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.TestRuns;
 import dev.celeriac.it.WorkerProcess;
 import dev.celeriac.result.TaskState;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -27,7 +25,6 @@ import redis.clients.jedis.Jedis;
  * were never sent, since a worker acks only once the result is stored) and the replacement stores every one.
  */
 @Tag("redis")
-@ResourceLock(Lanes.REDIS)
 class ResultsCrashTest {
 
   static final int TASKS = 3000;

@@ -9,7 +9,6 @@ import dev.celeriac.CeleriacConfig;
 import dev.celeriac.TaskFailedException;
 import dev.celeriac.TaskRef;
 import dev.celeriac.ValueType;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.amqp.ItRabbit;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import redis.clients.jedis.Jedis;
@@ -31,9 +29,6 @@ import redis.clients.jedis.Jedis;
 @Tag("redis")
 @Tag("rabbitmq")
 @Tag("python")
-@ResourceLock(Lanes.REDIS)
-@ResourceLock(Lanes.RABBITMQ)
-@ResourceLock(Lanes.DEFAULT_APP)
 class ResultsInteropTest {
 
   static final int PORT = Integer.parseInt(System.getenv().getOrDefault("CELERIAC_TEST_REDIS_PORT", "6379"));

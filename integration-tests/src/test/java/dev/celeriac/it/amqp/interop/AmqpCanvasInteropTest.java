@@ -1,17 +1,12 @@
 package dev.celeriac.it.amqp.interop;
 
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.amqp.ItRabbit;
 import dev.celeriac.it.interop.CanvasInteropScenarios;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** {@link CanvasInteropScenarios} on a RabbitMQ broker (the tests' own vhost), results on Redis. */
 @Tag("rabbitmq")
-@ResourceLock(Lanes.RABBITMQ)
-@ResourceLock(Lanes.REDIS)
-@ResourceLock(Lanes.CANVAS_TASKS)
 class AmqpCanvasInteropTest extends CanvasInteropScenarios {
 
   @BeforeAll

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.TaskRef;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.amqp.ItRabbit;
 import dev.celeriac.it.interop.InteropTasks;
 import dev.celeriac.it.interop.InteropTasks.Run;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Queues a Python deployment declared with its own arguments, used from Java as they are, and a queue Java
@@ -40,8 +38,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  */
 @Tag("rabbitmq")
 @Tag("python")
-@ResourceLock(Lanes.RABBITMQ)
-@ResourceLock(Lanes.INTEROP_TASKS)
 class AmqpDeclaredQueuesTest {
 
   private static final String BROKER_URL = ItRabbit.URL;

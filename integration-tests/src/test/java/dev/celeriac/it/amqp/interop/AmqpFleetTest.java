@@ -1,21 +1,17 @@
 package dev.celeriac.it.amqp.interop;
 
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.amqp.ItRabbit;
 import dev.celeriac.it.interop.FleetScenarios;
 import dev.celeriac.it.interop.PythonCelery;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * {@link FleetScenarios} on RabbitMQ, vhost {@code celeriac-it}: the {@code celeryev} topic exchange, the
  * {@code celery.pidbox} fanout and its reply exchange, and the revoke stream.
  */
 @Tag("rabbitmq")
-@ResourceLock(Lanes.RABBITMQ)
-@ResourceLock(Lanes.INTEROP_TASKS)
 class AmqpFleetTest extends FleetScenarios {
 
   @BeforeAll

@@ -7,7 +7,6 @@ import com.rabbitmq.client.Connection;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.broker.DeadLetter;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.amqp.ItRabbit;
 import dev.celeriac.it.interop.InteropTasks;
 import dev.celeriac.it.interop.InteropTasks.Run;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Custom headers that Celery producers write and that RabbitMQ's Java client cannot parse by itself: py-amqp
@@ -36,8 +34,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  */
 @Tag("rabbitmq")
 @Tag("python")
-@ResourceLock(Lanes.RABBITMQ)
-@ResourceLock(Lanes.INTEROP_TASKS)
 class AmqpHostileHeadersTest {
 
   private static final String BROKER_URL = ItRabbit.URL;

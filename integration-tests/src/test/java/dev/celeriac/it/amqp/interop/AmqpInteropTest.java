@@ -19,7 +19,6 @@ import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.TaskRef;
 import dev.celeriac.broker.DeadLetter;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.amqp.ItRabbit;
 import dev.celeriac.it.interop.InteropTasks;
 import dev.celeriac.it.interop.InteropTasks.Run;
@@ -52,7 +51,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Celeriac and Debian's Python Celery 5.2.6 / kombu 5.2.4 / py-amqp 5.1.1 on one RabbitMQ vhost
@@ -63,8 +61,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  */
 @Tag("rabbitmq")
 @Tag("python")
-@ResourceLock(Lanes.RABBITMQ)
-@ResourceLock(Lanes.INTEROP_TASKS)
 class AmqpInteropTest {
 
   /** The one URL both sides are given. */

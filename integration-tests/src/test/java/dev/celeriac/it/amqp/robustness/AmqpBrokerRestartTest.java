@@ -8,7 +8,6 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.TestRuns;
 import dev.celeriac.testsupport.Waits;
 import dev.celeriac.worker.Outcome;
@@ -29,7 +28,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A private RabbitMQ node taken down twice under load, first with a graceful stop, then with SIGKILL to its
@@ -44,7 +42,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * where every quorum queue's messages are and whether RabbitMQ found each queue's Raft member at each start.
  */
 @Tag("rabbitmq")
-@ResourceLock(Lanes.RABBITMQ)
 class AmqpBrokerRestartTest {
 
   private static final String QUEUE = "amqp-restart";

@@ -8,7 +8,6 @@ import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.broker.amqp.AmqpSettings;
 import dev.celeriac.broker.amqp.AmqpSettings.QueueType;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.TestRuns;
 import dev.celeriac.testsupport.Waits;
 import dev.celeriac.worker.Outcome;
@@ -25,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A three-node RabbitMQ cluster started by the test ({@link RabbitCluster}), quorum queues, producers and workers in
@@ -44,7 +42,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * number.
  */
 @Tag("rabbitmq")
-@ResourceLock(Lanes.RABBITMQ)
 class AmqpClusterFailoverTest {
 
   private static final int DEFAULT_TASKS = 20_000;

@@ -6,7 +6,6 @@ import com.rabbitmq.client.Connection;
 import dev.celeriac.Batch;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.amqp.ItRabbit;
 import dev.celeriac.testsupport.Waits;
 import dev.celeriac.worker.Outcome;
@@ -20,7 +19,6 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The worker's connection closed by RabbitMQ three times while tasks run (as an operator's "close connection",
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * still running is acked when its run ends.
  */
 @Tag("rabbitmq")
-@ResourceLock(Lanes.RABBITMQ)
 class AmqpConnectionDropTest {
 
   private static final String QUEUE = "amqp-drop";

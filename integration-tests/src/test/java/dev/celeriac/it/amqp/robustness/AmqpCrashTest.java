@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.rabbitmq.client.Connection;
 import dev.celeriac.Batch;
 import dev.celeriac.Celeriac;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.TestRuns;
 import dev.celeriac.it.WorkerProcess;
 import dev.celeriac.it.amqp.ItRabbit;
@@ -21,7 +20,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Workers SIGKILLed mid-run lose nothing on RabbitMQ: 20,000 tasks in vhost {@code celeriac-robust}, a
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * most its prefetch window unacked, so each kill costs at most that many second runs.
  */
 @Tag("rabbitmq")
-@ResourceLock(Lanes.RABBITMQ)
 class AmqpCrashTest {
 
   private static final int TASKS = 20_000;

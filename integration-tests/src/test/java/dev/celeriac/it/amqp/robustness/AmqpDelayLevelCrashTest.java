@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.TestRuns;
 import dev.celeriac.it.amqp.robustness.PrivateRabbit.QuorumRecovery;
 import dev.celeriac.testsupport.Waits;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A countdown confirmed into delay queues that did not exist a moment before, and the RabbitMQ node killed with
@@ -28,7 +26,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * its Raft member.
  */
 @Tag("rabbitmq")
-@ResourceLock(Lanes.RABBITMQ)
 class AmqpDelayLevelCrashTest {
 
   /**

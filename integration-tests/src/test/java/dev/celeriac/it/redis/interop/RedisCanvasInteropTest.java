@@ -1,15 +1,11 @@
 package dev.celeriac.it.redis.interop;
 
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.interop.CanvasInteropScenarios;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** {@link CanvasInteropScenarios} on a Redis broker (db 12 of the test Redis). */
 @Tag("redis")
-@ResourceLock(Lanes.REDIS)
-@ResourceLock(Lanes.CANVAS_TASKS)
 class RedisCanvasInteropTest extends CanvasInteropScenarios {
 
   @BeforeAll

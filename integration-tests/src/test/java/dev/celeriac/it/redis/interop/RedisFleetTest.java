@@ -1,16 +1,12 @@
 package dev.celeriac.it.redis.interop;
 
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.interop.FleetScenarios;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import redis.clients.jedis.Jedis;
 
 /** {@link FleetScenarios} on Redis, database 11: kombu's fanout over PUBLISH and its pidbox lists. */
 @Tag("redis")
-@ResourceLock(Lanes.REDIS)
-@ResourceLock(Lanes.INTEROP_TASKS)
 class RedisFleetTest extends FleetScenarios {
 
   private static final int DB = 11;

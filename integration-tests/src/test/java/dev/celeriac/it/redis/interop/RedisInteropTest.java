@@ -22,7 +22,6 @@ import dev.celeriac.TaskRef;
 import dev.celeriac.broker.Delivery;
 import dev.celeriac.broker.redis.RedisBroker;
 import dev.celeriac.broker.redis.RedisSettings;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.interop.InteropTasks;
 import dev.celeriac.it.interop.InteropTasks.Run;
 import dev.celeriac.it.interop.PyRecordTask;
@@ -45,7 +44,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -56,8 +54,6 @@ import redis.clients.jedis.Jedis;
  */
 @Tag("redis")
 @Tag("python")
-@ResourceLock(Lanes.REDIS)
-@ResourceLock(Lanes.INTEROP_TASKS)
 class RedisInteropTest {
 
   private static final String JAVA_QUEUE = "interop-java";

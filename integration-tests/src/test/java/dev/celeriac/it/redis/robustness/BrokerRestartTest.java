@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.broker.redis.RedisSettings;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.TestRuns;
 import dev.celeriac.testsupport.PrivateRedis;
 import dev.celeriac.worker.Outcome;
@@ -27,7 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -44,7 +42,6 @@ import redis.clients.jedis.Jedis;
  * lost at the stop is retried and runs twice, which at-least-once allows.
  */
 @Tag("redis")
-@ResourceLock(Lanes.REDIS)
 class BrokerRestartTest {
 
   private static final String QUEUE = "restart";

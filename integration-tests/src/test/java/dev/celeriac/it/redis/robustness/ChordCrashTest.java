@@ -8,7 +8,6 @@ import dev.celeriac.Canvas;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.Signature;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.TestRuns;
 import dev.celeriac.it.WorkerProcess;
 import dev.celeriac.it.amqp.ItRabbit;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import redis.clients.jedis.JedisPooled;
 
 /**
@@ -30,8 +28,6 @@ import redis.clients.jedis.JedisPooled;
  */
 @Tag("redis")
 @Tag("rabbitmq")
-@ResourceLock(Lanes.REDIS)
-@ResourceLock(Lanes.RABBITMQ)
 class ChordCrashTest {
 
   private static final String QUEUE = "chord-crash";

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.Batch;
 import dev.celeriac.Celeriac;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.TestRuns;
 import dev.celeriac.it.WorkerProcess;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +23,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import redis.clients.jedis.JedisPooled;
 
 /**
@@ -34,7 +32,6 @@ import redis.clients.jedis.JedisPooled;
  * every task runs at least once; the only cost is a bounded number of second runs.
  */
 @Tag("redis")
-@ResourceLock(Lanes.REDIS)
 class CrashTest {
 
   private static final int TASKS = 20_000;

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.broker.redis.RedisSettings;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.TestRuns;
 import dev.celeriac.testsupport.PrivateRedis;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 
@@ -23,7 +21,6 @@ import redis.clients.jedis.Pipeline;
  * {@link BrokerRestartTest} lost an acknowledged enqueue or two at about every fourth restart.
  */
 @Tag("redis")
-@ResourceLock(Lanes.REDIS)
 class EnqueueWhileRedisLoadsTest {
 
   private static final String QUEUE = "restart";

@@ -8,7 +8,6 @@ import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.broker.redis.RedisBroker;
 import dev.celeriac.broker.redis.RedisSettings;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;
 import java.time.Duration;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.resps.Tuple;
 
@@ -34,7 +32,6 @@ import redis.clients.jedis.resps.Tuple;
  * for a sweep to restore, and the due message is promoted back by exactly one worker.
  */
 @Tag("redis")
-@ResourceLock(Lanes.REDIS)
 class LongCountdownTest {
 
   private static final String QUEUE = "countdown";

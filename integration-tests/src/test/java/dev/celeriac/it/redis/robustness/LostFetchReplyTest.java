@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.broker.redis.RedisSettings;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;
 import java.io.IOException;
@@ -22,7 +21,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import redis.clients.jedis.JedisPooled;
 
 /**
@@ -39,7 +37,6 @@ import redis.clients.jedis.JedisPooled;
  * enough that no maintenance runs during the test.
  */
 @Tag("redis")
-@ResourceLock(Lanes.REDIS)
 class LostFetchReplyTest {
 
   private static final String QUEUE = "lostreply";

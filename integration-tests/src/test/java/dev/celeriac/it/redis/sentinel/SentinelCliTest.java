@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.celeriac.Celeriac;
 import dev.celeriac.cli.Main;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.TestRuns;
 import dev.celeriac.it.WorkerProcess;
 import java.io.IOException;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The command line on {@code sentinel://} URLs: it uses one as any broker URL; a malformed one, one without a
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * {@code broker.connect-timeout-seconds}; either way with one line, without the password or a stack trace.
  */
 @Tag("redis")
-@ResourceLock(Lanes.REDIS)
 class SentinelCliTest {
 
   private static final String PASSWORD = SentinelCluster.PASSWORD;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.broker.redis.RedisSettings;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.TestRuns;
 import dev.celeriac.it.WorkerProcess;
 import dev.celeriac.testsupport.Waits;
@@ -24,7 +23,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
 
@@ -37,7 +35,6 @@ import redis.clients.jedis.JedisPooled;
  * retried on the new master), at worst as a second run.
  */
 @Tag("redis")
-@ResourceLock(Lanes.REDIS)
 class SentinelFailoverTest {
 
   private static final String QUEUE = "sentinel";

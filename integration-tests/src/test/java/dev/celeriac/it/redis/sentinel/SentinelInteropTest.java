@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.celeriac.Celeriac;
 import dev.celeriac.CeleriacConfig;
 import dev.celeriac.broker.redis.RedisSettings;
-import dev.celeriac.it.Lanes;
 import dev.celeriac.it.TestRuns;
 import dev.celeriac.it.interop.InteropTasks;
 import dev.celeriac.it.interop.PyRecordTask;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -40,8 +38,6 @@ import redis.clients.jedis.Jedis;
  */
 @Tag("redis")
 @Tag("python")
-@ResourceLock(Lanes.REDIS)
-@ResourceLock(Lanes.INTEROP_TASKS)
 class SentinelInteropTest {
 
   private static final int DB = 5;
