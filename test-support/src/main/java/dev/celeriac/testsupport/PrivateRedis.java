@@ -120,19 +120,7 @@ public final class PrivateRedis implements AutoCloseable {
   /** SIGTERM, then SIGKILL after 10 s, if still alive (for finally blocks and try-with-resources). */
   @Override
   public void close() {
-    if (process == null || !process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    Processes.stop(process);
   }
 
   private void launch(List<String> moreArgs, String what, Predicate<String> started) throws IOException {

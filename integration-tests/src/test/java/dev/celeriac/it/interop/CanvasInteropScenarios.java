@@ -11,6 +11,7 @@ import dev.celeriac.GroupRef;
 import dev.celeriac.Signature;
 import dev.celeriac.TaskRef;
 import dev.celeriac.it.interop.CanvasTasks.Run;
+import dev.celeriac.testsupport.Processes;
 import dev.celeriac.testsupport.Waits;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;
@@ -70,7 +71,7 @@ public abstract class CanvasInteropScenarios {
     if (app != null) {
       app.close();
     }
-    PythonCelery.stop(pythonWorker);
+    Processes.stop(pythonWorker);
   }
 
   @BeforeEach

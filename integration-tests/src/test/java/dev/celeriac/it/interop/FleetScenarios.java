@@ -11,6 +11,7 @@ import dev.celeriac.CeleriacConfig;
 import dev.celeriac.TaskRef;
 import dev.celeriac.cli.Main;
 import dev.celeriac.it.interop.PythonCelery.PythonResult;
+import dev.celeriac.testsupport.Processes;
 import dev.celeriac.testsupport.Waits;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.Worker;
@@ -71,7 +72,7 @@ public abstract class FleetScenarios {
   @AfterEach
   void stopEverything() {
     workers.forEach(worker -> worker.stop(Duration.ofSeconds(10)));
-    processes.forEach(PythonCelery::stop);
+    processes.forEach(Processes::stop);
     app.close();
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.celeriac.testsupport.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,12 +106,12 @@ public final class PythonCelery {
     Process process = start(command, out, err);
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        stop(process);
+        Processes.stop(process);
         fail(String.join(" ", command) + " did not finish within " + timeout.toSeconds() + " s:\n" + read(err));
       }
       return new PythonResult(process.exitValue(), read(out), read(err));
     } catch (InterruptedException e) {
-      stop(process);
+      Processes.stop(process);
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
     }
@@ -136,7 +137,7 @@ public final class PythonCelery {
 
   /**
    * Starts a Celery worker of {@code interop_app} on {@code queue}, output to {@code log}. Stop it with
-   * {@link #stop(Process)}.
+   * {@link Processes#stop(Process)}.
    */
   public Process startWorker(String queue, Path log) {
     return start(List.of(PYTHON, "-m", "celery", "-A", "interop_app", "worker", "-Q", queue, "-P", "solo",
@@ -214,23 +215,6 @@ public final class PythonCelery {
       return builder.start();
     } catch (IOException e) {
       throw new AssertionError("could not start " + command + ": " + e, e);
-    }
-  }
-
-  /** Ends a process this test started: SIGTERM, up to 10 s to exit, then SIGKILL. Only ever by its handle. */
-  public static void stop(Process process) {
-    if (process == null || !process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -10,6 +10,7 @@ import dev.celeriac.TaskFailedException;
 import dev.celeriac.TaskRef;
 import dev.celeriac.ValueType;
 import dev.celeriac.it.amqp.ItRabbit;
+import dev.celeriac.testsupport.Processes;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;
 import java.time.Duration;
@@ -124,7 +125,7 @@ class ResultsInteropTest {
       assertEquals(5L, app.result(sum.id(), ValueType.boxed(ValueType.Kind.LONG)).get(WAIT));
     } finally {
       Celeriac.setDefault(null);
-      PythonCelery.stop(worker);
+      Processes.stop(worker);
     }
   }
 
@@ -154,7 +155,7 @@ class ResultsInteropTest {
         assertEquals("ValueError", e.remoteType());
       } finally {
         Celeriac.setDefault(null);
-        PythonCelery.stop(python);
+        Processes.stop(python);
       }
     }
   }

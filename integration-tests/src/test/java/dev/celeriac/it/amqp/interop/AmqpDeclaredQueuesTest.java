@@ -13,6 +13,7 @@ import dev.celeriac.it.interop.InteropTasks.Run;
 import dev.celeriac.it.interop.PyRecordTask;
 import dev.celeriac.it.interop.PythonCelery;
 import dev.celeriac.it.interop.RecordTask;
+import dev.celeriac.testsupport.Processes;
 import dev.celeriac.testsupport.Waits;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;
@@ -148,7 +149,7 @@ class AmqpDeclaredQueuesTest {
           () -> "recorded " + lines(records) + ", worker alive " + celery.isAlive() + "\n"
               + PythonCelery.tail(log, 30));
     } finally {
-      PythonCelery.stop(celery);
+      Processes.stop(celery);
     }
     String recorded = Files.readString(records);
     for (String id : ids) {

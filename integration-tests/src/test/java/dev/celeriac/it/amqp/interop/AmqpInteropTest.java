@@ -27,6 +27,7 @@ import dev.celeriac.it.interop.PythonCelery;
 import dev.celeriac.it.interop.PythonCelery.PythonResult;
 import dev.celeriac.it.interop.RecordTask;
 import dev.celeriac.it.interop.WorkerEvents;
+import dev.celeriac.testsupport.Processes;
 import dev.celeriac.testsupport.Waits;
 import dev.celeriac.worker.Outcome;
 import dev.celeriac.worker.Worker;
@@ -272,7 +273,7 @@ class AmqpInteropTest {
               + "\n--- celery worker log ---\n" + PythonCelery.tail(log, 40));
       Waits.sleep(Duration.ofSeconds(1)); // a duplicate would be recorded within this
     } finally {
-      PythonCelery.stop(celery);
+      Processes.stop(celery);
     }
 
     List<Map<String, Object>> recorded = lines(records).stream().map(PythonCelery::parse).toList();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.celeriac.it.interop.PythonCelery;
+import dev.celeriac.testsupport.Processes;
 import dev.celeriac.testsupport.Waits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,13 +69,13 @@ final class InteropSupport {
     return CELERY.command(command, args);
   }
 
-  /** Starts a Celery worker of {@code interop_app} on {@code queue}; stop it with {@link #stop(Process)}. */
+  /** Starts a Celery worker of {@code interop_app} on {@code queue}; stop it with {@link Processes#stop(Process)}. */
   static Process startCeleryWorker(String queue, Path log) {
     return CELERY.startWorker(queue, log);
   }
 
   static void stop(Process process) {
-    PythonCelery.stop(process);
+    Processes.stop(process);
   }
 
   /**

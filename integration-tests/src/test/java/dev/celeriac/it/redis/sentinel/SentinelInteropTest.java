@@ -9,6 +9,7 @@ import dev.celeriac.it.TestRuns;
 import dev.celeriac.it.interop.InteropTasks;
 import dev.celeriac.it.interop.PyRecordTask;
 import dev.celeriac.it.interop.PythonCelery;
+import dev.celeriac.testsupport.Processes;
 import dev.celeriac.testsupport.Waits;
 import dev.celeriac.worker.Worker;
 import dev.celeriac.worker.WorkerOptions;
@@ -115,7 +116,7 @@ class SentinelInteropTest {
           () -> "recorded " + lines(records).size() + ", worker alive " + celery.isAlive()
               + "\n--- celery worker log ---\n" + PythonCelery.tail(log, 40));
     } finally {
-      PythonCelery.stop(celery);
+      Processes.stop(celery);
     }
 
     Map<Long, String> ran = new TreeMap<>();

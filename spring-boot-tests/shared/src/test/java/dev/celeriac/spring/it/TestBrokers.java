@@ -24,7 +24,8 @@ final class TestBrokers {
   static final int REDIS_PORT = Integer.parseInt(System.getenv().getOrDefault("CELERIAC_TEST_REDIS_PORT", "6379"));
   static final int REDIS_DATABASE = Integer.getInteger("celeriac.test.spring.database", 8);
   static final String REDIS_URL = "redis://127.0.0.1:" + REDIS_PORT + "/" + REDIS_DATABASE;
-  static final String VHOST = System.getProperty("celeriac.test.spring.vhost", "celeriac-spring") + System.getenv().getOrDefault("CELERIAC_TEST_VHOST_SUFFIX", "");
+  static final String VHOST = System.getProperty("celeriac.test.spring.vhost", "celeriac-spring")
+      + System.getenv().getOrDefault("CELERIAC_TEST_VHOST_SUFFIX", "");
   static final String RABBIT_URL = "amqp://guest:guest@127.0.0.1:5672/" + VHOST;
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
